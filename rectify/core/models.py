@@ -1,0 +1,73 @@
+"""Base classes every domain model of Rectify inherits: timestamps, soft deletion, history."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+if TYPE_CHECKING:
+    from rectify.accounts.models import User
+
+
+class RestrictedQuerySet(models.QuerySet):
+    """A queryset that knows how to narrow itself to what a user may see."""
+
+    def restrict(self, user: User, action: str = "view") -> RestrictedQuerySet:
+        from rectify.core import visibility
+
+        return visibility.restrict(self, user, action)
+
+    def delete(self):  # noqa: D102  nothing is hard-deleted
+        now = timezone.now()
+        count = 0
+        for obj in self:
+            obj.deleted_at = now
+            obj.save(update_fields=["deleted_at", "last_updated"])
+            count += 1
+        return count, {self.model._meta.label: count}
+
+
+class ActiveManager(models.Manager.from_queryset(RestrictedQuerySet)):
+    """The default manager: records that were deleted (soft) are left out."""
+
+    def get_queryset(self) -> RestrictedQuerySet:
+        return super().get_queryset().filter(deleted_at__isnull=True)
+
+
+class HistoricalRecordBase(models.Model):
+    """Extra columns of every history row: the request that caused the change."""
+
+    request_id = models.CharField(_("请求编号"), max_length=64, blank=True, default="")
+
+    class Meta:
+        abstract = True
+
+
+class RectifyModel(models.Model):
+    """Timestamps, soft deletion and a full history (who, when, request, before and after)."""
+
+    created = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    last_updated = models.DateTimeField(_("更新时间"), auto_now=True)
+    deleted_at = models.DateTimeField(_("删除时间"), null=True, blank=True, editable=False)
+
+    history = HistoricalRecords(inherit=True, bases=[HistoricalRecordBase])
+
+    objects = ActiveManager()
+    all_objects = models.Manager.from_queryset(RestrictedQuerySet)()
+
+    class Meta:
+        abstract = True
+
+    def delete(self, using=None, keep_parents=False):
+        """Marks the record deleted; the row and its history stay."""
+        self.deleted_at = timezone.now()
+        self.save(update_fields=["deleted_at", "last_updated"])
+        return 1, {self._meta.label: 1}
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None

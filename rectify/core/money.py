@@ -1,0 +1,30 @@
+"""Money is Decimal yuan with two places, never float."""
+
+from decimal import Decimal, InvalidOperation
+
+from django.utils.translation import gettext as _
+
+from rectify.core.exceptions import ActionRefused
+
+CENT = Decimal("0.01")
+
+
+def parse_amount(value, field_label: str, *, field: str | None = None) -> Decimal:
+    """A non-negative amount with at most two decimal places, or a located refusal."""
+    if value is None or value == "":
+        return Decimal("0.00")
+    if isinstance(value, float):
+        raise ActionRefused(_("%(field)s须以精确的十进制数填写，不能使用浮点数。") % {"field": field_label})
+    try:
+        amount = Decimal(str(value).replace(",", "").strip())
+    except (InvalidOperation, ValueError):
+        raise ActionRefused(_("%(field)s「%(value)s」不是有效金额。") % {"field": field_label, "value": value}) from None
+    if not amount.is_finite():
+        raise ActionRefused(_("%(field)s「%(value)s」不是有效金额。") % {"field": field_label, "value": value})
+    if amount < 0:
+        raise ActionRefused(_("%(field)s不能为负数。") % {"field": field_label})
+    if amount != amount.quantize(CENT):
+        raise ActionRefused(_("%(field)s最多保留两位小数（分）。") % {"field": field_label})
+    if amount >= Decimal("1e16"):
+        raise ActionRefused(_("%(field)s超出允许范围。") % {"field": field_label})
+    return amount.quantize(CENT)

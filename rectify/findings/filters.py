@@ -1,0 +1,56 @@
+"""One filterset for the ledger: the web list, the API and the export all use it, so they agree."""
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from rectify.audits.choices import AuditType
+from rectify.findings.choices import Colour, Disclosure, FindingState, Kind
+from rectify.findings.models import Category, Finding
+from rectify.findings.warning import colour_expression
+
+
+class FindingFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("关键词"), method="filter_text")
+    year = django_filters.NumberFilter(label=_("审计年度"), field_name="project__year")
+    audit_type = django_filters.ChoiceFilter(label=_("审计类型"), field_name="project__type", choices=AuditType.choices)
+    project = django_filters.NumberFilter(label=_("审计项目"), field_name="project_id")
+    unit = django_filters.NumberFilter(label=_("责任单位"), field_name="unit_id")
+    state = django_filters.MultipleChoiceFilter(label=_("状态"), choices=FindingState.choices)
+    colour = django_filters.MultipleChoiceFilter(label=_("预警"), choices=Colour.choices, method="filter_colour")
+    kind = django_filters.ChoiceFilter(label=_("整改类型"), choices=Kind.choices)
+    category = django_filters.ModelChoiceFilter(
+        label=_("问题类别"), queryset=Category.objects.all(), method="filter_category"
+    )
+    disclosure = django_filters.ChoiceFilter(label=_("公开范围"), choices=Disclosure.choices)
+    repeat = django_filters.BooleanFilter(label=_("屡审屡犯"), method="filter_repeat")
+    amount_min = django_filters.NumberFilter(label=_("涉及金额不低于（元）"), field_name="amount_involved", lookup_expr="gte")
+    amount_max = django_filters.NumberFilter(label=_("涉及金额不高于（元）"), field_name="amount_involved", lookup_expr="lte")
+
+    class Meta:
+        model = Finding
+        fields = ["q", "year", "audit_type", "project", "unit", "state", "colour", "kind", "category", "disclosure"]
+
+    def filter_text(self, queryset, name, value):
+        for word in value.split():
+            queryset = queryset.filter(
+                Q(ledger_number__icontains=word)
+                | Q(title__icontains=word)
+                | Q(description__icontains=word)
+                | Q(unit__name__icontains=word)
+            )
+        return queryset
+
+    def filter_colour(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.alias(colour_filter=colour_expression()).filter(colour_filter__in=value)
+
+    def filter_category(self, queryset, name, value):
+        return queryset.filter(Q(category=value) | Q(category__parent=value))
+
+    def filter_repeat(self, queryset, name, value):
+        if value is None:
+            return queryset
+        repeated = Finding.repeats.through.objects.values("from_finding_id")
+        return queryset.filter(pk__in=repeated) if value else queryset.exclude(pk__in=repeated)

@@ -1,0 +1,273 @@
+"""Named actions on findings. The web, the API, the commands and the demo all call these."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+
+from rectify.accounts.choices import AUDIT_ROLES
+from rectify.core.exceptions import ActionRefused
+from rectify.core.money import parse_amount
+from rectify.findings.choices import Disclosure, EventKind, FindingState, Kind
+from rectify.findings.models import Category, DeadlineRule, Finding, Requirement
+from rectify.findings.workflow import perform_transition, record_event
+
+if TYPE_CHECKING:
+    from rectify.accounts.models import User
+    from rectify.audits.models import AuditProject
+    from rectify.organizations.models import Organization
+
+# Used when no DeadlineRule row exists for a kind; the admin can change the rules.
+DEFAULT_DEADLINE_DAYS = {Kind.IMMEDIATE: 30, Kind.PHASED: 90, Kind.LONG_TERM: 365}
+
+
+def default_deadline(kind: str, base: datetime.date) -> datetime.date:
+    """The deadline the rule for ``kind`` gives, counted from ``base`` (the report date)."""
+    rule = DeadlineRule.objects.filter(kind=kind).first()
+    days = rule.days if rule else DEFAULT_DEADLINE_DAYS[Kind(kind)]
+    return base + datetime.timedelta(days=days)
+
+
+def _require_auditor_of(actor: User, project: AuditProject) -> None:
+    from rectify.audits.models import AuditProject
+
+    if not actor.has_role(*AUDIT_ROLES) or not AuditProject.objects.restrict(actor).filter(pk=project.pk).exists():
+        raise ActionRefused(_("只有本项目所属审计机关的审计人员可以登记或修改问题。"), code="forbidden")
+
+
+def _check_deadline(deadline: datetime.date | None, project: AuditProject) -> None:
+    if deadline and project.report_date and deadline < project.report_date:
+        raise ActionRefused(
+            _("整改期限 %(deadline)s 早于审计报告出具日期 %(report)s。")
+            % {"deadline": deadline.isoformat(), "report": project.report_date.isoformat()}
+        )
+
+
+def _clean_requirements(requirements: Iterable[str]) -> list[str]:
+    cleaned = [r.strip() for r in requirements if r and r.strip()]
+    if not cleaned:
+        raise ActionRefused(_("至少须列明一条整改要求。"))
+    return cleaned
+
+
+def _check_unit(project: AuditProject, unit: Organization) -> None:
+    allowed: set[int] = set()
+    for audited in project.units.all():
+        allowed |= audited.subtree_ids()
+    if unit.pk not in allowed:
+        raise ActionRefused(_("整改责任单位「%(unit)s」不是本项目的被审计单位或其下属单位。") % {"unit": unit})
+
+
+def _check_category(category: Category) -> None:
+    if category.parent_id is None:
+        raise ActionRefused(_("请选择二级问题类别（「%(name)s」是一级类别）。") % {"name": category.name})
+
+
+def _check_repeats(actor: User, finding_project: AuditProject, repeats: Sequence[Finding]) -> None:
+    visible = Finding.objects.restrict(actor)
+    for earlier in repeats:
+        if not visible.filter(pk=earlier.pk).exists():
+            raise ActionRefused(_("关联的以往问题不存在，或不在您的职责范围内。"))
+        if earlier.project_id == finding_project.pk or earlier.project.year > finding_project.year:
+            raise ActionRefused(
+                _("问题 %(number)s 不是以往审计查出的问题，不能作为屡审屡犯关联。") % {"number": earlier.ledger_number}
+            )
+
+
+def next_ledger_number(project: AuditProject) -> tuple[int, str]:
+    sequence = (Finding.all_objects.filter(project=project).aggregate(m=Max("sequence"))["m"] or 0) + 1
+    number = f"{project.jurisdiction.code}-{project.year}-{project.sequence:03d}-{sequence:03d}"
+    return sequence, number
+
+
+@transaction.atomic
+def create_finding(
+    actor: User,
+    *,
+    project: AuditProject,
+    unit: Organization,
+    title: str,
+    description: str,
+    category: Category,
+    requirements: Iterable[str],
+    amount_involved=None,
+    kind: str = Kind.IMMEDIATE,
+    deadline: datetime.date | None = None,
+    legal_basis: str = "",
+    disclosure: str = Disclosure.PUBLIC,
+    rectified_during_audit: bool = False,
+    involves_fiscal_funds: bool | None = None,
+    repeats: Sequence[Finding] = (),
+) -> Finding:
+    """An auditor records a finding (during fieldwork it stays a draft until the report is issued)."""
+    from rectify.audits.models import AuditProject
+
+    _require_auditor_of(actor, project)
+    project = AuditProject.objects.select_for_update().get(pk=project.pk)
+    _check_unit(project, unit)
+    _check_category(category)
+    cleaned_requirements = _clean_requirements(requirements)
+    amount = parse_amount(amount_involved, _("涉及金额"))
+    if kind not in Kind.values:
+        raise ActionRefused(_("未知的整改类型「%(kind)s」。") % {"kind": kind})
+    if disclosure not in Disclosure.values:
+        raise ActionRefused(_("未知的公开范围「%(value)s」。") % {"value": disclosure})
+    if deadline is None and project.report_date:
+        deadline = default_deadline(kind, project.report_date)
+    _check_deadline(deadline, project)
+    _check_repeats(actor, project, repeats)
+    if not (title or "").strip() or not (description or "").strip():
+        raise ActionRefused(_("问题摘要和问题描述不能为空。"))
+    sequence, number = next_ledger_number(project)
+    finding = Finding(
+        project=project,
+        unit=unit,
+        ledger_number=number,
+        sequence=sequence,
+        title=title.strip(),
+        description=description.strip(),
+        category=category,
+        legal_basis=legal_basis.strip(),
+        amount_involved=amount,
+        kind=kind,
+        deadline=deadline,
+        disclosure=disclosure,
+        rectified_during_audit=rectified_during_audit,
+        involves_fiscal_funds=category.involves_fiscal_funds if involves_fiscal_funds is None else involves_fiscal_funds,
+        created_by=actor,
+    )
+    finding._history_user = actor
+    finding.full_clean()
+    finding.save()
+    for number_, text in enumerate(cleaned_requirements, start=1):
+        requirement = Requirement(finding=finding, number=number_, text=text)
+        requirement._history_user = actor
+        requirement.save()
+    if repeats:
+        finding.repeats.set(repeats)
+    record_event(finding, actor, EventKind.CREATED, to_state=finding.state)
+    return finding
+
+
+EDITABLE_FIELDS = {
+    "title", "description", "category", "legal_basis", "amount_involved", "kind", "deadline",
+    "disclosure", "rectified_during_audit", "involves_fiscal_funds", "unit",
+}
+
+
+@transaction.atomic
+def update_finding(actor: User, finding: Finding, *, reason: str = "", **changes) -> Finding:
+    """An auditor corrects a finding. After issue, changes need a reason and are kept in the history."""
+    _require_auditor_of(actor, finding.project)
+    finding = Finding.objects.select_for_update().get(pk=finding.pk)
+    if finding.state == FindingState.CLOSED:
+        raise ActionRefused(_("已销号的问题不能修改。"))
+    unknown = set(changes) - EDITABLE_FIELDS
+    if unknown:
+        raise ActionRefused(_("以下字段不能修改：%(fields)s。") % {"fields": "、".join(sorted(unknown))})
+    if finding.state != FindingState.DRAFT and not reason.strip():
+        raise ActionRefused(_("问题下达后修改须说明理由。"))
+    if "amount_involved" in changes:
+        changes["amount_involved"] = parse_amount(changes["amount_involved"], _("涉及金额"))
+    if "category" in changes:
+        _check_category(changes["category"])
+    if "unit" in changes:
+        _check_unit(finding.project, changes["unit"])
+    if "deadline" in changes:
+        _check_deadline(changes["deadline"], finding.project)
+    for field, value in changes.items():
+        setattr(finding, field, value)
+    finding.full_clean()
+    finding._history_user = actor
+    finding._change_reason = reason.strip()
+    finding.save()
+    return finding
+
+
+def set_requirements(actor: User, finding: Finding, requirements: Iterable[str]) -> None:
+    """Replaces a draft finding's requirements (old rows are kept, marked deleted)."""
+    _require_auditor_of(actor, finding.project)
+    if finding.state != FindingState.DRAFT:
+        raise ActionRefused(_("问题下达后不能更改整改要求。"))
+    cleaned = _clean_requirements(requirements)
+    with transaction.atomic():
+        for old in finding.requirements.all():
+            old._history_user = actor
+            old.delete()
+        for number, text in enumerate(cleaned, start=1):
+            row = Requirement(finding=finding, number=number, text=text)
+            row._history_user = actor
+            row.save()
+
+
+def issue_finding(actor: User, finding: Finding, *, comment: str = "") -> Finding:
+    return perform_transition(actor, finding, "issue", comment=comment)
+
+
+@transaction.atomic
+def issue_project_findings(
+    actor: User, project: AuditProject, *, report_number: str, report_date: datetime.date
+) -> list[Finding]:
+    """Issues the audit report: records its number and date and issues every draft finding of it.
+
+    All or nothing: one finding that cannot be issued leaves the project and all its findings as they were.
+    """
+    from rectify.audits.models import AuditProject
+
+    _require_auditor_of(actor, project)
+    if not (report_number or "").strip():
+        raise ActionRefused(_("请填写审计报告文号。"))
+    if report_date is None:
+        raise ActionRefused(_("请填写报告出具日期。"))
+    project = AuditProject.objects.select_for_update().get(pk=project.pk)
+    if project.started_on and report_date < project.started_on:
+        raise ActionRefused(_("报告出具日期不能早于进点日期。"))
+    project.report_number = report_number.strip()
+    project.report_date = report_date
+    project._history_user = actor
+    project.save()
+    issued = []
+    for finding in project.findings.filter(state=FindingState.DRAFT).order_by("sequence"):
+        if finding.deadline is None:
+            update_finding(actor, finding, deadline=default_deadline(finding.kind, report_date))
+            finding.refresh_from_db()
+        try:
+            _check_deadline(finding.deadline, project)
+            issued.append(perform_transition(actor, finding, "issue", comment=report_number))
+        except ActionRefused as refusal:
+            raise ActionRefused(
+                _("问题 %(number)s：%(message)s") % {"number": finding.ledger_number, "message": refusal.messages[0]},
+                code=refusal.code,
+            ) from refusal
+    if not issued:
+        raise ActionRefused(_("本项目没有待下达的问题。"))
+    return issued
+
+
+def start_rectification(actor: User, finding: Finding, *, comment: str = "") -> Finding:
+    return perform_transition(actor, finding, "start", comment=comment)
+
+
+def move_to_long_term(actor: User, finding: Finding, *, comment: str) -> Finding:
+    """An auditor accepts that a problem needs continued rectification, with a road map in the comment."""
+    return perform_transition(actor, finding, "to_long_term", comment=comment)
+
+
+def resume_rectification(actor: User, finding: Finding, *, comment: str = "") -> Finding:
+    return perform_transition(actor, finding, "resume", comment=comment)
+
+
+def link_repeats(actor: User, finding: Finding, earlier: Sequence[Finding]) -> None:
+    """Marks ``finding`` as a repeat (屡审屡犯) of earlier findings."""
+    _require_auditor_of(actor, finding.project)
+    _check_repeats(actor, finding.project, earlier)
+    finding.repeats.add(*earlier)
+    record_event(
+        finding, actor, EventKind.CREATED, action="link_repeats",
+        comment=_("关联以往问题：%(numbers)s") % {"numbers": "、".join(f.ledger_number for f in earlier)},
+    )

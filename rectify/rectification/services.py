@@ -1,0 +1,310 @@
+"""Named actions of rectification: plans, report rounds with evidence, verification and close-out."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from rectify.accounts.choices import AUDIT_ROLES, UNIT_ROLES
+from rectify.core import visibility
+from rectify.core.exceptions import ActionRefused
+from rectify.core.money import parse_amount
+from rectify.findings.choices import EventKind, FindingState
+from rectify.findings.models import Finding
+from rectify.findings.warning import local_today
+from rectify.findings.workflow import perform_transition, record_event
+from rectify.rectification import evidence as evidence_files
+from rectify.rectification.choices import AMOUNT_METHODS, AccountabilityOutcome, ReportKind, Verdict
+from rectify.rectification.models import (
+    AccountabilityRecord,
+    AdoptedRule,
+    Evidence,
+    Milestone,
+    Plan,
+    ProgressReport,
+    Verification,
+)
+
+if TYPE_CHECKING:
+    from rectify.accounts.models import User
+
+REPORTABLE_STATES = (FindingState.ISSUED, FindingState.RECTIFYING, FindingState.LONG_TERM)
+
+
+def _require(actor: User, roles, finding: Finding, message: str) -> Finding:
+    if not Finding.objects.restrict(actor).filter(pk=finding.pk).exists():
+        raise ActionRefused(_("问题不存在，或不在您的职责范围内。"), code="not_found")
+    if not visibility.can_act_as(actor, roles, finding):
+        raise ActionRefused(message, code="forbidden")
+    return Finding.objects.select_for_update().get(pk=finding.pk)
+
+
+def _check_not_before(date: datetime.date | None, floor: datetime.date | None, label: str) -> None:
+    if date and floor and date < floor:
+        raise ActionRefused(
+            _("%(label)s %(date)s 早于 %(floor)s。") % {"label": label, "date": date.isoformat(), "floor": floor.isoformat()}
+        )
+
+
+@transaction.atomic
+def submit_plan(
+    actor: User,
+    finding: Finding,
+    *,
+    measures: str,
+    responsible_person: str,
+    planned_completion: datetime.date,
+    responsible_department: str = "",
+    milestones: Sequence[tuple[str, datetime.date]] = (),
+) -> Plan:
+    """The unit writes (or revises) its rectification plan; an issued finding starts rectifying."""
+    finding = _require(actor, UNIT_ROLES, finding, _("只有整改责任单位可以制定整改方案。"))
+    if finding.state not in REPORTABLE_STATES:
+        raise ActionRefused(
+            _("问题当前状态为「%(state)s」，不能制定整改方案。") % {"state": finding.get_state_display()},
+            code="invalid_state",
+        )
+    if not (measures or "").strip() or not (responsible_person or "").strip():
+        raise ActionRefused(_("整改措施和责任人不能为空。"))
+    if planned_completion is None:
+        raise ActionRefused(_("请填写计划完成时间。"))
+    _check_not_before(planned_completion, finding.project.report_date, _("计划完成时间"))
+    for number, (title, due) in enumerate(milestones, start=1):
+        if not (title or "").strip() or due is None:
+            raise ActionRefused(_("第 %(n)d 个整改节点缺少目标或完成时限。") % {"n": number})
+        _check_not_before(due, finding.project.report_date, _("第 %(n)d 个整改节点的完成时限") % {"n": number})
+    plan = Plan.objects.filter(finding=finding).first() or Plan(finding=finding)
+    plan.measures = measures.strip()
+    plan.responsible_person = responsible_person.strip()
+    plan.responsible_department = (responsible_department or "").strip()
+    plan.first_responsible = finding.unit.head_name
+    plan.planned_completion = planned_completion
+    plan.submitted_by = actor
+    plan.submitted_at = timezone.now()
+    plan._history_user = actor
+    plan.save()
+    for old in plan.milestones.all():
+        old._history_user = actor
+        old.delete()
+    for number, (title, due) in enumerate(milestones, start=1):
+        milestone = Milestone(plan=plan, number=number, title=title.strip(), due_date=due)
+        milestone._history_user = actor
+        milestone.save()
+    record_event(finding, actor, EventKind.PLAN, action="submit_plan", comment=plan.measures[:500])
+    if finding.state == FindingState.ISSUED:
+        perform_transition(actor, finding, "start", comment=_("已制定整改方案"))
+    return plan
+
+
+def amount_rectified_so_far(finding: Finding) -> Decimal:
+    total = Decimal("0.00")
+    for report in finding.reports.all():
+        total += report.amount_rectified
+    return total
+
+
+@transaction.atomic
+def submit_report(
+    actor: User,
+    finding: Finding,
+    *,
+    measures: str,
+    progress: str,
+    unfinished_reason: str = "",
+    next_steps: str = "",
+    next_steps_due: datetime.date | None = None,
+    amounts: Mapping[str, object] | None = None,
+    excess_reason: str = "",
+    rules: Iterable[Mapping[str, object]] = (),
+    accountability: Iterable[Mapping[str, object]] = (),
+    evidence: Sequence = (),
+    kind: str | None = None,
+) -> ProgressReport:
+    """The unit reports a round: measures, progress, amounts by method, rules, people, evidence.
+
+    A finding under rectification moves to submitted (awaiting verification); a long-term finding
+    stays long-term and the round is a continued report (持续报送).
+    """
+    finding = _require(actor, UNIT_ROLES, finding, _("只有整改责任单位可以报送整改情况。"))
+    if finding.state not in REPORTABLE_STATES:
+        raise ActionRefused(
+            _("问题当前状态为「%(state)s」，不能报送整改情况。") % {"state": finding.get_state_display()},
+            code="invalid_state",
+        )
+    if not (measures or "").strip() or not (progress or "").strip():
+        raise ActionRefused(_("整改措施和整改进展不能为空。"))
+    today = local_today()
+    _check_not_before(next_steps_due, today, _("下一步措施时限"))
+    if finding.state == FindingState.LONG_TERM and not ((next_steps or "").strip() and next_steps_due):
+        raise ActionRefused(_("持续整改事项须写明下一步措施及时限。"))
+    parsed = {}
+    unknown = set(amounts or {}) - {field for field, _label in AMOUNT_METHODS}
+    if unknown:
+        raise ActionRefused(_("未知的整改方式：%(names)s。") % {"names": "、".join(sorted(unknown))})
+    for field, label in AMOUNT_METHODS:
+        parsed[field] = parse_amount((amounts or {}).get(field), _("整改金额（%(method)s）") % {"method": label})
+    this_round = sum(parsed.values(), Decimal("0.00"))
+    cumulative = amount_rectified_so_far(finding) + this_round
+    if cumulative > finding.amount_involved and not (excess_reason or "").strip():
+        raise ActionRefused(
+            _("累计整改金额 %(total)s 元超过问题涉及金额 %(involved)s 元，请说明原因。")
+            % {"total": f"{cumulative:,.2f}", "involved": f"{finding.amount_involved:,.2f}"}
+        )
+    rule_rows = [dict(r) for r in rules]
+    for number, rule in enumerate(rule_rows, start=1):
+        if not str(rule.get("title", "")).strip():
+            raise ActionRefused(_("第 %(n)d 项制度缺少名称。") % {"n": number})
+    people = [dict(p) for p in accountability]
+    for number, person in enumerate(people, start=1):
+        if not str(person.get("person_name", "")).strip():
+            raise ActionRefused(_("第 %(n)d 名追责问责人员缺少姓名。") % {"n": number})
+        if person.get("outcome") not in AccountabilityOutcome.values:
+            raise ActionRefused(_("第 %(n)d 名追责问责人员的处理方式无效。") % {"n": number})
+    sniffed = [(upload, evidence_files.sniff(upload)) for upload in evidence]
+
+    if finding.state == FindingState.ISSUED:
+        perform_transition(actor, finding, "start", comment=_("开始报送整改情况"))
+        finding.refresh_from_db()
+    continued = finding.state == FindingState.LONG_TERM
+    round_number = (ProgressReport.all_objects.filter(finding=finding).aggregate(m=Max("round"))["m"] or 0) + 1
+    report = ProgressReport(
+        finding=finding,
+        round=round_number,
+        kind=kind or (ReportKind.CONTINUED if continued else ReportKind.PROGRESS),
+        measures=measures.strip(),
+        progress=progress.strip(),
+        unfinished_reason=(unfinished_reason or "").strip(),
+        next_steps=(next_steps or "").strip(),
+        next_steps_due=next_steps_due,
+        excess_reason=(excess_reason or "").strip(),
+        submitted_by=actor,
+        submitted_at=timezone.now(),
+        **parsed,
+    )
+    report._history_user = actor
+    report.full_clean()
+    report.save()
+    for rule in rule_rows:
+        row = AdoptedRule(
+            report=report,
+            title=str(rule["title"]).strip(),
+            document_number=str(rule.get("document_number", "")).strip(),
+            adopted_on=rule.get("adopted_on"),
+        )
+        row._history_user = actor
+        row.save()
+    for person in people:
+        row = AccountabilityRecord(
+            report=report,
+            person_name=str(person["person_name"]).strip(),
+            position=str(person.get("position", "")).strip(),
+            outcome=person["outcome"],
+        )
+        row._history_user = actor
+        row.save()
+    for upload, facts in sniffed:
+        stored = evidence_files.store(upload, facts)
+        row = Evidence(
+            report=report,
+            original_name=(getattr(upload, "name", "") or facts.sha256)[:255],
+            sha256=facts.sha256,
+            size=facts.size,
+            content_type=facts.content_type,
+            uploaded_by=actor,
+        )
+        row.file.name = stored
+        row._history_user = actor
+        row.save()
+    record_event(
+        finding, actor, EventKind.REPORT, action="submit_report",
+        comment=_("第 %(round)d 轮：%(progress)s") % {"round": round_number, "progress": report.progress[:300]},
+    )
+    if not continued:
+        perform_transition(actor, finding, "submit", comment=_("第 %(round)d 轮报送") % {"round": round_number})
+    return report
+
+
+@transaction.atomic
+def verify(
+    actor: User,
+    report: ProgressReport,
+    *,
+    verdict: str,
+    reasons: str,
+    verified_amount=None,
+    complete: bool | None = None,
+    compliant: bool | None = None,
+) -> Verification:
+    """The auditor's verdict on a report round. Rectified closes the finding out (对账销号); any
+    other verdict on a submitted finding returns it for rework. A continued report of a long-term
+    finding is verified without moving the finding."""
+    finding = _require(actor, AUDIT_ROLES, report.finding, _("只有审计机关的审计人员可以核实认定。"))
+    report = ProgressReport.objects.get(pk=report.pk)
+    if report.submitted_by_id == actor.pk:
+        raise ActionRefused(_("核实人不能是该报告的报送人。"), code="forbidden")
+    if Verification.objects.filter(report=report).exists():
+        raise ActionRefused(_("该报告已核实认定，不能重复认定。"), code="invalid_state")
+    latest = finding.reports.order_by("-round").first()
+    if latest is None or latest.pk != report.pk:
+        raise ActionRefused(_("只能核实最近一轮报告。"), code="invalid_state")
+    if finding.state not in (FindingState.SUBMITTED, FindingState.LONG_TERM):
+        raise ActionRefused(
+            _("问题当前状态为「%(state)s」，不能核实认定。") % {"state": finding.get_state_display()},
+            code="invalid_state",
+        )
+    if verdict not in Verdict.values:
+        raise ActionRefused(_("未知的认定结论「%(value)s」。") % {"value": verdict})
+    if finding.state == FindingState.LONG_TERM and verdict == Verdict.RECTIFIED:
+        raise ActionRefused(_("持续整改事项须先恢复整改、报送后方可认定销号。"), code="invalid_state")
+    if not (reasons or "").strip():
+        raise ActionRefused(_("请填写认定理由。"))
+    amount = parse_amount(verified_amount, _("认定整改金额"))
+    claimed = amount_rectified_so_far(finding)
+    if amount > claimed:
+        raise ActionRefused(
+            _("认定整改金额 %(amount)s 元超过单位累计报送的整改金额 %(claimed)s 元。")
+            % {"amount": f"{amount:,.2f}", "claimed": f"{claimed:,.2f}"}
+        )
+    rectified = verdict == Verdict.RECTIFIED
+    verification = Verification(
+        finding=finding,
+        report=report,
+        verdict=verdict,
+        verified_amount=amount,
+        complete=rectified if complete is None else complete,
+        compliant=rectified if compliant is None else compliant,
+        reasons=reasons.strip(),
+        verifier=actor,
+        verified_at=timezone.now(),
+    )
+    verification._history_user = actor
+    verification.save()
+    record_event(
+        finding, actor, EventKind.VERIFICATION, action="verify",
+        comment=f"{verification.get_verdict_display()}：{verification.reasons[:300]}",
+    )
+    if finding.state == FindingState.SUBMITTED:
+        if rectified:
+            close_out(actor, finding, verification)
+        else:
+            return_for_rework(actor, finding, comment=verification.reasons)
+    return verification
+
+
+def close_out(actor: User, finding: Finding, verification: Verification) -> Finding:
+    """Reconciles and closes out (对账销号) a finding; only a rectified verdict leads here."""
+    if verification.verdict != Verdict.RECTIFIED or verification.finding_id != finding.pk:
+        raise ActionRefused(_("只有认定为「已整改」的问题可以销号。"))
+    return perform_transition(actor, finding, "close", comment=verification.reasons, verification=verification)
+
+
+def return_for_rework(actor: User, finding: Finding, *, comment: str) -> Finding:
+    """Sends a submitted finding back to the unit, saying why."""
+    return perform_transition(actor, finding, "return", comment=comment)

@@ -1,0 +1,22 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import RedirectView
+
+from rectify.core.views import healthz
+
+admin.site.site_header = _("审计整改管理系统 · 管理")
+admin.site.site_title = _("审计整改管理系统")
+admin.site.index_title = _("基础数据管理")
+
+urlpatterns = [
+    path("", RedirectView.as_view(url="/ledger/", permanent=False)),
+    path("healthz", healthz, name="healthz"),
+    path("healthz/", healthz),
+    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("rectify.findings.urls")),
+]
