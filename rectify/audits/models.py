@@ -51,9 +51,7 @@ class AuditProject(RectifyModel):
         verbose_name_plural = _("审计项目")
         ordering = ["-year", "sequence"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["jurisdiction", "year", "sequence"], name="audit_project_sequence_unique"
-            )
+            models.UniqueConstraint(fields=["jurisdiction", "year", "sequence"], name="audit_project_sequence_unique")
         ]
 
     def __str__(self) -> str:

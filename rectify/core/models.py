@@ -21,7 +21,7 @@ class RestrictedQuerySet(models.QuerySet):
 
         return visibility.restrict(self, user, action)
 
-    def delete(self):  # noqa: D102  nothing is hard-deleted
+    def delete(self):
         now = timezone.now()
         count = 0
         for obj in self:

@@ -18,7 +18,9 @@ def parse_amount(value, field_label: str, *, field: str | None = None) -> Decima
     try:
         amount = Decimal(str(value).replace(",", "").strip())
     except (InvalidOperation, ValueError):
-        raise ActionRefused(_("%(field)s「%(value)s」不是有效金额。") % {"field": field_label, "value": value}) from None
+        raise ActionRefused(
+            _("%(field)s「%(value)s」不是有效金额。") % {"field": field_label, "value": value}
+        ) from None
     if not amount.is_finite():
         raise ActionRefused(_("%(field)s「%(value)s」不是有效金额。") % {"field": field_label, "value": value})
     if amount < 0:

@@ -131,7 +131,9 @@ def _organization_q(user: User) -> Q:
     org = user.organization
     if org is None:
         return NOTHING
-    if (user.has_role(*AUDIT_ROLES) and _is_audit_office_member(user)) or user.role_codes & _ORGANIZATION_DIRECTORY_ROLES:
+    if (
+        user.has_role(*AUDIT_ROLES) and _is_audit_office_member(user)
+    ) or user.role_codes & _ORGANIZATION_DIRECTORY_ROLES:
         return Q(jurisdiction_id__in=jurisdiction_ids(user))
     scope = NOTHING
     if user.has_role(*UNIT_ROLES):

@@ -24,8 +24,12 @@ class FindingFilterSet(django_filters.FilterSet):
     )
     disclosure = django_filters.ChoiceFilter(label=_("公开范围"), choices=Disclosure.choices)
     repeat = django_filters.BooleanFilter(label=_("屡审屡犯"), method="filter_repeat")
-    amount_min = django_filters.NumberFilter(label=_("涉及金额不低于（元）"), field_name="amount_involved", lookup_expr="gte")
-    amount_max = django_filters.NumberFilter(label=_("涉及金额不高于（元）"), field_name="amount_involved", lookup_expr="lte")
+    amount_min = django_filters.NumberFilter(
+        label=_("涉及金额不低于（元）"), field_name="amount_involved", lookup_expr="gte"
+    )
+    amount_max = django_filters.NumberFilter(
+        label=_("涉及金额不高于（元）"), field_name="amount_involved", lookup_expr="lte"
+    )
 
     class Meta:
         model = Finding

@@ -92,14 +92,14 @@ class Finding(RectifyModel):
     sequence = models.PositiveIntegerField(_("项目内序号"), editable=False)
     title = models.CharField(_("问题摘要"), max_length=200)
     description = models.TextField(_("问题描述"))
-    category = models.ForeignKey(Category, verbose_name=_("问题类别"), on_delete=models.PROTECT, related_name="findings")
+    category = models.ForeignKey(
+        Category, verbose_name=_("问题类别"), on_delete=models.PROTECT, related_name="findings"
+    )
     legal_basis = models.TextField(_("定性依据"), blank=True)
     amount_involved = models.DecimalField(_("涉及金额（元）"), default=Decimal("0.00"), **MONEY)
     kind = models.CharField(_("整改类型"), max_length=20, choices=Kind.choices, default=Kind.IMMEDIATE)
     deadline = models.DateField(_("整改期限"), null=True, blank=True, db_index=True)
-    disclosure = models.CharField(
-        _("公开范围"), max_length=20, choices=Disclosure.choices, default=Disclosure.PUBLIC
-    )
+    disclosure = models.CharField(_("公开范围"), max_length=20, choices=Disclosure.choices, default=Disclosure.PUBLIC)
     rectified_during_audit = models.BooleanField(_("边审边改"), default=False)
     involves_fiscal_funds = models.BooleanField(_("涉及财政资金"), default=False)
     state = models.CharField(

@@ -138,7 +138,9 @@ def create_finding(
         deadline=deadline,
         disclosure=disclosure,
         rectified_during_audit=rectified_during_audit,
-        involves_fiscal_funds=category.involves_fiscal_funds if involves_fiscal_funds is None else involves_fiscal_funds,
+        involves_fiscal_funds=category.involves_fiscal_funds
+        if involves_fiscal_funds is None
+        else involves_fiscal_funds,
         created_by=actor,
     )
     finding._history_user = actor
@@ -155,8 +157,17 @@ def create_finding(
 
 
 EDITABLE_FIELDS = {
-    "title", "description", "category", "legal_basis", "amount_involved", "kind", "deadline",
-    "disclosure", "rectified_during_audit", "involves_fiscal_funds", "unit",
+    "title",
+    "description",
+    "category",
+    "legal_basis",
+    "amount_involved",
+    "kind",
+    "deadline",
+    "disclosure",
+    "rectified_during_audit",
+    "involves_fiscal_funds",
+    "unit",
 }
 
 
@@ -268,6 +279,9 @@ def link_repeats(actor: User, finding: Finding, earlier: Sequence[Finding]) -> N
     _check_repeats(actor, finding.project, earlier)
     finding.repeats.add(*earlier)
     record_event(
-        finding, actor, EventKind.CREATED, action="link_repeats",
+        finding,
+        actor,
+        EventKind.CREATED,
+        action="link_repeats",
         comment=_("关联以往问题：%(numbers)s") % {"numbers": "、".join(f.ledger_number for f in earlier)},
     )

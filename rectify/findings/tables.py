@@ -33,8 +33,18 @@ class FindingTable(tables.Table):
 
     class Meta:
         model = Finding
-        fields = ("ledger_number", "year", "unit", "category", "title", "amount_involved", "kind",
-                  "deadline", "colour_code", "state")
+        fields = (
+            "ledger_number",
+            "year",
+            "unit",
+            "category",
+            "title",
+            "amount_involved",
+            "kind",
+            "deadline",
+            "colour_code",
+            "state",
+        )
         attrs = {"class": "table table-sm table-hover align-middle ledger-table"}
         row_attrs = {"class": lambda record: f"ledger-row colour-{record.colour_code or 'none'}"}
         per_page = 50

@@ -20,11 +20,7 @@ class LedgerView(LoginRequiredMixin, SingleTableMixin, FilterView):
     template_name = "findings/ledger.html"
 
     def get_queryset(self):
-        return (
-            Finding.objects.restrict(self.request.user)
-            .with_colour()
-            .select_related("project", "unit", "category")
-        )
+        return Finding.objects.restrict(self.request.user).with_colour().select_related("project", "unit", "category")
 
 
 class FindingDetailView(LoginRequiredMixin, DetailView):

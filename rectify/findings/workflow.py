@@ -119,9 +119,7 @@ def record_event(
     )
 
 
-def perform_transition(
-    actor: User, finding: Finding, name: str, *, comment: str = "", verification=None
-) -> Finding:
+def perform_transition(actor: User, finding: Finding, name: str, *, comment: str = "", verification=None) -> Finding:
     """Moves ``finding`` along transition ``name``; all or nothing."""
     from rectify.findings.models import Finding
 
@@ -148,8 +146,14 @@ def perform_transition(
         locked._change_reason = f"{name}: {comment}"[:2000]
         locked.save(update_fields=["state", "issued_at", "closed_at", "last_updated"])
         record_event(
-            locked, actor, EventKind.TRANSITION, action=name, from_state=previous, to_state=locked.state,
-            comment=comment, at=now,
+            locked,
+            actor,
+            EventKind.TRANSITION,
+            action=name,
+            from_state=previous,
+            to_state=locked.state,
+            comment=comment,
+            at=now,
         )
     finding.refresh_from_db()
     return finding

@@ -12,9 +12,7 @@ def _subtree_ids(model: type[models.Model], parent_field: str, root_ids: set[int
     found = set(root_ids)
     frontier = set(root_ids)
     while frontier:
-        frontier = set(
-            model.objects.filter(**{f"{parent_field}__in": frontier}).values_list("pk", flat=True)
-        ) - found
+        frontier = set(model.objects.filter(**{f"{parent_field}__in": frontier}).values_list("pk", flat=True)) - found
         found |= frontier
     return found
 
@@ -72,9 +70,7 @@ class Organization(RectifyModel):
         on_delete=models.PROTECT,
         related_name="subordinates",
     )
-    sector = models.ForeignKey(
-        Sector, verbose_name=_("行业领域"), null=True, blank=True, on_delete=models.PROTECT
-    )
+    sector = models.ForeignKey(Sector, verbose_name=_("行业领域"), null=True, blank=True, on_delete=models.PROTECT)
     head_name = models.CharField(_("主要负责人（第一责任人）"), max_length=50, blank=True)
     head_title = models.CharField(_("负责人职务"), max_length=50, blank=True)
     phone = models.CharField(_("联系电话"), max_length=30, blank=True)

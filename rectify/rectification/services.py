@@ -49,7 +49,8 @@ def _require(actor: User, roles, finding: Finding, message: str) -> Finding:
 def _check_not_before(date: datetime.date | None, floor: datetime.date | None, label: str) -> None:
     if date and floor and date < floor:
         raise ActionRefused(
-            _("%(label)s %(date)s 早于 %(floor)s。") % {"label": label, "date": date.isoformat(), "floor": floor.isoformat()}
+            _("%(label)s %(date)s 早于 %(floor)s。")
+            % {"label": label, "date": date.isoformat(), "floor": floor.isoformat()}
         )
 
 
@@ -223,7 +224,10 @@ def submit_report(
         row._history_user = actor
         row.save()
     record_event(
-        finding, actor, EventKind.REPORT, action="submit_report",
+        finding,
+        actor,
+        EventKind.REPORT,
+        action="submit_report",
         comment=_("第 %(round)d 轮：%(progress)s") % {"round": round_number, "progress": report.progress[:300]},
     )
     if not continued:
@@ -287,7 +291,10 @@ def verify(
     verification._history_user = actor
     verification.save()
     record_event(
-        finding, actor, EventKind.VERIFICATION, action="verify",
+        finding,
+        actor,
+        EventKind.VERIFICATION,
+        action="verify",
         comment=f"{verification.get_verdict_display()}：{verification.reasons[:300]}",
     )
     if finding.state == FindingState.SUBMITTED:

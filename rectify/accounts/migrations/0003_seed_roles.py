@@ -14,5 +14,5 @@ def seed(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("accounts", "0001_initial")]
+    dependencies = [("accounts", "0002_initial")]
     operations = [migrations.RunPython(seed, migrations.RunPython.noop)]
