@@ -1,0 +1,78 @@
+import datetime
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from rectify.testing import PASSWORD, make_finding
+
+pytestmark = pytest.mark.django_db
+
+
+def login(client, user):
+    assert client.login(username=user.username, password=PASSWORD)
+    return client
+
+
+def test_login_page_is_chinese_and_logs_in(client, world):
+    page = client.get("/accounts/login/")
+    assert page.status_code == 200
+    assert "登录审计整改管理系统" in page.content.decode()
+    response = client.post("/accounts/login/", {"username": "auditor", "password": PASSWORD})
+    assert response.status_code == 302 and response["Location"] == "/ledger/"
+    client.logout()
+    bad = client.post("/accounts/login/", {"username": "auditor", "password": "wrong"})
+    assert "用户名或密码不正确" in bad.content.decode()
+
+
+@time_machine.travel(datetime.datetime(2025, 9, 25, 10, 0, tzinfo=datetime.UTC), tick=False)
+def test_ledger_rows_carry_their_warning_colour(client, world):
+    red = make_finding(world, state="rectifying", deadline=datetime.date(2025, 9, 1))
+    yellow = make_finding(world, state="issued", deadline=datetime.date(2025, 9, 30))
+    green = make_finding(world, state="issued", deadline=datetime.date(2025, 12, 31))
+    html = login(client, world["auditor"]).get("/ledger/").content.decode()
+    for finding, colour in ((red, "red"), (yellow, "yellow"), (green, "green")):
+        row = html.split(finding.ledger_number)[0].rsplit("<tr", 1)[1]
+        assert f"colour-{colour}" in row, (finding.ledger_number, colour)
+
+
+def test_ledger_filters_by_state_and_text(client, world):
+    closed = make_finding(world, state="closed", title="公务接待超标准")
+    draft = make_finding(world, state="draft", title="会计核算不规范")
+    login(client, world["auditor"])
+    html = client.get("/ledger/", {"state": "closed"}).content.decode()
+    assert closed.ledger_number in html and draft.ledger_number not in html
+    html = client.get("/ledger/", {"q": "会计核算"}).content.decode()
+    assert draft.ledger_number in html and closed.ledger_number not in html
+
+
+def test_finding_page_shows_facts_requirements_reports_and_timeline(client, world):
+    finding = make_finding(world, state="closed")
+    html = login(client, world["unit"]).get(reverse("findings:finding", args=[finding.pk])).content.decode()
+    assert finding.title in html
+    assert "清理长期挂账的往来款项" in html  # a requirement
+    assert "第 1 轮" in html and "凭证.png" in html  # the report round and its evidence
+    assert "已整改" in html and "核实无误" in html  # the verification
+    for step in ("登记问题", "草稿 → 已下达", "已下达 → 整改中", "整改中 → 待核实", "待核实 → 已销号"):
+        assert step in html, step
+
+
+def test_finding_page_offers_only_the_actions_the_user_may_take(client, world):
+    finding = make_finding(world, state="issued")
+    html = login(client, world["unit"]).get(reverse("findings:finding", args=[finding.pk])).content.decode()
+    assert 'data-testid="transition">开始整改' in html
+    assert 'data-testid="transition">下达' not in html
+    client.logout()
+    html = login(client, world["auditor"]).get(reverse("findings:finding", args=[finding.pk])).content.decode()
+    assert 'data-testid="transition"' not in html  # an issued finding awaits the unit
+
+
+def test_sysadmin_manages_reference_data_in_chinese_admin(client, world):
+    from django.contrib.auth.models import Permission
+
+    admin = world["sysadmin"]
+    admin.is_staff = True
+    admin.save()
+    admin.user_permissions.set(Permission.objects.filter(codename__in=["view_organization", "change_organization"]))
+    html = login(client, admin).get("/admin/organizations/organization/").content.decode()
+    assert "单位" in html and "甲区第一中学" in html
