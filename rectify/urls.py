@@ -19,4 +19,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("rectify.findings.urls")),
+    path("", include("rectify.rectification.urls")),
+    path("", include("rectify.audits.urls")),
+    path("", include("rectify.organizations.urls")),
 ]

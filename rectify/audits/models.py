@@ -57,6 +57,11 @@ class AuditProject(RectifyModel):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("audits:project", args=[self.pk])
+
     @property
     def is_reported(self) -> bool:
         return bool(self.report_date)

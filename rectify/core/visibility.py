@@ -155,6 +155,7 @@ _FINDING_PATHS = {
     "rectification.AccountabilityRecord": "report__finding",
     "rectification.Evidence": "report__finding",
     "rectification.Verification": "finding",
+    "rectification.DelayExplanation": "finding",
 }
 
 

@@ -35,3 +35,5 @@ class EventKind(models.TextChoices):
     PLAN = "plan", _("提交整改方案")
     REPORT = "report", _("报送整改情况")
     VERIFICATION = "verification", _("核实认定")
+    DELAY = "delay", _("说明延期原因")
+    LINK = "link", _("关联以往问题")

@@ -281,7 +281,7 @@ def link_repeats(actor: User, finding: Finding, earlier: Sequence[Finding]) -> N
     record_event(
         finding,
         actor,
-        EventKind.CREATED,
+        EventKind.LINK,
         action="link_repeats",
         comment=_("关联以往问题：%(numbers)s") % {"numbers": "、".join(f.ledger_number for f in earlier)},
     )

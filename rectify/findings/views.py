@@ -1,15 +1,85 @@
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.shortcuts import get_object_or_404
-from django.views.generic import DetailView
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.views.generic import DetailView, FormView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
+from rectify.core.actions import ObjectActionView
+from rectify.core.exceptions import ActionRefused
 from rectify.core.history import changes_of
+from rectify.findings import services
 from rectify.findings.filters import FindingFilterSet
+from rectify.findings.forms import FindingForm, TransitionForm
 from rectify.findings.models import Finding
 from rectify.findings.tables import FindingTable, colour_badge
-from rectify.findings.workflow import available_transitions
+from rectify.findings.workflow import TRANSITIONS, available_transitions
+from rectify.rectification import services as rectification
 from rectify.rectification.models import Plan
+from rectify.rectification.views import PREVIEWABLE
+
+
+def finding_actions(user, finding: Finding) -> list[dict]:
+    """The buttons the finding page offers this user now; the services still decide."""
+    from django.urls import reverse
+
+    from rectify.accounts.choices import AUDIT_ROLES, UNIT_ROLES
+    from rectify.core.visibility import can_act_as
+    from rectify.findings.choices import FindingState as S
+
+    actions = []
+    is_auditor = can_act_as(user, AUDIT_ROLES, finding)
+    is_unit = can_act_as(user, UNIT_ROLES, finding)
+    running = finding.state in (S.ISSUED, S.RECTIFYING, S.LONG_TERM)
+    if is_auditor and finding.state != S.CLOSED:
+        actions.append(
+            {
+                "label": _("修改问题"),
+                "url": reverse("findings:finding-edit", args=[finding.pk]),
+                "style": "outline-secondary",
+            }
+        )
+    if is_unit and running:
+        actions.append(
+            {
+                "label": _("制定整改方案"),
+                "url": reverse("rectification:plan", args=[finding.pk]),
+                "style": "outline-primary",
+            }
+        )
+        actions.append(
+            {"label": _("报送整改情况"), "url": reverse("rectification:report", args=[finding.pk]), "style": "primary"}
+        )
+        if finding.days_left is not None and finding.days_left <= settings.RECTIFY_WARNING_DAYS:
+            actions.append(
+                {
+                    "label": _("说明延期原因"),
+                    "url": reverse("rectification:delay", args=[finding.pk]),
+                    "style": "outline-warning",
+                }
+            )
+    if is_auditor and finding.state in (S.SUBMITTED, S.LONG_TERM):
+        latest = finding.reports.order_by("-round").first()
+        if latest is not None and not hasattr(latest, "verification"):
+            actions.append(
+                {"label": _("核实认定"), "url": reverse("rectification:verify", args=[finding.pk]), "style": "success"}
+            )
+    for transition in available_transitions(user, finding):
+        if transition.name == "start" and is_unit:
+            continue  # starting happens with the plan or the first report
+        style = "danger" if transition.name == "return" else "outline-primary"
+        actions.append(
+            {
+                "label": transition.label,
+                "url": reverse("findings:transition", args=[finding.pk, transition.name]),
+                "style": style,
+            }
+        )
+    return actions
 
 
 class LedgerView(LoginRequiredMixin, SingleTableMixin, FilterView):
@@ -51,7 +121,127 @@ class FindingDetailView(LoginRequiredMixin, DetailView):
             events=finding.events.select_related("actor"),
             repeats=Finding.objects.restrict(user).filter(repeated_by=finding),
             repeated_by=Finding.objects.restrict(user).filter(repeats=finding),
-            transitions=available_transitions(user, finding),
+            actions=finding_actions(user, finding),
+            previewable=PREVIEWABLE,
             history=[(record, changes_of(record)) for record in finding.history.select_related("history_user")[:50]],
         )
         return context
+
+
+# --- actions ------------------------------------------------------------------------------
+
+TRANSITION_ACTIONS = {
+    "issue": lambda actor, finding, comment: services.issue_finding(actor, finding, comment=comment),
+    "start": lambda actor, finding, comment: services.start_rectification(actor, finding, comment=comment),
+    "return": lambda actor, finding, comment: rectification.return_for_rework(actor, finding, comment=comment),
+    "to_long_term": lambda actor, finding, comment: services.move_to_long_term(actor, finding, comment=comment),
+    "resume": lambda actor, finding, comment: services.resume_rectification(actor, finding, comment=comment),
+}
+
+
+class TransitionView(ObjectActionView):
+    """Confirms and performs one transition of the table (close-out goes through verification)."""
+
+    model = Finding
+    form_class = TransitionForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if kwargs["name"] not in TRANSITION_ACTIONS:
+            raise Http404
+        self.transition = TRANSITIONS[kwargs["name"]]
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_title(self) -> str:
+        return str(self.transition.label)
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        if self.transition.needs_comment:
+            form.fields["comment"].required = True
+        return form
+
+    def perform(self, form) -> None:
+        TRANSITION_ACTIONS[self.transition.name](self.request.user, self.object, form.cleaned_data["comment"])
+        self.success_message = _("已%(action)s。") % {"action": self.transition.label}
+
+
+class FindingCreateView(LoginRequiredMixin, FormView):
+    """An auditor records a finding during fieldwork."""
+
+    template_name = "findings/finding_form.html"
+    form_class = FindingForm
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["user"] = self.request.user
+        return kwargs
+
+    def get_initial(self):
+        return {"project": self.request.GET.get("project"), "unit": self.request.GET.get("unit")}
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            finding = services.create_finding(
+                self.request.user,
+                project=data["project"],
+                unit=data["unit"],
+                title=data["title"],
+                description=data["description"],
+                category=data["category"],
+                requirements=form.requirement_list(),
+                amount_involved=data["amount_involved"],
+                kind=data["kind"],
+                deadline=data["deadline"],
+                legal_basis=data["legal_basis"],
+                disclosure=data["disclosure"],
+                rectified_during_audit=data["rectified_during_audit"],
+                repeats=list(data["repeats"]),
+            )
+        except ActionRefused as refusal:
+            for message in refusal.messages:
+                form.add_error(None, message)
+            return self.form_invalid(form)
+        messages.success(self.request, _("已登记问题 %(number)s。") % {"number": finding.ledger_number})
+        return redirect(finding)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(title=_("登记审计查出问题"), **kwargs)
+
+
+class FindingUpdateView(ObjectActionView):
+    model = Finding
+    form_class = FindingForm
+    template_name = "findings/finding_form.html"
+    title = _("修改问题")
+    success_message = _("问题已修改。")
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs.update(user=self.request.user, finding=self.object)
+        return kwargs
+
+    def get_initial(self):
+        f = self.object
+        return {
+            "project": f.project_id, "unit": f.unit_id, "title": f.title, "description": f.description,
+            "category": f.category_id, "legal_basis": f.legal_basis, "amount_involved": f.amount_involved,
+            "requirements": "\n".join(r.text for r in f.requirements.all()), "kind": f.kind,
+            "deadline": f.deadline, "disclosure": f.disclosure, "rectified_during_audit": f.rectified_during_audit,
+            "repeats": list(f.repeats.values_list("pk", flat=True)),
+        }  # fmt: skip
+
+    def perform(self, form) -> None:
+        data = form.cleaned_data
+        changes = {
+            field: data[field]
+            for field in ("unit", "title", "description", "category", "legal_basis", "amount_involved", "kind",
+                          "deadline", "disclosure", "rectified_during_audit")
+            if data[field] != getattr(self.object, field)
+        }  # fmt: skip
+        requirements = form.requirement_list()
+        with transaction.atomic():  # both changes or neither
+            if changes:
+                services.update_finding(self.request.user, self.object, reason=data.get("reason", ""), **changes)
+            if requirements != [r.text for r in self.object.requirements.all()]:
+                services.set_requirements(self.request.user, self.object, requirements)

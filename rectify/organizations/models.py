@@ -84,6 +84,11 @@ class Organization(RectifyModel):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("organizations:organization", args=[self.pk])
+
     def subtree_ids(self) -> set[int]:
         """This organization and every unit under it in the competent-department tree."""
         return _subtree_ids(Organization, "competent_department", {self.pk})

@@ -188,3 +188,25 @@ class Verification(RectifyModel):
 
     def __str__(self) -> str:
         return f"{self.finding.ledger_number} {self.get_verdict_display()}"
+
+
+class DelayExplanation(RectifyModel):
+    """A unit's explanation of why a finding is not rectified by its deadline (source 三(四))."""
+
+    finding = models.ForeignKey(
+        "findings.Finding", verbose_name=_("问题"), on_delete=models.PROTECT, related_name="delay_explanations"
+    )
+    reason = models.TextField(_("未按期完成的原因"))
+    expected_completion = models.DateField(_("预计完成时间"))
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("说明人"), on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("说明时间"))
+
+    class Meta:
+        verbose_name = _("延期说明")
+        verbose_name_plural = _("延期说明")
+        ordering = ["finding", "submitted_at"]
+
+    def __str__(self) -> str:
+        return f"{self.finding.ledger_number} 延期说明"

@@ -315,3 +315,43 @@ def close_out(actor: User, finding: Finding, verification: Verification) -> Find
 def return_for_rework(actor: User, finding: Finding, *, comment: str) -> Finding:
     """Sends a submitted finding back to the unit, saying why."""
     return perform_transition(actor, finding, "return", comment=comment)
+
+
+@transaction.atomic
+def explain_delay(actor: User, finding: Finding, *, reason: str, expected_completion: datetime.date):
+    """The unit explains why a finding will miss (or has missed) its deadline.
+
+    An overdue finding without an explanation is a ground for an interview (source 三(四)); with
+    one, the auditor decides whether to extend the deadline (update_finding with a reason).
+    """
+    from rectify.rectification.models import DelayExplanation
+
+    finding = _require(actor, UNIT_ROLES, finding, _("只有整改责任单位可以说明延期原因。"))
+    if finding.state not in REPORTABLE_STATES:
+        raise ActionRefused(
+            _("问题当前状态为「%(state)s」，无需说明延期原因。") % {"state": finding.get_state_display()},
+            code="invalid_state",
+        )
+    if not (reason or "").strip():
+        raise ActionRefused(_("请填写未按期完成的原因。"))
+    if expected_completion is None:
+        raise ActionRefused(_("请填写预计完成时间。"))
+    _check_not_before(expected_completion, local_today(), _("预计完成时间"))
+    explanation = DelayExplanation(
+        finding=finding,
+        reason=reason.strip(),
+        expected_completion=expected_completion,
+        submitted_by=actor,
+        submitted_at=timezone.now(),
+    )
+    explanation._history_user = actor
+    explanation.save()
+    record_event(
+        finding,
+        actor,
+        EventKind.DELAY,
+        action="explain_delay",
+        comment=_("%(reason)s（预计 %(date)s 完成）")
+        % {"reason": explanation.reason[:300], "date": expected_completion.isoformat()},
+    )
+    return explanation

@@ -60,11 +60,12 @@ def test_finding_page_shows_facts_requirements_reports_and_timeline(client, worl
 def test_finding_page_offers_only_the_actions_the_user_may_take(client, world):
     finding = make_finding(world, state="issued")
     html = login(client, world["unit"]).get(reverse("findings:finding", args=[finding.pk])).content.decode()
-    assert 'data-testid="transition">开始整改' in html
-    assert 'data-testid="transition">下达' not in html
+    assert 'data-testid="action">报送整改情况' in html and 'data-testid="action">制定整改方案' in html
+    assert 'data-testid="action">下达' not in html
     client.logout()
     html = login(client, world["auditor"]).get(reverse("findings:finding", args=[finding.pk])).content.decode()
-    assert 'data-testid="transition"' not in html  # an issued finding awaits the unit
+    assert 'data-testid="action">修改问题' in html
+    assert 'data-testid="action">报送整改情况' not in html and 'data-testid="action">核实认定' not in html
 
 
 def test_sysadmin_manages_reference_data_in_chinese_admin(client, world):

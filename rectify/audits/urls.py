@@ -1,0 +1,11 @@
+from django.urls import path
+
+from rectify.audits import views
+
+app_name = "audits"
+
+urlpatterns = [
+    path("projects/", views.ProjectListView.as_view(), name="project-list"),
+    path("projects/<int:pk>/", views.ProjectDetailView.as_view(), name="project"),
+    path("projects/<int:pk>/issue/", views.IssueProjectView.as_view(), name="project-issue"),
+]

@@ -1,0 +1,86 @@
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import DetailView
+from django_filters.views import FilterView
+from django_tables2 import RequestConfig, SingleTableMixin
+
+from rectify.accounts.choices import AUDIT_ROLES
+from rectify.audits.filters import AuditProjectFilterSet
+from rectify.audits.models import AuditProject
+from rectify.audits.tables import AuditProjectTable
+from rectify.core.actions import ObjectActionView
+from rectify.findings import services as findings
+from rectify.findings.figures import ledger_figures
+from rectify.findings.forms import IssueProjectForm
+from rectify.findings.models import Finding
+from rectify.findings.tables import FindingTable
+
+
+class ProjectListView(LoginRequiredMixin, SingleTableMixin, FilterView):
+    table_class = AuditProjectTable
+    filterset_class = AuditProjectFilterSet
+    template_name = "audits/project_list.html"
+
+    def get_queryset(self):
+        return AuditProject.objects.restrict(self.request.user).prefetch_related("units")
+
+
+class ProjectDetailView(LoginRequiredMixin, DetailView):
+    """A project with its own ledger and figures, and its units' earlier findings still open."""
+
+    template_name = "audits/project_detail.html"
+    context_object_name = "project"
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(
+            AuditProject.objects.restrict(self.request.user).select_related("audit_office", "leader"),
+            pk=self.kwargs["pk"],
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        project: AuditProject = self.object
+        user = self.request.user
+        visible = Finding.objects.restrict(user)
+        own = visible.filter(project=project).with_colour().select_related("project", "unit", "category")
+        table = FindingTable(own, prefix="f-")
+        RequestConfig(self.request, paginate={"per_page": 50}).configure(table)
+        # Source 二(三): a new audit checks how the unit rectified what earlier audits found.
+        earlier_open = (
+            visible.filter(unit__in=project.units.all())
+            .exclude(project=project)
+            .filter(project__year__lte=project.year)
+            .exclude(state__in=["closed", "draft"])
+            .with_colour()
+            .select_related("project", "unit", "category")
+        )
+        earlier_table = FindingTable(earlier_open, prefix="e-")
+        RequestConfig(self.request, paginate={"per_page": 20}).configure(earlier_table)
+        context.update(
+            table=table,
+            earlier_table=earlier_table,
+            earlier_count=earlier_open.count(),
+            figures=ledger_figures(own),
+            units=project.units.all(),
+            can_record=user.has_role(*AUDIT_ROLES)
+            and AuditProject.objects.restrict(user).filter(pk=project.pk).exists(),
+            drafts=own.filter(state="draft").count(),
+        )
+        return context
+
+
+class IssueProjectView(ObjectActionView):
+    """Issues the audit report: its number and date, and every draft finding of the project at once."""
+
+    model = AuditProject
+    form_class = IssueProjectForm
+    title = gettext_lazy("出具审计报告并下达问题")
+
+    def get_initial(self):
+        return {"report_number": self.object.report_number, "report_date": self.object.report_date}
+
+    def perform(self, form) -> None:
+        issued = findings.issue_project_findings(self.request.user, self.object, **form.cleaned_data)
+        self.success_message = _("已下达 %(n)d 个问题。") % {"n": len(issued)}

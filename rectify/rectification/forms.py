@@ -1,0 +1,106 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from rectify.core.forms import DateInput, MoneyField, MultipleFileField, StyledFormMixin
+from rectify.rectification.choices import AMOUNT_METHODS, AccountabilityOutcome, Verdict
+
+
+class PlanForm(StyledFormMixin, forms.Form):
+    measures = forms.CharField(label=_("整改措施"), widget=forms.Textarea(attrs={"rows": 5}))
+    responsible_department = forms.CharField(label=_("责任部门（科室）"), max_length=100, required=False)
+    responsible_person = forms.CharField(label=_("责任人"), max_length=50)
+    planned_completion = forms.DateField(label=_("计划完成时间"), widget=DateInput())
+
+
+class MilestoneForm(StyledFormMixin, forms.Form):
+    title = forms.CharField(label=_("阶段目标"), max_length=200, required=False)
+    due_date = forms.DateField(label=_("完成时限"), required=False, widget=DateInput())
+
+    def clean(self):
+        data = super().clean()
+        if data.get("title") and not data.get("due_date"):
+            self.add_error("due_date", _("请填写该阶段目标的完成时限。"))
+        if data.get("due_date") and not data.get("title"):
+            self.add_error("title", _("请填写阶段目标。"))
+        return data
+
+
+MilestoneFormSet = forms.formset_factory(MilestoneForm, extra=3, max_num=20)
+
+
+class ReportForm(StyledFormMixin, forms.Form):
+    measures = forms.CharField(label=_("整改措施"), widget=forms.Textarea(attrs={"rows": 3}))
+    progress = forms.CharField(label=_("整改进展"), widget=forms.Textarea(attrs={"rows": 3}))
+    unfinished_reason = forms.CharField(label=_("未完成原因"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    next_steps = forms.CharField(label=_("下一步措施"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    next_steps_due = forms.DateField(label=_("下一步措施时限"), required=False, widget=DateInput())
+    excess_reason = forms.CharField(
+        label=_("整改金额超出涉及金额的说明"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    rules = forms.CharField(
+        label=_("制定完善制度"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("每行一项：制度名称｜文号（文号可省略）"),
+    )
+    evidence = MultipleFileField(
+        label=_("佐证材料"), required=False, help_text=_("可选择多个文件：PDF、图片、Word、Excel、OFD、ZIP")
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for field, label in AMOUNT_METHODS:
+            self.fields[field] = MoneyField(label=_("%(method)s（元）") % {"method": label})
+            self.fields[field].widget.attrs["class"] = "form-control"
+
+    @property
+    def amount_fields(self):
+        return [self[field] for field, _label in AMOUNT_METHODS]
+
+    def amounts(self) -> dict:
+        return {field: self.cleaned_data.get(field) for field, _label in AMOUNT_METHODS}
+
+    def rule_rows(self) -> list[dict]:
+        rows = []
+        for line in (self.cleaned_data.get("rules") or "").splitlines():
+            if not line.strip():
+                continue
+            title, _sep, number = line.replace("|", "｜").partition("｜")
+            rows.append({"title": title.strip().strip("《》"), "document_number": number.strip()})
+        return rows
+
+
+class AccountabilityForm(StyledFormMixin, forms.Form):
+    person_name = forms.CharField(label=_("姓名"), max_length=50, required=False)
+    position = forms.CharField(label=_("职务"), max_length=100, required=False)
+    outcome = forms.ChoiceField(
+        label=_("处理方式"), choices=[("", "—"), *AccountabilityOutcome.choices], required=False
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("person_name") and not data.get("outcome"):
+            self.add_error("outcome", _("请选择处理方式。"))
+        return data
+
+
+AccountabilityFormSet = forms.formset_factory(AccountabilityForm, extra=2, max_num=50)
+
+
+class VerifyForm(StyledFormMixin, forms.Form):
+    verdict = forms.ChoiceField(label=_("认定结论"), choices=Verdict.choices, widget=forms.RadioSelect)
+    verified_amount = MoneyField(label=_("认定整改金额（元）"))
+    complete = forms.BooleanField(label=_("整改完整"), required=False)
+    compliant = forms.BooleanField(label=_("整改合规"), required=False)
+    reasons = forms.CharField(label=_("认定理由"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["verdict"].widget.attrs["class"] = "form-check-input"
+
+
+class DelayForm(StyledFormMixin, forms.Form):
+    reason = forms.CharField(label=_("未按期完成的原因"), widget=forms.Textarea(attrs={"rows": 4}))
+    expected_completion = forms.DateField(label=_("预计完成时间"), widget=DateInput())

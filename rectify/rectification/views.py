@@ -1,0 +1,175 @@
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+
+from rectify.core.actions import ObjectActionView
+from rectify.findings.models import Finding
+from rectify.rectification import services
+from rectify.rectification.forms import (
+    AccountabilityFormSet,
+    DelayForm,
+    MilestoneFormSet,
+    PlanForm,
+    ReportForm,
+    VerifyForm,
+)
+from rectify.rectification.models import Evidence, Plan
+
+PREVIEWABLE = {"application/pdf", "image/jpeg", "image/png", "image/gif", "image/webp", "image/bmp"}
+
+
+class FormsetActionView(ObjectActionView):
+    """An action form with one formset beside it; both must be valid."""
+
+    formset_class = None
+    formset_prefix = "rows"
+
+    def get_formset(self):
+        data = self.request.POST if self.request.method == "POST" else None
+        return self.formset_class(data, prefix=self.formset_prefix, initial=self.get_formset_initial())
+
+    def get_formset_initial(self):
+        return None
+
+    def post(self, request, *args, **kwargs):
+        form = self.get_form()
+        self.formset = self.get_formset()
+        if form.is_valid() and self.formset.is_valid():
+            return self.form_valid(form)
+        return self.form_invalid(form)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["formset"] = getattr(self, "formset", None) or self.get_formset()
+        return context
+
+
+class PlanView(FormsetActionView):
+    """The unit writes or revises its rectification plan."""
+
+    model = Finding
+    form_class = PlanForm
+    formset_class = MilestoneFormSet
+    template_name = "rectification/plan_form.html"
+    title = gettext_lazy("制定整改方案")
+    success_message = gettext_lazy("整改方案已提交。")
+
+    def get_initial(self):
+        plan = Plan.objects.filter(finding=self.object).first()
+        if plan is None:
+            return {"planned_completion": self.object.deadline}
+        return {
+            "measures": plan.measures,
+            "responsible_department": plan.responsible_department,
+            "responsible_person": plan.responsible_person,
+            "planned_completion": plan.planned_completion,
+        }
+
+    def get_formset_initial(self):
+        plan = Plan.objects.filter(finding=self.object).first()
+        if plan is None:
+            return None
+        return [{"title": m.title, "due_date": m.due_date} for m in plan.milestones.all()]
+
+    def perform(self, form) -> None:
+        milestones = [(row["title"], row["due_date"]) for row in self.formset.cleaned_data if row and row.get("title")]
+        services.submit_plan(self.request.user, self.object, milestones=milestones, **form.cleaned_data)
+
+
+class ReportView(FormsetActionView):
+    """The unit reports a round: what it did, the money, rules, people held accountable, evidence."""
+
+    model = Finding
+    form_class = ReportForm
+    formset_class = AccountabilityFormSet
+    template_name = "rectification/report_form.html"
+    title = gettext_lazy("报送整改情况")
+    success_message = gettext_lazy("整改情况已报送，等待审计机关核实。")
+    multipart = True
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        if self.request.method == "POST":
+            kwargs["files"] = self.request.FILES
+        return kwargs
+
+    def perform(self, form) -> None:
+        data = form.cleaned_data
+        people = [row for row in self.formset.cleaned_data if row and row.get("person_name")]
+        services.submit_report(
+            self.request.user,
+            self.object,
+            measures=data["measures"],
+            progress=data["progress"],
+            unfinished_reason=data["unfinished_reason"],
+            next_steps=data["next_steps"],
+            next_steps_due=data["next_steps_due"],
+            amounts=form.amounts(),
+            excess_reason=data["excess_reason"],
+            rules=form.rule_rows(),
+            accountability=people,
+            evidence=data["evidence"],
+        )
+
+
+class VerifyView(ObjectActionView):
+    """The auditor verifies the latest report round: close out, or return with reasons."""
+
+    model = Finding
+    form_class = VerifyForm
+    template_name = "rectification/verify_form.html"
+    title = gettext_lazy("核实认定")
+
+    def get_latest_report(self):
+        report = self.object.reports.order_by("-round").first()
+        if report is None:
+            raise Http404
+        return report
+
+    def get_initial(self):
+        return {"verified_amount": services.amount_rectified_so_far(self.object)}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["report"] = self.get_latest_report()
+        return context
+
+    def perform(self, form) -> None:
+        verification = services.verify(self.request.user, self.get_latest_report(), **form.cleaned_data)
+        self.success_message = (
+            _("已认定为「已整改」，问题已销号。")
+            if verification.verdict == "rectified"
+            else _("已认定为「%(verdict)s」。") % {"verdict": verification.get_verdict_display()}
+        )
+
+
+class DelayView(ObjectActionView):
+    model = Finding
+    form_class = DelayForm
+    title = gettext_lazy("说明延期原因")
+    success_message = gettext_lazy("延期原因已报送审计机关。")
+
+    def perform(self, form) -> None:
+        services.explain_delay(self.request.user, self.object, **form.cleaned_data)
+
+
+class EvidenceFileView(LoginRequiredMixin, View):
+    """Serves an evidence file to those who may see its finding; inline for previewable types."""
+
+    def get(self, request, pk: int, disposition: str = "attachment"):
+        evidence = get_object_or_404(Evidence.objects.restrict(request.user), pk=pk)
+        inline = disposition == "inline" and evidence.content_type in PREVIEWABLE
+        try:
+            handle = evidence.file.open("rb")
+        except (FileNotFoundError, ValidationError):
+            raise Http404 from None
+        response = FileResponse(
+            handle, as_attachment=not inline, filename=evidence.original_name, content_type=evidence.content_type
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
+        return response
