@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "rectify.audits",
     "rectify.findings",
     "rectify.rectification",
+    "rectify.exchange",
+    "rectify.documents",
     "rectify.demo",
 ]
 

@@ -22,4 +22,7 @@ urlpatterns = [
     path("", include("rectify.rectification.urls")),
     path("", include("rectify.audits.urls")),
     path("", include("rectify.organizations.urls")),
+    path("", include("rectify.exchange.urls")),
+    path("", include("rectify.documents.urls")),
+    path("api/", include("rectify.api.urls")),
 ]
