@@ -11,7 +11,7 @@ admin.site.site_title = _("审计整改管理系统")
 admin.site.index_title = _("基础数据管理")
 
 urlpatterns = [
-    path("", RedirectView.as_view(url="/ledger/", permanent=False)),
+    path("", RedirectView.as_view(url="/workbench/", permanent=False)),
     path("healthz", healthz, name="healthz"),
     path("healthz/", healthz),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),

@@ -174,3 +174,29 @@ def restrict(queryset: QuerySet, user: User, action: str = "view") -> QuerySet:
     if label == "organizations.Organization":
         return queryset.filter(_organization_q(user))
     raise LookupError(f"no visibility rule for {label}")
+
+
+# Roles that see figures of the whole jurisdiction but no ledger rows (source 三(一), 四(一), 四(二)).
+SUMMARY_ROLES = frozenset({RoleCode.COMMITTEE_OFFICER, RoleCode.GOVERNMENT_OFFICER, RoleCode.CONGRESS_OFFICER})
+
+
+def summary_findings(user: User) -> QuerySet:
+    """Findings whose figures (counts, amounts) the user may see; never to be listed row by row.
+
+    Those who see rows see figures of exactly those rows; the committee office, the government
+    and the congress see figures of every published finding in their jurisdiction.
+    """
+    from rectify.findings.models import Finding
+
+    rows = Finding.objects.restrict(user)
+    if user.is_authenticated and user.is_active and user.role_codes & SUMMARY_ROLES:
+        published = Finding.objects.filter(project__jurisdiction_id__in=jurisdiction_ids(user)).exclude(
+            state=FindingState.DRAFT
+        )
+        return Finding.objects.filter(Q(pk__in=published.values("pk")) | Q(pk__in=rows.values("pk")))
+    return rows
+
+
+def sees_rows(user: User) -> bool:
+    """Whether any of the user's roles reaches ledger rows (not only figures)."""
+    return finding_q(user) != NOTHING

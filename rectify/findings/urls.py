@@ -5,6 +5,7 @@ from rectify.findings import views
 app_name = "findings"
 
 urlpatterns = [
+    path("workbench/", views.WorkbenchView.as_view(), name="workbench"),
     path("ledger/", views.LedgerView.as_view(), name="ledger"),
     path("findings/new/", views.FindingCreateView.as_view(), name="finding-create"),
     path("findings/<int:pk>/", views.FindingDetailView.as_view(), name="finding"),

@@ -5,7 +5,7 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
-from django.views.generic import DetailView, FormView
+from django.views.generic import DetailView, FormView, TemplateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
@@ -245,3 +245,23 @@ class FindingUpdateView(ObjectActionView):
                 services.update_finding(self.request.user, self.object, reason=data.get("reason", ""), **changes)
             if requirements != [r.text for r in self.object.requirements.all()]:
                 services.set_requirements(self.request.user, self.object, requirements)
+
+
+class WorkbenchView(LoginRequiredMixin, TemplateView):
+    """The landing page: what awaits me, most urgent first, and the figures of my scope."""
+
+    template_name = "findings/workbench.html"
+
+    def get_context_data(self, **kwargs):
+        from rectify.core.visibility import SUMMARY_ROLES, sees_rows, summary_findings
+        from rectify.findings.figures import ledger_figures
+        from rectify.findings.workbench import tasks_for
+
+        user = self.request.user
+        context = super().get_context_data(**kwargs)
+        has_figures = sees_rows(user) or bool(user.role_codes & SUMMARY_ROLES)
+        context.update(
+            tasks=tasks_for(user),
+            figures=ledger_figures(summary_findings(user)) if has_figures else None,
+        )
+        return context

@@ -134,6 +134,8 @@ def perform_transition(actor: User, finding: Finding, name: str, *, comment: str
             )
         if transition.needs_verification and verification is None:
             raise ActionRefused(_("销号只能通过核实认定进行。"), code="invalid")
+        if transition.needs_verification and not _closes(verification, locked):
+            raise ActionRefused(_("只有认定为「已整改」的问题可以销号。"), code="invalid")
         _check_guards(locked, transition)
         now = timezone.now()
         previous = locked.state
@@ -157,6 +159,13 @@ def perform_transition(actor: User, finding: Finding, name: str, *, comment: str
         )
     finding.refresh_from_db()
     return finding
+
+
+def _closes(verification, finding: Finding) -> bool:
+    """Only a verification of this very finding that found it rectified closes it out."""
+    from rectify.rectification.choices import Verdict
+
+    return verification.finding_id == finding.pk and verification.verdict == Verdict.RECTIFIED
 
 
 def _check_guards(finding: Finding, transition: Transition) -> None:

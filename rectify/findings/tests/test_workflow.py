@@ -315,7 +315,8 @@ def test_close_with_a_verification_that_did_not_find_it_rectified_is_refused(wor
     refusal = refuse(rectification.close_out, auditor, finding, partly)
     assert refusal.messages == ["只有认定为「已整改」的问题可以销号。"]
     # The single mover holds the rule too, not only the named action in front of it.
-    refuse(perform_transition, auditor, finding, "close", comment="销号", verification=partly)
+    refusal = refuse(perform_transition, auditor, finding, "close", comment="销号", verification=partly)
+    assert refusal.messages == ["只有认定为「已整改」的问题可以销号。"]
     assert snapshot(finding) == before
 
 
@@ -325,7 +326,8 @@ def test_close_with_the_verification_of_another_finding_is_refused(world):
     verification = closed.verifications.get()
     before = snapshot(other)
     refuse(rectification.close_out, world["auditor"], other, verification)
-    refuse(perform_transition, world["auditor"], other, "close", comment="销号", verification=verification)
+    refusal = refuse(perform_transition, world["auditor"], other, "close", comment="销号", verification=verification)
+    assert refusal.messages == ["只有认定为「已整改」的问题可以销号。"]
     assert snapshot(other) == before
 
 
@@ -334,13 +336,7 @@ def test_close_with_the_verification_of_another_finding_is_refused(world):
 
 @pytest.mark.parametrize(
     ("state", "name", "username"),
-    [
-        (state, name, user)
-        for name in SOURCE
-        for state in STATES
-        if state != SOURCE[name]
-        for user in RIGHT_ROLE[name]
-    ],
+    [(state, name, user) for name in SOURCE for state in STATES if state != SOURCE[name] for user in RIGHT_ROLE[name]],
 )
 def test_a_transition_is_refused_from_every_other_state(world, state, name, username):
     finding = make_finding(world, state=state)
@@ -462,7 +458,10 @@ def test_any_other_verdict_returns_the_finding_with_the_reasons(world, verdict):
         False,
     )
     events = list(FindingEvent.objects.filter(pk__gt=last_event))
-    assert [(e.kind, e.action) for e in events] == [(EventKind.VERIFICATION, "verify"), (EventKind.TRANSITION, "return")]
+    assert [(e.kind, e.action) for e in events] == [
+        (EventKind.VERIFICATION, "verify"),
+        (EventKind.TRANSITION, "return"),
+    ]
     assert (events[1].from_state, events[1].to_state, events[1].comment, events[1].actor) == (
         FindingState.SUBMITTED,
         FindingState.RECTIFYING,
@@ -587,7 +586,10 @@ def test_issuing_a_project_issues_every_draft_and_records_the_report(world):
 
     assert [f.pk for f in issued] == [first.pk, second.pk]
     world.project.refresh_from_db()
-    assert (world.project.report_number, world.project.report_date) == ("甲审报〔2025〕12号", datetime.date(2025, 6, 10))
+    assert (world.project.report_number, world.project.report_date) == (
+        "甲审报〔2025〕12号",
+        datetime.date(2025, 6, 10),
+    )
     for finding in (first, second):
         finding.refresh_from_db()
         assert finding.state == FindingState.ISSUED
@@ -650,4 +652,3 @@ def test_issuing_a_project_without_drafts_is_refused_and_records_nothing(world):
     )
     assert refusal.messages == ["本项目没有待下达的问题。"]
     assert project_state(world.project) == before_project
-

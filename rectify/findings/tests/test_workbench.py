@@ -1,0 +1,60 @@
+import datetime
+
+import pytest
+import time_machine
+
+from rectify.testing import PASSWORD, make_finding
+
+pytestmark = pytest.mark.django_db
+
+
+def task_counts(client, user) -> dict[str, int]:
+    client.logout()
+    assert client.login(username=user.username, password=PASSWORD)
+    response = client.get("/workbench/")
+    assert response.status_code == 200
+    return {task.key: task.count for task in response.context["tasks"]}
+
+
+@time_machine.travel(datetime.datetime(2025, 10, 15, 9, 0, tzinfo=datetime.UTC), tick=False)
+def test_each_role_sees_what_awaits_it(client, world):
+    make_finding(world, state="draft")
+    make_finding(world, state="issued", deadline=datetime.date(2025, 12, 31))
+    make_finding(world, state="rectifying", deadline=datetime.date(2025, 10, 1))  # overdue
+    make_finding(world, state="submitted", deadline=datetime.date(2025, 12, 31))
+    make_finding(world, state="rectifying", unit=world.other_unit, deadline=datetime.date(2025, 10, 1))
+
+    auditor = task_counts(client, world["auditor"])
+    assert auditor["to_issue"] == 1 and auditor["to_verify"] == 1 and auditor["overdue"] == 2
+
+    unit = task_counts(client, world["unit"])
+    assert unit["to_plan"] == 1 and unit["to_report"] == 1 and unit["awaiting_verification"] == 1
+    assert unit["overdue_unexplained"] == 1
+
+    dept = task_counts(client, world["dept"])
+    assert dept["watch_overdue"] == 1  # its own unit's, not the transport bureau's
+
+    assert task_counts(client, world["sysadmin"]) == {}
+
+
+@time_machine.travel(datetime.datetime(2025, 10, 15, 9, 0, tzinfo=datetime.UTC), tick=False)
+def test_an_explained_delay_leaves_the_unexplained_list(client, world):
+    from rectify.rectification.services import explain_delay
+
+    finding = make_finding(world, state="rectifying", deadline=datetime.date(2025, 10, 1))
+    assert task_counts(client, world["unit"])["overdue_unexplained"] == 1
+    explain_delay(
+        world["unit"], finding, reason="涉及诉讼，需待法院判决", expected_completion=datetime.date(2025, 12, 1)
+    )
+    assert task_counts(client, world["unit"])["overdue_unexplained"] == 0
+
+
+def test_the_government_sees_figures_but_no_rows(client, world):
+    make_finding(world, state="closed")
+    make_finding(world, state="issued")
+    client.login(username="gov", password=PASSWORD)
+    response = client.get("/workbench/")
+    figures = response.context["figures"]
+    assert figures["published"] == 2 and figures["closed"] == 1
+    ledger = client.get("/ledger/")
+    assert ledger.context["table"].page.paginator.count == 0
