@@ -24,5 +24,10 @@ def changes_of(record: Any) -> list[dict[str, Any]]:
             for f in record.instance_type._meta.concrete_fields
             if f.name not in skip
         ]
-    delta = record.diff_against(previous, excluded_fields=["last_updated"])
-    return [{"field": c.field, "before": c.old, "after": c.new} for c in delta.changes]
+    # Compared here rather than with diff_against, which leaves out non-editable fields such as deleted_at.
+    changes = [
+        {"field": f.name, "before": getattr(previous, f.attname), "after": getattr(record, f.attname)}
+        for f in record.tracked_fields
+        if f.name != "last_updated" and getattr(previous, f.attname) != getattr(record, f.attname)
+    ]
+    return sorted(changes, key=lambda c: c["field"])

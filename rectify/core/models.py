@@ -22,11 +22,10 @@ class RestrictedQuerySet(models.QuerySet):
         return visibility.restrict(self, user, action)
 
     def delete(self):
-        now = timezone.now()
+        # Each object deletes itself: soft for domain records, refused for append-only ones (finding events).
         count = 0
         for obj in self:
-            obj.deleted_at = now
-            obj.save(update_fields=["deleted_at", "last_updated"])
+            obj.delete()
             count += 1
         return count, {self.model._meta.label: count}
 

@@ -173,6 +173,8 @@ def restrict(queryset: QuerySet, user: User, action: str = "view") -> QuerySet:
         return queryset.filter(_project_q(user)).distinct()
     if label == "organizations.Organization":
         return queryset.filter(_organization_q(user))
+    if label == "findings.SavedView":
+        return queryset.filter(user=user)  # private to its owner
     raise LookupError(f"no visibility rule for {label}")
 
 

@@ -16,6 +16,7 @@ class FindingFilterSet(django_filters.FilterSet):
     audit_type = django_filters.ChoiceFilter(label=_("审计类型"), field_name="project__type", choices=AuditType.choices)
     project = django_filters.NumberFilter(label=_("审计项目"), field_name="project_id")
     unit = django_filters.NumberFilter(label=_("责任单位"), field_name="unit_id")
+    department = django_filters.NumberFilter(label=_("主管部门"), method="filter_department")
     state = django_filters.MultipleChoiceFilter(label=_("状态"), choices=FindingState.choices)
     colour = django_filters.MultipleChoiceFilter(label=_("预警"), choices=Colour.choices, method="filter_colour")
     kind = django_filters.ChoiceFilter(label=_("整改类型"), choices=Kind.choices)
@@ -44,6 +45,14 @@ class FindingFilterSet(django_filters.FilterSet):
                 | Q(unit__name__icontains=word)
             )
         return queryset
+
+    def filter_department(self, queryset, name, value):
+        from rectify.organizations.models import Organization
+
+        department = Organization.objects.filter(pk=value).first()
+        if department is None:
+            return queryset.none()
+        return queryset.filter(unit_id__in=department.subtree_ids())
 
     def filter_colour(self, queryset, name, value):
         if not value:

@@ -203,3 +203,27 @@ class FindingEvent(models.Model):
 
     def delete(self, using=None, keep_parents=False):
         raise PermissionError("finding events are append-only")
+
+
+class SavedView(RectifyModel):
+    """A user's named ledger view: the filters (as a query string) and the chosen columns."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("用户"), on_delete=models.PROTECT, related_name="saved_views"
+    )
+    name = models.CharField(_("名称"), max_length=50)
+    query = models.TextField(_("筛选条件"), blank=True)
+    columns = models.JSONField(_("显示列"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("常用筛选")
+        verbose_name_plural = _("常用筛选")
+        ordering = ["user", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "name"], condition=models.Q(deleted_at__isnull=True), name="saved_view_name_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name

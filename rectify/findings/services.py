@@ -285,3 +285,15 @@ def link_repeats(actor: User, finding: Finding, earlier: Sequence[Finding]) -> N
         action="link_repeats",
         comment=_("关联以往问题：%(numbers)s") % {"numbers": "、".join(f.ledger_number for f in earlier)},
     )
+
+
+def save_ledger_view(actor: User, *, name: str, query: str, columns: list[str]):
+    """Saves (or replaces) the user's named ledger view."""
+    from rectify.findings.models import SavedView
+
+    saved = SavedView.objects.filter(user=actor, name=name).first() or SavedView(user=actor, name=name)
+    saved.query = query
+    saved.columns = list(columns)
+    saved._history_user = actor
+    saved.save()
+    return saved

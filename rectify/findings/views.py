@@ -4,7 +4,9 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views import View
 from django.views.generic import DetailView, FormView, TemplateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
@@ -13,10 +15,11 @@ from rectify.core.actions import ObjectActionView
 from rectify.core.exceptions import ActionRefused
 from rectify.core.history import changes_of
 from rectify.findings import services
+from rectify.findings.figures import ledger_figures
 from rectify.findings.filters import FindingFilterSet
 from rectify.findings.forms import FindingForm, TransitionForm
-from rectify.findings.models import Finding
-from rectify.findings.tables import FindingTable, colour_badge
+from rectify.findings.models import Category, Finding, SavedView
+from rectify.findings.tables import DEFAULT_COLUMNS, FindingTable, colour_badge
 from rectify.findings.workflow import TRANSITIONS, available_transitions
 from rectify.rectification import services as rectification
 from rectify.rectification.models import Plan
@@ -83,14 +86,119 @@ def finding_actions(user, finding: Finding) -> list[dict]:
 
 
 class LedgerView(LoginRequiredMixin, SingleTableMixin, FilterView):
-    """The ledger (整改台账): every finding the user may see, with its warning colour."""
+    """The ledger (整改台账): every finding the user may see, with its warning colour.
+
+    Filter changes come by htmx and get only the table back; the URL keeps every filter, so a
+    view can be shared, saved, printed or exported as it is.
+    """
 
     table_class = FindingTable
     filterset_class = FindingFilterSet
     template_name = "findings/ledger.html"
+    paginate_by = 50
 
     def get_queryset(self):
         return Finding.objects.restrict(self.request.user).with_colour().select_related("project", "unit", "category")
+
+    def get_template_names(self):
+        if self.request.htmx and self.request.htmx.target == "ledger-table":
+            return ["findings/ledger_table.html"]
+        return [self.template_name]
+
+    def chosen_columns(self) -> list[str]:
+        chosen = self.request.session.get("ledger_columns") or list(DEFAULT_COLUMNS)
+        return [c for c in chosen if c in FindingTable.base_columns]
+
+    def get_table_kwargs(self):
+        chosen = set(self.chosen_columns())
+        return {"exclude": [name for name in FindingTable.base_columns if name not in chosen]}
+
+    def get_table_pagination(self, table):
+        per_page = self.request.GET.get("per_page", "")
+        return {"per_page": int(per_page) if per_page in {"20", "50", "100", "200"} else self.paginate_by}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        context.update(filter_options(user))
+        context.update(
+            columns=[(name, column.verbose_name) for name, column in FindingTable.base_columns.items()],
+            chosen_columns=self.chosen_columns(),
+            saved_views=SavedView.objects.restrict(user),
+            query=self.request.GET.urlencode(),
+            figures=ledger_figures(self.object_list),
+        )
+        return context
+
+
+def filter_options(user) -> dict:
+    """The choices the ledger's filter form offers: only what the user may see."""
+    from rectify.audits.models import AuditProject
+    from rectify.organizations.choices import OrganizationKind
+    from rectify.organizations.models import Organization
+
+    visible = Finding.objects.restrict(user)
+    organizations = Organization.objects.restrict(user)
+    return {
+        "years": sorted(set(visible.values_list("project__year", flat=True).distinct()), reverse=True),
+        "projects": AuditProject.objects.restrict(user).order_by("-year", "sequence").only("pk", "name", "year"),
+        "units": organizations.filter(pk__in=visible.values("unit_id")).only("pk", "name"),
+        "departments": organizations.filter(kind=OrganizationKind.COMPETENT_DEPARTMENT).only("pk", "name"),
+        "categories": Category.objects.select_related("parent").order_by("code"),
+    }
+
+
+class LedgerColumnsView(LoginRequiredMixin, View):
+    """Remembers which ledger columns the user wants."""
+
+    def post(self, request):
+        chosen = [c for c in request.POST.getlist("columns") if c in FindingTable.base_columns]
+        request.session["ledger_columns"] = chosen or list(DEFAULT_COLUMNS)
+        return redirect(reverse("findings:ledger") + "?" + request.POST.get("query", ""))
+
+
+class SavedViewCreateView(LoginRequiredMixin, View):
+    """Saves the current filters and columns under a name (saving the same name again replaces it)."""
+
+    def post(self, request):
+        name = (request.POST.get("name") or "").strip()[:50]
+        query = request.POST.get("query", "")
+        if not name:
+            messages.error(request, _("请为常用筛选填写名称。"))
+        else:
+            services.save_ledger_view(
+                request.user, name=name, query=query, columns=request.session.get("ledger_columns") or []
+            )
+            messages.success(request, _("已保存常用筛选「%(name)s」。") % {"name": name})
+        return redirect(reverse("findings:ledger") + "?" + query)
+
+
+class SavedViewOpenView(LoginRequiredMixin, View):
+    def get(self, request, pk: int):
+        saved = get_object_or_404(SavedView.objects.restrict(request.user), pk=pk)
+        if saved.columns:
+            request.session["ledger_columns"] = saved.columns
+        return redirect(reverse("findings:ledger") + "?" + saved.query)
+
+    def post(self, request, pk: int):
+        saved = get_object_or_404(SavedView.objects.restrict(request.user), pk=pk)
+        saved._history_user = request.user
+        saved.delete()
+        messages.success(request, _("已删除常用筛选「%(name)s」。") % {"name": saved.name})
+        return redirect("findings:ledger")
+
+
+class LedgerPrintView(LedgerView):
+    """The filtered ledger on A4 paper: every row (up to a bound), no controls."""
+
+    template_name = "findings/ledger_print.html"
+    PRINT_LIMIT = 2000
+
+    def get_template_names(self):
+        return [self.template_name]
+
+    def get_table_pagination(self, table):
+        return {"per_page": self.PRINT_LIMIT}
 
 
 class FindingDetailView(LoginRequiredMixin, DetailView):

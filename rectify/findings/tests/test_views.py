@@ -19,7 +19,7 @@ def test_login_page_is_chinese_and_logs_in(client, world):
     assert page.status_code == 200
     assert "登录审计整改管理系统" in page.content.decode()
     response = client.post("/accounts/login/", {"username": "auditor", "password": PASSWORD})
-    assert response.status_code == 302 and response["Location"] == "/ledger/"
+    assert response.status_code == 302 and response["Location"] == "/workbench/"
     client.logout()
     bad = client.post("/accounts/login/", {"username": "auditor", "password": "wrong"})
     assert "用户名或密码不正确" in bad.content.decode()
@@ -77,3 +77,50 @@ def test_sysadmin_manages_reference_data_in_chinese_admin(client, world):
     admin.user_permissions.set(Permission.objects.filter(codename__in=["view_organization", "change_organization"]))
     html = login(client, admin).get("/admin/organizations/organization/").content.decode()
     assert "单位" in html and "甲区第一中学" in html
+
+
+def test_htmx_filter_change_returns_only_the_table(client, world):
+    closed = make_finding(world, state="closed")
+    issued = make_finding(world, state="issued")
+    login(client, world["auditor"])
+    response = client.get("/ledger/", {"state": "closed"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="ledger-table")
+    html = response.content.decode()
+    assert html.lstrip().startswith('<div id="ledger-table"') and "<html" not in html
+    assert closed.ledger_number in html and issued.ledger_number not in html
+    assert "/ledger/export.xlsx?state=closed" in html  # export follows the filters
+
+
+def test_column_choice_is_remembered(client, world):
+    finding = make_finding(world, state="issued")
+    login(client, world["auditor"])
+
+    def headers(html: str) -> str:
+        return html.split("<thead")[1].split("</thead>")[0]
+
+    assert "审计项目" not in headers(client.get("/ledger/").content.decode())
+    client.post("/ledger/columns/", {"columns": ["ledger_number", "project", "state"], "query": ""})
+    html = client.get("/ledger/").content.decode()
+    assert "审计项目" in headers(html) and "涉及金额" not in headers(html)
+    assert finding.project.name in html.split("<tbody")[1]
+
+
+def test_saved_views_are_private_and_reopen_their_filters(client, world):
+    login(client, world["auditor"])
+    client.post("/ledger/saved/", {"name": "逾期问题", "query": "colour=red&year=2025"})
+    from rectify.findings.models import SavedView
+
+    saved = SavedView.objects.get(name="逾期问题")
+    response = client.get(f"/ledger/saved/{saved.pk}/")
+    assert response["Location"] == "/ledger/?colour=red&year=2025"
+    client.logout()
+    login(client, world["auditor2"])
+    assert client.get(f"/ledger/saved/{saved.pk}/").status_code == 404
+    assert 'data-testid="saved-views"' not in client.get("/ledger/").content.decode()
+
+
+def test_print_view_lists_every_filtered_row_on_a4(client, world):
+    findings = [make_finding(world, state="issued") for _ in range(3)]
+    login(client, world["auditor"])
+    html = client.get("/ledger/print/", {"state": "issued"}).content.decode()
+    assert "print.css" in html and all(f.ledger_number in html for f in findings)
+    assert "共 3 个问题" in html

@@ -1,0 +1,110 @@
+"""What every API view shares: the visibility scope, pagination, ordering, parsers, authentication.
+
+A viewset names its model, serializer and filterset; the base fetches everything through
+``Model.objects.restrict(request.user)``, so a list shows only what the caller may see and an object
+outside the scope answers 404. Writes go to the named actions of the services; a refusal from a
+service becomes an error response in ``rectify.api.exceptions``.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Model, QuerySet
+from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework import filters, mixins, viewsets
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.exceptions import ParseError
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.serializers import Serializer
+
+
+class DecimalJSONParser(JSONParser):
+    """JSON numbers with a fraction are read as Decimal: an amount arrives exactly as written, never as a float."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        encoding = (parser_context or {}).get("encoding", "utf-8")
+        try:
+            decoded = codecs.getreader(encoding)(stream)
+            parse_constant = json.strict_constant if self.strict else None  # type: ignore[attr-defined]
+            return json.load(decoded, parse_float=Decimal, parse_constant=parse_constant)
+        except ValueError as exc:
+            raise ParseError(f"JSON parse error - {exc}") from None
+
+
+class Pagination(PageNumberPagination):
+    """``{"count", "next", "previous", "results"}``; ``?page=`` and ``?page_size=`` (at most 500)."""
+
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+
+class OrderingFilter(filters.OrderingFilter):
+    """``?ordering=`` over the view's ``ordering_fields``; public names may stand for lookups
+    (``year`` → ``project__year``) through ``ordering_aliases``. Ties are broken by id so pages are stable."""
+
+    def get_ordering(self, request, queryset, view):
+        ordering = super().get_ordering(request, queryset, view)
+        if not ordering:
+            return ordering
+        aliases = getattr(view, "ordering_aliases", {})
+        resolved = []
+        for term in ordering:
+            descending = term.startswith("-")
+            name = aliases.get(term.lstrip("-"), term.lstrip("-"))
+            resolved.append(f"-{name}" if descending else name)
+        if not {"pk", "id", "-pk", "-id"} & set(resolved):
+            resolved.append("pk")
+        return resolved
+
+
+class RestrictedQuerysetMixin:
+    """The one door to the data: every queryset of the view goes through the visibility scope."""
+
+    model: type[Model]
+    authentication_classes = [TokenAuthentication, SessionAuthentication]  # Token first: anonymous is a 401
+    permission_classes = [IsAuthenticated]
+    pagination_class = Pagination
+    filter_backends = [DjangoFilterBackend, OrderingFilter]
+    parser_classes = [DecimalJSONParser, FormParser, MultiPartParser]
+    ordering_aliases: dict[str, str] = {}
+
+    request: Request
+
+    def get_base_queryset(self) -> QuerySet:
+        return self.model.objects.restrict(self.request.user)
+
+    def get_queryset(self) -> QuerySet:
+        return self.get_base_queryset()
+
+    # --- helpers for actions ---------------------------------------------------------------
+
+    def validated(self, serializer_class: type[Serializer], **kwargs) -> dict[str, Any]:
+        """The request body checked by an input serializer; a bad field answers 400 keyed by field."""
+        serializer = serializer_class(data=self.request.data, context=self.get_serializer_context(), **kwargs)
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+    def represent(self, serializer_class: type[Serializer], instance) -> dict[str, Any]:
+        return serializer_class(instance, context=self.get_serializer_context()).data
+
+
+class RestrictedReadOnlyViewSet(RestrictedQuerysetMixin, viewsets.ReadOnlyModelViewSet):
+    """List and detail of what the caller may see; nothing else."""
+
+    http_method_names = ["get", "head", "options"]
+
+
+class RestrictedViewSet(
+    RestrictedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """List and detail, plus the writes a subclass routes to the services. Nothing is deleted: DELETE is 405."""
+
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
