@@ -6,6 +6,7 @@ app_name = "findings"
 
 urlpatterns = [
     path("workbench/", views.WorkbenchView.as_view(), name="workbench"),
+    path("dashboard/", views.DashboardView.as_view(), name="dashboard"),
     path("ledger/", views.LedgerView.as_view(), name="ledger"),
     path("ledger/print/", views.LedgerPrintView.as_view(), name="ledger-print"),
     path("ledger/columns/", views.LedgerColumnsView.as_view(), name="ledger-columns"),

@@ -373,3 +373,26 @@ class WorkbenchView(LoginRequiredMixin, TemplateView):
             figures=ledger_figures(summary_findings(user)) if has_figures else None,
         )
         return context
+
+
+class DashboardView(LoginRequiredMixin, TemplateView):
+    """Charts of the ledger (驾驶舱); filtered with the ledger's own filters."""
+
+    template_name = "findings/dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        from rectify.core.visibility import sees_rows, summary_findings
+        from rectify.findings.dashboard import dashboard_data
+
+        user = self.request.user
+        filterset = FindingFilterSet(self.request.GET or None, queryset=summary_findings(user))
+        findings = filterset.qs if filterset.is_bound and filterset.is_valid() else summary_findings(user)
+        context = super().get_context_data(**kwargs)
+        context.update(filter_options(user))
+        context.update(
+            filter=filterset,
+            data=dashboard_data(findings),
+            clickable=sees_rows(user),
+            query=self.request.GET.urlencode(),
+        )
+        return context

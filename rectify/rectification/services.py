@@ -210,19 +210,7 @@ def submit_report(
         )
         row._history_user = actor
         row.save()
-    for upload, facts in sniffed:
-        stored = evidence_files.store(upload, facts)
-        row = Evidence(
-            report=report,
-            original_name=(getattr(upload, "name", "") or facts.sha256)[:255],
-            sha256=facts.sha256,
-            size=facts.size,
-            content_type=facts.content_type,
-            uploaded_by=actor,
-        )
-        row.file.name = stored
-        row._history_user = actor
-        row.save()
+    _attach_evidence(actor, report, sniffed)
     record_event(
         finding,
         actor,
@@ -233,6 +221,58 @@ def submit_report(
     if not continued:
         perform_transition(actor, finding, "submit", comment=_("第 %(round)d 轮报送") % {"round": round_number})
     return report
+
+
+def _attach_evidence(actor: User, report: ProgressReport, sniffed, description: str = "") -> list[Evidence]:
+    rows = []
+    for upload, facts in sniffed:
+        stored = evidence_files.store(upload, facts)
+        row = Evidence(
+            report=report,
+            original_name=(getattr(upload, "name", "") or facts.sha256)[:255],
+            sha256=facts.sha256,
+            size=facts.size,
+            content_type=facts.content_type,
+            description=(description or "").strip()[:200],
+            uploaded_by=actor,
+        )
+        row.file.name = stored
+        row._history_user = actor
+        row.save()
+        rows.append(row)
+    return rows
+
+
+@transaction.atomic
+def add_evidence(actor: User, report: ProgressReport, files: Sequence, *, description: str = "") -> list[Evidence]:
+    """The unit adds supporting files to a report round it submitted, while the round awaits verification."""
+    finding = _require(actor, UNIT_ROLES, report.finding, _("只有整改责任单位可以补充佐证材料。"))
+    report = ProgressReport.objects.select_for_update().get(pk=report.pk)
+    if Verification.objects.filter(report=report).exists():
+        raise ActionRefused(_("该报告已核实认定，不能再补充佐证材料。"), code="invalid_state")
+    files = list(files)
+    if not files:
+        raise ActionRefused(_("请选择要上传的佐证材料。"))
+    rows = _attach_evidence(actor, report, [(upload, evidence_files.sniff(upload)) for upload in files], description)
+    record_event(
+        finding,
+        actor,
+        EventKind.REPORT,
+        action="add_evidence",
+        comment=_("第 %(round)d 轮补充佐证材料：%(names)s")
+        % {"round": report.round, "names": "、".join(row.original_name for row in rows)},
+    )
+    return rows
+
+
+@transaction.atomic
+def verify_latest(actor: User, finding: Finding, **verdict) -> Verification:
+    """Verifies the latest report round of a finding (``verify`` with the round looked up)."""
+    latest = finding.reports.order_by("-round").first()
+    if latest is None:
+        _require(actor, AUDIT_ROLES, finding, _("只有审计机关的审计人员可以核实认定。"))
+        raise ActionRefused(_("该问题尚无整改情况报告，无从核实认定。"), code="invalid_state")
+    return verify(actor, latest, **verdict)
 
 
 @transaction.atomic

@@ -1,0 +1,620 @@
+"""A small builder of official documents laid out by GB/T 9704-2012 《党政机关公文格式》.
+
+Geometry (section 5 of the standard): A4 paper; top margin (天头) 37 mm, binding-side margin (订口)
+28 mm, text block (版心) 156 × 225 mm, so 35 mm at the bottom and 26 mm on the right. The body is
+3号 仿宋 (16 pt) with 22 lines of 28 characters to the page; the title 2号 小标宋 (22 pt); level-1
+headings 黑体, level-2 headings 楷体; the page number is 4号 半角宋体 (14 pt) between em dashes,
+"— 1 —", 7 mm below the text block, on the right of odd pages and the left of even pages, one
+character in from the edge of the text block.
+
+The grid is written twice so that every reader keeps it: once as the section's document grid
+(``w:docGrid w:type="linesAndChars"`` with the line and character pitch, what Word's 文档网格 sets)
+and once as exact line spacing on the paragraphs (what every renderer honours).
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt, Twips
+
+from rectify.documents import fonts
+
+# --- Geometry -----------------------------------------------------------------------------------
+
+PAGE_WIDTH_MM = 210
+PAGE_HEIGHT_MM = 297
+MARGIN_TOP_MM = 37
+MARGIN_LEFT_MM = 28  # 订口 (binding side)
+MARGIN_BOTTOM_MM = 35
+MARGIN_RIGHT_MM = 26
+TEXT_WIDTH_MM = 156
+TEXT_HEIGHT_MM = 225
+LINES_PER_PAGE = 22
+CHARS_PER_LINE = 28
+PAGE_NUMBER_BELOW_TEXT_MM = 7  # 一字线上距版心下边缘 7 mm
+
+# Sizes in points: 2号 22, 3号 16, 4号 14.
+TITLE_PT = 22
+BODY_PT = 16
+PAGE_NUMBER_PT = 14
+TABLE_PT = 14  # tables and forms in 4号, so that a form of several columns fits the 156 mm block
+
+EM_DASH = "\u2014"
+
+
+def _twips(mm: float) -> int:
+    return Mm(mm).twips
+
+
+PAGE_WIDTH_TW = _twips(PAGE_WIDTH_MM)  # 11906
+PAGE_HEIGHT_TW = _twips(PAGE_HEIGHT_MM)  # 16838
+MARGIN_TOP_TW = _twips(MARGIN_TOP_MM)  # 2098
+MARGIN_LEFT_TW = _twips(MARGIN_LEFT_MM)  # 1587
+MARGIN_BOTTOM_TW = _twips(MARGIN_BOTTOM_MM)  # 1984
+MARGIN_RIGHT_TW = _twips(MARGIN_RIGHT_MM)  # 1474
+TEXT_HEIGHT_TW = PAGE_HEIGHT_TW - MARGIN_TOP_TW - MARGIN_BOTTOM_TW  # 12756 twips = 225.0 mm
+TEXT_WIDTH_TW = PAGE_WIDTH_TW - MARGIN_LEFT_TW - MARGIN_RIGHT_TW  # 8845 twips = 156.0 mm
+
+# Line pitch: 225 mm / 22 = 28.99 pt; rounded down to whole twips so that 22 lines always fit:
+# 579 twips = 28.95 pt, the value Word itself computes for "22 lines per page" on this block.
+LINE_PITCH_TW = TEXT_HEIGHT_TW // LINES_PER_PAGE  # 579
+# Character pitch: 156 mm / 28 = 15.79 pt. Word stores it as the difference from the default font
+# size (16 pt) in 1/4096 pt, rounded down so that 28 characters always fit: -842.
+CHAR_PITCH_PT = TEXT_WIDTH_TW / 20 / CHARS_PER_LINE
+CHAR_SPACE = math.floor((CHAR_PITCH_PT - BODY_PT) * 4096)
+CHAR_PITCH_TW = round(CHAR_PITCH_PT * 20)  # 316 twips, one character of the body grid
+
+# The page number's em dash sits 7 mm below the text block; with an exact 14 pt line the dash is at
+# about half the line's height above the footer's bottom edge.
+FOOTER_DISTANCE_MM = MARGIN_BOTTOM_MM - PAGE_NUMBER_BELOW_TEXT_MM - (PAGE_NUMBER_PT * 25.4 / 72) / 2  # ≈ 25.5
+HEADER_DISTANCE_MM = 15
+
+# --- Style names ----------------------------------------------------------------------------------
+
+STYLE_TITLE = "公文标题"
+STYLE_BODY = "公文正文"
+STYLE_ADDRESSEE = "主送机关"
+STYLE_SIGNATURE = "发文机关署名"
+STYLE_TABLE = "表格文字"
+STYLE_TABLE_HEADING = "表格标题行"
+STYLE_HEADING_1 = "Heading 1"  # the built-in heading styles, so Word's navigation pane shows them
+STYLE_HEADING_2 = "Heading 2"
+STYLE_PAGE_NUMBER = "页码"
+
+
+def chinese_date(value: datetime.date) -> str:
+    """成文日期 as the 2012 standard writes it: Arabic numerals, full year, no padded month or day."""
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def text_width(text: str) -> float:
+    """Width of ``text`` in body characters: full-width characters count 1, ASCII (half-width) 0.5."""
+    return sum(0.5 if ord(ch) < 0x2E80 and ch != EM_DASH else 1 for ch in text)
+
+
+@dataclass
+class Cell:
+    """One cell of a form: text, how many grid columns it spans, and whether it is a label."""
+
+    text: str
+    span: int = 1
+    label: bool = False
+    align: str = "left"  # left, center, right
+
+
+# --- Low-level XML helpers ------------------------------------------------------------------------
+
+
+def _set(element, tag: str, **attrs):
+    """Child ``tag`` of ``element`` (created in schema order by python-docx where it knows the tag),
+    with ``attrs`` set; attribute names are given without prefix."""
+    child = element.find(qn(tag))
+    if child is None:
+        child = OxmlElement(tag)
+        element.append(child)
+    for key, value in attrs.items():
+        child.set(qn(f"w:{key}"), str(value))
+    return child
+
+
+def _apply_fonts(rpr, name: str, size_pt: float | None = None, bold: bool | None = None) -> None:
+    """Names ``name`` for every script of a run or style (theme fonts removed), and sets the size."""
+    rfonts = rpr.find(qn("w:rFonts"))
+    if rfonts is None:
+        rfonts = OxmlElement("w:rFonts")
+        rpr.insert(0, rfonts)
+    for attr in list(rfonts.attrib):
+        if attr.endswith("Theme"):
+            del rfonts.attrib[attr]
+    for attr in ("ascii", "hAnsi", "eastAsia", "cs"):
+        rfonts.set(qn(f"w:{attr}"), name)
+    rfonts.set(qn("w:hint"), "eastAsia")
+    if bold is not None:
+        for tag in ("w:b", "w:bCs"):
+            element = rpr.find(qn(tag))
+            if element is not None:
+                rpr.remove(element)
+        if bold:
+            rpr.append(OxmlElement("w:b"))
+            rpr.append(OxmlElement("w:bCs"))
+    if size_pt is not None:
+        for tag in ("w:sz", "w:szCs"):
+            element = rpr.find(qn(tag))
+            if element is not None:
+                rpr.remove(element)
+        half_points = str(round(size_pt * 2))
+        for tag in ("w:sz", "w:szCs"):
+            element = OxmlElement(tag)
+            element.set(qn("w:val"), half_points)
+            rpr.append(element)
+    # Keep the children in the order the schema wants (rFonts, b, bCs, …, color, sz, szCs, …, lang).
+    _reorder(rpr)
+
+
+_RPR_ORDER = [
+    "rStyle", "rFonts", "b", "bCs", "i", "iCs", "caps", "smallCaps", "strike", "dstrike", "outline", "shadow",
+    "emboss", "imprint", "noProof", "snapToGrid", "vanish", "webHidden", "color", "spacing", "w", "kern",
+    "position", "sz", "szCs", "highlight", "u", "effect", "bdr", "shd", "fitText", "vertAlign", "rtl", "cs",
+    "em", "lang", "eastAsianLayout", "specVanish", "oMath",
+]  # fmt: skip
+
+
+def _reorder(rpr) -> None:
+    rank = {qn(f"w:{tag}"): i for i, tag in enumerate(_RPR_ORDER)}
+    children = list(rpr)
+    children.sort(key=lambda el: rank.get(el.tag, len(rank)))
+    for child in children:
+        rpr.append(child)
+
+
+def _paragraph_format(
+    style_or_paragraph,
+    *,
+    line_twips: int | None = LINE_PITCH_TW,
+    align=None,
+    first_line_chars: int | None = None,
+    left_chars: float | None = None,
+    right_chars: float | None = None,
+    before_twips: int = 0,
+    after_twips: int = 0,
+    snap_to_grid: bool = True,
+    keep_with_next: bool = False,
+    outline_level: int | None = None,
+) -> None:
+    fmt = style_or_paragraph.paragraph_format
+    fmt.space_before = Twips(before_twips)
+    fmt.space_after = Twips(after_twips)
+    if line_twips is not None:
+        fmt.line_spacing = Twips(line_twips)  # python-docx writes lineRule="exact" for a Length
+    fmt.widow_control = False  # keeps every full page at exactly 22 lines
+    fmt.keep_with_next = keep_with_next
+    if align is not None:
+        fmt.alignment = align
+    ppr = style_or_paragraph.element.get_or_add_pPr()
+    if not snap_to_grid:
+        _set(ppr, "w:snapToGrid", val="0")
+    ind = {}
+    if first_line_chars is not None:
+        ind["firstLineChars"] = first_line_chars * 100
+        ind["firstLine"] = first_line_chars * CHAR_PITCH_TW
+    if left_chars is not None:
+        ind["leftChars"] = round(left_chars * 100)
+        ind["left"] = round(left_chars * CHAR_PITCH_TW)
+    if right_chars is not None:
+        ind["rightChars"] = round(right_chars * 100)
+        ind["right"] = round(right_chars * CHAR_PITCH_TW)
+    if ind:
+        existing = ppr.find(qn("w:ind"))
+        if existing is not None:
+            ppr.remove(existing)
+        element = OxmlElement("w:ind")
+        for key, value in ind.items():
+            element.set(qn(f"w:{key}"), str(value))
+        ppr.append(element)
+    if outline_level is not None:
+        _set(ppr, "w:outlineLvl", val=outline_level)
+    _reorder_ppr(ppr)
+
+
+_PPR_ORDER = [
+    "pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl", "numPr", "suppressLineNumbers",
+    "pBdr", "shd", "tabs", "suppressAutoHyphens", "kinsoku", "wordWrap", "overflowPunct", "topLinePunct",
+    "autoSpaceDE", "autoSpaceDN", "bidi", "adjustRightInd", "snapToGrid", "spacing", "ind", "contextualSpacing",
+    "mirrorIndents", "suppressOverlap", "jc", "textDirection", "textAlignment", "textboxTightWrap",
+    "outlineLvl", "divId", "cnfStyle", "rPr", "sectPr", "pPrChange",
+]  # fmt: skip
+
+
+def _reorder_ppr(ppr) -> None:
+    rank = {qn(f"w:{tag}"): i for i, tag in enumerate(_PPR_ORDER)}
+    children = list(ppr)
+    children.sort(key=lambda el: rank.get(el.tag, len(rank)))
+    for child in children:
+        ppr.append(child)
+
+
+# --- The document ---------------------------------------------------------------------------------
+
+
+class OfficialDocument:
+    """One GB/T 9704 document. Call the methods in reading order, then ``to_bytes()``."""
+
+    def __init__(self, *, subject: str, author: str = "", date: datetime.date | None = None) -> None:
+        self.fonts = fonts.all_choices()
+        self.document = Document()
+        self.date = date
+        props = self.document.core_properties
+        props.title = subject
+        props.author = author
+        props.last_modified_by = author
+        props.language = "zh-CN"
+        props.comments = "GB/T 9704-2012"
+        self._page_setup()
+        self._styles()
+        self._page_numbers()
+        self._font_table()
+        # The template's single empty paragraph; the first block written replaces it.
+        self._blank = self.document.paragraphs[0] if self.document.paragraphs else None
+
+    # Fonts ----------------------------------------------------------------------------------------
+
+    def font(self, role: str) -> str:
+        return self.fonts[role].name
+
+    # Setup ----------------------------------------------------------------------------------------
+
+    def _page_setup(self) -> None:
+        section = self.document.sections[0]
+        section.orientation = WD_ORIENT.PORTRAIT
+        section.page_width = Twips(PAGE_WIDTH_TW)
+        section.page_height = Twips(PAGE_HEIGHT_TW)
+        section.top_margin = Twips(MARGIN_TOP_TW)
+        section.bottom_margin = Twips(MARGIN_BOTTOM_TW)
+        section.left_margin = Twips(MARGIN_LEFT_TW)
+        section.right_margin = Twips(MARGIN_RIGHT_TW)
+        section.gutter = Twips(0)
+        section.header_distance = Mm(HEADER_DISTANCE_MM)
+        section.footer_distance = Mm(FOOTER_DISTANCE_MM)
+        grid = section._sectPr.find(qn("w:docGrid"))
+        if grid is None:
+            grid = OxmlElement("w:docGrid")
+            section._sectPr.append(grid)
+        grid.set(qn("w:type"), "linesAndChars")
+        grid.set(qn("w:linePitch"), str(LINE_PITCH_TW))
+        grid.set(qn("w:charSpace"), str(CHAR_SPACE))
+        settings = self.document.settings
+        settings.odd_and_even_pages_header_footer = True  # page number right on odd pages, left on even
+        theme_lang = settings.element.find(qn("w:themeFontLang"))
+        if theme_lang is None:
+            theme_lang = OxmlElement("w:themeFontLang")
+            settings.element.append(theme_lang)
+        theme_lang.set(qn("w:val"), "en-US")
+        theme_lang.set(qn("w:eastAsia"), "zh-CN")
+
+    def _styles(self) -> None:
+        styles = self.document.styles
+        body = self.font(fonts.BODY)
+        # Document defaults: the body font and size (the character grid is computed from this size).
+        defaults = styles.element.find(qn("w:docDefaults"))
+        rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+        _apply_fonts(rpr, body, BODY_PT)
+        lang = _set(rpr, "w:lang", val="en-US", eastAsia="zh-CN", bidi="ar-SA")
+        lang.set(qn("w:eastAsia"), "zh-CN")
+        ppr = defaults.find(qn("w:pPrDefault")).find(qn("w:pPr"))
+        _set(ppr, "w:spacing", after="0", line=str(LINE_PITCH_TW), lineRule="exact")
+
+        normal = styles["Normal"]
+        _apply_fonts(normal.element.get_or_add_rPr(), body, BODY_PT)
+        _paragraph_format(normal, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+
+        def paragraph_style(name: str, role: str, size: float, **fmt):
+            try:
+                style = styles[name]
+            except KeyError:
+                style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+            style.base_style = normal
+            style.quick_style = True
+            rpr = style.element.get_or_add_rPr()
+            color = rpr.find(qn("w:color"))
+            if color is not None:
+                rpr.remove(color)
+            _apply_fonts(rpr, self.font(role), size, bold=False)
+            _paragraph_format(style, **fmt)
+            return style
+
+        center = WD_ALIGN_PARAGRAPH.CENTER
+        paragraph_style(STYLE_TITLE, fonts.TITLE, TITLE_PT, align=center, after_twips=LINE_PITCH_TW)
+        paragraph_style(STYLE_BODY, fonts.BODY, BODY_PT, align=WD_ALIGN_PARAGRAPH.JUSTIFY, first_line_chars=2)
+        paragraph_style(STYLE_ADDRESSEE, fonts.BODY, BODY_PT, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+        paragraph_style(STYLE_SIGNATURE, fonts.BODY, BODY_PT, align=WD_ALIGN_PARAGRAPH.RIGHT)
+        paragraph_style(
+            STYLE_HEADING_1, fonts.HEADING_1, BODY_PT, first_line_chars=2, keep_with_next=True, outline_level=0
+        )
+        paragraph_style(
+            STYLE_HEADING_2, fonts.HEADING_2, BODY_PT, first_line_chars=2, keep_with_next=True, outline_level=1
+        )
+        table_line = round(TABLE_PT * 1.5 * 20)
+        paragraph_style(STYLE_TABLE, fonts.BODY, TABLE_PT, line_twips=table_line, snap_to_grid=False)
+        paragraph_style(
+            STYLE_TABLE_HEADING, fonts.HEADING_1, TABLE_PT, line_twips=table_line, snap_to_grid=False, align=center
+        )
+        paragraph_style(
+            STYLE_PAGE_NUMBER, fonts.PAGE_NUMBER, PAGE_NUMBER_PT, line_twips=PAGE_NUMBER_PT * 20, snap_to_grid=False
+        )
+        for name in (STYLE_HEADING_1, STYLE_HEADING_2):
+            # The built-in headings carry space before and after; the standard's headings sit on the grid.
+            ppr = styles[name].element.get_or_add_pPr()
+            _set(ppr, "w:spacing", before="0", after="0", line=str(LINE_PITCH_TW), lineRule="exact")
+
+    def _page_numbers(self) -> None:
+        """Page number "— N —" in 4号 宋体: right (one character in) on odd pages, left on even pages."""
+        section = self.document.sections[0]
+        one_char = PAGE_NUMBER_PT * 20
+        for footer, align, indent in (
+            (section.footer, WD_ALIGN_PARAGRAPH.RIGHT, "right"),
+            (section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT, "left"),
+        ):
+            footer.is_linked_to_previous = False
+            paragraph = footer.paragraphs[0]
+            paragraph.style = self.document.styles[STYLE_PAGE_NUMBER]
+            paragraph.alignment = align
+            ppr = paragraph._p.get_or_add_pPr()
+            _set(ppr, "w:ind", **{indent: one_char})
+            _reorder_ppr(ppr)
+            self._page_number_runs(paragraph)
+
+    def _page_number_runs(self, paragraph) -> None:
+        name = self.font(fonts.PAGE_NUMBER)
+
+        def run(text: str | None = None, field: str | None = None, instr: str | None = None):
+            r = paragraph.add_run()
+            _apply_fonts(r._r.get_or_add_rPr(), name, PAGE_NUMBER_PT)
+            if text is not None:
+                r.text = text
+            if field is not None:
+                fld = OxmlElement("w:fldChar")
+                fld.set(qn("w:fldCharType"), field)
+                r._r.append(fld)
+            if instr is not None:
+                element = OxmlElement("w:instrText")
+                element.set(qn("xml:space"), "preserve")
+                element.text = instr
+                r._r.append(element)
+            return r
+
+        run(f"{EM_DASH} ")
+        run(field="begin")
+        run(instr=" PAGE ")
+        run(field="separate")
+        run("1")
+        run(field="end")
+        run(f" {EM_DASH}")
+
+    def _font_table(self) -> None:
+        """Declares the official fonts as Chinese (GB2312 character set) in the font table and records
+        the installed stand-in as ``w:altName``, so a reader without the official font substitutes a
+        Chinese font of the same family rather than a Latin default."""
+        part = self.document.part.part_related_by(RT.FONT_TABLE)
+        root = parse_xml(part.blob)
+        families = {fonts.HEADING_1: "modern"}
+        for role, choice in self.fonts.items():
+            entry = None
+            for existing in root.findall(qn("w:font")):
+                if existing.get(qn("w:name")) == choice.name:
+                    entry = existing
+            if entry is None:
+                entry = OxmlElement("w:font")
+                entry.set(qn("w:name"), choice.name)
+                root.append(entry)
+            for child in list(entry):
+                entry.remove(child)
+            if choice.fallback and choice.fallback != choice.name:
+                _set(entry, "w:altName", val=choice.fallback)
+            _set(entry, "w:charset", val="86")
+            _set(entry, "w:family", val=families.get(role, "roman"))
+            _set(entry, "w:pitch", val="variable")
+        part._blob = root.xml.encode("utf-8") if isinstance(root.xml, str) else root.xml
+
+    # Content --------------------------------------------------------------------------------------
+
+    def _paragraph(self, style: str, text: str = ""):
+        if self._blank is not None:
+            paragraph, self._blank = self._blank, None
+            paragraph.style = self.document.styles[style]
+        else:
+            paragraph = self.document.add_paragraph(style=style)
+        if text:
+            self._run(paragraph, text, style)
+        return paragraph
+
+    def _run(self, paragraph, text: str, style: str, bold: bool | None = None):
+        role, size = {
+            STYLE_TITLE: (fonts.TITLE, TITLE_PT),
+            STYLE_HEADING_1: (fonts.HEADING_1, BODY_PT),
+            STYLE_HEADING_2: (fonts.HEADING_2, BODY_PT),
+            STYLE_TABLE: (fonts.BODY, TABLE_PT),
+            STYLE_TABLE_HEADING: (fonts.HEADING_1, TABLE_PT),
+        }.get(style, (fonts.BODY, BODY_PT))
+        # Direct formatting repeats the style's, so that readers that ignore East Asian style fonts
+        # (and tools that read run properties) still see the standard's fonts and sizes.
+        run = paragraph.add_run(text)
+        _apply_fonts(run._r.get_or_add_rPr(), self.font(role), size, bold=bold)
+        return run
+
+    def title(self, *lines: str):
+        """The title (标题), 2号 小标宋, centred; several lines for a long title, then one blank line."""
+        paragraph = self._paragraph(STYLE_TITLE)
+        for number, line in enumerate(lines):
+            run = self._run(paragraph, line, STYLE_TITLE)
+            if number < len(lines) - 1:
+                run.add_break(WD_BREAK.LINE)
+        return paragraph
+
+    def addressee(self, names: Sequence[str]):
+        """主送机关: flush left, the names separated by 、, a full-width colon after the last one."""
+        return self._paragraph(STYLE_ADDRESSEE, "、".join(n for n in names if n) + "：")
+
+    def paragraph(self, text: str):
+        """A body paragraph: indented two characters, justified, on the grid."""
+        return self._paragraph(STYLE_BODY, text)
+
+    def labelled(self, label: str, text: str):
+        """A body paragraph that opens with a label (问题编号：…), the label in 黑体? No: the standard
+        keeps the body font; the label is set apart by its full-width colon only."""
+        return self._paragraph(STYLE_BODY, f"{label}：{text}")
+
+    def heading1(self, text: str):
+        """Level-1 heading ("一、…"), 黑体."""
+        return self._paragraph(STYLE_HEADING_1, text)
+
+    def heading2(self, text: str):
+        """Level-2 heading ("（一）…"), 楷体."""
+        return self._paragraph(STYLE_HEADING_2, text)
+
+    def blank_line(self):
+        return self._paragraph(STYLE_BODY)
+
+    def page_break(self):
+        paragraph = self._paragraph(STYLE_BODY)
+        paragraph.add_run().add_break(WD_BREAK.PAGE)
+        return paragraph
+
+    def attachments(self, names: Sequence[str]):
+        """附件说明: one blank line below the body, "附件：" two characters in, names numbered."""
+        self.blank_line()
+        if len(names) == 1:
+            return self._paragraph(STYLE_BODY, f"附件：{names[0]}")
+        first = self._paragraph(STYLE_BODY, f"附件：1．{names[0]}")
+        for number, name in enumerate(names[1:], start=2):
+            paragraph = self._paragraph(STYLE_BODY, f"{number}．{name}")
+            _paragraph_format(paragraph, first_line_chars=0, left_chars=5)
+        return first
+
+    def attachment_heading(self, label: str, title: str):
+        """An attachment on a new page: "附件" (黑体) flush left on the first line, its title centred."""
+        self.page_break()
+        head = self._paragraph(STYLE_HEADING_1, label)
+        _paragraph_format(head, first_line_chars=0, keep_with_next=True)
+        return self.title(title)
+
+    def signature(self, issuer: str, date: datetime.date):
+        """发文机关署名 and 成文日期 of a document without a seal (GB/T 9704 7.3.5.3): one blank line
+        below the body, the issuer two characters from the right, the date on the next line with its
+        first character two characters right of the issuer's; a date longer than that keeps two
+        characters from the right and pushes the issuer left."""
+        date_text = chinese_date(date)
+        issuer_width, date_width = text_width(issuer), text_width(date_text)
+        issuer_right = 2.0
+        date_right = issuer_width - date_width
+        if date_right < 2:
+            date_right = 2.0
+            issuer_right = 4 + date_width - issuer_width
+        first = self._paragraph(STYLE_SIGNATURE, issuer)
+        _paragraph_format(
+            first, align=WD_ALIGN_PARAGRAPH.RIGHT, right_chars=issuer_right, before_twips=LINE_PITCH_TW
+        )
+        second = self._paragraph(STYLE_SIGNATURE, date_text)
+        _paragraph_format(second, align=WD_ALIGN_PARAGRAPH.RIGHT, right_chars=date_right)
+        return first, second
+
+    # Tables ---------------------------------------------------------------------------------------
+
+    def _table(self, columns_mm: Sequence[float], rows: int):
+        scale = TEXT_WIDTH_MM / sum(columns_mm)
+        widths = [Mm(w * scale) for w in columns_mm]
+        if self._blank is not None:
+            # A document must not open with a table before the template's empty paragraph is used.
+            self._paragraph(STYLE_BODY)
+        table = self.document.add_table(rows=rows, cols=len(widths))
+        table.style = self.document.styles["Table Grid"]
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        table.autofit = False
+        tbl_pr = table._tbl.tblPr
+        _set(tbl_pr, "w:tblW", w=TEXT_WIDTH_TW, type="dxa")
+        _set(tbl_pr, "w:tblLayout", type="fixed")
+        grid = table._tbl.tblGrid
+        for col, width in zip(grid.findall(qn("w:gridCol")), widths, strict=True):
+            col.set(qn("w:w"), str(width.twips))
+        for row in table.rows:
+            for cell, width in zip(row.cells, widths, strict=True):
+                cell.width = width
+        return table, widths
+
+    def _fill(self, cell, text: str, *, heading: bool = False, align: str = "left") -> None:
+        cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+        style = STYLE_TABLE_HEADING if heading else STYLE_TABLE
+        lines = (text or "").split("\n")
+        paragraph = cell.paragraphs[0]
+        for number, line in enumerate(lines):
+            if number:
+                paragraph = cell.add_paragraph()
+            paragraph.style = self.document.styles[style]
+            paragraph.alignment = {
+                "left": WD_ALIGN_PARAGRAPH.LEFT,
+                "center": WD_ALIGN_PARAGRAPH.CENTER,
+                "right": WD_ALIGN_PARAGRAPH.RIGHT,
+            }[("center" if heading else align)]
+            if line:
+                self._run(paragraph, line, style)
+
+    def table(
+        self,
+        header: Sequence[str],
+        rows: Iterable[Sequence[str]],
+        columns_mm: Sequence[float],
+        *,
+        align: Sequence[str] | None = None,
+    ):
+        """A ruled table across the text block; the header row repeats on every page."""
+        rows = [list(r) for r in rows]
+        table, _widths = self._table(columns_mm, 1 + len(rows))
+        header_row = table.rows[0]
+        _set(header_row._tr.get_or_add_trPr(), "w:tblHeader")
+        for cell, text in zip(header_row.cells, header, strict=True):
+            self._fill(cell, text, heading=True)
+        for row, values in zip(table.rows[1:], rows, strict=True):
+            _set(row._tr.get_or_add_trPr(), "w:cantSplit")
+            for index, (cell, text) in enumerate(zip(row.cells, values, strict=True)):
+                self._fill(cell, str(text), align=(align[index] if align else "left"))
+        self._paragraph(STYLE_BODY)  # Word needs a paragraph after a table; it also spaces what follows
+        return table
+
+    def form(self, rows: Sequence[Sequence[Cell]], columns_mm: Sequence[float]):
+        """A form (登记表、销号单): rows of labelled cells spanning grid columns; labels in 黑体."""
+        table, widths = self._table(columns_mm, len(rows))
+        for row, cells in zip(table.rows, rows, strict=True):
+            _set(row._tr.get_or_add_trPr(), "w:cantSplit")
+            column = 0
+            for spec in cells:
+                cell = row.cells[column]
+                if spec.span > 1:
+                    cell = cell.merge(row.cells[column + spec.span - 1])
+                if spec.label:
+                    self._fill(cell, spec.text, heading=True)
+                else:
+                    self._fill(cell, spec.text, align=spec.align)
+                column += spec.span
+            if column != len(widths):
+                raise ValueError(f"form row spans {column} columns of {len(widths)}")
+        self._paragraph(STYLE_BODY)
+        return table
+
+    # Output ---------------------------------------------------------------------------------------
+
+    def to_bytes(self) -> bytes:
+        buffer = io.BytesIO()
+        self.document.save(buffer)
+        return buffer.getvalue()

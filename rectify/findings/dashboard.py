@@ -1,0 +1,101 @@
+"""The dashboard's chart data. Each point carries the ledger filters that give the same rows, so
+a click on a chart opens the ledger filtered to it, and the numbers agree by construction."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils.translation import gettext as _
+
+from rectify.findings.choices import Colour, FindingState
+from rectify.findings.figures import ledger_figures
+from rectify.findings.warning import colour_expression, local_today
+
+TOP_UNITS = 15
+
+
+def _rate(closed: int, published: int) -> float | None:
+    return round(closed * 100 / published, 1) if published else None
+
+
+def dashboard_data(findings: QuerySet) -> dict:
+    base = findings.order_by()
+    counted = {
+        "n": Count("pk"),
+        "published": Count("pk", filter=~Q(state=FindingState.DRAFT)),
+        "closed": Count("pk", filter=Q(state=FindingState.CLOSED)),
+    }
+    by_year = list(base.values("project__year").annotate(**counted).order_by("project__year"))
+    by_category = list(
+        base.values("category__parent_id", "category__parent__name")
+        .annotate(**counted, amount=Sum("amount_involved"))
+        .order_by("-n")
+    )
+    by_unit = list(base.values("unit_id", "unit__name").annotate(**counted).order_by("-n", "unit__name")[:TOP_UNITS])
+    by_department = list(
+        base.exclude(unit__competent_department__isnull=True)
+        .values("unit__competent_department_id", "unit__competent_department__name")
+        .annotate(**counted)
+        .order_by("-n")
+    )
+    figures = ledger_figures(findings)
+    colour_counts = figures["colours"]
+    today = local_today()
+    overdue = list(
+        base.alias(c=colour_expression())
+        .filter(c=Colour.RED)
+        .select_related("unit")
+        .order_by("deadline")
+        .values("pk", "ledger_number", "title", "unit__name", "deadline")[:10]
+    )
+    for row in overdue:
+        row["days"] = (today - row["deadline"]).days
+        row["deadline"] = row["deadline"].isoformat()
+    return {
+        "figures": {
+            "total": figures["total"],
+            "published": figures["published"],
+            "closed": figures["closed"],
+            "rate": figures["rate"],
+            "amount_involved": str(figures["amount_involved"]),
+            "amount_rectified": str(figures["amount_rectified"]),
+            "amount_verified": str(figures["amount_verified"]),
+        },
+        "by_year": [
+            {"label": str(r["project__year"]), "total": r["n"], "closed": r["closed"],
+             "rate": _rate(r["closed"], r["published"]), "filter": {"year": r["project__year"]}}
+            for r in by_year
+        ],
+        "by_state": [
+            {"label": str(label), "value": count, "filter": {"state": state}}
+            for state, label, count in figures["states"] if count
+        ],
+        "by_colour": [
+            {"label": str(label), "value": colour_counts.get(value, 0), "colour": value, "filter": {"colour": value}}
+            for value, label in Colour.choices
+        ],
+        "by_category": [
+            {"label": r["category__parent__name"], "total": r["n"], "closed": r["closed"],
+             "filter": {"category": r["category__parent_id"]}}
+            for r in by_category
+        ],
+        "by_unit": [
+            {"label": r["unit__name"], "total": r["n"], "closed": r["closed"], "filter": {"unit": r["unit_id"]}}
+            for r in by_unit
+        ],
+        "by_department": [
+            {"label": r["unit__competent_department__name"], "total": r["n"], "closed": r["closed"],
+             "filter": {"department": r["unit__competent_department_id"]}}
+            for r in by_department
+        ],
+        "amounts": {
+            "involved": str(figures["amount_involved"]),
+            "methods": [
+                {"label": str(label), "value": str(amount)} for _f, label, amount in figures["amount_by_method"]
+            ],
+        },
+        "top_overdue": overdue,
+        "labels": {
+            "total": _("问题数"), "closed": _("已销号"), "rate": _("整改完成率（%）"), "involved": _("涉及金额"),
+            "rectified": _("已整改金额"), "wan": _("万元"),
+        },
+    }  # fmt: skip
