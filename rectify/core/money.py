@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from rectify.core.exceptions import ActionRefused
 
 CENT = Decimal("0.01")
+MAX_AMOUNT = Decimal("1e13")
 
 
 def parse_amount(value, field_label: str, *, field: str | None = None) -> Decimal:
@@ -27,6 +28,8 @@ def parse_amount(value, field_label: str, *, field: str | None = None) -> Decima
         raise ActionRefused(_("%(field)s不能为负数。") % {"field": field_label})
     if amount != amount.quantize(CENT):
         raise ActionRefused(_("%(field)s最多保留两位小数（分）。") % {"field": field_label})
-    if amount >= Decimal("1e16"):
+    # Below 10^13 yuan: with the two decimals that is 15 significant digits, what SQLite (the embedded
+    # default) keeps exactly; larger values would come back rounded, or fail to load at all.
+    if amount >= MAX_AMOUNT:
         raise ActionRefused(_("%(field)s超出允许范围。") % {"field": field_label})
     return amount.quantize(CENT)

@@ -266,8 +266,6 @@ class OfficialDocument:
         self._styles()
         self._page_numbers()
         self._font_table()
-        # The template's single empty paragraph; the first block written replaces it.
-        self._blank = self.document.paragraphs[0] if self.document.paragraphs else None
 
     # Fonts ----------------------------------------------------------------------------------------
 
@@ -431,11 +429,7 @@ class OfficialDocument:
     # Content --------------------------------------------------------------------------------------
 
     def _paragraph(self, style: str, text: str = ""):
-        if self._blank is not None:
-            paragraph, self._blank = self._blank, None
-            paragraph.style = self.document.styles[style]
-        else:
-            paragraph = self.document.add_paragraph(style=style)
+        paragraph = self.document.add_paragraph(style=style)
         if text:
             self._run(paragraph, text, style)
         return paragraph
@@ -472,9 +466,14 @@ class OfficialDocument:
         return self._paragraph(STYLE_BODY, text)
 
     def labelled(self, label: str, text: str):
-        """A body paragraph that opens with a label (问题编号：…), the label in 黑体? No: the standard
-        keeps the body font; the label is set apart by its full-width colon only."""
-        return self._paragraph(STYLE_BODY, f"{label}：{text}")
+        """Body paragraphs opening with a label and a full-width colon (问题编号：…), all in the body
+        font; each further line of ``text`` is a paragraph of its own."""
+        first, *rest = (text or "").strip().split("\n") or [""]
+        paragraph = self._paragraph(STYLE_BODY, f"{label}：{first.strip()}")
+        for line in rest:
+            if line.strip():
+                self._paragraph(STYLE_BODY, line.strip())
+        return paragraph
 
     def heading1(self, text: str):
         """Level-1 heading ("一、…"), 黑体."""
@@ -535,16 +534,11 @@ class OfficialDocument:
     def _table(self, columns_mm: Sequence[float], rows: int):
         scale = TEXT_WIDTH_MM / sum(columns_mm)
         widths = [Mm(w * scale) for w in columns_mm]
-        if self._blank is not None:
-            # A document must not open with a table before the template's empty paragraph is used.
-            self._paragraph(STYLE_BODY)
         table = self.document.add_table(rows=rows, cols=len(widths))
         table.style = self.document.styles["Table Grid"]
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         table.autofit = False
-        tbl_pr = table._tbl.tblPr
-        _set(tbl_pr, "w:tblW", w=TEXT_WIDTH_TW, type="dxa")
-        _set(tbl_pr, "w:tblLayout", type="fixed")
+        _set(table._tbl.tblPr, "w:tblW", w=TEXT_WIDTH_TW, type="dxa")
         grid = table._tbl.tblGrid
         for col, width in zip(grid.findall(qn("w:gridCol")), widths, strict=True):
             col.set(qn("w:w"), str(width.twips))

@@ -14,6 +14,7 @@ urlpatterns = [
     path("ledger/saved/<int:pk>/", views.SavedViewOpenView.as_view(), name="saved-view"),
     path("findings/new/", views.FindingCreateView.as_view(), name="finding-create"),
     path("findings/<int:pk>/", views.FindingDetailView.as_view(), name="finding"),
+    path("findings/<int:pk>/print/", views.FindingPrintView.as_view(), name="finding-print"),
     path("findings/<int:pk>/edit/", views.FindingUpdateView.as_view(), name="finding-edit"),
     path("findings/<int:pk>/act/<str:name>/", views.TransitionView.as_view(), name="transition"),
 ]

@@ -396,3 +396,9 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             query=self.request.GET.urlencode(),
         )
         return context
+
+
+class FindingPrintView(FindingDetailView):
+    """The finding's whole record on A4 paper."""
+
+    template_name = "findings/finding_print.html"

@@ -92,8 +92,9 @@ BAD_AMOUNTS = [
     ("12元", "不是有效金额。"),
     ("NaN", "不是有效金额。"),
     ("Infinity", "不是有效金额。"),
+    ("1e13", "超出允许范围。"),
+    ("10000000000000.00", "超出允许范围。"),
     ("1e16", "超出允许范围。"),
-    ("10000000000000000", "超出允许范围。"),
 ]
 
 
@@ -148,7 +149,7 @@ def test_a_bad_amount_is_refused_with_the_field_named(world, action, value, prob
         ("0", Decimal("0.00")),
         (None, Decimal("0.00")),
         ("", Decimal("0.00")),
-        ("9999999999999999.99", Decimal("9999999999999999.99")),
+        ("9999999999999.99", Decimal("9999999999999.99")),  # the largest, kept exactly to the cent
     ],
 )
 def test_good_amounts_are_stored_exactly(world, value, stored):

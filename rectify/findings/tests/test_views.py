@@ -124,3 +124,19 @@ def test_print_view_lists_every_filtered_row_on_a4(client, world):
     html = client.get("/ledger/print/", {"state": "issued"}).content.decode()
     assert "print.css" in html and all(f.ledger_number in html for f in findings)
     assert "共 3 个问题" in html
+
+
+def test_finding_print_view_holds_the_whole_record(client, world):
+    finding = make_finding(world, state="closed")
+    login(client, world["unit"])
+    html = client.get(f"/findings/{finding.pk}/print/").content.decode()
+    assert "print.css" in html and finding.title in html and "核实无误" in html and "第 1 轮整改情况" in html
+    client.logout()
+    login(client, world["sibling"])
+    assert client.get(f"/findings/{finding.pk}/print/").status_code == 404
+
+
+def test_pages_forbid_inline_script_by_policy(client, world):
+    login(client, world["auditor"])
+    policy = client.get("/ledger/")["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "unsafe-inline" not in policy.split("style-src")[0]
