@@ -1,3 +1,45 @@
-"""The REST API root: one router, collections in kebab-case plurals (DESIGN.md section 7)."""
+"""The REST API root: one router, collections in kebab-case plurals (DESIGN.md section 7).
 
-urlpatterns: list = []
+Interviews, referrals, announcements, supervised matters, assessments and notifications join the
+router when their models exist.
+"""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from rectify.accounts.api.views import MeView, TokenView
+from rectify.audits.api.views import AuditProjectViewSet
+from rectify.findings.api.views import CategoryViewSet, FindingEventViewSet, FindingViewSet, RequirementViewSet
+from rectify.organizations.api.views import OrganizationViewSet
+from rectify.rectification.api.views import (
+    DelayExplanationViewSet,
+    EvidenceViewSet,
+    PlanViewSet,
+    ProgressReportViewSet,
+    VerificationViewSet,
+)
+
+app_name = "api"
+
+router = DefaultRouter()
+router.register("findings", FindingViewSet, basename="finding")
+router.register("requirements", RequirementViewSet, basename="requirement")
+router.register("finding-events", FindingEventViewSet, basename="finding-event")
+router.register("categories", CategoryViewSet, basename="category")
+router.register("audit-projects", AuditProjectViewSet, basename="audit-project")
+router.register("organizations", OrganizationViewSet, basename="organization")
+router.register("plans", PlanViewSet, basename="plan")
+router.register("progress-reports", ProgressReportViewSet, basename="progress-report")
+router.register("evidence", EvidenceViewSet, basename="evidence")
+router.register("verifications", VerificationViewSet, basename="verification")
+router.register("delay-explanations", DelayExplanationViewSet, basename="delay-explanation")
+
+urlpatterns = [
+    path("auth/token/", TokenView.as_view(), name="token"),
+    path("auth/me/", MeView.as_view(), name="me"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    path("", include(router.urls)),
+]

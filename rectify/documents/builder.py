@@ -21,6 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from docx import Document
+from lxml import etree
 from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
@@ -203,7 +204,7 @@ def _paragraph_format(
     fmt.keep_with_next = keep_with_next
     if align is not None:
         fmt.alignment = align
-    ppr = style_or_paragraph.element.get_or_add_pPr()
+    ppr = style_or_paragraph._element.get_or_add_pPr()
     if not snap_to_grid:
         _set(ppr, "w:snapToGrid", val="0")
     ind = {}
@@ -424,7 +425,7 @@ class OfficialDocument:
             _set(entry, "w:charset", val="86")
             _set(entry, "w:family", val=families.get(role, "roman"))
             _set(entry, "w:pitch", val="variable")
-        part._blob = root.xml.encode("utf-8") if isinstance(root.xml, str) else root.xml
+        part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
     # Content --------------------------------------------------------------------------------------
 

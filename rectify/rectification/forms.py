@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from rectify.core.forms import DateInput, MoneyField, MultipleFileField, StyledFormMixin
@@ -51,6 +52,19 @@ class ReportForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["evidence"].widget.attrs.update(
+            {
+                "data-upload": "evidence",
+                "data-max-bytes": str(settings.RECTIFY_EVIDENCE_MAX_BYTES),
+                "data-drop-text": _("将佐证材料拖到此处，或点击选择文件（可多选）"),
+                "data-too-big": _("文件「%s」超过大小上限"),
+                "data-bad-type": _("文件「%s」不是允许的类型"),
+                "data-empty": _("文件「%s」是空文件"),
+                "data-failed": _("上传失败，请检查网络后重试"),
+                "data-progress-label": _("上传进度"),
+                "accept": ".pdf,.jpg,.jpeg,.png,.gif,.webp,.bmp,.tif,.tiff,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.wps,.ofd,.zip",
+            }
+        )
         for field, label in AMOUNT_METHODS:
             self.fields[field] = MoneyField(label=_("%(method)s（元）") % {"method": label})
             self.fields[field].widget.attrs["class"] = "form-control"

@@ -67,21 +67,22 @@ TRANSITION_SUMMARIES = {
 }
 
 
-def _transition_action(name: str):
-    @extend_schema(
-        summary=TRANSITION_SUMMARIES[name],
-        request=TransitionSerializer,
-        responses={200: FindingSerializer, **REFUSALS},
-    )
-    @action(detail=True, methods=["post"], url_path=name, url_name=name.replace("_", "-"))
+def _transition_action(name: str, attribute: str | None = None):
+    """``POST /api/findings/<id>/<name>/`` with ``{"comment"}``: one transition of the workflow table."""
+
     def transition(self, request, pk=None):
         finding = self.get_object()
         comment = self.validated(TransitionSerializer)["comment"]
         TRANSITION_SERVICES[name](request.user, finding, comment)
         return Response(self.represent_finding(finding))
 
-    transition.__name__ = f"transition_{name}"
-    return transition
+    transition.__name__ = attribute or name  # DRF finds the action by its attribute name
+    transition = action(detail=True, methods=["post"], url_path=name, url_name=name.replace("_", "-"))(transition)
+    return extend_schema(
+        summary=TRANSITION_SUMMARIES[name],
+        request=TransitionSerializer,
+        responses={200: FindingSerializer, **REFUSALS},
+    )(transition)
 
 
 @extend_schema_view(
@@ -153,7 +154,7 @@ class FindingViewSet(RestrictedViewSet):
 
     issue = _transition_action("issue")
     start = _transition_action("start")
-    return_ = _transition_action("return")
+    return_ = _transition_action("return", "return_")
     to_long_term = _transition_action("to_long_term")
     resume = _transition_action("resume")
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import mixins, status
+from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.renderers import BaseRenderer, JSONRenderer
@@ -76,7 +76,7 @@ class ProgressReportViewSet(RestrictedReadOnlyViewSet):
         )
 
 
-class EvidenceViewSet(mixins.CreateModelMixin, RestrictedReadOnlyViewSet):
+class EvidenceViewSet(RestrictedReadOnlyViewSet):
     """佐证材料: files of report rounds, checked by content and stored under their SHA-256."""
 
     model = Evidence
@@ -84,6 +84,7 @@ class EvidenceViewSet(mixins.CreateModelMixin, RestrictedReadOnlyViewSet):
     filterset_class = EvidenceFilterSet
     ordering_fields = ["created", "size", "original_name"]
     http_method_names = ["get", "post", "head", "options"]
+    parser_classes = [MultiPartParser, FormParser]
 
     def get_queryset(self):
         return super().get_queryset().select_related("report", "uploaded_by")
@@ -99,11 +100,6 @@ class EvidenceViewSet(mixins.CreateModelMixin, RestrictedReadOnlyViewSet):
             request.user, data["report"], [data["file"]], description=data["description"]
         )
         return Response(self.represent(EvidenceSerializer, rows[0]), status=status.HTTP_201_CREATED)
-
-    def get_parsers(self):
-        if getattr(self, "action", None) == "create" or self.request.method == "POST":
-            return [MultiPartParser(), FormParser()]
-        return super().get_parsers()
 
     @extend_schema(
         summary="下载佐证材料 (the file itself)",

@@ -1,0 +1,96 @@
+// Evidence upload: drag and drop, several files, size and type checked before sending, a progress bar.
+// The server checks every file again by its content; this only saves the user a wasted upload.
+(function () {
+  "use strict";
+  var ALLOWED = /\.(pdf|jpe?g|png|gif|webp|bmp|tiff?|docx?|xlsx?|pptx?|wps|ofd|zip)$/i;
+
+  function humanSize(bytes) {
+    if (bytes >= 1048576) return (bytes / 1048576).toFixed(1) + " MB";
+    return Math.max(1, Math.round(bytes / 1024)) + " KB";
+  }
+
+  function enhance(input) {
+    var form = input.form;
+    var maxBytes = Number(input.dataset.maxBytes || 0);
+    var messages = input.dataset;
+    var zone = document.createElement("div");
+    zone.className = "upload-zone border border-2 rounded p-3 text-center text-secondary mb-2";
+    zone.textContent = messages.dropText;
+    zone.setAttribute("data-testid", "drop-zone");
+    var list = document.createElement("ul");
+    list.className = "list-unstyled small mb-1 upload-list";
+    var problems = document.createElement("div");
+    problems.className = "text-danger small upload-problems";
+    var progress = document.createElement("div");
+    progress.className = "progress d-none mb-2";
+    progress.setAttribute("role", "progressbar");
+    progress.setAttribute("aria-label", messages.progressLabel);
+    var bar = document.createElement("div");
+    bar.className = "progress-bar";
+    progress.appendChild(bar);
+    input.parentNode.insertBefore(zone, input);
+    input.parentNode.insertBefore(list, input.nextSibling);
+    list.parentNode.insertBefore(problems, list.nextSibling);
+    problems.parentNode.insertBefore(progress, problems.nextSibling);
+
+    function check() {
+      list.textContent = "";
+      var errors = [];
+      Array.prototype.forEach.call(input.files, function (file) {
+        var item = document.createElement("li");
+        item.textContent = file.name + "（" + humanSize(file.size) + "）";
+        list.appendChild(item);
+        if (maxBytes && file.size > maxBytes) errors.push(messages.tooBig.replace("%s", file.name));
+        else if (!ALLOWED.test(file.name)) errors.push(messages.badType.replace("%s", file.name));
+        else if (file.size === 0) errors.push(messages.empty.replace("%s", file.name));
+      });
+      problems.textContent = errors.join("；");
+      return errors.length === 0;
+    }
+
+    zone.addEventListener("dragover", function (event) { event.preventDefault(); zone.classList.add("border-primary"); });
+    zone.addEventListener("dragleave", function () { zone.classList.remove("border-primary"); });
+    zone.addEventListener("drop", function (event) {
+      event.preventDefault();
+      zone.classList.remove("border-primary");
+      var merged = new DataTransfer();
+      Array.prototype.forEach.call(input.files, function (f) { merged.items.add(f); });
+      Array.prototype.forEach.call(event.dataTransfer.files, function (f) { merged.items.add(f); });
+      input.files = merged.files;
+      check();
+    });
+    zone.addEventListener("click", function () { input.click(); });
+    input.addEventListener("change", check);
+
+    form.addEventListener("submit", function (event) {
+      if (!check()) { event.preventDefault(); return; }
+      if (!input.files.length || !window.FormData) return;
+      event.preventDefault();
+      var request = new XMLHttpRequest();
+      request.open("POST", form.action || window.location.href);
+      request.upload.addEventListener("progress", function (e) {
+        if (!e.lengthComputable) return;
+        var percent = Math.round((e.loaded / e.total) * 100);
+        bar.style.width = percent + "%";
+        bar.textContent = percent + "%";
+      });
+      request.addEventListener("load", function () {
+        if (request.responseURL && request.responseURL.split("#")[0] !== (form.action || window.location.href)) {
+          window.location.href = request.responseURL;
+          return;
+        }
+        var page = new DOMParser().parseFromString(request.responseText, "text/html");
+        var main = page.querySelector("main");
+        if (main) {
+          document.querySelector("main").replaceWith(main);
+          document.querySelectorAll("input[type=file][data-upload]").forEach(enhance);
+        }
+      });
+      request.addEventListener("error", function () { problems.textContent = messages.failed; });
+      progress.classList.remove("d-none");
+      request.send(new FormData(form));
+    });
+  }
+
+  document.querySelectorAll("input[type=file][data-upload]").forEach(enhance);
+})();

@@ -1,0 +1,18 @@
+"""Organizations over HTTP: read only (they are kept in the admin)."""
+
+from rectify.api.base import RestrictedReadOnlyViewSet
+from rectify.organizations.api.filters import OrganizationFilterSet
+from rectify.organizations.api.serializers import OrganizationSerializer
+from rectify.organizations.models import Organization
+
+
+class OrganizationViewSet(RestrictedReadOnlyViewSet):
+    """单位: the audit office, audited units, competent departments and the bodies that use the results."""
+
+    model = Organization
+    serializer_class = OrganizationSerializer
+    filterset_class = OrganizationFilterSet
+    ordering_fields = ["code", "name", "kind"]
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("jurisdiction")
