@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from rectify.core.forms import DateInput, MoneyField, MultipleFileField, StyledFormMixin
 from rectify.rectification.choices import AMOUNT_METHODS, AccountabilityOutcome, Verdict
 
+ACCEPTED_EXTENSIONS = ".pdf,.jpg,.jpeg,.png,.gif,.webp,.bmp,.tif,.tiff,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.wps,.ofd,.zip"
+
 
 class PlanForm(StyledFormMixin, forms.Form):
     measures = forms.CharField(label=_("整改措施"), widget=forms.Textarea(attrs={"rows": 5}))
@@ -62,7 +64,7 @@ class ReportForm(StyledFormMixin, forms.Form):
                 "data-empty": _("文件「%s」是空文件"),
                 "data-failed": _("上传失败，请检查网络后重试"),
                 "data-progress-label": _("上传进度"),
-                "accept": ".pdf,.jpg,.jpeg,.png,.gif,.webp,.bmp,.tif,.tiff,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.wps,.ofd,.zip",
+                "accept": ACCEPTED_EXTENSIONS,
             }
         )
         for field, label in AMOUNT_METHODS:
