@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export HOST PORT
 
-.PHONY: install run test lint bench clean
+.PHONY: install system-deps run test lint bench clean
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -15,6 +15,10 @@ $(BIN)/.installed: pyproject.toml
 	touch $@
 
 install: $(BIN)/.installed
+
+# Chromium, a CJK font and LibreOffice, from Debian's packages, for the browser and document tests.
+system-deps:
+	scripts/system-deps.sh
 
 run: install
 	$(BIN)/rectify migrate --noinput
@@ -25,7 +29,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: install lint
+test: install system-deps lint
 	$(BIN)/rectify makemigrations --check --dry-run
 	$(BIN)/pytest -n 2
 

@@ -165,10 +165,9 @@ SPECTACULAR_SETTINGS = {
         "(input) and changes nothing. Amounts are decimal strings in yuan."
     ),
     "COMPONENT_SPLIT_REQUEST": True,
-    # The docs load Swagger UI and Redoc from this server (drf-spectacular-sidecar), never from the internet.
+    # The docs load Swagger UI from this server (drf-spectacular-sidecar), never from the internet.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {
         "FindingKindEnum": "rectify.findings.choices.Kind",
         "FindingStateEnum": "rectify.findings.choices.FindingState",

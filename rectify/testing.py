@@ -104,6 +104,12 @@ class World:
 
 
 def build_world() -> World:
+    # Transactional tests (the browser's) flush the database, seeded rows included.
+    from rectify.accounts.reference import ensure_roles
+    from rectify.findings.reference import ensure_reference_data
+
+    ensure_roles()
+    ensure_reference_data()
     city = JurisdictionFactory(name="测试市", code="CS", level=JurisdictionLevel.CITY)
     district_a = JurisdictionFactory(name="甲区", code="JA", parent=city)
     district_b = JurisdictionFactory(name="乙区", code="YB", parent=city)

@@ -13,6 +13,7 @@ admin.site.index_title = _("基础数据管理")
 urlpatterns = [
     path("", RedirectView.as_view(url="/workbench/", permanent=False)),
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", RedirectView.as_view(url="/static/rectify/favicon.svg", permanent=True)),
     path("healthz/", healthz),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

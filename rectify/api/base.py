@@ -9,7 +9,6 @@ service becomes an error response in ``rectify.api.exceptions``.
 from __future__ import annotations
 
 import codecs
-import json
 from decimal import Decimal
 from typing import Any
 
@@ -23,6 +22,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.serializers import Serializer
+from rest_framework.utils import json
 
 
 class DecimalJSONParser(JSONParser):
@@ -32,7 +32,7 @@ class DecimalJSONParser(JSONParser):
         encoding = (parser_context or {}).get("encoding", "utf-8")
         try:
             decoded = codecs.getreader(encoding)(stream)
-            parse_constant = json.strict_constant if self.strict else None  # type: ignore[attr-defined]
+            parse_constant = json.strict_constant if self.strict else None
             return json.load(decoded, parse_float=Decimal, parse_constant=parse_constant)
         except ValueError as exc:
             raise ParseError(f"JSON parse error - {exc}") from None
@@ -81,7 +81,8 @@ class RestrictedQuerysetMixin:
         return self.model.objects.restrict(self.request.user)
 
     def get_queryset(self) -> QuerySet:
-        return self.get_base_queryset()
+        queryset = self.get_base_queryset()
+        return queryset if queryset.ordered else queryset.order_by("pk")  # stable pages
 
     # --- helpers for actions ---------------------------------------------------------------
 

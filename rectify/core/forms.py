@@ -6,7 +6,16 @@ from django import forms
 
 
 class StyledFormMixin:
-    """Gives every widget its Bootstrap class, so templates render fields uniformly."""
+    """Gives every widget its Bootstrap class, so templates render fields uniformly.
+
+    Fields named in ``rendered_apart`` are laid out by the page itself, not by the generic loop.
+    """
+
+    rendered_apart: tuple[str, ...] = ()
+
+    @property
+    def main_fields(self):
+        return [field for field in self.visible_fields() if field.name not in self.rendered_apart]
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -21,7 +21,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from docx import Document
-from lxml import etree
 from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
@@ -29,7 +28,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt, Twips
+from docx.shared import Mm, Twips
+from lxml import etree
 
 from rectify.documents import fonts
 
@@ -72,11 +72,14 @@ TEXT_WIDTH_TW = PAGE_WIDTH_TW - MARGIN_LEFT_TW - MARGIN_RIGHT_TW  # 8845 twips =
 # Line pitch: 225 mm / 22 = 28.99 pt; rounded down to whole twips so that 22 lines always fit:
 # 579 twips = 28.95 pt, the value Word itself computes for "22 lines per page" on this block.
 LINE_PITCH_TW = TEXT_HEIGHT_TW // LINES_PER_PAGE  # 579
-# Character pitch: 156 mm / 28 = 15.79 pt. Word stores it as the difference from the default font
-# size (16 pt) in 1/4096 pt, rounded down so that 28 characters always fit: -842.
-CHAR_PITCH_PT = TEXT_WIDTH_TW / 20 / CHARS_PER_LINE
-CHAR_SPACE = math.floor((CHAR_PITCH_PT - BODY_PT) * 4096)
-CHAR_PITCH_TW = round(CHAR_PITCH_PT * 20)  # 316 twips, one character of the body grid
+# Character pitch: 156 mm / 28 = 15.79 pt, a little less than the 16 pt of 3号. The characters are
+# condensed by a whole number of twips (the unit of w:spacing) so that 28 of them fit and 29 do not:
+# 16 pt - 5 twips = 15.75 pt, 28 × 15.75 = 441 pt ≤ 442.25 pt; justification spreads the rest.
+CHAR_PITCH_TW = (TEXT_WIDTH_TW // CHARS_PER_LINE) - ((TEXT_WIDTH_TW // CHARS_PER_LINE) % 5)  # 315
+CHAR_CONDENSE_TW = CHAR_PITCH_TW - BODY_PT * 20  # -5: w:spacing of the body text, in twips
+# What Word's 文档网格 "每行 28 字" would store, kept for reference (see _page_setup for why the
+# character grid itself is not switched on).
+CHAR_SPACE = math.floor((TEXT_WIDTH_TW / 20 / CHARS_PER_LINE - BODY_PT) * 4096)  # -842
 
 # The page number's em dash sits 7 mm below the text block; with an exact 14 pt line the dash is at
 # about half the line's height above the footer's bottom edge.
@@ -131,8 +134,11 @@ def _set(element, tag: str, **attrs):
     return child
 
 
-def _apply_fonts(rpr, name: str, size_pt: float | None = None, bold: bool | None = None) -> None:
-    """Names ``name`` for every script of a run or style (theme fonts removed), and sets the size."""
+def _apply_fonts(
+    rpr, name: str, size_pt: float | None = None, bold: bool | None = None, condense_tw: int | None = None
+) -> None:
+    """Names ``name`` for every script of a run or style (theme fonts removed), and sets the size and
+    the character spacing (negative: condensed) in twips."""
     rfonts = rpr.find(qn("w:rFonts"))
     if rfonts is None:
         rfonts = OxmlElement("w:rFonts")
@@ -161,6 +167,8 @@ def _apply_fonts(rpr, name: str, size_pt: float | None = None, bold: bool | None
             element = OxmlElement(tag)
             element.set(qn("w:val"), half_points)
             rpr.append(element)
+    if condense_tw is not None:
+        _set(rpr, "w:spacing", val=condense_tw)
     # Keep the children in the order the schema wants (rFonts, b, bCs, …, color, sz, szCs, …, lang).
     _reorder(rpr)
 
@@ -207,15 +215,14 @@ def _paragraph_format(
     ppr = style_or_paragraph._element.get_or_add_pPr()
     if not snap_to_grid:
         _set(ppr, "w:snapToGrid", val="0")
+    # Indents in twips of the body's character pitch, so that indented text stays in the columns of the
+    # 28-character lines (w:firstLineChars would count in unscaled 16 pt characters).
     ind = {}
     if first_line_chars is not None:
-        ind["firstLineChars"] = first_line_chars * 100
         ind["firstLine"] = first_line_chars * CHAR_PITCH_TW
     if left_chars is not None:
-        ind["leftChars"] = round(left_chars * 100)
         ind["left"] = round(left_chars * CHAR_PITCH_TW)
     if right_chars is not None:
-        ind["rightChars"] = round(right_chars * 100)
         ind["right"] = round(right_chars * CHAR_PITCH_TW)
     if ind:
         existing = ppr.find(qn("w:ind"))
@@ -291,9 +298,14 @@ class OfficialDocument:
         if grid is None:
             grid = OxmlElement("w:docGrid")
             section._sectPr.append(grid)
-        grid.set(qn("w:type"), "linesAndChars")
+        # A line grid of 22 lines. The character grid (type "linesAndChars" with w:charSpace=-842) is
+        # what Word's 文档网格 dialog writes, and Word draws 28 characters with it; but LibreOffice
+        # gives every 16 pt character two cells of a grid narrower than 16 pt and draws 14. The 28
+        # characters come instead from condensing the text by 5 twips (CHAR_CONDENSE_TW), which
+        # Word, WPS and LibreOffice all draw the same.
+        grid.set(qn("w:type"), "lines")
         grid.set(qn("w:linePitch"), str(LINE_PITCH_TW))
-        grid.set(qn("w:charSpace"), str(CHAR_SPACE))
+        grid.attrib.pop(qn("w:charSpace"), None)
         settings = self.document.settings
         settings.odd_and_even_pages_header_footer = True  # page number right on odd pages, left on even
         theme_lang = settings.element.find(qn("w:themeFontLang"))
@@ -309,17 +321,17 @@ class OfficialDocument:
         # Document defaults: the body font and size (the character grid is computed from this size).
         defaults = styles.element.find(qn("w:docDefaults"))
         rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
-        _apply_fonts(rpr, body, BODY_PT)
+        _apply_fonts(rpr, body, BODY_PT, condense_tw=CHAR_CONDENSE_TW)
         lang = _set(rpr, "w:lang", val="en-US", eastAsia="zh-CN", bidi="ar-SA")
         lang.set(qn("w:eastAsia"), "zh-CN")
         ppr = defaults.find(qn("w:pPrDefault")).find(qn("w:pPr"))
         _set(ppr, "w:spacing", after="0", line=str(LINE_PITCH_TW), lineRule="exact")
 
         normal = styles["Normal"]
-        _apply_fonts(normal.element.get_or_add_rPr(), body, BODY_PT)
+        _apply_fonts(normal.element.get_or_add_rPr(), body, BODY_PT, condense_tw=CHAR_CONDENSE_TW)
         _paragraph_format(normal, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
 
-        def paragraph_style(name: str, role: str, size: float, **fmt):
+        def paragraph_style(name: str, role: str, size: float, condense_tw: int = CHAR_CONDENSE_TW, **fmt):
             try:
                 style = styles[name]
             except KeyError:
@@ -330,12 +342,22 @@ class OfficialDocument:
             color = rpr.find(qn("w:color"))
             if color is not None:
                 rpr.remove(color)
-            _apply_fonts(rpr, self.font(role), size, bold=False)
+            _apply_fonts(rpr, self.font(role), size, bold=False, condense_tw=condense_tw)
             _paragraph_format(style, **fmt)
             return style
 
         center = WD_ALIGN_PARAGRAPH.CENTER
-        paragraph_style(STYLE_TITLE, fonts.TITLE, TITLE_PT, align=center, after_twips=LINE_PITCH_TW)
+        # The title is kept off the line grid: a 22 pt line would otherwise take two grid lines in
+        # LibreOffice; with exact spacing of one pitch it takes one, and what follows stays on the grid.
+        paragraph_style(
+            STYLE_TITLE,
+            fonts.TITLE,
+            TITLE_PT,
+            condense_tw=0,
+            align=center,
+            after_twips=LINE_PITCH_TW,
+            snap_to_grid=False,
+        )
         paragraph_style(STYLE_BODY, fonts.BODY, BODY_PT, align=WD_ALIGN_PARAGRAPH.JUSTIFY, first_line_chars=2)
         paragraph_style(STYLE_ADDRESSEE, fonts.BODY, BODY_PT, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
         paragraph_style(STYLE_SIGNATURE, fonts.BODY, BODY_PT, align=WD_ALIGN_PARAGRAPH.RIGHT)
@@ -351,7 +373,12 @@ class OfficialDocument:
             STYLE_TABLE_HEADING, fonts.HEADING_1, TABLE_PT, line_twips=table_line, snap_to_grid=False, align=center
         )
         paragraph_style(
-            STYLE_PAGE_NUMBER, fonts.PAGE_NUMBER, PAGE_NUMBER_PT, line_twips=PAGE_NUMBER_PT * 20, snap_to_grid=False
+            STYLE_PAGE_NUMBER,
+            fonts.PAGE_NUMBER,
+            PAGE_NUMBER_PT,
+            condense_tw=0,
+            line_twips=PAGE_NUMBER_PT * 20,
+            snap_to_grid=False,
         )
         for name in (STYLE_HEADING_1, STYLE_HEADING_2):
             # The built-in headings carry space before and after; the standard's headings sit on the grid.
@@ -484,6 +511,13 @@ class OfficialDocument:
         """Level-2 heading ("（一）…"), 楷体."""
         return self._paragraph(STYLE_HEADING_2, text)
 
+    def run_in_heading2(self, heading: str, text: str):
+        """A body paragraph that opens with a level-2 heading run in 楷体 ("（一）落实整改责任。")."""
+        paragraph = self._paragraph(STYLE_BODY)
+        self._run(paragraph, heading, STYLE_HEADING_2)
+        self._run(paragraph, text, STYLE_BODY)
+        return paragraph
+
     def blank_line(self):
         return self._paragraph(STYLE_BODY)
 
@@ -513,21 +547,19 @@ class OfficialDocument:
     def signature(self, issuer: str, date: datetime.date):
         """发文机关署名 and 成文日期 of a document without a seal (GB/T 9704 7.3.5.3): one blank line
         below the body, the issuer two characters from the right, the date on the next line with its
-        first character two characters right of the issuer's; a date longer than that keeps two
-        characters from the right and pushes the issuer left."""
+        first character two characters right of the issuer's first; a date longer than that keeps two
+        characters from the right and pushes the issuer left.
+
+        The issuer is right-aligned; the date is placed by a left indent counted from the issuer's
+        first character, so that the two-character step holds whatever the width of the digits."""
         date_text = chinese_date(date)
         issuer_width, date_width = text_width(issuer), text_width(date_text)
-        issuer_right = 2.0
-        date_right = issuer_width - date_width
-        if date_right < 2:
-            date_right = 2.0
-            issuer_right = 4 + date_width - issuer_width
+        issuer_right = max(2.0, 4 + date_width - issuer_width)
+        date_left = CHARS_PER_LINE - issuer_right - issuer_width + 2
         first = self._paragraph(STYLE_SIGNATURE, issuer)
-        _paragraph_format(
-            first, align=WD_ALIGN_PARAGRAPH.RIGHT, right_chars=issuer_right, before_twips=LINE_PITCH_TW
-        )
+        _paragraph_format(first, align=WD_ALIGN_PARAGRAPH.RIGHT, right_chars=issuer_right, before_twips=LINE_PITCH_TW)
         second = self._paragraph(STYLE_SIGNATURE, date_text)
-        _paragraph_format(second, align=WD_ALIGN_PARAGRAPH.RIGHT, right_chars=date_right)
+        _paragraph_format(second, align=WD_ALIGN_PARAGRAPH.LEFT, left_chars=date_left)
         return first, second
 
     # Tables ---------------------------------------------------------------------------------------

@@ -159,11 +159,10 @@ def fontconfig_file(directory: Path) -> Path | None:
             if choice.role in BOLD_WHEN_SUBSTITUTED
             else ""
         )
+        official, fallback = escape(choice.official), escape(choice.fallback)
         rules.append(
-            "<match target='pattern'><test name='family'><string>{official}</string></test>"
-            "<edit name='family' mode='assign' binding='strong'><string>{fallback}</string></edit>{bold}</match>".format(
-                official=escape(choice.official), fallback=escape(choice.fallback), bold=bold
-            )
+            f"<match target='pattern'><test name='family'><string>{official}</string></test>"
+            f"<edit name='family' mode='assign' binding='strong'><string>{fallback}</string></edit>{bold}</match>"
         )
     if not rules or not system.exists():
         return None

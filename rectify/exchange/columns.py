@@ -68,10 +68,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("responsible_person", "责任人", 10, reference=True),
     Column("measures", "整改措施", 40, reference=True),
     Column("progress", "整改进展", 40, reference=True),
-    *(
-        Column(field, f"已整改金额-{label}（元）", 16, kind=AMOUNT, reference=True)
-        for field, label in AMOUNT_METHODS
-    ),
+    *(Column(field, f"已整改金额-{label}（元）", 16, kind=AMOUNT, reference=True) for field, label in AMOUNT_METHODS),
     Column("rules_adopted", "制定完善制度数", 10, kind=COUNT, reference=True),
     Column("people_held_accountable", "追责问责人数", 10, kind=COUNT, reference=True),
     Column("verdict", "认定结论", 12, kind=CHOICE, reference=True, choices=VERDICT_CHOICES),

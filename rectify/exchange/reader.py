@@ -373,7 +373,12 @@ def read_ledger(upload, name: str = "", progress=None) -> LedgerSheet:
         ) from None
     except Exception as error:  # malformed XML and the like, from inside the reader
         raise LedgerFileRefused(
-            [LedgerError(_("「%(name)s」的内容已损坏，无法读取（%(error)s）。") % {"name": label, "error": type(error).__name__})]
+            [
+                LedgerError(
+                    _("「%(name)s」的内容已损坏，无法读取（%(error)s）。")
+                    % {"name": label, "error": type(error).__name__}
+                )
+            ]
         ) from None
     try:
         sheet = _pick_sheet(workbook, label)

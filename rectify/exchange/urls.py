@@ -1,5 +1,15 @@
+from django.urls import path
+
+from rectify.exchange import views
+
 app_name = "exchange"
 
-urlpatterns: list = [
-    # ledger/export.xlsx, ledger/template.xlsx, ledger/import/ (see the issue on the Excel exchange)
+urlpatterns = [
+    path("ledger/export.xlsx", views.LedgerExportView.as_view(), name="ledger-export"),
+    path("ledger/template.xlsx", views.LedgerTemplateView.as_view(), name="ledger-template"),
+    path("ledger/import/", views.LedgerImportView.as_view(), name="ledger-import"),
+    path("ledger/import/<str:key>/confirm/", views.LedgerImportConfirmView.as_view(), name="ledger-import-confirm"),
+    path(
+        "ledger/import/progress/<str:token>/", views.LedgerImportProgressView.as_view(), name="ledger-import-progress"
+    ),
 ]

@@ -72,8 +72,8 @@ def finding_actions(user, finding: Finding) -> list[dict]:
                 {"label": _("核实认定"), "url": reverse("rectification:verify", args=[finding.pk]), "style": "success"}
             )
     for transition in available_transitions(user, finding):
-        if transition.name == "start" and is_unit:
-            continue  # starting happens with the plan or the first report
+        if transition.name not in TRANSITION_ACTIONS or (transition.name == "start" and is_unit):
+            continue  # submitting is the report form; starting happens with the plan or the first report
         style = "danger" if transition.name == "return" else "outline-primary"
         actions.append(
             {

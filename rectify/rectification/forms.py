@@ -34,6 +34,8 @@ MilestoneFormSet = forms.formset_factory(MilestoneForm, extra=3, max_num=20)
 
 
 class ReportForm(StyledFormMixin, forms.Form):
+    rendered_apart = tuple(field for field, _label in AMOUNT_METHODS)
+
     measures = forms.CharField(label=_("整改措施"), widget=forms.Textarea(attrs={"rows": 3}))
     progress = forms.CharField(label=_("整改进展"), widget=forms.Textarea(attrs={"rows": 3}))
     unfinished_reason = forms.CharField(label=_("未完成原因"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

@@ -184,6 +184,14 @@ def test_finding_events_are_append_only(world):
 # --- through HTTP ----------------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("path", ["/healthz", "/healthz/"])
+def test_healthz_answers_ok_without_a_login(client, db, path):
+    response = client.get(path)
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+    assert response["Content-Type"] == "application/json"
+
+
 def test_every_response_carries_a_fresh_request_id(client, db):
     first = client.get("/healthz")
     second = client.get("/healthz")

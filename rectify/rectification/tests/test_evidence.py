@@ -19,7 +19,9 @@ from rectify.testing import PDF_BYTES, PNG_BYTES, make_finding, upload
 pytestmark = pytest.mark.django_db
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
-EXE_BYTES = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 112 + b"This program cannot be run"
+EXE_BYTES = (
+    b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 112 + b"This program cannot be run"
+)
 ELF_BYTES = b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 120
 SCRIPT_BYTES = b"#!/bin/sh\nrm -rf /\n"
 HTML_BYTES = b"<html><script>alert(1)</script></html>"
@@ -79,7 +81,11 @@ def test_a_file_whose_content_is_not_an_allowed_type_is_refused(world, name, con
     before = stored_files()
     with pytest.raises(ActionRefused) as info:
         rectification.submit_report(
-            world["unit"], finding, measures="清理", progress="完成", evidence=[upload("凭证.png"), upload(name, content)]
+            world["unit"],
+            finding,
+            measures="清理",
+            progress="完成",
+            evidence=[upload("凭证.png"), upload(name, content)],
         )
     assert info.value.messages == [f"文件「{name}」的内容不是允许的类型（PDF、图片、Word、Excel、OFD、ZIP）。"]
     assert not ProgressReport.all_objects.exists() and not Evidence.all_objects.exists()

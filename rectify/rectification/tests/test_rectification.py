@@ -69,7 +69,9 @@ def test_revising_a_plan_replaces_its_milestones_and_keeps_the_old_ones(world):
     first = plan(world, finding)
     old = set(first.milestones.values_list("pk", flat=True))
 
-    revised = plan(world, finding, measures="改为分两年清理", milestones=[("第一年清理一半", datetime.date(2099, 6, 30))])
+    revised = plan(
+        world, finding, measures="改为分两年清理", milestones=[("第一年清理一半", datetime.date(2099, 6, 30))]
+    )
 
     assert revised.pk == first.pk and Plan.objects.filter(finding=finding).count() == 1
     assert revised.measures == "改为分两年清理"
@@ -80,7 +82,9 @@ def test_revising_a_plan_replaces_its_milestones_and_keeps_the_old_ones(world):
     assert finding.state == FindingState.RECTIFYING  # already rectifying: no second start
 
 
-@pytest.mark.parametrize(("username", "code"), [("auditor", "forbidden"), ("dept", "forbidden"), ("sibling", "not_found")])
+@pytest.mark.parametrize(
+    ("username", "code"), [("auditor", "forbidden"), ("dept", "forbidden"), ("sibling", "not_found")]
+)
 def test_only_the_responsible_unit_plans(world, username, code):
     finding = make_finding(world, state="issued")
     with pytest.raises(ActionRefused) as info:
@@ -122,7 +126,9 @@ def test_a_report_carries_amounts_by_method_rules_people_and_evidence(world):
         measures="  上缴、归还、调账  ",
         progress="已完成",
         amounts=amounts,
-        rules=[{"title": "往来款管理办法", "document_number": "一中发〔2025〕3号", "adopted_on": datetime.date(2025, 8, 1)}],
+        rules=[
+            {"title": "往来款管理办法", "document_number": "一中发〔2025〕3号", "adopted_on": datetime.date(2025, 8, 1)}
+        ],
         accountability=[{"person_name": "王五", "position": "会计", "outcome": "criticism"}],
         evidence=[upload("凭证.png")],
     )
@@ -167,9 +173,13 @@ def test_a_report_carries_amounts_by_method_rules_people_and_evidence(world):
 def test_rounds_are_numbered_and_the_amounts_add_up(world):
     finding = make_finding(world, state="rectifying")
     unit, auditor = world["unit"], world["auditor"]
-    first = rectification.submit_report(unit, finding, measures="上缴", progress="部分", amounts={"amount_other": "100"})
+    first = rectification.submit_report(
+        unit, finding, measures="上缴", progress="部分", amounts={"amount_other": "100"}
+    )
     rectification.verify(auditor, first, verdict=Verdict.PARTLY_RECTIFIED, reasons="未完成", verified_amount="100")
-    second = rectification.submit_report(unit, finding, measures="调账", progress="完成", amounts={"amount_other": "50.5"})
+    second = rectification.submit_report(
+        unit, finding, measures="调账", progress="完成", amounts={"amount_other": "50.5"}
+    )
     assert (first.round, second.round) == (1, 2)
     assert rectification.amount_rectified_so_far(finding) == Decimal("150.50")
     verification = rectification.verify(
@@ -207,7 +217,9 @@ def test_a_long_term_finding_reports_continuously_and_closes_after_resuming(worl
     assert finding.state == FindingState.CLOSED and finding.closed_at is not None
 
 
-@pytest.mark.parametrize(("username", "code"), [("auditor", "forbidden"), ("sibling", "not_found"), ("unit_b", "not_found")])
+@pytest.mark.parametrize(
+    ("username", "code"), [("auditor", "forbidden"), ("sibling", "not_found"), ("unit_b", "not_found")]
+)
 def test_only_the_responsible_unit_reports(world, username, code):
     finding = make_finding(world, state="rectifying")
     with pytest.raises(ActionRefused) as info:

@@ -176,3 +176,13 @@ def test_project_page_lists_the_units_earlier_open_findings(client, world):
     html = client.get(new_project.get_absolute_url()).content.decode()
     section = html.split('data-testid="earlier-open"')[1]
     assert earlier.ledger_number in section
+
+
+def test_report_form_renders_each_amount_input_once(client, world):
+    from rectify.testing import make_finding
+
+    finding = make_finding(world, state="rectifying")
+    as_user(client, world["unit"])
+    html = client.get(reverse("rectification:report", args=[finding.pk])).content.decode()
+    for field in ("amount_to_treasury", "amount_adjusted_in_accounts", "amount_other"):
+        assert html.count(f'name="{field}"') == 1, field

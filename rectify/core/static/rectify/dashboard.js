@@ -53,7 +53,7 @@
     by_colour: function () {
       return { tooltip: { trigger: "item" }, legend: { bottom: 0 },
         series: [{ type: "pie", radius: ["35%", "65%"],
-          data: data.by_colour.map(function (r) {
+          data: data.by_colour.filter(function (r) { return r.value > 0; }).map(function (r) {
             return { name: r.label, value: r.value, filter: r.filter, itemStyle: { color: COLOURS[r.colour] } };
           }) }] };
     },

@@ -1,0 +1,140 @@
+"""Reading generated documents back: the .docx with python-docx, the PDF with a few regular expressions."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import re
+import zlib
+from dataclasses import dataclass
+from decimal import Decimal
+
+import docx
+from docx.oxml.ns import qn
+
+from rectify.testing import World, finding_data, upload
+
+MM_PER_EMU = 1 / 36000
+
+
+def open_docx(content: bytes):
+    return docx.Document(io.BytesIO(content))
+
+
+def mm(length) -> float:
+    return length * MM_PER_EMU
+
+
+def all_text(document) -> str:
+    parts = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            for cell in row.cells:
+                parts.append(cell.text)
+    return "\n".join(parts)
+
+
+def east_asia_font(run) -> str | None:
+    rpr = run._r.rPr
+    if rpr is None or rpr.rFonts is None:
+        return None
+    return rpr.rFonts.get(qn("w:eastAsia"))
+
+
+def style_east_asia_font(style) -> str | None:
+    rpr = style.element.rPr
+    return None if rpr is None or rpr.rFonts is None else rpr.rFonts.get(qn("w:eastAsia"))
+
+
+def rich_finding(world: World, **overrides):
+    """A phased finding with a plan, a report with money by two methods, a rule and a person held
+    accountable, verified as rectified and closed out."""
+    from rectify.findings import services as findings
+    from rectify.rectification import services as rectification
+
+    auditor, contact = world["auditor"], world["unit"]
+    data = finding_data(
+        world,
+        title="公务用车运行维护费超预算列支",
+        description="2024年度该单位公务用车运行维护费实际支出超出预算38万元，超支部分在其他科目中列支。",
+        legal_basis="《党政机关厉行节约反对浪费条例》第二十条",
+        requirements=["收回超预算列支的资金", "修订公务用车管理办法"],
+        amount_involved=Decimal("380000.00"),
+        kind="phased",
+        deadline=datetime.date(2025, 12, 31),
+    )
+    data.update(overrides)
+    finding = findings.create_finding(auditor, **data)
+    findings.issue_finding(auditor, finding)
+    rectification.submit_plan(
+        contact,
+        finding,
+        measures="清理超支款项，修订公务用车管理办法",
+        responsible_person="李四",
+        responsible_department="财务科",
+        planned_completion=datetime.date(2025, 11, 30),
+    )
+    report = rectification.submit_report(
+        contact,
+        finding,
+        measures="已将超支款项分别上缴财政和归还原资金渠道",
+        progress="全部整改完成",
+        amounts={"amount_to_treasury": "200000.00", "amount_returned_to_source": "180000.00"},
+        rules=[{"title": "公务用车管理办法", "document_number": "甲一中〔2025〕12号"}],
+        accountability=[{"person_name": "王五", "position": "总务处主任", "outcome": "criticism"}],
+        evidence=[upload()],
+    )
+    rectification.verify(auditor, report, verdict="rectified", reasons="资金已收回，制度已修订", verified_amount="380000.00")
+    finding.refresh_from_db()
+    return finding
+
+
+# --- PDF -------------------------------------------------------------------------------------------
+
+
+@dataclass
+class TextLine:
+    x: float
+    y: float
+    size: float
+    glyphs: int
+
+
+def pdf_page_count(pdf: bytes) -> int:
+    return len(re.findall(rb"/Type\s*/Page\b(?!s)", pdf))
+
+
+def pdf_media_boxes(pdf: bytes) -> list[tuple[float, float]]:
+    boxes = re.findall(rb"/MediaBox\s*\[\s*([-\d.]+)\s+([-\d.]+)\s+([-\d.]+)\s+([-\d.]+)\s*\]", pdf)
+    return [(float(x2) - float(x1), float(y2) - float(y1)) for x1, y1, x2, y2 in boxes]
+
+
+def pdf_base_fonts(pdf: bytes) -> set[str]:
+    return {m.decode("latin-1") for m in re.findall(rb"/BaseFont\s*/([^\s/<>\[\]]+)", pdf)}
+
+
+def pdf_text_lines(pdf: bytes) -> list[list[TextLine]]:
+    """The text-showing operations of each page as LibreOffice writes them (one ``x y Td /F n Tf``
+    followed by a TJ array or a Tj string per run of text), in page order.
+
+    LibreOffice subsets each font with one-byte codes, so every two hex digits are one glyph."""
+    objects = {int(m.group(1)): m.group(2) for m in re.finditer(rb"(\d+) 0 obj(.*?)endobj", pdf, re.S)}
+
+    def stream(body: bytes) -> bytes:
+        data = re.search(rb"stream\r?\n(.*?)\r?\nendstream", body, re.S).group(1)
+        try:
+            return zlib.decompress(data)
+        except zlib.error:
+            return data
+
+    pages = []
+    for number in sorted(n for n, body in objects.items() if re.search(rb"/Type\s*/Page\b(?!s)", body)):
+        contents = re.search(rb"/Contents\s+(\d+) 0 R", objects[number])
+        text = stream(objects[int(contents.group(1))]).decode("latin-1")
+        lines = []
+        pattern = r"([-\d.]+) ([-\d.]+) Td /F\d+ ([\d.]+) Tf\s*(\[.*?\]TJ|<[0-9A-Fa-f]*>Tj)"
+        for m in re.finditer(pattern, text, re.S):
+            glyphs = sum(len(h) // 2 for h in re.findall(r"<([0-9A-Fa-f]+)>", m.group(4)))
+            lines.append(TextLine(float(m.group(1)), float(m.group(2)), float(m.group(3)), glyphs))
+        pages.append(lines)
+    return pages

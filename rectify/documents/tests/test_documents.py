@@ -1,0 +1,298 @@
+"""The three documents, generated from the test world and read back with python-docx: GB/T 9704 page
+geometry, fonts and sizes, the page-number field, and the ledger's facts in the text."""
+
+import pytest
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
+from docx.shared import Length
+
+from rectify.core.exceptions import ActionRefused
+from rectify.documents import builder, fonts, services
+from rectify.documents.tests.helpers import all_text, east_asia_font, mm, open_docx, rich_finding, style_east_asia_font
+from rectify.testing import make_finding
+
+pytestmark = pytest.mark.django_db
+
+
+def assert_gbt9704(content: bytes) -> None:
+    """Everything the standard fixes that a reader can check in the file."""
+    document = open_docx(content)
+    assert len(document.sections) == 1
+    section = document.sections[0]
+    # A4 portrait, margins 37 / 28 / 35 / 26 mm, so a 156 × 225 mm text block.
+    assert mm(section.page_width) == pytest.approx(210, abs=0.5)
+    assert mm(section.page_height) == pytest.approx(297, abs=0.5)
+    assert mm(section.top_margin) == pytest.approx(37, abs=0.5)
+    assert mm(section.left_margin) == pytest.approx(28, abs=0.5)
+    assert mm(section.bottom_margin) == pytest.approx(35, abs=0.5)
+    assert mm(section.right_margin) == pytest.approx(26, abs=0.5)
+    assert mm(section.gutter) == 0
+    text_height = Length(section.page_height - section.top_margin - section.bottom_margin)
+    assert mm(text_height) == pytest.approx(225, abs=0.5)
+    assert mm(section.page_width - section.left_margin - section.right_margin) == pytest.approx(156, abs=0.5)
+
+    # 22 lines: the grid's pitch is the text block's height / 22 (rounded down to whole twips).
+    grid = section._sectPr.find(qn("w:docGrid"))
+    pitch = int(grid.get(qn("w:linePitch")))
+    assert pitch == 579  # 28.95 pt
+    assert 22 * pitch <= text_height.twips < 23 * pitch
+    # The body paragraphs are exactly one pitch apart.
+    normal = document.styles["Normal"].paragraph_format
+    assert normal.line_spacing.twips == pitch
+    assert normal.line_spacing_rule is not None and normal.line_spacing_rule.name == "EXACTLY"
+    # 28 characters: 3号 condensed to a pitch at which 28 fit in 156 mm and 29 do not.
+    spacing = document.styles.element.find(qn("w:docDefaults")).find(".//" + qn("w:spacing"))
+    char_pitch = 16 * 20 + int(spacing.get(qn("w:val")))
+    width = Length(section.page_width - section.left_margin - section.right_margin).twips
+    assert 28 * char_pitch <= width < 29 * char_pitch
+
+    # The title: 2号 (22 pt) in the title font.
+    title = document.paragraphs[0]
+    assert title.style.name == builder.STYLE_TITLE
+    assert (title.alignment or title.style.paragraph_format.alignment) == WD_ALIGN_PARAGRAPH.CENTER
+    for run in title.runs:
+        assert run.font.size.pt == 22
+        assert east_asia_font(run) == fonts.choose(fonts.TITLE).name
+    assert style_east_asia_font(title.style) == fonts.choose(fonts.TITLE).name
+
+    # The body: 3号 (16 pt) in the body font, two characters in.
+    body = [p for p in document.paragraphs if p.style.name == builder.STYLE_BODY and p.text.strip()]
+    assert body
+    for paragraph in body:
+        assert paragraph.style.paragraph_format.first_line_indent.twips == 2 * builder.CHAR_PITCH_TW
+        for run in paragraph.runs:
+            assert run.font.size.pt == 16
+            assert east_asia_font(run) in {fonts.choose(fonts.BODY).name, fonts.choose(fonts.HEADING_2).name}
+    assert style_east_asia_font(document.styles["Normal"]) == fonts.choose(fonts.BODY).name
+    assert document.styles["Normal"].font.size.pt == 16
+    for heading, role in ((builder.STYLE_HEADING_1, fonts.HEADING_1), (builder.STYLE_HEADING_2, fonts.HEADING_2)):
+        for paragraph in (p for p in document.paragraphs if p.style.name == heading):
+            assert {east_asia_font(r) for r in paragraph.runs} == {fonts.choose(role).name}
+            assert {r.font.size.pt for r in paragraph.runs} == {16}
+
+    # Page numbers "— N —" in 4号 宋体: a PAGE field between em dashes, odd pages right, even pages left.
+    assert document.settings.odd_and_even_pages_header_footer
+    for footer, alignment in (
+        (section.footer, WD_ALIGN_PARAGRAPH.RIGHT),
+        (section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT),
+    ):
+        (paragraph,) = footer.paragraphs
+        assert paragraph.alignment == alignment
+        xml = paragraph._p.xml
+        assert "PAGE" in "".join(t.text for t in paragraph._p.iter(qn("w:instrText")))
+        assert [f.get(qn("w:fldCharType")) for f in paragraph._p.iter(qn("w:fldChar"))] == ["begin", "separate", "end"]
+        assert paragraph.text.startswith("\u2014 ") and paragraph.text.endswith(" \u2014"), xml
+        assert paragraph.text == "\u2014 1 \u2014"
+        for run in paragraph.runs:
+            assert run.font.size.pt == 14
+            assert east_asia_font(run) == fonts.choose(fonts.PAGE_NUMBER).name
+    assert fonts.choose(fonts.PAGE_NUMBER).official == "宋体"
+
+
+def test_notice_lists_the_problems_with_everything_the_unit_needs(world):
+    closed = make_finding(world, state="closed")
+    issued = make_finding(world, state="issued", title="食堂收入未纳入单位预算", legal_basis="《预算法》第四条")
+    draft = make_finding(world, state="draft", title="草稿问题不应出现")
+    document = services.rectification_notice(world["auditor"], world.project)
+    assert document.filename == f"{world.project.name}审计整改通知书.docx"
+    assert document.content_type == services.DOCX_CONTENT_TYPE
+    assert_gbt9704(document.content)
+    docx = open_docx(document.content)
+    text = all_text(docx)
+    assert docx.paragraphs[0].text == "审计整改通知书"
+    assert docx.paragraphs[1].text == "甲区第一中学："  # 主送, flush left, full-width colon
+    for expected in (
+        closed.ledger_number,
+        issued.ledger_number,
+        "往来款长期挂账未清理",
+        "截至2024年末",  # 具体描述
+        "125,000.00元",  # 涉及金额
+        "《预算法》第四条",  # 定性依据
+        "1．清理长期挂账的往来款项",  # 整改要求
+        "2．建立往来款定期清理制度",
+        "立行立改，须于2025年9月30日前完成整改。",  # 整改期限
+        "审计查出问题清单",  # the attachment
+        "甲区审计局",  # 落款
+    ):
+        assert expected in text, expected
+    assert draft.ledger_number not in text and "草稿问题" not in text
+    # Headings: 一、 in 黑体, （一） in 楷体.
+    headings = {p.text: p.style.name for p in docx.paragraphs}
+    assert headings["一、审计查出的问题及整改要求"] == builder.STYLE_HEADING_1
+    assert headings["（一）往来款长期挂账未清理"] == builder.STYLE_HEADING_2
+    # The problem list as a table whose header repeats.
+    (table,) = docx.tables
+    assert [c.text for c in table.rows[0].cells] == ["序号", "问题编号", "问题摘要", "涉及金额（元）", "整改类型", "整改期限"]
+    assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+    assert [r.cells[1].text for r in table.rows[1:]] == [closed.ledger_number, issued.ledger_number]
+
+
+def test_notice_for_one_unit_addresses_only_that_unit(world):
+    mine = make_finding(world, state="issued")
+    theirs = make_finding(world, state="issued", unit=world.sibling_unit, title="固定资产未入账")
+    whole = all_text(open_docx(services.rectification_notice(world["auditor"], world.project).content))
+    assert mine.ledger_number in whole and theirs.ledger_number in whole
+    assert "甲区第一中学、甲区第二中学：" in whole and "整改责任单位：甲区第二中学" in whole
+    document = services.rectification_notice(world["auditor"], world.project, world.sibling_unit)
+    assert document.filename.endswith("（甲区第二中学）.docx")
+    text = all_text(open_docx(document.content))
+    assert theirs.ledger_number in text and mine.ledger_number not in text
+    assert "甲区第二中学：" in text and "甲区第一中学" not in text
+
+
+def test_a_unit_user_gets_a_notice_of_its_own_problems_only(world):
+    mine = make_finding(world, state="issued")
+    theirs = make_finding(world, state="issued", unit=world.sibling_unit)
+    text = all_text(open_docx(services.rectification_notice(world["unit"], world.project).content))
+    assert mine.ledger_number in text and theirs.ledger_number not in text
+
+
+def test_notice_without_issued_problems_is_refused(world):
+    make_finding(world, state="draft")
+    with pytest.raises(ActionRefused, match="没有可列入审计整改通知书的已下达问题"):
+        services.rectification_notice(world["auditor"], world.project)
+
+
+def test_close_out_sheet_is_a_form_with_the_verdict_and_signature_lines(world):
+    finding = rich_finding(world)
+    document = services.close_out_sheet(world["auditor"], finding)
+    assert document.filename == f"{finding.ledger_number}对账销号单.docx"
+    assert_gbt9704_form(document.content)
+    docx = open_docx(document.content)
+    assert docx.paragraphs[0].text == "审计查出问题整改对账销号单"
+    (table,) = docx.tables
+    cells = {}
+    for row in table.rows:
+        values = [c.text for c in row.cells]
+        for label, value in zip(values[0::2], values[1::2], strict=False):
+            cells.setdefault(label, value)
+    assert cells["问题编号"] == finding.ledger_number
+    assert cells["审计项目"] == world.project.name
+    assert cells["整改责任单位"] == "甲区第一中学"
+    assert cells["问题摘要"] == "公务用车运行维护费超预算列支"
+    assert cells["涉及金额（元）"] == "380,000.00"
+    assert cells["整改要求"] == "1．收回超预算列支的资金\n2．修订公务用车管理办法"
+    assert "已将超支款项分别上缴财政和归还原资金渠道" in cells["整改情况"]
+    assert cells["上缴财政（元）"] == "200,000.00"
+    assert cells["归还原资金渠道（元）"] == "180,000.00"
+    assert cells["调整账务（元）"] == "0.00"
+    assert cells["整改金额合计（元）"] == "380,000.00"
+    assert cells["制定完善制度"] == "《公务用车管理办法》（甲一中〔2025〕12号）"
+    assert cells["追责问责"] == "王五（批评教育，总务处主任）"
+    assert cells["认定结论"] == "已整改"
+    assert cells["认定金额（元）"] == "380,000.00"
+    assert cells["核实人"] == world["auditor"].display_name
+    assert cells["销号情况"].startswith("已销号（")
+    last = [c.text for c in table.rows[-1].cells]
+    assert "负责人（签字）" in last[0] and "核实人（签字）" in last[-1] and "（盖章）" in last[0]
+    # Labels in the heading font (黑体), values in the body font, 4号.
+    label_run = table.rows[0].cells[0].paragraphs[0].runs[0]
+    value_run = table.rows[0].cells[1].paragraphs[0].runs[0]
+    assert east_asia_font(label_run) == fonts.choose(fonts.HEADING_1).name
+    assert east_asia_font(value_run) == fonts.choose(fonts.BODY).name
+    assert label_run.font.size.pt == value_run.font.size.pt == 14
+
+
+def assert_gbt9704_form(content: bytes) -> None:
+    """A form has no body paragraphs of text; the page, title and footer rules still hold."""
+    document = open_docx(content)
+    section = document.sections[0]
+    assert (round(mm(section.page_width)), round(mm(section.page_height))) == (210, 297)
+    assert [round(mm(m)) for m in (section.top_margin, section.left_margin, section.bottom_margin)] == [37, 28, 35]
+    assert round(mm(section.right_margin)) == 26
+    assert section._sectPr.find(qn("w:docGrid")).get(qn("w:linePitch")) == "579"
+    title = document.paragraphs[0]
+    assert {r.font.size.pt for r in title.runs} == {22}
+    assert {east_asia_font(r) for r in title.runs} == {fonts.choose(fonts.TITLE).name}
+    assert section.footer.paragraphs[0].text == "\u2014 1 \u2014"
+    (table,) = document.tables
+    assert mm(sum(int(c.get(qn("w:w"))) for c in table._tbl.tblGrid.findall(qn("w:gridCol"))) * 635) == (
+        pytest.approx(156, abs=0.5)
+    )
+
+
+def test_close_out_sheet_of_a_partly_rectified_finding_says_it_is_not_closed(world):
+    from rectify.rectification import services as rectification
+
+    finding = make_finding(world, state="submitted")
+    rectification.verify(world["auditor"], finding.reports.get(), verdict="partly_rectified", reasons="尚有余款未收回")
+    text = all_text(open_docx(services.close_out_sheet(world["auditor"], finding).content))
+    assert "部分整改" in text and "未销号（整改中）" in text
+
+
+def test_close_out_sheet_of_an_unverified_finding_is_refused(world):
+    finding = make_finding(world, state="submitted")
+    with pytest.raises(ActionRefused, match="尚未经审计机关核实认定，不能生成对账销号单") as refusal:
+        services.close_out_sheet(world["auditor"], finding)
+    assert refusal.value.code == "invalid_state"
+
+
+def test_unit_report_assembles_the_ledger(world):
+    closed = rich_finding(world)
+    open_ = make_finding(world, state="rectifying", title="食堂收入未纳入单位预算", amount_involved="50000.00")
+    other = make_finding(world, state="issued", unit=world.other_unit, title="别的单位的问题")
+    document = services.unit_report(world["unit"], world.unit)
+    assert document.filename == "甲区第一中学整改情况报告.docx"
+    assert_gbt9704(document.content)
+    docx = open_docx(document.content)
+    assert docx.paragraphs[0].text == "甲区第一中学\n关于审计查出问题整改情况的报告"  # two lines, one paragraph
+    assert docx.paragraphs[1].text == "甲区审计局："
+    text = all_text(docx)
+    for expected in (
+        "审计查出问题2个，已完成整改并销号1个，整改率50.0%；正在整改1个",
+        "问题涉及金额430,000.00元，已整改金额380,000.00元（其中上缴财政200,000.00元、归还原资金渠道180,000.00元）",
+        "经审计机关认定的整改金额380,000.00元",
+        "制定完善制度1项，追责问责1人",
+        closed.ledger_number,
+        open_.ledger_number,
+        "整改方案：清理超支款项，修订公务用车管理办法（责任人：财务科、李四；计划完成时间：2025年11月30日）",
+        "整改措施：已将超支款项分别上缴财政和归还原资金渠道；整改进展：全部整改完成",
+        "制定完善制度：1项：《公务用车管理办法》（甲一中〔2025〕12号）。",
+        "追责问责：1人：王五（批评教育，总务处主任）。",
+        "经审计机关核实认定为「已整改」，认定整改金额380,000.00元",
+        "整改进展：尚未报送整改情况。",
+        f"对尚未完成整改的1个问题（{open_.ledger_number}）",
+    ):
+        assert expected in text, expected
+    assert other.ledger_number not in text
+    signature, date = docx.paragraphs[-2:]
+    assert signature.text == "甲区第一中学" and signature.alignment == WD_ALIGN_PARAGRAPH.RIGHT
+    assert date.text.endswith("日") and "年" in date.text
+
+
+def test_unit_report_of_a_competent_department_covers_the_units_under_it(world):
+    mine = make_finding(world, state="issued")
+    sibling = make_finding(world, state="issued", unit=world.sibling_unit)
+    text = all_text(open_docx(services.unit_report(world["dept"], world.dept).content))
+    assert mine.ledger_number in text and sibling.ledger_number in text
+    assert "整改责任单位甲区第二中学" in text and "我单位及所属单位" in text
+
+
+def test_unit_report_without_findings_is_refused(world):
+    with pytest.raises(ActionRefused, match="没有已下达的审计查出问题"):
+        services.unit_report(world["unit"], world.unit)
+
+
+def test_signature_steps_the_date_two_characters_right_of_the_issuer():
+    import datetime
+
+    doc = builder.OfficialDocument(subject="t")
+    issuer, date = doc.signature("甲区审计局", datetime.date(2025, 9, 3))
+    # Issuer 5 characters, date 6 (four half-width digits count as two): the date keeps two characters
+    # from the right, so the issuer moves to five from the right and the date starts two right of it.
+    assert issuer.paragraph_format.right_indent.twips == 5 * builder.CHAR_PITCH_TW
+    assert date.paragraph_format.left_indent.twips == (28 - 5 - 5 + 2) * builder.CHAR_PITCH_TW
+    assert date.text == "2025年9月3日"
+    issuer, date = doc.signature("甲区第一中学教育教学管理委员会", datetime.date(2025, 12, 25))
+    assert issuer.paragraph_format.right_indent.twips == 2 * builder.CHAR_PITCH_TW
+
+
+def test_geometry_constants():
+    assert builder.LINE_PITCH_TW == 579
+    assert builder.CHAR_PITCH_TW == 315 and builder.CHAR_CONDENSE_TW == -5
+    assert builder.CHAR_SPACE == -842  # what Word's document grid would store for 28 characters
+    assert 24.5 < builder.FOOTER_DISTANCE_MM < 26.5
+    assert builder.chinese_date(__import__("datetime").date(2025, 1, 5)) == "2025年1月5日"
+    assert services.chinese_number(1) == "一" and services.chinese_number(10) == "十"
+    assert services.chinese_number(12) == "十二" and services.chinese_number(40) == "四十"
+    assert services.safe_filename('a/b:c*"d') == "a_b_c_d"

@@ -1,0 +1,90 @@
+"""Downloads of the official documents from the finding, project and organization pages.
+
+Every object is fetched through ``Model.objects.restrict(user)``: what the user may not see answers
+404. A document that cannot be written for a visible object (a close-out sheet of a finding not yet
+verified, a notice of a project with no issued problem) answers 400 with the reason in Chinese.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views import View
+
+from rectify.audits.models import AuditProject
+from rectify.core.exceptions import ActionRefused
+from rectify.documents import services
+from rectify.findings.models import Finding
+from rectify.organizations.models import Organization
+
+
+def content_disposition(document: services.GeneratedDocument) -> str:
+    """attachment with an ASCII filename and the Chinese one as filename* (RFC 6266 / RFC 5987)."""
+    return f"attachment; filename=\"{document.ascii_filename}\"; filename*=UTF-8''{quote(document.filename, safe='')}"
+
+
+def docx_response(document: services.GeneratedDocument) -> HttpResponse:
+    response = HttpResponse(document.content, content_type=document.content_type)
+    response["Content-Disposition"] = content_disposition(document)
+    response["Content-Length"] = str(len(document.content))
+    response["Cache-Control"] = "private, no-store"  # the documents carry audit data
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def unit_from_query(request) -> Organization | None:
+    """The optional ?unit=<id> of the notice, fetched through the user's scope (404 if not visible)."""
+    value = request.GET.get("unit", "").strip()
+    if not value:
+        return None
+    if not value.isdigit():
+        raise Http404("unit")
+    return get_object_or_404(Organization.objects.restrict(request.user), pk=int(value))
+
+
+class DocumentView(LoginRequiredMixin, View):
+    def generate(self, request, pk: int) -> services.GeneratedDocument:
+        raise NotImplementedError
+
+    object = None
+
+    def back_url(self) -> str:
+        return self.object.get_absolute_url() if self.object is not None else ""
+
+    def get(self, request, pk: int):
+        try:
+            document = self.generate(request, pk)
+        except ActionRefused as refusal:
+            if refusal.code == "not_found":
+                raise Http404(refusal.messages[0]) from refusal
+            context = {"message": refusal.messages[0], "back_url": self.back_url()}
+            return render(request, "documents/refused.html", context, status=400)
+        return docx_response(document)
+
+
+class NoticeView(DocumentView):
+    """审计整改通知书 of a project; ?unit=<id> limits it to one unit's problems."""
+
+    def generate(self, request, pk):
+        projects = AuditProject.objects.restrict(request.user).select_related("audit_office")
+        self.object = get_object_or_404(projects, pk=pk)
+        return services.rectification_notice(request.user, self.object, unit_from_query(request))
+
+
+class CloseOutSheetView(DocumentView):
+    """对账销号单 of a verified finding."""
+
+    def generate(self, request, pk):
+        self.object = get_object_or_404(Finding.objects.restrict(request.user), pk=pk)
+        return services.close_out_sheet(request.user, self.object)
+
+
+class UnitReportView(DocumentView):
+    """整改情况报告 of a unit, assembled from its ledger."""
+
+    def generate(self, request, pk):
+        self.object = get_object_or_404(Organization.objects.restrict(request.user), pk=pk)
+        return services.unit_report(request.user, self.object)

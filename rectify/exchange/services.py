@@ -1,0 +1,1012 @@
+"""The Excel ledger exchange: the template, the export and the import (整改台账导入导出).
+
+- ``write_template`` and ``export_ledger`` write the ledger layout of ``columns.COLUMNS`` with
+  openpyxl's write-only workbook, a batch of findings at a time, so that memory stays bounded
+  whatever the number of rows.
+- ``import_ledger`` reads an upload (checked by content and bounded, see ``reader``), checks every
+  cell and every reference against what the user may see, and then applies the whole file in one
+  transaction through the findings services (``create_finding``, ``update_finding``,
+  ``set_requirements``), so the history and the rules apply as they do on the web. One refused row
+  and nothing is saved. A preview (``dry_run``) runs the same services and rolls back.
+
+Import rules: a row with a 问题编号 corrects that finding; a row without one creates a draft
+finding of an existing audit project (matched by name, and by 文号 when given), unless a finding of
+the same project, unit, summary and description already exists, in which case the row stands for it
+(so importing the same file twice changes nothing). The columns the unit reports and the auditor
+verifies (责任人 … 销号状态) are for reference: checked, compared, never written back.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from itertools import islice
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.db.models import Count, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from rectify.accounts.choices import AUDIT_ROLES
+from rectify.core.exceptions import ActionRefused
+from rectify.exchange.columns import (
+    AMOUNT,
+    AMOUNT_FORMAT,
+    AMOUNT_KEYS,
+    BY_KEY,
+    CHOICE,
+    COLUMNS,
+    COUNT,
+    DATE,
+    DATE_FORMAT,
+    GUIDE_SHEET,
+    LEDGER_SHEET,
+    LISTS_SHEET,
+    REFERENCE_KEYS,
+    choice_label,
+    clean_text,
+    requirement_lines,
+    requirements_cell,
+)
+from rectify.exchange.reader import LedgerError, LedgerFileRefused, LedgerSheet, read_ledger
+from rectify.findings import services as findings
+from rectify.findings.choices import FindingState
+from rectify.findings.models import Category, Finding, Requirement
+
+if TYPE_CHECKING:
+    from rectify.accounts.models import User
+
+BATCH = 1000
+ZERO = Decimal("0.00")
+IMPORT_REASON = "Excel 台账导入"
+
+
+# --- the ledger's rows, as the export writes them and the import compares them ------------
+
+
+def category_label(code: str, name: str) -> str:
+    return f"{code} {name}"
+
+
+class _AuditedUnits:
+    """For each project, which audited unit each responsible unit belongs to (cached per run)."""
+
+    def __init__(self) -> None:
+        self._by_project: dict[int, dict[int, str]] = {}
+        self._names: dict[int, set[str]] = {}
+
+    def mapping(self, project_id: int) -> dict[int, str]:
+        if project_id not in self._by_project:
+            from rectify.organizations.models import Organization
+
+            audited_units = list(Organization.objects.filter(audit_projects=project_id).order_by("pk"))
+            mapping: dict[int, str] = {}
+            for audited in audited_units:
+                for unit_id in audited.subtree_ids():
+                    mapping.setdefault(unit_id, audited.name)
+            # An audited unit is its own, even when it is also under another audited unit.
+            mapping.update({audited.pk: audited.name for audited in audited_units})
+            self._by_project[project_id] = mapping
+            self._names[project_id] = {audited.name for audited in audited_units}
+        return self._by_project[project_id]
+
+    def names(self, project_id: int) -> set[str]:
+        self.mapping(project_id)
+        return self._names[project_id]
+
+    def allowed(self, project_id: int) -> set[int]:
+        return set(self.mapping(project_id))
+
+
+_FINDING_FIELDS = (
+    "pk",
+    "ledger_number",
+    "project_id",
+    "project__name",
+    "project__report_number",
+    "unit_id",
+    "unit__name",
+    "category_id",
+    "category__code",
+    "category__name",
+    "title",
+    "description",
+    "amount_involved",
+    "kind",
+    "deadline",
+    "state",
+)
+
+
+def _batched(iterable, size: int):
+    iterator = iter(iterable)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def ledger_rows(queryset: QuerySet, *, batch_size: int = BATCH, audited: _AuditedUnits | None = None) -> Iterator[dict]:
+    """One dict per finding of ``queryset`` (already restricted and filtered), in its order.
+
+    Each dict holds the value of every column (codes for coded columns, a list for the
+    requirements) and the ids the import compares. A batch of findings at a time, a handful of
+    queries per batch, so a hundred thousand rows need no more memory than a thousand.
+    """
+    from rectify.rectification.models import AccountabilityRecord, AdoptedRule, Plan, ProgressReport, Verification
+
+    audited = audited or _AuditedUnits()
+    rows = queryset.values_list(*_FINDING_FIELDS).iterator(chunk_size=batch_size)
+    for batch in _batched(rows, batch_size):
+        ids = [row[0] for row in batch]
+        requirements: dict[int, list[str]] = defaultdict(list)
+        wanted = Requirement.objects.filter(finding_id__in=ids).order_by("finding_id", "number")
+        for finding_id, text in wanted.values_list("finding_id", "text"):
+            requirements[finding_id].append(text)
+        plans = {
+            finding_id: (person, measures)
+            for finding_id, person, measures in Plan.objects.filter(finding_id__in=ids).values_list(
+                "finding_id", "responsible_person", "measures"
+            )
+        }
+        amounts: dict[int, dict[str, Decimal]] = {}
+        progress: dict[int, tuple[int, str]] = {}
+        for finding_id, round_, text, *values in ProgressReport.objects.filter(finding_id__in=ids).values_list(
+            "finding_id", "round", "progress", *AMOUNT_KEYS
+        ):
+            sums = amounts.setdefault(finding_id, dict.fromkeys(AMOUNT_KEYS, ZERO))
+            for key, value in zip(AMOUNT_KEYS, values, strict=True):
+                sums[key] += value
+            if round_ >= progress.get(finding_id, (0, ""))[0]:
+                progress[finding_id] = (round_, text)
+        rules = dict(
+            AdoptedRule.objects.filter(report__finding_id__in=ids, report__deleted_at__isnull=True)
+            .values("report__finding_id")
+            .annotate(n=Count("pk"))
+            .values_list("report__finding_id", "n")
+        )
+        people = dict(
+            AccountabilityRecord.objects.filter(report__finding_id__in=ids, report__deleted_at__isnull=True)
+            .values("report__finding_id")
+            .annotate(n=Count("pk"))
+            .values_list("report__finding_id", "n")
+        )
+        verdicts = dict(
+            Verification.objects.filter(finding_id__in=ids)
+            .order_by("finding_id", "verified_at", "pk")
+            .values_list("finding_id", "verdict")
+        )
+        for (
+            pk,
+            number,
+            project_id,
+            project_name,
+            report_number,
+            unit_id,
+            unit_name,
+            category_id,
+            category_code,
+            category_name,
+            title,
+            description,
+            amount,
+            kind,
+            deadline,
+            state,
+        ) in batch:
+            person, measures = plans.get(pk, ("", ""))
+            sums = amounts.get(pk) or dict.fromkeys(AMOUNT_KEYS, ZERO)
+            yield {
+                "pk": pk,
+                "project_id": project_id,
+                "unit_id": unit_id,
+                "category_id": category_id,
+                "ledger_number": number,
+                "project": project_name,
+                "report_number": report_number,
+                "audited_unit": audited.mapping(project_id).get(unit_id, ""),
+                "category": category_label(category_code, category_name),
+                "title": title,
+                "description": description,
+                "amount_involved": amount,
+                "requirements": requirement_lines(requirements.get(pk, [])),
+                "kind": kind,
+                "deadline": deadline,
+                "unit": unit_name,
+                "responsible_person": person,
+                "measures": measures,
+                "progress": progress.get(pk, (0, ""))[1],
+                **sums,
+                "rules_adopted": rules.get(pk, 0),
+                "people_held_accountable": people.get(pk, 0),
+                "verdict": verdicts.get(pk, ""),
+                "state": state,
+            }
+
+
+# --- writing -------------------------------------------------------------------------------
+
+
+class _Writer:
+    """The ledger workbook: the sheet with its header, widths, frozen header and lists; a guide;
+    the lists on a hidden sheet."""
+
+    LAST_ROW = 1048576
+
+    def __init__(self, user: User | None) -> None:
+        from openpyxl import Workbook
+        from openpyxl.styles import Alignment, Font, PatternFill
+
+        self.workbook = Workbook(write_only=True)
+        self.sheet = self.workbook.create_sheet(LEDGER_SHEET)
+        self.user = user
+        self.count = 0
+        for column in COLUMNS:
+            self.sheet.column_dimensions[column.letter].width = column.width
+        self.sheet.freeze_panes = "B2"
+        self._header_font = Font(bold=True)
+        self._header_fill = PatternFill("solid", fgColor="DDEBF7")
+        self._reference_fill = PatternFill("solid", fgColor="EDEDED")
+        self._header_alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        self._wrap = Alignment(vertical="top", wrap_text=True)
+        self._lists = self._list_values()
+        self._add_validations()
+        self._write_header()
+
+    def _cell(self, value, *, number_format: str = "", wrap: bool = False):
+        from openpyxl.cell import WriteOnlyCell
+
+        cell = WriteOnlyCell(self.sheet, value)
+        if isinstance(value, str) and value.startswith("="):
+            cell.data_type = "s"  # text, never a formula: a description may not compute anything
+        if number_format:
+            cell.number_format = number_format
+        if wrap:
+            cell.alignment = self._wrap
+        return cell
+
+    def _write_header(self) -> None:
+        cells = []
+        for column in COLUMNS:
+            cell = self._cell(column.header)
+            cell.font = self._header_font
+            cell.fill = self._reference_fill if column.reference else self._header_fill
+            cell.alignment = self._header_alignment
+            cells.append(cell)
+        self.sheet.append(cells)
+
+    def _list_values(self) -> dict[str, list[str]]:
+        lists = {
+            "category": [
+                category_label(code, name)
+                for code, name in Category.objects.filter(parent__isnull=False)
+                .order_by("code")
+                .values_list("code", "name")
+            ],
+            "kind": [label for _code, label in BY_KEY["kind"].choices],
+            "verdict": [label for _code, label in BY_KEY["verdict"].choices],
+            "state": [label for _code, label in BY_KEY["state"].choices],
+        }
+        if self.user is not None:
+            from rectify.audits.models import AuditProject
+            from rectify.organizations.models import Organization
+
+            lists["unit"] = sorted(set(Organization.objects.restrict(self.user).values_list("name", flat=True)))
+            lists["project"] = sorted(set(AuditProject.objects.restrict(self.user).values_list("name", flat=True)))
+        return lists
+
+    def _add_validations(self) -> None:
+        from openpyxl.utils import get_column_letter
+        from openpyxl.worksheet.datavalidation import DataValidation
+
+        # Free-typed names are accepted when they parse (a code alone, a name alone): a warning, not a stop.
+        loose = {"category", "unit", "project"}
+        for index, (key, values) in enumerate(self._lists.items(), start=1):
+            if not values:
+                continue
+            letter = get_column_letter(index)
+            column = BY_KEY[key]
+            validation = DataValidation(
+                type="list",
+                formula1=f"'{LISTS_SHEET}'!${letter}$2:${letter}${len(values) + 1}",
+                allow_blank=True,
+                showErrorMessage=True,
+                errorStyle="warning" if key in loose else "stop",
+                errorTitle=column.header,
+                error=_("请从下拉列表中选择%(header)s。") % {"header": column.header},
+            )
+            validation.add(f"{column.letter}2:{column.letter}{self.LAST_ROW}")
+            self.sheet.data_validations.append(validation)
+
+    def row(self, values: dict) -> None:
+        cells = []
+        for column in COLUMNS:
+            value = values.get(column.key)
+            if column.kind == AMOUNT:
+                cells.append(self._cell(value if value is not None else ZERO, number_format=AMOUNT_FORMAT))
+            elif column.kind == DATE:
+                cells.append(self._cell(value, number_format=DATE_FORMAT) if value else None)
+            elif column.kind == COUNT:
+                cells.append(value or 0)
+            elif column.kind == CHOICE:
+                cells.append(choice_label(column, value) or None)
+            elif column.key == "requirements":
+                text = requirements_cell(value or [])
+                cells.append(self._cell(text, wrap=True) if text else None)
+            else:
+                text = clean_text(value)
+                cells.append(self._cell(text, wrap=len(text) > 30 or "\n" in text) if text else None)
+        self.sheet.append(cells)
+        self.count += 1
+
+    def _write_guide(self, note: str) -> None:
+        guide = self.workbook.create_sheet(GUIDE_SHEET)
+        guide.column_dimensions["A"].width = 26
+        guide.column_dimensions["B"].width = 12
+        guide.column_dimensions["C"].width = 80
+        guide.append([_("审计整改台账"), None, note])
+        guide.append([])
+        guide.append([_("列名"), _("导入时"), _("填写要求")])
+        for column in COLUMNS:
+            usage = _("仅供参考") if column.reference else (_("必填") if column.required else _("选填"))
+            options = "、".join(label for _code, label in column.choices)
+            guide.append([column.header, usage, "；".join(filter(None, [str(column.help), options]))])
+        guide.append([])
+        for line in (
+            _("每行一个问题；表头须保持第 1 行原样，不得增删列。"),
+            _("问题编号留空的行将登记为新问题（草稿）；填写问题编号的行将修改该问题，修改须在职责范围内。"),
+            _(
+                "“仅供参考”的列（整改措施、整改进展、已整改金额、认定结论、销号状态等）由整改报送和核实认定产生，导入时不会更新。"
+            ),
+            _("整个文件全部校验通过才会导入；任何一处错误都会逐一列出（工作表、行、列），数据不作任何修改。"),
+        ):
+            guide.append([line])
+
+    def _write_lists(self) -> None:
+        lists = self.workbook.create_sheet(LISTS_SHEET)
+        lists.sheet_state = "hidden"
+        keys = list(self._lists)
+        lists.append([BY_KEY[key].header for key in keys])
+        longest = max((len(values) for values in self._lists.values()), default=0)
+        for index in range(longest):
+            lists.append([self._lists[key][index] if index < len(self._lists[key]) else None for key in keys])
+
+    def save(self, target, note: str = "") -> int:
+        from openpyxl.utils import get_column_letter
+
+        self.sheet.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{self.count + 1}"
+        self._write_guide(note)
+        self._write_lists()
+        self.workbook.properties.creator = "Rectify 审计整改管理系统"
+        self.workbook.properties.title = LEDGER_SHEET
+        self.workbook.save(target)
+        return self.count
+
+
+def write_ledger(rows: Iterable[dict], target, *, user: User | None = None, note: str = "") -> int:
+    """Writes ledger rows (dicts keyed by column) into ``target`` (a path or a binary file); returns the count."""
+    writer = _Writer(user)
+    for values in rows:
+        writer.row(values)
+    return writer.save(target, note)
+
+
+def write_template(target, *, user: User | None = None) -> None:
+    """The empty ledger with its header, lists and guide, for filling in and importing."""
+    write_ledger([], target, user=user, note=_("空白模板"))
+
+
+def export_ledger(findings_queryset: QuerySet, target, *, user: User | None = None) -> int:
+    """Writes ``findings_queryset`` (restricted and filtered by the caller) as the ledger; returns the count."""
+    stamp = timezone.localtime().strftime("%Y-%m-%d %H:%M")
+    who = user.display_name if user is not None else _("系统")
+    return write_ledger(
+        ledger_rows(findings_queryset), target, user=user, note=_("%(who)s 于 %(at)s 导出") % {"who": who, "at": stamp}
+    )
+
+
+# --- importing -----------------------------------------------------------------------------
+
+
+@dataclass
+class RowPlan:
+    """What one row will do: create a finding, correct one, or nothing."""
+
+    row: int
+    action: str  # "create", "update" or "same"
+    ledger_number: str = ""
+    finding_id: int | None = None
+    title: str = ""
+    create: dict = field(default_factory=dict)
+    changes: dict = field(default_factory=dict)
+    requirements: list[str] | None = None
+    shown: list[tuple[str, str, str]] = field(default_factory=list)  # (column, before, after)
+
+
+@dataclass
+class ImportResult:
+    name: str
+    sheet: str = ""
+    rows: int = 0
+    created: list[RowPlan] = field(default_factory=list)
+    changed: list[RowPlan] = field(default_factory=list)
+    unchanged: int = 0
+    errors: list[LedgerError] = field(default_factory=list)
+    notices: list[LedgerError] = field(default_factory=list)
+    dry_run: bool = True
+    applied: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _show(key: str, value) -> str:
+    column = BY_KEY.get(key)
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, Decimal):
+        return f"{value:,.2f}"
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return "；".join(value) or "—"
+    if column is not None and column.kind == CHOICE:
+        return choice_label(column, value) or str(value)
+    return str(value)
+
+
+class _Lookups:
+    """What the user may refer to: projects, units and categories in scope, loaded once."""
+
+    def __init__(self, user: User) -> None:
+        from rectify.audits.models import AuditProject
+        from rectify.organizations.models import Organization
+
+        self.projects: dict[str, list[dict]] = defaultdict(list)
+        self.project_by_id: dict[int, dict] = {}
+        for project in AuditProject.objects.restrict(user).values("pk", "name", "report_number", "report_date"):
+            self.projects[project["name"].strip()].append(project)
+            self.project_by_id[project["pk"]] = project
+        self.units: dict[str, list[int]] = defaultdict(list)
+        self.unit_by_code: dict[str, int] = {}
+        self.unit_names: dict[int, str] = {}
+        for pk, name, code in Organization.objects.restrict(user).values_list("pk", "name", "code"):
+            self.units[name.strip()].append(pk)
+            self.unit_by_code[code.strip()] = pk
+            self.unit_names[pk] = name
+        self.categories = {c.pk: c for c in Category.objects.select_related("parent")}
+        self.category_by_code = {c.code: c for c in self.categories.values()}
+        self.category_by_name: dict[str, list[Category]] = defaultdict(list)
+        for category in self.categories.values():
+            self.category_by_name[category.name].append(category)
+            if category.parent_id:
+                self.category_by_name[f"{category.parent.name}/{category.name}"].append(category)
+        self.audited = _AuditedUnits()
+
+
+_SLASH = re.compile(r"\s*[/／]\s*")
+
+
+class _Planner:
+    """Turns checked rows into plans, collecting every located problem on the way."""
+
+    def __init__(self, sheet: LedgerSheet, user: User, name: str) -> None:
+        self.sheet = sheet
+        self.user = user
+        self.name = name
+        self.lookups = _Lookups(user)
+        self.errors: list[LedgerError] = []
+        self.notices: list[LedgerError] = []
+        self._numbers: dict[str, int] = {}
+        self._contents: dict[tuple, int] = {}
+        self._findings_seen: dict[int, int] = {}
+
+    def error(self, row: int, key: str | None, message: str) -> None:
+        if key is None:
+            self.errors.append(LedgerError(message, self.sheet.sheet, row))
+        else:
+            self.errors.append(self.sheet.error(row, key, message))
+
+    def notice(self, row: int, message: str) -> None:
+        self.notices.append(LedgerError(message, self.sheet.sheet, row))
+
+    # references -----------------------------------------------------------------------
+
+    def category(self, row: int, text: str) -> Category | None:
+        lookups = self.lookups
+        text = text.strip()
+        category = lookups.category_by_code.get(text)
+        if category is None and " " in text:
+            code, _sep, rest = text.partition(" ")
+            category = lookups.category_by_code.get(code)
+            if category is not None and rest.strip() not in (category.name, str(category)):
+                self.error(
+                    row,
+                    "category",
+                    _("类别代码 %(code)s 对应「%(name)s」，与所填名称「%(text)s」不符。")
+                    % {"code": code, "name": category.name, "text": rest.strip()},
+                )
+                return None
+        if category is None:
+            candidates = lookups.category_by_name.get(_SLASH.sub("/", text), [])
+            if len(candidates) > 1:
+                self.error(
+                    row,
+                    "category",
+                    _("类别名称「%(text)s」不唯一，请填写类别代码（%(codes)s）。")
+                    % {"text": text, "codes": "、".join(c.code for c in candidates)},
+                )
+                return None
+            category = candidates[0] if candidates else None
+        if category is None:
+            self.error(row, "category", _("未知的问题类别「%(text)s」。") % {"text": text})
+            return None
+        if category.parent_id is None:
+            self.error(row, "category", _("「%(name)s」是一级类别，请填写其下的二级类别。") % {"name": category.name})
+            return None
+        return category
+
+    def project_for_new(self, row: int, name: str, report_number: str) -> dict | None:
+        candidates = self.lookups.projects.get(name.strip(), [])
+        if not candidates:
+            self.error(row, "project", _("找不到审计项目「%(name)s」，或不在您的职责范围内。") % {"name": name})
+            return None
+        if report_number:
+            matching = [p for p in candidates if p["report_number"].strip() == report_number]
+            if not matching:
+                self.error(
+                    row,
+                    "report_number",
+                    _("审计项目「%(name)s」没有文号为「%(number)s」的报告。") % {"name": name, "number": report_number},
+                )
+                return None
+            candidates = matching
+        if len(candidates) > 1:
+            self.error(row, "project", _("有多个名为「%(name)s」的审计项目，请填写文号以区分。") % {"name": name})
+            return None
+        return candidates[0]
+
+    def unit(self, row: int, text: str, project_id: int | None) -> int | None:
+        lookups = self.lookups
+        candidates = list(lookups.units.get(text.strip(), []))
+        if not candidates and text.strip() in lookups.unit_by_code:
+            candidates = [lookups.unit_by_code[text.strip()]]
+        if not candidates:
+            self.error(row, "unit", _("未知的单位「%(name)s」，或不在您的职责范围内。") % {"name": text})
+            return None
+        allowed = lookups.audited.allowed(project_id) if project_id else set()
+        if len(candidates) > 1 and allowed:
+            candidates = [pk for pk in candidates if pk in allowed] or candidates
+        if len(candidates) > 1:
+            self.error(row, "unit", _("有多个名为「%(name)s」的单位，请改填其统一社会信用代码。") % {"name": text})
+            return None
+        unit_id = candidates[0]
+        if project_id and unit_id not in allowed:
+            self.error(
+                row,
+                "unit",
+                _("「%(unit)s」不是审计项目「%(project)s」的被审计单位或其下属单位。")
+                % {"unit": lookups.unit_names[unit_id], "project": lookups.project_by_id[project_id]["name"]},
+            )
+            return None
+        return unit_id
+
+    # rows ---------------------------------------------------------------------------------
+
+    def plan(self, rows: list, progress=None) -> list[RowPlan]:
+        plans: list[RowPlan] = []
+        done = 0
+        for chunk in _batched(rows, 500):
+            plans.extend(self._plan_chunk(chunk))
+            done += len(chunk)
+            if progress is not None:
+                progress.step("check", done, len(rows))
+        return plans
+
+    def _plan_chunk(self, rows) -> list[RowPlan]:
+        visible = Finding.objects.restrict(self.user)
+        numbers = [row.values.get("ledger_number") for row in rows if row.values.get("ledger_number")]
+        audited = self.lookups.audited
+        existing = {
+            f["ledger_number"]: f for f in ledger_rows(visible.filter(ledger_number__in=numbers), audited=audited)
+        }
+        # A new row that repeats a finding already recorded (same project, unit, summary, description) stands for it.
+        titles = {row.values.get("title") for row in rows if not row.values.get("ledger_number")} - {"", None}
+        same_content: dict[tuple, dict] = {}
+        if titles:
+            for found in ledger_rows(visible.filter(title__in=titles).order_by("pk"), audited=audited):
+                key = (found["project_id"], found["unit_id"], found["title"], clean_text(found["description"]))
+                same_content.setdefault(key, found)
+        return [plan for row in rows if (plan := self._plan_row(row, existing, same_content)) is not None]
+
+    def _required(self, row) -> bool:
+        ok = True
+        for column in COLUMNS:
+            if column.required and column.key in row.values and not row.values[column.key]:
+                self.error(row.number, column.key, _("%(header)s不能为空。") % {"header": column.header})
+                ok = False
+        return ok
+
+    def _plan_row(self, row, existing: dict, same_content: dict) -> RowPlan | None:
+        values = row.values
+        number = values.get("ledger_number", "")
+        if number:
+            first = self._numbers.setdefault(number, row.number)
+            if first != row.number:
+                self.error(
+                    row.number,
+                    "ledger_number",
+                    _("问题编号「%(number)s」与第 %(row)d 行重复。") % {"number": number, "row": first},
+                )
+                return None
+        complete = self._required(row)
+        current = existing.get(number) if number else None
+        if number and current is None:
+            self.error(
+                row.number,
+                "ledger_number",
+                _("问题编号「%(number)s」不存在，或不在您的职责范围内；新增问题请将问题编号留空。")
+                % {"number": number},
+            )
+            return None
+        project = None
+        if current is not None:
+            project = self.lookups.project_by_id.get(current["project_id"])
+            if values.get("project") and values["project"].strip() != current["project"].strip():
+                self.error(
+                    row.number,
+                    "project",
+                    _("问题 %(number)s 属于审计项目「%(project)s」，不能改到其他项目。")
+                    % {"number": number, "project": current["project"]},
+                )
+            report_number = values.get("report_number", "")
+            if report_number and report_number != current["report_number"].strip():
+                self.error(
+                    row.number,
+                    "report_number",
+                    _("与问题所属审计项目的文号「%(number)s」不符。") % {"number": current["report_number"] or "—"},
+                )
+        elif values.get("project"):
+            project = self.project_for_new(row.number, values["project"], values.get("report_number", ""))
+        project_id = project["pk"] if project else None
+        category = self.category(row.number, values["category"]) if values.get("category") else None
+        unit_id = self.unit(row.number, values["unit"], project_id) if values.get("unit") else None
+        deadline = values.get("deadline")
+        if deadline and project and project["report_date"] and deadline < project["report_date"]:
+            self.error(
+                row.number,
+                "deadline",
+                _("整改期限 %(deadline)s 早于审计报告出具日期 %(report)s。")
+                % {"deadline": deadline.isoformat(), "report": project["report_date"].isoformat()},
+            )
+            complete = False
+        if not complete or project is None or category is None or unit_id is None or len(values) < len(COLUMNS):
+            return None
+        if project and values.get("audited_unit"):
+            names = self.lookups.audited.names(project_id)
+            if values["audited_unit"] not in names:
+                self.notice(
+                    row.number,
+                    _("被审计单位「%(unit)s」不是审计项目「%(project)s」的被审计单位（仅供参考，未导入）。")
+                    % {"unit": values["audited_unit"], "project": project["name"]},
+                )
+        if current is None:
+            key = (project_id, unit_id, values["title"], clean_text(values["description"]))
+            first = self._contents.setdefault(key, row.number)
+            if first != row.number:
+                message = _("与第 %(row)d 行是同一问题（项目、单位、摘要和描述均相同）。") % {"row": first}
+                self.error(row.number, None, message)
+                return None
+            current = same_content.get(key)
+            if current is not None:
+                self.notice(
+                    row.number,
+                    _("未填问题编号，但与已有问题 %(number)s 相同，按该问题核对。")
+                    % {"number": current["ledger_number"]},
+                )
+        if current is not None:
+            first = self._findings_seen.setdefault(current["pk"], row.number)
+            if first != row.number:
+                self.error(row.number, None, _("与第 %(row)d 行指向同一问题。") % {"row": first})
+                return None
+            return self._update(row, current, category, unit_id)
+        return self._create(row, project_id, category, unit_id)
+
+    def _create(self, row, project_id: int, category: Category, unit_id: int) -> RowPlan:
+        values = row.values
+        filled = [
+            BY_KEY[key].header
+            for key in REFERENCE_KEYS
+            if key != "audited_unit"
+            and key in row.filled
+            and not (key == "state" and values[key] == FindingState.DRAFT)
+        ]
+        if filled:
+            self.notice(
+                row.number,
+                _("新问题一律登记为草稿；%(columns)s 仅供参考，未导入。") % {"columns": "、".join(filled)},
+            )
+        return RowPlan(
+            row=row.number,
+            action="create",
+            title=values["title"],
+            create={
+                "project_id": project_id,
+                "unit_id": unit_id,
+                "title": values["title"],
+                "description": values["description"],
+                "category": category,
+                "requirements": values["requirements"],
+                "amount_involved": values["amount_involved"],
+                "kind": values["kind"],
+                "deadline": values["deadline"],
+            },
+        )
+
+    def _update(self, row, current: dict, category: Category, unit_id: int) -> RowPlan | None:
+        values = row.values
+        plan = RowPlan(row=row.number, action="same", ledger_number=current["ledger_number"], finding_id=current["pk"])
+        plan.title = values["title"]
+        compare = {
+            "title": ("title", clean_text(current["title"]), values["title"]),
+            "description": ("description", clean_text(current["description"]), clean_text(values["description"])),
+            "category": ("category", current["category_id"], category.pk),
+            "amount_involved": ("amount_involved", current["amount_involved"], values["amount_involved"]),
+            "kind": ("kind", current["kind"], values["kind"]),
+            "deadline": ("deadline", current["deadline"], values["deadline"]),
+            "unit": ("unit", current["unit_id"], unit_id),
+        }
+        for key, (field_name, before, after) in compare.items():
+            if before == after:
+                continue
+            if key == "deadline" and after is None:
+                self.error(
+                    row.number, "deadline", _("整改期限不能清空（原为 %(date)s）。") % {"date": before.isoformat()}
+                )
+                continue
+            if key == "category":
+                plan.changes[field_name] = category
+                shown = (current["category"], category_label(category.code, category.name))
+            elif key == "unit":
+                plan.changes[field_name] = unit_id
+                shown = (current["unit"], self.lookups.unit_names[unit_id])
+            else:
+                plan.changes[field_name] = values[key]
+                shown = (_show(key, before), _show(key, after))
+            plan.shown.append((BY_KEY[key].header, *shown))
+        if values["requirements"] != current["requirements"]:
+            if current["state"] != FindingState.DRAFT:
+                self.error(
+                    row.number,
+                    "requirements",
+                    _("问题 %(number)s 已下达，不能更改整改要求。") % {"number": current["ledger_number"]},
+                )
+            else:
+                plan.requirements = values["requirements"]
+                before, after = (
+                    _show("requirements", current["requirements"]),
+                    _show("requirements", values["requirements"]),
+                )
+                plan.shown.append((BY_KEY["requirements"].header, before, after))
+        if (plan.changes or plan.requirements is not None) and current["state"] == FindingState.CLOSED:
+            self.error(
+                row.number,
+                "ledger_number",
+                _("问题 %(number)s 已销号，不能修改（%(columns)s）。")
+                % {"number": current["ledger_number"], "columns": "、".join(c for c, _b, _a in plan.shown)},
+            )
+            return None
+        differing = [
+            BY_KEY[key].header
+            for key in REFERENCE_KEYS
+            if key != "audited_unit" and key in row.filled and _differs(key, current[key], values[key])
+        ]
+        if differing:
+            self.notice(
+                row.number,
+                _("问题 %(number)s 的 %(columns)s 与系统记录不同；这些列仅供参考，导入时不更新。")
+                % {"number": current["ledger_number"], "columns": "、".join(differing)},
+            )
+        if plan.changes or plan.requirements is not None:
+            plan.action = "update"
+        return plan
+
+
+def _differs(key: str, stored, given) -> bool:
+    if BY_KEY[key].kind in (AMOUNT, COUNT, CHOICE):
+        return (stored or 0) != (given or 0) if BY_KEY[key].kind != CHOICE else (stored or "") != (given or "")
+    return clean_text(stored) != clean_text(given)
+
+
+def _apply(
+    plans: list[RowPlan], user: User, reason: str, sheet: LedgerSheet, progress, phase: str
+) -> list[LedgerError]:
+    """Runs every plan through the findings services; each row in its own savepoint, so that all refusals
+    are collected. The caller's transaction decides whether anything stays."""
+    from rectify.audits.models import AuditProject
+    from rectify.organizations.models import Organization
+
+    errors: list[LedgerError] = []
+    projects: dict[int, AuditProject] = {}
+    units: dict[int, Organization] = {}
+
+    def project(pk: int) -> AuditProject:
+        if pk not in projects:
+            projects[pk] = AuditProject.objects.get(pk=pk)
+        return projects[pk]
+
+    def unit(pk: int) -> Organization:
+        if pk not in units:
+            units[pk] = Organization.objects.get(pk=pk)
+        return units[pk]
+
+    work = [plan for plan in plans if plan.action != "same"]
+    for done, plan in enumerate(work, start=1):
+        try:
+            with transaction.atomic():
+                if plan.action == "create":
+                    data = dict(plan.create)
+                    finding = findings.create_finding(
+                        user, project=project(data.pop("project_id")), unit=unit(data.pop("unit_id")), **data
+                    )
+                    plan.ledger_number = finding.ledger_number
+                    plan.finding_id = finding.pk
+                else:
+                    finding = Finding.objects.get(pk=plan.finding_id)
+                    changes = dict(plan.changes)
+                    if "unit" in changes:
+                        changes["unit"] = unit(changes["unit"])
+                    if changes:
+                        findings.update_finding(user, finding, reason=reason, **changes)
+                    if plan.requirements is not None:
+                        findings.set_requirements(user, finding, plan.requirements)
+        except ActionRefused as refusal:
+            for message in refusal.messages:
+                errors.append(
+                    LedgerError(
+                        f"{plan.ledger_number}：{message}" if plan.ledger_number else message, sheet.sheet, plan.row
+                    )
+                )
+        if progress is not None:
+            progress.step(phase, done, len(work))
+    return errors
+
+
+def can_import(user: User) -> bool:
+    from rectify.organizations.choices import OrganizationKind
+
+    return bool(
+        user.is_authenticated
+        and user.has_role(*AUDIT_ROLES)
+        and user.organization is not None
+        and user.organization.kind == OrganizationKind.AUDIT_OFFICE
+    )
+
+
+def _sorted(errors: list[LedgerError]) -> list[LedgerError]:
+    def key(error: LedgerError):
+        return (error.sheet != "", error.row or 0, len(error.column), error.column)
+
+    return sorted(errors, key=key)
+
+
+def import_ledger(upload, user: User, *, name: str = "", dry_run: bool = False, progress=None) -> ImportResult:
+    """Reads, checks and (unless ``dry_run``, and only if the whole file is valid) applies a ledger file.
+
+    Never raises for bad input: the result lists every problem with its place, and when there is
+    any, nothing is saved.
+    """
+    name = name or getattr(upload, "name", "") or _("上传的文件")
+    result = ImportResult(name=name, dry_run=dry_run)
+    try:
+        if not can_import(user):
+            raise ActionRefused(_("只有审计机关的审计人员可以导入整改台账。"), code="forbidden")
+        try:
+            sheet = read_ledger(upload, name, progress)
+        except LedgerFileRefused as refused:
+            result.errors = refused.errors
+            return result
+        result.sheet = sheet.sheet
+        result.rows = len(sheet.rows)
+        if not sheet.header_ok:
+            result.errors = sheet.errors
+            return result
+        if not sheet.rows:
+            result.errors = [LedgerError(_("工作表中没有数据行。"), sheet.sheet)]
+            return result
+        planner = _Planner(sheet, user, name)
+        plans = planner.plan(sheet.rows, progress)
+        result.notices = planner.notices
+        result.errors = _sorted(sheet.errors + planner.errors)
+        if result.errors:
+            return result
+        reason = f"{IMPORT_REASON}（{name}）"[:200]
+        with transaction.atomic():
+            apply_errors = _apply(plans, user, reason, sheet, progress, "preview" if dry_run else "apply")
+            if apply_errors or dry_run:
+                transaction.set_rollback(True)
+        if apply_errors:
+            result.errors = _sorted(apply_errors)
+            return result
+        result.created = [plan for plan in plans if plan.action == "create"]
+        result.changed = [plan for plan in plans if plan.action == "update"]
+        result.unchanged = sum(1 for plan in plans if plan.action == "same")
+        result.applied = not dry_run
+        return result
+    except ActionRefused as refusal:
+        result.errors = [LedgerError(message) for message in refusal.messages]
+        return result
+    finally:
+        if progress is not None:
+            progress.finish()
+
+
+# --- an upload kept between its preview and its confirmation ------------------------------
+
+PENDING_DIR = "exchange/imports"
+PENDING_MAX_AGE = datetime.timedelta(days=1)
+
+
+def _sha256(handle) -> str:
+    import hashlib
+
+    digest = hashlib.sha256()
+    handle.seek(0)
+    for chunk in iter(lambda: handle.read(1024 * 1024), b""):
+        digest.update(chunk)
+    handle.seek(0)
+    return digest.hexdigest()
+
+
+def stash_upload(upload) -> tuple[str, str]:
+    """Keeps a previewed upload until it is confirmed; returns its storage name and SHA-256."""
+    import uuid
+
+    from django.core.files.storage import default_storage
+
+    discard_stale()
+    digest = _sha256(upload)
+    name = default_storage.save(f"{PENDING_DIR}/{uuid.uuid4().hex}.xlsx", upload)
+    return name, digest
+
+
+def open_stashed(name: str, digest: str):
+    """The kept upload, if it is still there and unchanged; else None."""
+    from django.core.files.storage import default_storage
+
+    if not name.startswith(f"{PENDING_DIR}/") or not default_storage.exists(name):
+        return None
+    handle = default_storage.open(name, "rb")
+    if _sha256(handle) != digest:
+        handle.close()
+        return None
+    return handle
+
+
+def discard_stashed(name: str) -> None:
+    from django.core.files.storage import default_storage
+
+    if name.startswith(f"{PENDING_DIR}/") and default_storage.exists(name):
+        default_storage.delete(name)
+
+
+def discard_stale() -> None:
+    """Uploads previewed but never confirmed are removed after a day."""
+    from django.core.files.storage import default_storage
+
+    try:
+        _dirs, files = default_storage.listdir(PENDING_DIR)
+    except (FileNotFoundError, NotImplementedError):
+        return
+    cutoff = timezone.now() - PENDING_MAX_AGE
+    for file_name in files:
+        path = f"{PENDING_DIR}/{file_name}"
+        try:
+            if default_storage.get_modified_time(path) < cutoff:
+                default_storage.delete(path)
+        except (FileNotFoundError, NotImplementedError):
+            continue

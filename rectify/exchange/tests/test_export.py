@@ -1,0 +1,87 @@
+"""The export and the template: the layout, the lists, and only what the user may see."""
+
+import datetime
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from rectify.exchange import services
+from rectify.exchange.columns import GUIDE_SHEET, HEADERS, LEDGER_SHEET, LISTS_SHEET
+from rectify.exchange.tests.helpers import export_file, sheet_rows
+from rectify.findings.models import Finding
+from rectify.testing import make_finding
+
+pytestmark = pytest.mark.django_db
+
+
+def column(header: str) -> int:
+    return HEADERS.index(header) + 1
+
+
+def test_the_export_has_the_ledger_layout(world):
+    make_finding(world, state="closed")
+    book = load_workbook(export_file(world["auditor"]))
+    assert book.sheetnames == [LEDGER_SHEET, GUIDE_SHEET, LISTS_SHEET]
+    assert book[LISTS_SHEET].sheet_state == "hidden"
+    ws = book[LEDGER_SHEET]
+    assert [cell.value for cell in ws[1]] == list(HEADERS)
+    assert ws.freeze_panes == "B2"  # the header row (and the ledger number) stay in view
+    assert ws.column_dimensions["G"].width == 50
+    amount = ws.cell(row=2, column=column("涉及金额（元）"))
+    assert amount.value == 125000 and amount.number_format == "#,##0.00"
+    deadline = ws.cell(row=2, column=column("整改期限"))
+    assert deadline.is_date and deadline.value.date() == datetime.date(2025, 9, 30)
+    assert deadline.number_format == "yyyy-mm-dd"
+    adjusted = ws.cell(row=2, column=column("已整改金额-调整账务（元）"))
+    assert adjusted.value == 125000 and adjusted.number_format == "#,##0.00"
+    values = {header: ws.cell(row=2, column=column(header)).value for header in HEADERS}
+    assert values["问题类别"] == "0601 会计核算不规范"
+    assert values["整改要求"] == "1. 清理长期挂账的往来款项\n2. 建立往来款定期清理制度"
+    assert values["整改类型"] == "立行立改"
+    assert values["被审计单位"] == world.unit.name and values["责任单位"] == world.unit.name
+    assert values["整改进展"] == "全部完成"
+    assert values["认定结论"] == "已整改" and values["销号状态"] == "已销号"
+    assert values["制定完善制度数"] == 0 and values["追责问责人数"] == 0
+
+
+def test_the_template_has_lists_for_the_coded_columns(world):
+    buffer = io.BytesIO()
+    services.write_template(buffer, user=world["auditor"])
+    buffer.seek(0)
+    book = load_workbook(buffer)
+    ws = book[LEDGER_SHEET]
+    assert [cell.value for cell in ws[1]] == list(HEADERS) and ws.max_row == 1
+    validations = {str(v.sqref).split(":")[0]: v for v in ws.data_validations.dataValidation}
+    lists = book[LISTS_SHEET]
+
+    def values_of(validation):
+        ref = validation.formula1.split("!")[1].replace("$", "")
+        return [row[0].value for row in lists[ref]]
+
+    assert values_of(validations["J2"]) == ["立行立改", "分阶段整改", "持续整改"]
+    assert values_of(validations["X2"]) == ["已整改", "部分整改", "未整改", "虚假整改"]
+    assert values_of(validations["Y2"]) == ["草稿", "已下达", "整改中", "待核实", "持续整改", "已销号"]
+    categories = values_of(validations["E2"])
+    assert "0602 往来款长期挂账未清理" in categories and not any(c.startswith("01 ") for c in categories)
+    assert world.unit.name in values_of(validations["L2"])
+    assert world.unit_b.name not in values_of(validations["L2"])  # another district's unit
+    assert validations["J2"].errorStyle == "stop" and validations["E2"].errorStyle == "warning"
+
+
+def test_a_unit_exports_only_its_own_findings(world):
+    own = make_finding(world, state="issued")
+    make_finding(world, state="draft")  # the audit office's working paper
+    sibling = make_finding(world, state="issued", unit=world.sibling_unit)
+    numbers = [row[0] for row in sheet_rows(export_file(world["unit"]))[1:]]
+    assert numbers == [own.ledger_number]
+    dept = [row[0] for row in sheet_rows(export_file(world["dept"]))[1:]]
+    assert sorted(dept) == sorted([own.ledger_number, sibling.ledger_number])
+    assert sheet_rows(export_file(world["auditor_b"]))[1:] == []
+
+
+def test_the_rows_come_in_batches_with_their_requirements(world):
+    findings = [make_finding(world, state="draft", title=f"问题{n}") for n in range(5)]
+    rows = list(services.ledger_rows(Finding.objects.restrict(world["auditor"]), batch_size=2))
+    assert [row["ledger_number"] for row in rows] == sorted(f.ledger_number for f in findings)
+    assert all(row["requirements"] == ["清理长期挂账的往来款项", "建立往来款定期清理制度"] for row in rows)
