@@ -15,7 +15,11 @@ def main() -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rectify.settings")
     os.environ.setdefault("RECTIFY_VAR_DIR", tempfile.mkdtemp(prefix="rectify-bench-"))
     sys.path.insert(0, str(ROOT.parent))
+    import warnings
+
     import django
+
+    warnings.filterwarnings("ignore", message="No directory at")
     from django.core.management import call_command
 
     django.setup()

@@ -108,4 +108,3 @@ class RestrictedViewSet(
     """List and detail, plus the writes a subclass routes to the services. Nothing is deleted: DELETE is 405."""
 
     http_method_names = ["get", "post", "patch", "head", "options"]
-

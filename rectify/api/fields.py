@@ -61,4 +61,3 @@ class JSONListField(serializers.ListField):
             except ValueError:
                 self.fail("invalid_json")
         return super().to_internal_value(data)
-

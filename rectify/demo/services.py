@@ -45,7 +45,7 @@ from rectify.findings.services import default_deadline
 from rectify.organizations.choices import JurisdictionLevel, OrganizationKind
 from rectify.organizations.models import Jurisdiction, Organization, Sector
 from rectify.rectification import evidence as evidence_files
-from rectify.rectification.choices import AMOUNT_METHODS, AccountabilityOutcome, ReportKind, Verdict
+from rectify.rectification.choices import AccountabilityOutcome, ReportKind, Verdict
 from rectify.rectification.models import (
     AccountabilityRecord,
     AdoptedRule,
@@ -206,8 +206,8 @@ def _weighted(rng: random.Random, weights: dict):
 def money_text(cents: int) -> str:
     """186.42万元 or 8650元, the way audit reports write amounts."""
     yuan = Decimal(cents) / 100
-    if yuan >= 10000:
-        text = f"{yuan / 10000:.4f}".rstrip("0").rstrip(".")
+    if yuan >= 10000 and cents % 10000 == 0:
+        text = f"{yuan / 10000:.2f}".rstrip("0").rstrip(".")
         return f"{text}万元"
     if cents % 100 == 0:
         return f"{int(yuan)}元"
@@ -313,9 +313,12 @@ class _Builder:
     ):
         self.rng = random.Random(seed)
         self.n = findings
-        self.now = now or timezone.now()
-        self.today = today or timezone.localdate(self.now)
         self.tz = timezone.get_default_timezone()
+        if now is None:
+            # A given day (for trying other dates) ends the story at 18:00 that day.
+            now = timezone.now() if today is None else datetime.datetime.combine(today, datetime.time(18), self.tz)
+        self.now = now
+        self.today = today or timezone.localdate(now)
         self.request_id = request_id
         self.years = list(range(self.today.year - YEARS, self.today.year))
         self.history = {"request_id": request_id}
@@ -450,8 +453,7 @@ class _Builder:
 
     def _name(self) -> str:
         rng = self.rng
-        given = rng.choice(D.GIVEN) if rng.random() < 0.3 else rng.choice(D.GIVEN) + rng.choice(D.GIVEN)
-        return rng.choice(D.SURNAMES) + given
+        return rng.choice(D.SURNAMES) + rng.choice(D.GIVEN)
 
     # --- users ------------------------------------------------------------------------------------------
 
@@ -465,7 +467,9 @@ class _Builder:
             ("auditlead", audit, [R.AUDIT_LEADER], audit.head_name, audit.head_title),
         ]
         for number in range(2, 9):
-            specs.append((f"auditor{number}", audit, [R.AUDITOR], self._name(), self.rng.choice(["审计员", "主任科员"])))
+            specs.append(
+                (f"auditor{number}", audit, [R.AUDITOR], self._name(), self.rng.choice(["审计员", "主任科员"]))
+            )
         dept = demo_unit.competent_department
         specs += [
             ("unit", demo_unit, [R.UNIT_CONTACT], self._name(), "财务科科长"),
@@ -581,7 +585,7 @@ class _Builder:
                 audit_type = missing.pop() if missing and role != "fieldwork" else _weighted(rng, _TYPE_WEIGHTS)
             filled.append((year, audit_type, role))
         if missing:  # only fieldwork slots were left: let them take the remaining types
-            for i, (year, audit_type, role) in enumerate(filled):
+            for i, (year, _audit_type, role) in enumerate(filled):
                 if role == "fieldwork" and missing:
                     filled[i] = (year, missing.pop(), role)
         self.projects = [self._project(year, audit_type, role) for year, audit_type, role in filled]
@@ -608,27 +612,29 @@ class _Builder:
                 name = f"{unit.short_name}{year}年度部门预算执行情况审计"
             subs = self._subordinates(unit)
             finding_units = [(unit, 3)] + [(s, 1) for s in subs]
-            units = [unit] + rng.sample(subs, k=min(len(subs), rng.randint(0, 2)))
+            units = [unit, *rng.sample(subs, k=min(len(subs), rng.randint(0, 2)))]
             return _Project(year, audit_type, name, units, finding_units, role, size=size)
         if audit_type == T.ECONOMIC_RESPONSIBILITY:
             candidates = self._of_kind(OrganizationKind.COMPETENT_DEPARTMENT) + self._towns() + self._audited()
             unit = rng.choice(candidates)
             return self._cadre_project(year, audit_type, role, unit, size)
         if audit_type == T.NATURAL_RESOURCES:
-            unit = rng.choice(self._towns() + [o["natres"], o["lyj"], o["water"], o["agri"]])
+            unit = rng.choice([*self._towns(), o["natres"], o["lyj"], o["water"], o["agri"]])
             return self._cadre_project(year, audit_type, role, unit, size)
         if audit_type == T.SPECIAL_FUND:
             dept = rng.choice(self._of_kind(OrganizationKind.COMPETENT_DEPARTMENT))
             fund = rng.choice(self._words(dept)["fund"])
             pool = self._subordinates(dept) or self._towns()
-            units = [dept] + rng.sample(pool, k=min(len(pool), rng.randint(1, 2)))
+            units = [dept, *rng.sample(pool, k=min(len(pool), rng.randint(1, 2)))]
             name = f"{year}年度{fund}专项审计"
             return _Project(year, audit_type, name, units, [(u, 2) for u in units], role, fund=fund, size=size)
         if audit_type == T.INVESTMENT:
             unit = o[rng.choice(_BUILDERS)]
             subject = rng.choice(self._words(unit)["proj"])
             suffix = rng.choice(["竣工决算审计", "跟踪审计", "竣工决算审计"])
-            return _Project(year, audit_type, f"{subject}{suffix}", [unit], [(unit, 1)], role, subject=subject, size=size)
+            return _Project(
+                year, audit_type, f"{subject}{suffix}", [unit], [(unit, 1)], role, subject=subject, size=size
+            )
         if audit_type == T.STATE_ENTERPRISE:
             unit = rng.choice(self._subordinates(o["soe"]))
             name = f"{unit.short_name}{year}年度{rng.choice(['资产负债损益审计', '财务收支审计'])}"
@@ -658,7 +664,15 @@ class _Builder:
         elif audit_type == T.SPECIAL_FUND:
             fund = self._words(demo)["fund"][0]
             units = [dept, demo, o["health_zy"]]
-            project = _Project(year, audit_type, f"{year}年度{fund}专项审计", units, [(dept, 1), (demo, 4), (units[2], 1)], role, fund=fund)
+            project = _Project(
+                year,
+                audit_type,
+                f"{year}年度{fund}专项审计",
+                units,
+                [(dept, 1), (demo, 4), (units[2], 1)],
+                role,
+                fund=fund,
+            )
         else:
             units = [dept, demo]
             name = f"{dept.short_name}{year}年度部门预算执行情况审计"
@@ -806,7 +820,7 @@ class _Builder:
         weights = self._category_weights(project, unit)
         allowed = {c.code for c, w in zip(self.categories, weights, strict=True) if w}
         previous = [f.category for f in earlier if f.year < project.year and f.category.code in allowed]
-        if previous and rng.random() < 0.18:
+        if previous and rng.random() < 0.06:
             return rng.choice(previous)  # the same problem again (屡审屡犯)
         return rng.choices(self.categories, weights=weights)[0]
 
@@ -838,7 +852,7 @@ class _Builder:
         for finding in sorted(self.findings, key=lambda f: f.year):
             key = (finding.unit.pk, finding.category.pk)
             earlier = [e for e in history[key] if e.year < finding.year]
-            if earlier and rng.random() < 0.7:
+            if earlier and rng.random() < 0.3:
                 finding.repeats = [max(earlier, key=lambda e: e.year)]
             history[key].append(finding)
         if not any(f.repeats for f in self.findings):
@@ -937,71 +951,61 @@ class _Builder:
         return returns
 
     def _guarantee(self) -> None:
-        """Makes sure the demo shows every state and situation, whatever the seed and the size."""
+        """Makes sure the demo shows every state and situation, whatever the seed and the size.
+
+        Each fix takes a finding whose state others share, so no fix undoes another."""
         rng = self.rng
         open_states = (S.ISSUED, S.RECTIFYING, S.LONG_TERM)
         reported = [f for f in self.findings if f.outcome.state != S.DRAFT]
-
-        def pick(pool: list[_Finding]) -> _Finding | None:
-            return rng.choice(pool) if pool else None
-
-        # Yellow: an open immediate item of the project reported so that it falls due within the window.
-        yellow_window = self.today + datetime.timedelta(days=settings.RECTIFY_WARNING_DAYS)
-        if not any(f.outcome.state in open_states and self.today <= f.deadline <= yellow_window for f in reported):
-            chosen = pick([f for f in reported if f.project.role == "yellow" and not f.rda])
-            if chosen:
-                chosen.kind = Kind.IMMEDIATE
-                chosen.deadline = self._deadline(Kind.IMMEDIATE, chosen.project.report_date)
-                chosen.outcome = _Outcome(S.RECTIFYING)
-        # Red: an open item past its deadline.
-        if not any(f.outcome.state in open_states and f.deadline < self.today for f in reported):
-            chosen = pick([f for f in reported if f.deadline < self.today and (self.today - f.deadline).days > 20])
-            if chosen:
-                chosen.outcome = _Outcome(S.RECTIFYING, returns=[Verdict.PARTLY_RECTIFIED])
-        # Green: an open item well before its deadline.
-        if not any(f.outcome.state in open_states and f.deadline > yellow_window for f in reported):
-            chosen = pick([f for f in reported if f.deadline > yellow_window])
-            if chosen:
-                chosen.outcome = _Outcome(S.RECTIFYING)
-        # Every state.
-        counts = Counter(f.outcome.state for f in reported)
         old = [f for f in reported if (self.today - f.project.report_date).days > 400]
-        wanted = {
-            S.ISSUED: _Outcome(S.ISSUED),
-            S.RECTIFYING: _Outcome(S.RECTIFYING),
-            S.SUBMITTED: _Outcome(S.SUBMITTED, pending=True),
-            S.LONG_TERM: _Outcome(S.LONG_TERM, continued_rounds=2),
-            S.CLOSED: _Outcome(S.CLOSED),
-        }
-        for state, outcome in wanted.items():
-            if counts[state] == 0:
-                chosen = pick([f for f in (old or reported) if counts[f.outcome.state] > 1])
-                if chosen:
-                    counts[chosen.outcome.state] -= 1
-                    chosen.outcome = outcome
-                    if state == S.LONG_TERM:
-                        chosen.kind = Kind.LONG_TERM
-                        chosen.deadline = self._deadline(Kind.LONG_TERM, chosen.project.report_date)
-                    counts[state] += 1
+        yellow_window = self.today + datetime.timedelta(days=settings.RECTIFY_WARNING_DAYS)
+
+        def counts() -> Counter:
+            return Counter(f.outcome.state for f in reported)
+
+        def convert(pool: list[_Finding], outcome: _Outcome, kind: str | None = None) -> None:
+            shared = counts()
+            pool = [f for f in pool if shared[f.outcome.state] > 1]
+            if not pool:
+                return
+            chosen = rng.choice(pool)
+            chosen.rda = False
+            if kind:
+                chosen.kind = kind
+                chosen.deadline = self._deadline(kind, chosen.project.report_date)
+            chosen.outcome = outcome
+
+        # Every state.
+        for outcome in (
+            _Outcome(S.ISSUED),
+            _Outcome(S.RECTIFYING),
+            _Outcome(S.SUBMITTED, pending=True),
+            _Outcome(S.CLOSED),
+        ):
+            if not counts()[outcome.state]:
+                convert(old or reported, outcome)
         # A long-term item with continued reports.
         if not any(f.outcome.state == S.LONG_TERM and f.outcome.continued_rounds for f in reported):
-            chosen = pick([f for f in old if f.outcome.state == S.LONG_TERM] or [f for f in old if f.outcome.state == S.CLOSED])
-            if chosen:
-                chosen.kind = Kind.LONG_TERM
-                chosen.deadline = self._deadline(Kind.LONG_TERM, chosen.project.report_date)
-                chosen.outcome = _Outcome(S.LONG_TERM, continued_rounds=2)
+            convert(old or reported, _Outcome(S.LONG_TERM, continued_rounds=2), Kind.LONG_TERM)
         # Returned once and submitted again; and a few false rectifications.
         closed_old = [f for f in old if f.outcome.state == S.CLOSED and not f.outcome.via_long_term and not f.rda]
         if not any(f.outcome.state == S.CLOSED and f.outcome.returns for f in reported):
-            chosen = pick(closed_old)
-            if chosen:
-                chosen.outcome = _Outcome(S.CLOSED, returns=[Verdict.PARTLY_RECTIFIED])
+            convert(closed_old, _Outcome(S.CLOSED, returns=[Verdict.PARTLY_RECTIFIED]))
         wanted_false = max(2, self.n // 150)
-        have_false = sum(Verdict.FALSE_RECTIFICATION in f.outcome.returns for f in reported)
-        pool = [f for f in closed_old if not f.outcome.returns]
-        rng.shuffle(pool)
-        for chosen in pool[: max(0, wanted_false - have_false)]:
-            chosen.outcome = _Outcome(S.CLOSED, returns=[Verdict.FALSE_RECTIFICATION])
+        for _ in range(wanted_false - sum(Verdict.FALSE_RECTIFICATION in f.outcome.returns for f in reported)):
+            convert(
+                [f for f in closed_old if not f.outcome.returns],
+                _Outcome(S.CLOSED, returns=[Verdict.FALSE_RECTIFICATION]),
+            )
+        # Colours: yellow (an immediate item of the project reported to fall due within the window), red, green.
+        if not any(f.outcome.state in open_states and self.today <= f.deadline <= yellow_window for f in reported):
+            yellow = [f for f in reported if f.project.role == "yellow"]
+            convert(yellow, _Outcome(S.RECTIFYING), Kind.IMMEDIATE)
+        if not any(f.outcome.state in open_states and f.deadline < self.today for f in reported):
+            late = [f for f in reported if (self.today - f.deadline).days > 20]
+            convert(late, _Outcome(S.RECTIFYING, returns=[Verdict.PARTLY_RECTIFIED]))
+        if not any(f.outcome.state in open_states and f.deadline > yellow_window for f in reported):
+            convert([f for f in reported if f.deadline > yellow_window], _Outcome(S.RECTIFYING))
 
     def _plan_money(self, finding: _Finding) -> None:
         """The report rounds of a finding's story and the money each claims (cents)."""
@@ -1110,9 +1114,7 @@ class _Builder:
     @functools.cache  # noqa: B019 - one builder per load
     def _insert_statement(self, model: type[models.Model]):
         connection = connections[router.db_for_write(model)]
-        columns = [
-            f for f in model._meta.concrete_fields if not (f.primary_key and isinstance(f, models.AutoField))
-        ]
+        columns = [f for f in model._meta.concrete_fields if not (f.primary_key and isinstance(f, models.AutoField))]
         quote = connection.ops.quote_name
         sql = "INSERT INTO {} ({}) VALUES ({})".format(
             quote(model._meta.db_table),
@@ -1192,7 +1194,11 @@ class _Builder:
                 [f"Rectify demo evidence ({key})", "Qianjiang District, Chongqing - demo data, fictional content"],
             )
             self._store_evidence(key, name, description, content)
-        palette = [((90, 140, 90), (200, 190, 170)), ((120, 130, 150), (230, 230, 235)), ((110, 150, 80), (150, 110, 70))]
+        palette = [
+            ((90, 140, 90), (200, 190, 170)),
+            ((120, 130, 150), (230, 230, 235)),
+            ((110, 150, 80), (150, 110, 70)),
+        ]
         for (key, name, description), (colour, accent) in zip(texts.EVIDENCE_PHOTOS, palette, strict=True):
             self._store_evidence(key, name, description, files.png(96, 64, colour, accent))
 
@@ -1293,9 +1299,12 @@ class _Story:
         text = texts.CATEGORY_TEXTS[f.category.code]
         self.context = context = self._context()
         money = f.cents > 0
-        title = rng.choice(text["t"] if money else text["t0"]).format_map(context)
-        description = rng.choice(text["d"] if money else text["d0"]).format_map(context)
-        detail = rng.choice(texts.DETAIL_SENTENCES).format_map(context)
+        titles, descriptions = (text["t"], text["d"]) if money else (text["t0"], text["d0"])
+        index = rng.randrange(len(descriptions))
+        title = (titles[index] if index < len(titles) else rng.choice(titles)).format_map(context)
+        description = descriptions[index].format_map(context)
+        details = texts.DETAIL_SENTENCES + (texts.MONEY_DETAILS if money else [])
+        detail = rng.choice(details).format_map(context) if rng.random() < 0.5 and f.category.code != "1103" else ""
         if f.repeats:
             detail += rng.choice(texts.REPEAT_SENTENCES).format(year=f.repeats[0].year)
         basis = rng.sample(text["b"], k=min(len(text["b"]), rng.randint(1, 2)))
@@ -1308,20 +1317,19 @@ class _Story:
         elif f.group == "12" and rng.random() < 0.3:
             disclosure = Disclosure.LIMITED
         else:
-            disclosure = _weighted(
-                rng, {Disclosure.PUBLIC: 87, Disclosure.LIMITED: 11, Disclosure.CONFIDENTIAL: 2}
-            )
+            disclosure = _weighted(rng, {Disclosure.PUBLIC: 87, Disclosure.LIMITED: 11, Disclosure.CONFIDENTIAL: 2})
         span = max(1, ((f.project.report_date or self.b.today) - f.project.started_on).days - 2)
         self.created_at = self.b._work_time(f.project.started_on + datetime.timedelta(days=rng.randint(1, span)))
+        if f.project.report_date:
+            latest = self.b._at(f.project.report_date - datetime.timedelta(days=1), 17, 30)
+            self.created_at = min(self.created_at, latest)
         if self.created_at >= self.b.now:
             self.created_at = self.b.now - datetime.timedelta(hours=rng.randint(2, 30))
         self.creator = rng.choice(f.project.team)
         f.obj = Finding(
             project=f.project.obj,
             unit=f.unit,
-            ledger_number=(
-                f"{self.b.district.code}-{f.year}-{f.project.sequence:03d}-{f.sequence:03d}"
-            ),
+            ledger_number=(f"{self.b.district.code}-{f.year}-{f.project.sequence:03d}-{f.sequence:03d}"),
             sequence=f.sequence,
             title=title[:200],
             description=(description + detail).strip(),
@@ -1438,8 +1446,8 @@ class _Story:
         rng = self.rng
         b = self.b
         f = self.f
-        group = texts.GROUP_TEXTS[f.group]
-        measures = self._numbered(rng.sample(group["measures"], k=rng.randint(2, 3)))
+        # The plan answers the requirements item by item (逐条逐项), then says how it is organised.
+        measures = self._numbered([*self.requirement_texts, rng.choice(texts.UNIVERSAL_MEASURES)])
         report_date = self.project.report_date
         planned = f.deadline if f.kind != Kind.LONG_TERM else f.deadline + datetime.timedelta(days=rng.randint(0, 365))
         planned = max(planned, when.date() + datetime.timedelta(days=7))
@@ -1470,7 +1478,9 @@ class _Story:
             self.milestones.append(milestone)
         self._event(when, self.contact, EventKind.PLAN, action="submit_plan", comment=measures[:500])
         if self.state == S.ISSUED:
-            self._transition(when + datetime.timedelta(seconds=1), self.contact, "start", S.RECTIFYING, "已制定整改方案")
+            self._transition(
+                when + datetime.timedelta(seconds=1), self.contact, "start", S.RECTIFYING, "已制定整改方案"
+            )
 
     @staticmethod
     def _numbered(items: list[str]) -> str:
@@ -1491,13 +1501,13 @@ class _Story:
         how = texts.HOW[methods[0]] if methods else ""
         finished = round_.verdict == Verdict.RECTIFIED or (round_.verdict is None and not round_.continued)
         if round_.continued:
-            progress = rng.choice(texts.PROGRESS_CONTINUED)
+            progress = self._pick(texts.PROGRESS_CONTINUED, round_.claim)
         elif round_.verdict == Verdict.FALSE_RECTIFICATION:
             progress = rng.choice(texts.PROGRESS_FALSE)
         elif round_.verdict == Verdict.NOT_RECTIFIED:
             progress = "已制定整改方案，正在组织实施。"
         elif round_.verdict == Verdict.PARTLY_RECTIFIED:
-            progress = rng.choice(texts.PROGRESS_PARTIAL)
+            progress = self._pick(texts.PROGRESS_PARTIAL, round_.claim)
         elif f.cents:
             progress = rng.choice(texts.PROGRESS_DONE)
         else:
@@ -1511,7 +1521,9 @@ class _Story:
             finding=f.obj,
             round=number,
             kind=kind,
-            measures=self._numbered(rng.sample(group["measures"], k=rng.randint(1, 3))),
+            measures=self._numbered(
+                [rng.choice(texts.UNIVERSAL_MEASURES), *rng.sample(group["measures"], k=rng.randint(1, 2))]
+            ),
             progress=progress,
             unfinished_reason=rng.choice(texts.UNFINISHED_REASONS) if unfinished else "",
             next_steps=rng.choice(texts.NEXT_STEPS) if unfinished else "",
@@ -1557,7 +1569,13 @@ class _Story:
             comment=f"第 {number} 轮：{progress[:300]}",
         )
         if self.state != S.LONG_TERM:
-            self._transition(when + datetime.timedelta(seconds=1), self.contact, "submit", S.SUBMITTED, f"第 {number} 轮报送")
+            self._transition(
+                when + datetime.timedelta(seconds=1), self.contact, "submit", S.SUBMITTED, f"第 {number} 轮报送"
+            )
+
+    def _pick(self, templates: list[str], claim: int) -> str:
+        """A template; those that name this round's amount ({part}) only when money was rectified."""
+        return self.rng.choice([t for t in templates if claim or "{part}" not in t])
 
     def _split(self, cents: int, methods: list[str]) -> dict[str, int]:
         if not cents or not methods:
@@ -1608,7 +1626,9 @@ class _Story:
         if round_.continued:
             reasons = rng.choice(texts.CONTINUED_REVIEW)
         else:
-            reasons = rng.choice(texts.VERDICT_REASONS[verdict]).format(left=rng.choice(texts.LEFT_UNDONE))
+            key = "rectified_no_money" if verdict == Verdict.RECTIFIED and not self.f.cents else verdict
+            left = rng.choice(texts.LEFT_UNDONE if self.f.cents else texts.LEFT_UNDONE_NO_MONEY)
+            reasons = rng.choice(texts.VERDICT_REASONS[key]).format(left=left)
         genuine = round_.genuine_before
         if verdict in (Verdict.RECTIFIED, Verdict.PARTLY_RECTIFIED):
             genuine += round_.claim

@@ -201,7 +201,8 @@ WORDS: dict[str, list[str]] = {
 }
 
 # Per second-level category: a amount range in 万元 (None: no money), z share of findings without money,
-# k kind weights (immediate, phased, long_term), t/d titles and descriptions with an amount, t0/d0 without,
+# k kind weights (immediate, phased, long_term), t/d titles and descriptions with an amount, t0/d0 without
+# (title i goes with description i; a description beyond the titles takes any title),
 # b 定性依据 (one or two are cited), r 整改要求 (one to four are given), m how money is rectified.
 CATEGORY_TEXTS: dict[str, dict] = {
     "0101": {
@@ -209,7 +210,11 @@ CATEGORY_TEXTS: dict[str, dict] = {
         "z": 0,
         "k": (5, 4, 1),
         "m": ["amount_adjusted_in_accounts", "amount_other"],
-        "t": ["部门预算编制不完整，{amount}收支未纳入预算", "年初预算编制不细化，代编预算{amount}"],
+        "t": [
+            "部门预算编制不完整，{amount}收支未纳入预算",
+            "年初预算编制不细化，代编预算{amount}",
+            "{fee}等非税收入{amount}未纳入预算管理",
+        ],
         "d": [
             "{Y}年，该单位未将上年结转资金和事业收入共计{amount}编入年初部门预算，预算编制不完整。",
             "{Y}年，该单位年初预算中有{n}个项目共计{amount}未细化到具体执行单位和项目，年中再行分配，影响预算执行进度。",
@@ -295,7 +300,7 @@ CATEGORY_TEXTS: dict[str, dict] = {
         "z": 0,
         "k": (8, 2, 0),
         "m": ["amount_to_treasury"],
-        "t": ["非税收入{amount}未及时缴入国库", "应收未收{asset}租金{amount}"],
+        "t": ["非税收入{amount}未及时缴入国库", "应收未收{asset}租金{amount}", "{fee}{amount}长期挂账未上缴国库"],
         "d": [
             "截至{Y}年末，该单位收取的{fee}等非税收入{amount}滞留在单位账户，未及时足额上缴国库。",
             "{Y}年，该单位出租{asset}{k}处，租赁合同到期后未及时收回，应收未收租金{amount}。",
@@ -322,7 +327,7 @@ CATEGORY_TEXTS: dict[str, dict] = {
         "z": 0,
         "k": (6, 4, 0),
         "m": ["amount_returned_to_source"],
-        "t": ["挤占挪用专项资金{amount}", "将上级补助资金{amount}用于日常公用经费"],
+        "t": ["将上级专项补助资金{amount}用于日常公用经费", "挤占{fund}{amount}", "挪用财政资金{amount}用于{misuse}"],
         "d": [
             "{Y}年，该单位将上级专项补助资金{amount}用于弥补日常公用经费，改变了资金用途。",
             "{Y}年，该单位从{fund}中列支办公楼维修、职工福利等支出{amount}，挤占专项资金。",
@@ -336,7 +341,7 @@ CATEGORY_TEXTS: dict[str, dict] = {
         "z": 0,
         "k": (6, 4, 0),
         "m": ["amount_revitalized", "amount_to_treasury"],
-        "t": ["结转结余资金{amount}未及时盘活", "财政存量资金{amount}沉淀两年以上"],
+        "t": ["结转结余资金{amount}未及时盘活", "{fund}结余{amount}连续{k}年未使用"],
         "d": [
             "截至{Y}年末，该单位有{n}个项目结转结余资金{amount}沉淀两年以上未使用，未按规定交回财政统筹。",
             "截至审计时，该单位{fund}结余{amount}连续{k}年未安排使用，资金效益未发挥。",
@@ -352,7 +357,7 @@ CATEGORY_TEXTS: dict[str, dict] = {
         "z": 0,
         "k": (4, 5, 1),
         "m": ["amount_losses_recovered", "amount_returned_to_source"],
-        "t": ["违规出借财政资金{amount}", "财政资金{amount}出借给企业周转"],
+        "t": ["财政资金{amount}出借给企业周转", "违规向下属企业出借财政资金{amount}"],
         "d": [
             "{Y}年，该单位未经批准将财政资金{amount}出借给{company}用于周转，截至审计时尚有{part}未收回。",
             "{Y}年，该单位将{fund}{amount}借给下属企业使用，未签订借款协议，也未收取资金占用费。",
@@ -391,7 +396,7 @@ CATEGORY_TEXTS: dict[str, dict] = {
         "z": 0,
         "k": (6, 4, 0),
         "m": ["amount_losses_recovered", "amount_returned_to_source"],
-        "t": ["虚报{fake}套取{fund}{amount}", "套取专项资金{amount}"],
+        "t": ["虚报{fake}套取{fund}{amount}", "{fund}审核把关不严，被骗取{amount}"],
         "d": [
             "{Y}年，该单位通过虚报{fake}等方式套取{fund}{amount}。",
             "{Y}年，{company}通过伪造{fake}等方式骗取{fund}{amount}，该单位审核把关不严。",
@@ -485,7 +490,7 @@ CATEGORY_TEXTS: dict[str, dict] = {
         "z": 0,
         "k": (5, 4, 1),
         "m": ["amount_adjusted_in_accounts"],
-        "t": ["资产{amount}未登记入账", "固定资产账实不符，涉及{amount}"],
+        "t": ["资产{amount}未登记入账", "固定资产账实不符，涉及{amount}", "{proj}{amount}未及时转入固定资产"],
         "d": [
             "截至{Y}年末，该单位{item}等资产{amount}未登记入账，账实不符。",
             "经盘点，该单位固定资产账面价值与实物相差{amount}，涉及资产{n}项，账实不符。",
@@ -499,7 +504,7 @@ CATEGORY_TEXTS: dict[str, dict] = {
         "z": 0.35,
         "k": (5, 4, 1),
         "m": ["amount_to_treasury", "amount_losses_recovered"],
-        "t": ["违规出租{asset}，年租金{amount}", "{asset}出租未公开招租，涉及租金{amount}"],
+        "t": ["违规出租{asset}，年租金{amount}", "{asset}租赁到期未重新招租，应收租金{amount}未收取"],
         "d": [
             "{Y}年，该单位未经审批将{asset}{k}处出租给{company}，未进行公开招租，年租金{amount}，低于市场评估价格。",
             "{Y}年，该单位{asset}出租合同到期后未重新招租，由原承租人继续使用，应收租金{amount}未收取。",
@@ -517,7 +522,7 @@ CATEGORY_TEXTS: dict[str, dict] = {
         "z": 0,
         "k": (2, 4, 4),
         "m": ["amount_revitalized"],
-        "t": ["{asset}{k}处闲置，账面价值{amount}", "国有资产闲置低效，涉及{amount}"],
+        "t": ["{asset}{k}处闲置，账面价值{amount}", "{item}等设备{n}台（套）长期闲置，价值{amount}"],
         "d": [
             "截至审计时，该单位{asset}{k}处（面积约{area}平方米）闲置超过{m}个月，账面价值{amount}。",
             "截至审计时，该单位{item}等设备{n}台（套）购置后长期未使用，价值{amount}。",
@@ -530,7 +535,7 @@ CATEGORY_TEXTS: dict[str, dict] = {
         "z": 0,
         "k": (7, 3, 0),
         "m": ["amount_adjusted_in_accounts", "amount_to_treasury"],
-        "t": ["未经审批处置{disposed}，原值{amount}", "处置资产未履行评估审批程序"],
+        "t": ["未经审批处置{disposed}，原值{amount}", "资产处置收入{amount}未上缴国库"],
         "d": [
             "{Y}年，该单位未经评估和审批，自行处置{disposed}{n}台（辆），账面原值{amount}。",
             "{Y}年，该单位处置{disposed}取得收入{amount}，未按规定上缴国库。",
@@ -565,7 +570,7 @@ CATEGORY_TEXTS: dict[str, dict] = {
         "z": 0,
         "k": (4, 5, 1),
         "m": ["amount_adjusted_in_accounts"],
-        "t": ["往来款{amount}长期挂账未清理", "其他应收款{amount}挂账超过三年"],
+        "t": ["其他应收款{amount}挂账超过三年未清理", "应付账款{amount}长期挂账未清理"],
         "d": [
             "截至{Y}年末，该单位其他应收款中有{n}笔共计{amount}挂账超过三年未清理。",
             "截至{Y}年末，该单位应付账款中{amount}长期挂账，部分款项形成时间可追溯至{Yp}年以前，未及时清理。",
@@ -578,7 +583,7 @@ CATEGORY_TEXTS: dict[str, dict] = {
         "z": 0,
         "k": (8, 2, 0),
         "m": ["amount_adjusted_in_accounts", "amount_to_treasury"],
-        "t": ["违规设立账外账，涉及{amount}", "收入{amount}未纳入单位账簿核算"],
+        "t": ["{fee}等收入{amount}存放于个人账户，形成账外资金", "以{holder}名义开户存放资金{amount}，游离于账外"],
         "d": [
             "{Y}年，该单位将{fee}等收入{amount}存放于{holder}个人账户，未纳入单位账簿统一核算，形成账外资金。",
             "截至审计时，该单位以{holder}名义开设银行账户，存放资金{amount}，游离于单位财务核算之外。",
@@ -603,7 +608,7 @@ CATEGORY_TEXTS: dict[str, dict] = {
         "z": 0,
         "k": (9, 1, 0),
         "m": ["amount_losses_recovered"],
-        "t": ["超标准列支公务接待费{amount}", "{n}批次公务接待无公函"],
+        "t": ["{n}批次公务接待超标准列支接待费{amount}", "在项目经费中列支招待费{amount}"],
         "d": [
             "{Y}年，该单位{n}批次公务接待无公函、无接待清单，超标准列支接待费{amount}。",
             "{Y}年，该单位在“{budgetline}”项目中列支招待费{amount}，隐匿公务接待支出。",
@@ -641,7 +646,7 @@ CATEGORY_TEXTS: dict[str, dict] = {
         "z": 0,
         "k": (9, 1, 0),
         "m": ["amount_losses_recovered"],
-        "t": ["会议费、培训费超标准列支{amount}", "{n}次培训超标准列支费用{amount}"],
+        "t": ["{n}次培训超标准列支费用{amount}", "在风景名胜区召开会议，列支会议费{amount}"],
         "d": [
             "{Y}年，该单位组织{n}次培训，超标准列支住宿费、伙食费{amount}。",
             "{Y}年，该单位在风景名胜区召开会议{k}次，列支会议费{amount}。",
@@ -654,7 +659,7 @@ CATEGORY_TEXTS: dict[str, dict] = {
         "z": 1,
         "k": (3, 5, 2),
         "m": [],
-        "t0": ["内部控制制度不健全", "未建立{ctrl}等内部控制制度"],
+        "t0": ["未建立{ctrl}等内部控制制度", "内部控制制度多年未修订"],
         "d0": [
             "截至审计时，该单位未建立{ctrl}等内部控制制度，{weak}。",
             "该单位内部控制制度多年未修订，{weak}，内部控制存在薄弱环节。",
@@ -685,7 +690,7 @@ CATEGORY_TEXTS: dict[str, dict] = {
         "z": 0.3,
         "k": (7, 3, 0),
         "m": ["amount_other"],
-        "t": ["{n}份合同管理不规范，涉及{amount}", "合同先履行后签订，涉及{amount}"],
+        "t": ["{n}份合同先履行后签订，涉及{amount}", "合同未约定质保金条款，涉及{amount}"],
         "d": [
             "{Y}年，该单位{n}份合同共计{amount}存在先履行后签订、合同要素不全等问题，合同管理不规范。",
             "{Y}年，该单位与{company}签订的合同未约定质保金条款，涉及金额{amount}。",
@@ -700,7 +705,7 @@ CATEGORY_TEXTS: dict[str, dict] = {
         "z": 0.2,
         "k": (6, 4, 0),
         "m": ["amount_other"],
-        "t": ["{policy}{amount}未及时发放到位", "惠民惠企政策资金{amount}滞留"],
+        "t": ["{policy}{amount}未及时发放到位", "{policy}{amount}滞留{m}个月未兑付"],
         "d": [
             "截至审计时，该单位应发放的{policy}{amount}未及时发放到位，涉及{n}户。",
             "{Y}年，该单位{policy}{amount}滞留{m}个月未兑付，涉及{target}{n}户。",
@@ -728,7 +733,7 @@ CATEGORY_TEXTS: dict[str, dict] = {
         "z": 0,
         "k": (4, 5, 1),
         "m": ["amount_other"],
-        "t": ["拖欠中小企业账款{amount}", "拖欠{n}家民营企业账款{amount}"],
+        "t": ["拖欠{n}家中小企业账款{amount}", "拖欠{company}工程款{amount}"],
         "d": [
             "截至审计时，该单位拖欠{n}家中小企业工程款、货款共计{amount}，最长拖欠时间达{m}个月。",
             "截至审计时，该单位{proj}已竣工验收，但拖欠{company}工程款{amount}。",
@@ -753,7 +758,7 @@ CATEGORY_TEXTS: dict[str, dict] = {
         "z": 1,
         "k": (2, 4, 4),
         "m": [],
-        "t0": ["违规占用林地{mu}亩", "{proj}未经审核占用林地"],
+        "t0": ["{proj}未经审核占用林地{mu}亩", "{k}宗项目违规占用林地{mu}亩"],
         "d0": [
             "{Y}年，{proj}未经林业主管部门审核同意占用林地{mu}亩。",
             "截至审计时，辖区内有{k}宗项目违规占用林地共{mu}亩，未办理使用林地审核手续。",
@@ -766,7 +771,7 @@ CATEGORY_TEXTS: dict[str, dict] = {
         "z": 0,
         "k": (5, 4, 1),
         "m": ["amount_returned_to_source"],
-        "t": ["{eco_fund}{amount}使用不规范", "挤占{eco_fund}{amount}"],
+        "t": ["挤占{eco_fund}{amount}用于{misuse}", "{eco_fund}{amount}闲置超过{m}个月"],
         "d": [
             "{Y}年，该单位将{eco_fund}{amount}用于{misuse}。",
             "截至审计时，该单位{eco_fund}{amount}闲置超过{m}个月，项目未按期开工。",
@@ -779,7 +784,7 @@ CATEGORY_TEXTS: dict[str, dict] = {
         "z": 1,
         "k": (1, 4, 5),
         "m": [],
-        "t0": ["{task}任务未按期完成", "污染防治任务推进缓慢"],
+        "t0": ["{task}任务未按期完成", "{task}设施建成后未正常运行"],
         "d0": [
             "该单位承担的{task}任务未按期完成，截至审计时完成率仅为{pct}%。",
             "{Y}年，该单位{task}项目建成后未正常运行，出水水质长期不达标。",
@@ -792,7 +797,7 @@ CATEGORY_TEXTS: dict[str, dict] = {
         "z": 0,
         "k": (4, 4, 2),
         "m": ["amount_losses_recovered", "amount_other"],
-        "t": ["违规决策造成损失浪费{amount}", "主要负责人个人决定{decision}，造成损失{amount}"],
+        "t": ["主要负责人个人决定{decision}，造成损失浪费{amount}", "决策论证不充分，造成损失浪费{amount}"],
         "d": [
             "{Y}年，该单位主要负责人未经集体研究决定{decision}，造成损失浪费{amount}。",
             "任期内，该单位决定{decision}，因前期论证不充分，造成损失浪费{amount}。",
@@ -827,7 +832,7 @@ CATEGORY_TEXTS: dict[str, dict] = {
         "z": 0,
         "k": (3, 4, 3),
         "m": ["amount_other", "amount_losses_recovered"],
-        "t": ["投资决策不规范，涉及{amount}", "{invest}未开展可行性研究，涉及{amount}"],
+        "t": ["{invest}未开展可行性研究，涉及{amount}", "{invest}决策前未尽职调查，涉及{amount}"],
         "d": [
             "{Y}年，该公司{invest}{amount}，未开展可行性研究，也未报区国资委备案。",
             "{Y}年，该公司{invest}{amount}，决策前未进行尽职调查，投资收益远低于预期。",
@@ -869,13 +874,14 @@ REPEAT_SENTENCES = [
     "此类问题{year}年度审计已提出整改要求，本次审计再次发现，属屡审屡犯问题。",
 ]
 
-DETAIL_SENTENCES = [
+# Optional second sentences: for problems with money, and for any problem.
+MONEY_DETAILS = [
     "经查，相关支出事项未经领导班子集体研究。",
     "该单位财务人员对相关规定理解不到位是问题产生的主要原因。",
+]
+DETAIL_SENTENCES = [
     "审计期间，该单位对问题无异议。",
     "相关问题在该单位{Yp}年度内部检查中已有反映，但未得到纠正。",
-    "",
-    "",
 ]
 
 GENERAL_REQUIREMENTS = [
@@ -887,102 +893,68 @@ GENERAL_REQUIREMENTS = [
 # Per first-level category (the first two digits of the code): measures, progress and the rules made.
 GROUP_TEXTS: dict[str, dict[str, list[str]]] = {
     "01": {
-        "measures": [
-            "召开党组（党委）会议专题研究预算管理问题，修订预算编制和执行管理办法",
-            "将应纳入预算的收支全部编入下年度部门预算，并调整相关账务",
-            "建立预算执行月度分析制度，严格控制预算调剂",
-        ],
+        "measures": ["修订预算编制和执行管理办法，规范预算调整程序", "建立预算执行月度分析制度，加强预算执行监控"],
         "rules": ["预算管理办法", "预算绩效管理实施细则", "预算执行监控办法"],
     },
     "02": {
-        "measures": [
-            "将滞留资金上缴国库或归还原资金渠道，并对相关账务进行调整",
-            "全面清理财政资金收支，对虚列支出、以拨代支资金予以收回",
-            "与区财政局对账，核实结转结余资金并交回统筹",
-        ],
+        "measures": ["对相关财政资金收支逐笔清理，并对相关账务进行调整", "与区财政局逐笔对账，按规定处理清理出的资金"],
         "rules": ["财务收支管理办法", "非税收入管理办法", "资金支付审批规定"],
     },
     "03": {
         "measures": [
-            "将改变用途的专项资金归还原渠道，并对资金使用情况开展全面自查",
-            "追回违规发放和被套取的资金，对相关责任人进行处理",
-            "建立专项资金拨付使用台账，实行专款专用、专账核算",
+            "对专项资金使用情况开展全面自查，建立专项资金使用台账",
+            "实行专款专用、专账核算，加强资金审核把关",
         ],
         "rules": ["专项资金管理办法", "补助资金发放审核办法", "专项资金使用监督检查办法"],
     },
     "04": {
         "measures": [
-            "组织造价咨询机构对工程结算进行复核，核减多计价款并追回已支付款项",
-            "补办项目审批手续，规范工程建设程序",
+            "组织对相关工程项目建设程序和结算开展复核",
             "修订工程建设项目管理制度，严格执行招标投标和政府采购规定",
         ],
         "rules": ["工程建设项目管理办法", "政府采购内部控制管理办法", "工程变更管理规定"],
     },
     "05": {
-        "measures": [
-            "开展国有资产全面清查，将未入账资产登记入账",
-            "对闲置资产制定盘活方案，通过公开招租、调剂使用等方式盘活",
-            "补办资产出租、处置审批手续，收缴租金及处置收入",
-        ],
+        "measures": ["开展国有资产全面清查，做到账实相符", "建立资产配置、使用和处置内部审批制度"],
         "rules": ["国有资产管理办法", "资产出租出借管理规定", "资产处置管理办法"],
     },
     "06": {
-        "measures": [
-            "按照政府会计制度调整会计科目，补充完善原始凭证",
-            "对长期挂账往来款逐笔清理，对确实无法收回的按规定核销",
-            "撤销违规账户，将账外资金纳入单位账簿统一核算",
-        ],
+        "measures": ["按照政府会计制度规范会计核算", "完善财务报销和往来款清理制度"],
         "rules": ["财务报销管理规定", "往来款项清理管理办法", "会计基础工作规范实施细则"],
     },
     "07": {
-        "measures": [
-            "召开专题会议，责令相关人员清退违规列支和发放的费用",
-            "对公务接待、公务用车、会议培训开支进行全面自查",
-            "严格执行中央八项规定精神，对相关责任人进行提醒谈话",
-        ],
+        "measures": ["对照中央八项规定精神开展全面自查", "对相关责任人进行提醒谈话，清退相关费用"],
         "rules": ["公务接待管理办法", "公务用车管理办法", "会议和培训经费管理办法", "津贴补贴发放管理规定"],
     },
     "08": {
-        "measures": [
-            "开展内部控制风险评估，修订完善内部控制制度",
-            "明确“三重一大”事项范围，规范集体决策程序",
-            "建立合同管理台账，由法律顾问对合同进行审核",
-        ],
+        "measures": ["开展内部控制风险评估，修订完善内部控制制度", "规范集体决策和合同管理程序"],
         "rules": ["内部控制手册", "“三重一大”事项集体决策实施办法", "合同管理办法"],
     },
     "09": {
-        "measures": [
-            "对政策资金发放情况逐户核实，及时兑付到位",
-            "清理涉企收费项目，退还违规收取的费用",
-            "制定拖欠账款清偿计划，分期支付中小企业账款",
-        ],
+        "measures": ["对政策落实情况逐项核实，建立工作台账", "加强部门协同，确保政策落实到位"],
         "rules": ["惠民惠农补贴资金发放管理办法", "涉企收费清单管理制度", "防范和化解拖欠中小企业账款工作机制"],
     },
     "10": {
-        "measures": [
-            "对违规占用的耕地、林地开展复耕复绿，补办相关手续",
-            "制定污染防治任务推进计划，倒排工期加快实施",
-            "将生态环保资金归还原渠道，加快项目建设",
-        ],
+        "measures": ["制定整改推进计划，倒排工期加快实施", "落实属地管理责任，加强日常巡查"],
         "rules": ["耕地保护责任制实施方案", "林地保护巡查制度", "生态环境保护资金管理办法"],
     },
     "11": {
-        "measures": [
-            "召开领导班子专题民主生活会，剖析问题根源",
-            "对以往审计问题逐项建立整改台账，明确责任人和时限",
-            "采取法律手段追收损失款项，并对相关人员进行问责",
-        ],
+        "measures": ["召开领导班子专题会议，剖析问题根源", "对以往审计问题建立整改台账，逐项明确责任人和时限"],
         "rules": ["领导班子议事规则", "审计整改工作制度", "重大事项决策程序规定"],
     },
     "12": {
-        "measures": [
-            "按规定程序对投资项目开展后评价，补报区国资委备案",
-            "通过诉讼等方式追收借款和担保代偿款",
-            "修订公司章程和投资管理制度，规范“三重一大”决策",
-        ],
+        "measures": ["按规定程序补报区国资委审批（备案）", "修订公司投资、担保和资产交易管理制度"],
         "rules": ["投资管理办法", "对外担保和借款管理办法", "国有资产交易管理办法"],
     },
 }
+
+# Measures any unit takes, whatever the problem.
+UNIVERSAL_MEASURES = [
+    "召开党组（党委）会议专题研究整改工作，成立整改工作专班",
+    "对照审计整改要求逐项制定整改措施，明确责任人和完成时限",
+    "举一反三开展同类问题自查自纠",
+    "组织财务人员和业务骨干开展专题培训",
+]
 
 PROGRESS_DONE = [
     "该问题已整改完成，相关资金已{how}，佐证材料已附后。",
@@ -1053,6 +1025,11 @@ MILESTONES = {
 }
 
 VERDICT_REASONS = {
+    "rectified_no_money": [
+        "经核查整改报告和佐证材料，该单位已按要求完成整改，同意销号。",
+        "经实地核查，相关制度已建立并执行，问题已整改到位，同意对账销号。",
+        "整改措施完整、合规，佐证材料齐全，认定已整改。",
+    ],
     "rectified": [
         "经核查整改报告和佐证材料，该单位已按要求完成整改，整改金额核实无误，同意销号。",
         "经实地核查和对账，问题已整改到位，相关制度已建立并执行，同意对账销号。",
@@ -1072,6 +1049,7 @@ VERDICT_REASONS = {
     ],
 }
 LEFT_UNDONE = ["剩余资金尚未追回", "相关制度尚未印发", "账务尚未调整到位", "部分款项仍未归还原渠道"]
+LEFT_UNDONE_NO_MONEY = ["相关制度尚未印发", "部分整改措施尚未落实", "相关手续尚未补办完成"]
 CONTINUED_REVIEW = [
     "本期持续整改进展符合时间表要求，请继续按路线图推进。",
     "本期进展较慢，请加快推进并在下次报送时说明原因。",

@@ -7,9 +7,17 @@ headings 黑体, level-2 headings 楷体; the page number is 4号 半角宋体 (
 "— 1 —", 7 mm below the text block, on the right of odd pages and the left of even pages, one
 character in from the edge of the text block.
 
-The grid is written twice so that every reader keeps it: once as the section's document grid
-(``w:docGrid w:type="linesAndChars"`` with the line and character pitch, what Word's 文档网格 sets)
-and once as exact line spacing on the paragraphs (what every renderer honours).
+How the 22 × 28 grid is written, so that Word, WPS and LibreOffice all draw it the same:
+
+- 22 lines: a line grid (``w:docGrid w:type="lines" w:linePitch="579"``, 225 mm / 22 rounded down to
+  whole twips) and exact line spacing of the same pitch on every paragraph;
+- 28 characters: the text is condensed by 5 twips (``w:spacing w:val="-5"``), so a 3号 character
+  advances 15.75 pt and 28 of them fill the 156 mm line (29 do not fit). Word's own "每行 28 字"
+  character grid (``linesAndChars`` with ``w:charSpace="-842"``) is not used: LibreOffice gives each
+  16 pt character two cells of a grid narrower than 16 pt and draws 14 characters to the line.
+
+The title stays off the grid (a 22 pt line would take two grid lines in LibreOffice) with the same
+exact pitch, so everything after it stays on the grid. Tables are in 4号 off the grid.
 """
 
 from __future__ import annotations
@@ -53,6 +61,7 @@ BODY_PT = 16
 PAGE_NUMBER_PT = 14
 TABLE_PT = 14  # tables and forms in 4号, so that a form of several columns fits the 156 mm block
 
+CELL_MARGIN_TW = 85  # 1.5 mm
 EM_DASH = "\u2014"
 
 
@@ -75,7 +84,7 @@ LINE_PITCH_TW = TEXT_HEIGHT_TW // LINES_PER_PAGE  # 579
 # Character pitch: 156 mm / 28 = 15.79 pt, a little less than the 16 pt of 3号. The characters are
 # condensed by a whole number of twips (the unit of w:spacing) so that 28 of them fit and 29 do not:
 # 16 pt - 5 twips = 15.75 pt, 28 × 15.75 = 441 pt ≤ 442.25 pt; justification spreads the rest.
-CHAR_PITCH_TW = (TEXT_WIDTH_TW // CHARS_PER_LINE) - ((TEXT_WIDTH_TW // CHARS_PER_LINE) % 5)  # 315
+CHAR_PITCH_TW = TEXT_WIDTH_TW // CHARS_PER_LINE  # 315
 CHAR_CONDENSE_TW = CHAR_PITCH_TW - BODY_PT * 20  # -5: w:spacing of the body text, in twips
 # What Word's 文档网格 "每行 28 字" would store, kept for reference (see _page_setup for why the
 # character grid itself is not switched on).
@@ -123,8 +132,8 @@ class Cell:
 
 
 def _set(element, tag: str, **attrs):
-    """Child ``tag`` of ``element`` (created in schema order by python-docx where it knows the tag),
-    with ``attrs`` set; attribute names are given without prefix."""
+    """Child ``tag`` of ``element``, appended if absent, with ``attrs`` (names without prefix) set.
+    Callers that may append out of schema order sort the children afterwards (_reorder, _reorder_ppr)."""
     child = element.find(qn(tag))
     if child is None:
         child = OxmlElement(tag)
@@ -260,10 +269,9 @@ def _reorder_ppr(ppr) -> None:
 class OfficialDocument:
     """One GB/T 9704 document. Call the methods in reading order, then ``to_bytes()``."""
 
-    def __init__(self, *, subject: str, author: str = "", date: datetime.date | None = None) -> None:
+    def __init__(self, *, subject: str, author: str = "") -> None:
         self.fonts = fonts.all_choices()
         self.document = Document()
-        self.date = date
         props = self.document.core_properties
         props.title = subject
         props.author = author
@@ -496,7 +504,7 @@ class OfficialDocument:
     def labelled(self, label: str, text: str):
         """Body paragraphs opening with a label and a full-width colon (问题编号：…), all in the body
         font; each further line of ``text`` is a paragraph of its own."""
-        first, *rest = (text or "").strip().split("\n") or [""]
+        first, *rest = (text or "").strip().split("\n")
         paragraph = self._paragraph(STYLE_BODY, f"{label}：{first.strip()}")
         for line in rest:
             if line.strip():
@@ -521,11 +529,6 @@ class OfficialDocument:
     def blank_line(self):
         return self._paragraph(STYLE_BODY)
 
-    def page_break(self):
-        paragraph = self._paragraph(STYLE_BODY)
-        paragraph.add_run().add_break(WD_BREAK.PAGE)
-        return paragraph
-
     def attachments(self, names: Sequence[str]):
         """附件说明: one blank line below the body, "附件：" two characters in, names numbered."""
         self.blank_line()
@@ -539,9 +542,9 @@ class OfficialDocument:
 
     def attachment_heading(self, label: str, title: str):
         """An attachment on a new page: "附件" (黑体) flush left on the first line, its title centred."""
-        self.page_break()
         head = self._paragraph(STYLE_HEADING_1, label)
         _paragraph_format(head, first_line_chars=0, keep_with_next=True)
+        head.paragraph_format.page_break_before = True
         return self.title(title)
 
     def signature(self, issuer: str, date: datetime.date):
@@ -571,7 +574,17 @@ class OfficialDocument:
         table.style = self.document.styles["Table Grid"]
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         table.autofit = False
-        _set(table._tbl.tblPr, "w:tblW", w=TEXT_WIDTH_TW, type="dxa")
+        tbl_pr = table._tbl.tblPr
+        _set(tbl_pr, "w:tblW", w=TEXT_WIDTH_TW, type="dxa")
+        # Cell margins of 1.5 mm left and right (the Table Grid style has 1.9 mm).
+        margins = OxmlElement("w:tblCellMar")
+        for side in ("left", "right"):
+            _set(margins, f"w:{side}", w=CELL_MARGIN_TW, type="dxa")
+        look = tbl_pr.find(qn("w:tblLook"))
+        if look is not None:
+            look.addprevious(margins)
+        else:
+            tbl_pr.append(margins)
         grid = table._tbl.tblGrid
         for col, width in zip(grid.findall(qn("w:gridCol")), widths, strict=True):
             col.set(qn("w:w"), str(width.twips))

@@ -65,6 +65,8 @@ def convert_to_pdf(sources: Sequence[Path | str], outdir: Path | str, *, timeout
             result = subprocess.run(command, capture_output=True, text=True, timeout=timeout, env=env, check=False)
         except subprocess.TimeoutExpired as exc:
             raise ConversionError(f"LibreOffice did not finish within {timeout} s") from exc
+        except OSError as exc:
+            raise ConversionError(f"LibreOffice could not be started ({binary}): {exc}") from exc
     pdfs = [outdir / f"{source.stem}.pdf" for source in sources]
     missing = [str(p) for p in pdfs if not p.exists()]
     if result.returncode != 0 or missing:

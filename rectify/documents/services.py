@@ -104,7 +104,9 @@ def _findings_for_documents(findings: QuerySet, *, published_only: bool = True) 
             "requirements",
             Prefetch(
                 "reports",
-                queryset=ProgressReport.objects.order_by("round").prefetch_related("rules", "accountability"),
+                queryset=ProgressReport.objects.order_by("round").prefetch_related(
+                    "rules", "accountability", "evidence"
+                ),
             ),
             Prefetch(
                 "verifications",
@@ -188,22 +190,21 @@ def rectification_notice(user: User, project: AuditProject, unit: Organization |
     doc.attachments(["审计查出问题清单"])
     doc.signature(office, today)
     doc.attachment_heading("附件", "审计查出问题清单")
+    # Four columns so that a ledger number, an amount and a date each fit on one line in 4号.
     rows = [
         [
             str(index),
-            f.ledger_number,
-            f.title if len(units) == 1 else f"{f.title}（{f.unit.name}）",
+            "\n".join([f.ledger_number, f.title] + ([f"（{f.unit.name}）"] if len(units) > 1 else [])),
             f"{f.amount_involved:,.2f}",
-            f.get_kind_display(),
-            _date(f.deadline) if f.deadline else "—",
+            f"{f.get_kind_display()}\n{_date(f.deadline) if f.deadline else '—'}",
         ]
         for index, f in enumerate(findings, start=1)
     ]
     doc.table(
-        ["序号", "问题编号", "问题摘要", "涉及金额（元）", "整改类型", "整改期限"],
+        ["序号", "问题编号及摘要", "涉及金额（元）", "整改类型及期限"],
         rows,
-        [10, 34, 48, 26, 18, 20],
-        align=["center", "left", "left", "right", "center", "center"],
+        [10, 68, 32, 46],
+        align=["center", "left", "right", "center"],
     )
     suffix = f"（{findings[0].unit.name}）" if unit is not None else ""
     return GeneratedDocument(
@@ -269,6 +270,7 @@ def close_out_sheet(user: User, finding: Finding) -> GeneratedDocument:
         ],
         [label("整改要求"), Cell("\n".join(_requirement_lines(finding)) or "—", span=3)],
         [label("整改情况"), Cell("\n".join(measures), span=3)],
+        [label("佐证材料"), Cell(_evidence_text(reports), span=3)],
     ]
     for first, second in zip(amounts[0::2], amounts[1::2], strict=True):
         rows.append(
@@ -325,6 +327,15 @@ def close_out_sheet(user: User, finding: Finding) -> GeneratedDocument:
         doc.to_bytes(),
         ascii_filename=f"close-out-sheet-{safe_filename(finding.ledger_number)}.docx",
     )
+
+
+def _evidence_text(reports) -> str:
+    rounds = []
+    for report in reports:
+        names = "、".join(e.original_name for e in report.evidence.all())
+        if names:
+            rounds.append(f"第{report.round}轮：{names}" if len(reports) > 1 else names)
+    return "\n".join(rounds) or "无"
 
 
 def _rule_line(rule) -> str:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import islice
@@ -36,24 +36,18 @@ from rectify.accounts.choices import AUDIT_ROLES
 from rectify.core.exceptions import ActionRefused
 from rectify.exchange.columns import (
     AMOUNT,
-    AMOUNT_FORMAT,
     AMOUNT_KEYS,
     BY_KEY,
     CHOICE,
     COLUMNS,
     COUNT,
-    DATE,
-    DATE_FORMAT,
-    GUIDE_SHEET,
-    LEDGER_SHEET,
-    LISTS_SHEET,
     REFERENCE_KEYS,
     choice_label,
     clean_text,
     requirement_lines,
-    requirements_cell,
 )
 from rectify.exchange.reader import LedgerError, LedgerFileRefused, LedgerSheet, read_ledger
+from rectify.exchange.writer import category_label, write_ledger
 from rectify.findings import services as findings
 from rectify.findings.choices import FindingState
 from rectify.findings.models import Category, Finding, Requirement
@@ -67,10 +61,6 @@ IMPORT_REASON = "Excel 台账导入"
 
 
 # --- the ledger's rows, as the export writes them and the import compares them ------------
-
-
-def category_label(code: str, name: str) -> str:
-    return f"{code} {name}"
 
 
 class _AuditedUnits:
@@ -228,170 +218,6 @@ def ledger_rows(queryset: QuerySet, *, batch_size: int = BATCH, audited: _Audite
 
 
 # --- writing -------------------------------------------------------------------------------
-
-
-class _Writer:
-    """The ledger workbook: the sheet with its header, widths, frozen header and lists; a guide;
-    the lists on a hidden sheet."""
-
-    LAST_ROW = 1048576
-
-    def __init__(self, user: User | None) -> None:
-        from openpyxl import Workbook
-        from openpyxl.styles import Alignment, Font, PatternFill
-
-        self.workbook = Workbook(write_only=True)
-        self.sheet = self.workbook.create_sheet(LEDGER_SHEET)
-        self.user = user
-        self.count = 0
-        for column in COLUMNS:
-            self.sheet.column_dimensions[column.letter].width = column.width
-        self.sheet.freeze_panes = "B2"
-        self._header_font = Font(bold=True)
-        self._header_fill = PatternFill("solid", fgColor="DDEBF7")
-        self._reference_fill = PatternFill("solid", fgColor="EDEDED")
-        self._header_alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        self._wrap = Alignment(vertical="top", wrap_text=True)
-        self._lists = self._list_values()
-        self._add_validations()
-        self._write_header()
-
-    def _cell(self, value, *, number_format: str = "", wrap: bool = False):
-        from openpyxl.cell import WriteOnlyCell
-
-        cell = WriteOnlyCell(self.sheet, value)
-        if isinstance(value, str) and value.startswith("="):
-            cell.data_type = "s"  # text, never a formula: a description may not compute anything
-        if number_format:
-            cell.number_format = number_format
-        if wrap:
-            cell.alignment = self._wrap
-        return cell
-
-    def _write_header(self) -> None:
-        cells = []
-        for column in COLUMNS:
-            cell = self._cell(column.header)
-            cell.font = self._header_font
-            cell.fill = self._reference_fill if column.reference else self._header_fill
-            cell.alignment = self._header_alignment
-            cells.append(cell)
-        self.sheet.append(cells)
-
-    def _list_values(self) -> dict[str, list[str]]:
-        lists = {
-            "category": [
-                category_label(code, name)
-                for code, name in Category.objects.filter(parent__isnull=False)
-                .order_by("code")
-                .values_list("code", "name")
-            ],
-            "kind": [label for _code, label in BY_KEY["kind"].choices],
-            "verdict": [label for _code, label in BY_KEY["verdict"].choices],
-            "state": [label for _code, label in BY_KEY["state"].choices],
-        }
-        if self.user is not None:
-            from rectify.audits.models import AuditProject
-            from rectify.organizations.models import Organization
-
-            lists["unit"] = sorted(set(Organization.objects.restrict(self.user).values_list("name", flat=True)))
-            lists["project"] = sorted(set(AuditProject.objects.restrict(self.user).values_list("name", flat=True)))
-        return lists
-
-    def _add_validations(self) -> None:
-        from openpyxl.utils import get_column_letter
-        from openpyxl.worksheet.datavalidation import DataValidation
-
-        # Free-typed names are accepted when they parse (a code alone, a name alone): a warning, not a stop.
-        loose = {"category", "unit", "project"}
-        for index, (key, values) in enumerate(self._lists.items(), start=1):
-            if not values:
-                continue
-            letter = get_column_letter(index)
-            column = BY_KEY[key]
-            validation = DataValidation(
-                type="list",
-                formula1=f"'{LISTS_SHEET}'!${letter}$2:${letter}${len(values) + 1}",
-                allow_blank=True,
-                showErrorMessage=True,
-                errorStyle="warning" if key in loose else "stop",
-                errorTitle=column.header,
-                error=_("请从下拉列表中选择%(header)s。") % {"header": column.header},
-            )
-            validation.add(f"{column.letter}2:{column.letter}{self.LAST_ROW}")
-            self.sheet.data_validations.append(validation)
-
-    def row(self, values: dict) -> None:
-        cells = []
-        for column in COLUMNS:
-            value = values.get(column.key)
-            if column.kind == AMOUNT:
-                cells.append(self._cell(value if value is not None else ZERO, number_format=AMOUNT_FORMAT))
-            elif column.kind == DATE:
-                cells.append(self._cell(value, number_format=DATE_FORMAT) if value else None)
-            elif column.kind == COUNT:
-                cells.append(value or 0)
-            elif column.kind == CHOICE:
-                cells.append(choice_label(column, value) or None)
-            elif column.key == "requirements":
-                text = requirements_cell(value or [])
-                cells.append(self._cell(text, wrap=True) if text else None)
-            else:
-                text = clean_text(value)
-                cells.append(self._cell(text, wrap=len(text) > 30 or "\n" in text) if text else None)
-        self.sheet.append(cells)
-        self.count += 1
-
-    def _write_guide(self, note: str) -> None:
-        guide = self.workbook.create_sheet(GUIDE_SHEET)
-        guide.column_dimensions["A"].width = 26
-        guide.column_dimensions["B"].width = 12
-        guide.column_dimensions["C"].width = 80
-        guide.append([_("审计整改台账"), None, note])
-        guide.append([])
-        guide.append([_("列名"), _("导入时"), _("填写要求")])
-        for column in COLUMNS:
-            usage = _("仅供参考") if column.reference else (_("必填") if column.required else _("选填"))
-            options = "、".join(label for _code, label in column.choices)
-            guide.append([column.header, usage, "；".join(filter(None, [str(column.help), options]))])
-        guide.append([])
-        for line in (
-            _("每行一个问题；表头须保持第 1 行原样，不得增删列。"),
-            _("问题编号留空的行将登记为新问题（草稿）；填写问题编号的行将修改该问题，修改须在职责范围内。"),
-            _(
-                "“仅供参考”的列（整改措施、整改进展、已整改金额、认定结论、销号状态等）由整改报送和核实认定产生，导入时不会更新。"
-            ),
-            _("整个文件全部校验通过才会导入；任何一处错误都会逐一列出（工作表、行、列），数据不作任何修改。"),
-        ):
-            guide.append([line])
-
-    def _write_lists(self) -> None:
-        lists = self.workbook.create_sheet(LISTS_SHEET)
-        lists.sheet_state = "hidden"
-        keys = list(self._lists)
-        lists.append([BY_KEY[key].header for key in keys])
-        longest = max((len(values) for values in self._lists.values()), default=0)
-        for index in range(longest):
-            lists.append([self._lists[key][index] if index < len(self._lists[key]) else None for key in keys])
-
-    def save(self, target, note: str = "") -> int:
-        from openpyxl.utils import get_column_letter
-
-        self.sheet.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{self.count + 1}"
-        self._write_guide(note)
-        self._write_lists()
-        self.workbook.properties.creator = "Rectify 审计整改管理系统"
-        self.workbook.properties.title = LEDGER_SHEET
-        self.workbook.save(target)
-        return self.count
-
-
-def write_ledger(rows: Iterable[dict], target, *, user: User | None = None, note: str = "") -> int:
-    """Writes ledger rows (dicts keyed by column) into ``target`` (a path or a binary file); returns the count."""
-    writer = _Writer(user)
-    for values in rows:
-        writer.row(values)
-    return writer.save(target, note)
 
 
 def write_template(target, *, user: User | None = None) -> None:

@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from rectify.audits.choices import AuditType
+from rectify.core.filters import IdFilter
 from rectify.findings.choices import Colour, Disclosure, FindingState, Kind
 from rectify.findings.models import Category, Finding
 from rectify.findings.warning import colour_expression
@@ -14,9 +15,9 @@ class FindingFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("关键词"), method="filter_text")
     year = django_filters.NumberFilter(label=_("审计年度"), field_name="project__year")
     audit_type = django_filters.ChoiceFilter(label=_("审计类型"), field_name="project__type", choices=AuditType.choices)
-    project = django_filters.NumberFilter(label=_("审计项目"), field_name="project_id")
-    unit = django_filters.NumberFilter(label=_("责任单位"), field_name="unit_id")
-    department = django_filters.NumberFilter(label=_("主管部门"), method="filter_department")
+    project = IdFilter(label=_("审计项目"), field_name="project_id")
+    unit = IdFilter(label=_("责任单位"), field_name="unit_id")
+    department = IdFilter(label=_("主管部门"), method="filter_department")
     state = django_filters.MultipleChoiceFilter(label=_("状态"), choices=FindingState.choices)
     colour = django_filters.MultipleChoiceFilter(label=_("预警"), choices=Colour.choices, method="filter_colour")
     kind = django_filters.ChoiceFilter(label=_("整改类型"), choices=Kind.choices)

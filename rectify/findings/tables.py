@@ -1,5 +1,6 @@
 import django_tables2 as tables
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from rectify.findings.choices import Colour
@@ -63,3 +64,38 @@ class FindingTable(tables.Table):
 
     def render_colour_code(self, record) -> str:
         return colour_badge(record.colour_code)
+
+    # The ledger shows 50 rows of up to 15 columns on every filter change; django-tables2's
+    # per-cell machinery costs ~3 ms a row there, so the body is built here in one pass.
+    # Header, ordering and pagination stay with django-tables2.
+    CELLS = {
+        "ledger_number": lambda f: format_html('<a href="{}">{}</a>', f.get_absolute_url(), f.ledger_number),
+        "year": lambda f: f.project.year,
+        "project": lambda f: f.project.name,
+        "report_number": lambda f: f.project.report_number or "—",
+        "unit": lambda f: f.unit.name,
+        "category": lambda f: f.category.name,
+        "title": lambda f: f.title,
+        "amount_involved": lambda f: f"{f.amount_involved:,.2f}",
+        "kind": lambda f: f.get_kind_display(),
+        "deadline": lambda f: f.deadline.isoformat() if f.deadline else "—",
+        "days_left": lambda f: FindingTable.render_days_left(None, f),
+        "colour_code": lambda f: colour_badge(f.colour_code),
+        "state": lambda f: f.get_state_display(),
+        "disclosure": lambda f: f.get_disclosure_display(),
+        "rectified_during_audit": lambda f: "是" if f.rectified_during_audit else "",
+    }
+    CELL_CLASSES = {"amount_involved": "text-end amount"}
+
+    def body_html(self) -> SafeString:
+        names = [column.name for column in self.columns]
+        rows = []
+        for row in self.paginated_rows:
+            record = row.record
+            cells = format_html_join(
+                "",
+                '<td class="{}">{}</td>',
+                ((self.CELL_CLASSES.get(name, name), self.CELLS[name](record)) for name in names),
+            )
+            rows.append(format_html('<tr class="ledger-row colour-{}">{}</tr>', record.colour_code or "none", cells))
+        return SafeString("".join(rows))

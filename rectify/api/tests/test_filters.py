@@ -92,6 +92,10 @@ def test_bad_filter_values_are_field_errors(api, ledger):
     assert response.status_code == 400
     assert set(response.json()) == {"state", "year"}
     assert "valid choice" in response.json()["state"][0]
+    # ids are whole numbers within the database's range; others are refused before any query
+    response = api("auditor").get("/api/findings/", {"unit": "-4.3e133", "project": str(2**70), "department": "1.5"})
+    assert response.status_code == 400 and set(response.json()) == {"unit", "project", "department"}
+    assert api("auditor").get("/api/evidence/", {"finding": "1e300"}).status_code == 400
 
 
 def test_ordering_and_page_size(api, ledger):
@@ -102,7 +106,9 @@ def test_ordering_and_page_size(api, ledger):
     by_number_desc = client.get("/api/findings/?ordering=-year,-ledger_number&page_size=500").json()["results"]
     numbers = [row["ledger_number"] for row in by_number_desc]
     assert numbers == sorted(numbers, reverse=True)
-    by_colour = [row["colour"] or "" for row in client.get("/api/findings/?ordering=colour&page_size=500").json()["results"]]
+    by_colour = [
+        row["colour"] or "" for row in client.get("/api/findings/?ordering=colour&page_size=500").json()["results"]
+    ]
     assert by_colour == sorted(by_colour)
     page = client.get("/api/findings/?page_size=2").json()
     assert len(page["results"]) == 2 and page["count"] == 11 and page["next"] and page["previous"] is None

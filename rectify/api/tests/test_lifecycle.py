@@ -130,7 +130,11 @@ def test_full_lifecycle(api, world):
     added = ok(
         unit.post(
             "/api/evidence/",
-            {"report": second["id"], "file": SimpleUploadedFile("第二次缴款书.png", PNG_BYTES), "description": "缴款书"},
+            {
+                "report": second["id"],
+                "file": SimpleUploadedFile("第二次缴款书.png", PNG_BYTES),
+                "description": "缴款书",
+            },
             format="multipart",
         ),
         201,
@@ -191,7 +195,9 @@ def test_transitions_long_term_and_back_and_a_delay(api, world, ledger):
         201,
     )
     assert continued["kind"] == "continued"
-    assert ok(unit.post(f"/api/findings/{pk}/resume/", {"comment": "条件已具备"}, format="json"))["state"] == "rectifying"
+    assert (
+        ok(unit.post(f"/api/findings/{pk}/resume/", {"comment": "条件已具备"}, format="json"))["state"] == "rectifying"
+    )
     delay = ok(
         unit.post(
             f"/api/findings/{pk}/delay/", {"reason": "资金调度困难", "expected_completion": "2025-10-31"}, format="json"
@@ -207,7 +213,10 @@ def test_transitions_long_term_and_back_and_a_delay(api, world, ledger):
 def test_single_issue_and_return_as_actions(api, world, ledger):
     auditor = api("auditor")
     draft = ledger["draft"]
-    assert ok(auditor.post(f"/api/findings/{draft.pk}/issue/", {"comment": "先行下达"}, format="json"))["state"] == "issued"
+    assert (
+        ok(auditor.post(f"/api/findings/{draft.pk}/issue/", {"comment": "先行下达"}, format="json"))["state"]
+        == "issued"
+    )
     submitted = ledger["submitted"]
     returned = ok(auditor.post(f"/api/findings/{submitted.pk}/return/", {"comment": "佐证不足"}, format="json"))
     assert returned["state"] == "rectifying"
@@ -229,6 +238,8 @@ def test_an_auditor_corrects_a_finding_with_a_reason(api, world, ledger):
     assert changed["amount_involved"] == "130000.00" and changed["deadline"] == "2025-12-31"
     assert Finding.objects.get(pk=finding.pk).history.first().history_change_reason == "复核后调整金额并延期"
     draft = ledger["draft"]
-    edited = ok(auditor.patch(f"/api/findings/{draft.pk}/", {"requirements": ["只有一条"], "title": "新摘要"}, format="json"))
+    edited = ok(
+        auditor.patch(f"/api/findings/{draft.pk}/", {"requirements": ["只有一条"], "title": "新摘要"}, format="json")
+    )
     assert edited["requirements"] == ["只有一条"] and edited["title"] == "新摘要"
     assert datetime.date.fromisoformat(edited["last_updated"][:10])

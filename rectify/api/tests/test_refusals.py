@@ -47,7 +47,9 @@ def test_a_role_that_may_not_act_gets_403_in_chinese(api, world, ledger, unchang
     )
     assert response.status_code == 403 and response.json() == {"detail": "只有整改责任单位可以制定整改方案。"}
     # the department sees its units' findings but does not rectify them
-    response = api("dept").post(f"/api/findings/{rectifying.pk}/delay/", {"reason": "x", "expected_completion": "2025-12-01"}, format="json")
+    response = api("dept").post(
+        f"/api/findings/{rectifying.pk}/delay/", {"reason": "x", "expected_completion": "2025-12-01"}, format="json"
+    )
     assert response.status_code == 403
     # only auditors record findings, even in a project the unit sees
     response = api("unit").post(
@@ -81,7 +83,9 @@ def test_a_wrong_state_gets_409(api, ledger, unchanged):
     )
     assert response.status_code == 409
     response = api("auditor").post(
-        f"/api/findings/{ledger['issued_yellow'].pk}/verify/", {"verdict": "rectified", "reasons": "无报告"}, format="json"
+        f"/api/findings/{ledger['issued_yellow'].pk}/verify/",
+        {"verdict": "rectified", "reasons": "无报告"},
+        format="json",
     )
     assert response.status_code == 409 and response.json() == {"detail": "该问题尚无整改情况报告，无从核实认定。"}
 

@@ -124,7 +124,9 @@ def test_a_repeat_lists_only_earlier_findings_the_caller_may_see(api, world, led
     from rectify.findings import services
     from rectify.testing import make_finding, make_project
 
-    world.project = make_project(world, world.office_a, [world.unit, world.sibling_unit], AuditType.BUDGET_EXECUTION, 2024)
+    world.project = make_project(
+        world, world.office_a, [world.unit, world.sibling_unit], AuditType.BUDGET_EXECUTION, 2024
+    )
     own = make_finding(world, state="closed", deadline=datetime.date(2024, 12, 31))
     siblings = make_finding(world, state="issued", unit=world.sibling_unit, deadline=datetime.date(2024, 12, 31))
     later = ledger["issued_green"]

@@ -43,8 +43,12 @@ class DocxRenderer(BaseRenderer):
 def _responses(description: str) -> dict:
     return {
         (200, services.DOCX_CONTENT_TYPE): OpenApiResponse(OpenApiTypes.BINARY, description=description),
-        400: OpenApiResponse(OpenApiTypes.OBJECT, description='不能生成（如问题尚未核实认定）；{"detail": …}'),
-        404: OpenApiResponse(OpenApiTypes.OBJECT, description="对象不存在或不在调用者的职责范围内"),
+        (400, "application/json"): OpenApiResponse(
+            OpenApiTypes.OBJECT, description='不能生成（如问题尚未核实认定）；{"detail": …}'
+        ),
+        (404, "application/json"): OpenApiResponse(
+            OpenApiTypes.OBJECT, description="对象不存在或不在调用者的职责范围内"
+        ),
     }
 
 

@@ -84,7 +84,9 @@ def rich_finding(world: World, **overrides):
         accountability=[{"person_name": "王五", "position": "总务处主任", "outcome": "criticism"}],
         evidence=[upload()],
     )
-    rectification.verify(auditor, report, verdict="rectified", reasons="资金已收回，制度已修订", verified_amount="380000.00")
+    rectification.verify(
+        auditor, report, verdict="rectified", reasons="资金已收回，制度已修订", verified_amount="380000.00"
+    )
     finding.refresh_from_db()
     return finding
 

@@ -122,7 +122,14 @@ def test_notice_lists_the_problems_with_everything_the_unit_needs(world):
     assert headings["（一）往来款长期挂账未清理"] == builder.STYLE_HEADING_2
     # The problem list as a table whose header repeats.
     (table,) = docx.tables
-    assert [c.text for c in table.rows[0].cells] == ["序号", "问题编号", "问题摘要", "涉及金额（元）", "整改类型", "整改期限"]
+    assert [c.text for c in table.rows[0].cells] == [
+        "序号",
+        "问题编号",
+        "问题摘要",
+        "涉及金额（元）",
+        "整改类型",
+        "整改期限",
+    ]
     assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
     assert [r.cells[1].text for r in table.rows[1:]] == [closed.ledger_number, issued.ledger_number]
 
@@ -173,6 +180,7 @@ def test_close_out_sheet_is_a_form_with_the_verdict_and_signature_lines(world):
     assert cells["涉及金额（元）"] == "380,000.00"
     assert cells["整改要求"] == "1．收回超预算列支的资金\n2．修订公务用车管理办法"
     assert "已将超支款项分别上缴财政和归还原资金渠道" in cells["整改情况"]
+    assert cells["佐证材料"] == "凭证.png"
     assert cells["上缴财政（元）"] == "200,000.00"
     assert cells["归还原资金渠道（元）"] == "180,000.00"
     assert cells["调整账务（元）"] == "0.00"
@@ -271,6 +279,26 @@ def test_unit_report_of_a_competent_department_covers_the_units_under_it(world):
 def test_unit_report_without_findings_is_refused(world):
     with pytest.raises(ActionRefused, match="没有已下达的审计查出问题"):
         services.unit_report(world["unit"], world.unit)
+
+
+def test_query_counts_do_not_grow_with_the_ledger(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    finding = rich_finding(world)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            services.rectification_notice(world["auditor"], world.project)
+            services.close_out_sheet(world["auditor"], finding)
+            services.unit_report(world["unit"], world.unit)
+        return len(queries)
+
+    before = count()
+    for _ in range(3):
+        rich_finding(world)
+    make_finding(world, state="rectifying")
+    assert count() == before
 
 
 def test_signature_steps_the_date_two_characters_right_of_the_issuer():

@@ -67,7 +67,10 @@ def test_upload_preview_then_confirm(client, world):
     assert page.status_code == 200 and "导入整改台账" in html
     assert 'data-progress-url="/ledger/import/progress/' in html and "exchange/import.js" in html
     assert "onclick" not in html and "<script>" not in html  # no inline script (CSP)
-    rows = [new_row(world), new_row(world, 问题编号=finding.ledger_number, 问题摘要="改过的摘要", 问题描述=finding.description)]
+    rows = [
+        new_row(world),
+        new_row(world, 问题编号=finding.ledger_number, 问题摘要="改过的摘要", 问题描述=finding.description),
+    ]
     rows[1]["整改要求"] = "1. 清理长期挂账的往来款项\n2. 建立往来款定期清理制度"
     rows[1]["问题类别"] = "0601"
     rows[1]["涉及金额（元）"] = 125000

@@ -4,12 +4,13 @@ could tell an out-of-scope object from a missing one); the ledger itself uses Fi
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from rectify.core.filters import IdFilter
 from rectify.findings.choices import EventKind
 from rectify.findings.models import FindingEvent, Requirement
 
 
 class RequirementFilterSet(django_filters.FilterSet):
-    finding = django_filters.NumberFilter(label=_("问题"), field_name="finding_id")
+    finding = IdFilter(label=_("问题"), field_name="finding_id")
 
     class Meta:
         model = Requirement
@@ -17,7 +18,7 @@ class RequirementFilterSet(django_filters.FilterSet):
 
 
 class FindingEventFilterSet(django_filters.FilterSet):
-    finding = django_filters.NumberFilter(label=_("问题"), field_name="finding_id")
+    finding = IdFilter(label=_("问题"), field_name="finding_id")
     kind = django_filters.ChoiceFilter(label=_("事件"), choices=EventKind.choices)
     action = django_filters.CharFilter(label=_("操作"))
     since = django_filters.IsoDateTimeFilter(label=_("起始时间"), field_name="at", lookup_expr="gte")

@@ -12,7 +12,6 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from rectify.api.base import DecimalJSONParser, RestrictedReadOnlyViewSet, RestrictedViewSet
@@ -90,6 +89,8 @@ def _transition_action(name: str, attribute: str | None = None):
     retrieve=extend_schema(summary="一个问题 (one finding)"),
 )
 class FindingViewSet(RestrictedViewSet):
+    """审计查出问题: the ledger's rows, filtered with the web ledger's filters, and what may be done to them."""
+
     model = Finding
     serializer_class = FindingSerializer
     filterset_class = FindingFilterSet
@@ -237,7 +238,6 @@ class CategoryViewSet(RestrictedReadOnlyViewSet):
 
     model = Category
     serializer_class = CategorySerializer
-    permission_classes = [IsAuthenticated]
     filterset_fields = ["parent", "involves_fiscal_funds"]
     ordering_fields = ["code", "name"]
 

@@ -2,6 +2,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from rectify.core.filters import IdFilter
 from rectify.organizations.choices import OrganizationKind
 from rectify.organizations.models import Organization
 
@@ -9,9 +10,9 @@ from rectify.organizations.models import Organization
 class OrganizationFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("关键词"), method="filter_text")
     kind = django_filters.ChoiceFilter(label=_("类型"), choices=OrganizationKind.choices)
-    jurisdiction = django_filters.NumberFilter(label=_("行政区域"), field_name="jurisdiction_id")
-    competent_department = django_filters.NumberFilter(label=_("主管部门"), field_name="competent_department_id")
-    sector = django_filters.NumberFilter(label=_("行业领域"), field_name="sector_id")
+    jurisdiction = IdFilter(label=_("行政区域"), field_name="jurisdiction_id")
+    competent_department = IdFilter(label=_("主管部门"), field_name="competent_department_id")
+    sector = IdFilter(label=_("行业领域"), field_name="sector_id")
 
     class Meta:
         model = Organization

@@ -6,12 +6,13 @@ one on a finding that does not exist."""
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from rectify.core.filters import IdFilter
 from rectify.rectification.choices import ReportKind, Verdict
 from rectify.rectification.models import DelayExplanation, Evidence, Plan, ProgressReport, Verification
 
 
 def _finding(field_name: str = "finding_id"):
-    return django_filters.NumberFilter(label=_("问题"), field_name=field_name)
+    return IdFilter(label=_("问题"), field_name=field_name)
 
 
 class PlanFilterSet(django_filters.FilterSet):
@@ -24,7 +25,7 @@ class PlanFilterSet(django_filters.FilterSet):
 
 class ProgressReportFilterSet(django_filters.FilterSet):
     finding = _finding()
-    round = django_filters.NumberFilter(label=_("报送轮次"))
+    round = IdFilter(label=_("报送轮次"), max_value=32767)
     kind = django_filters.ChoiceFilter(label=_("报告类型"), choices=ReportKind.choices)
     verified = django_filters.BooleanFilter(
         label=_("已核实认定"), field_name="verification", lookup_expr="isnull", exclude=True
@@ -37,7 +38,7 @@ class ProgressReportFilterSet(django_filters.FilterSet):
 
 class EvidenceFilterSet(django_filters.FilterSet):
     finding = _finding("report__finding_id")
-    report = django_filters.NumberFilter(label=_("报告"), field_name="report_id")
+    report = IdFilter(label=_("报告"), field_name="report_id")
     sha256 = django_filters.CharFilter(label="SHA-256")
 
     class Meta:
@@ -47,7 +48,7 @@ class EvidenceFilterSet(django_filters.FilterSet):
 
 class VerificationFilterSet(django_filters.FilterSet):
     finding = _finding()
-    report = django_filters.NumberFilter(label=_("报告"), field_name="report_id")
+    report = IdFilter(label=_("报告"), field_name="report_id")
     verdict = django_filters.ChoiceFilter(label=_("认定结论"), choices=Verdict.choices)
 
     class Meta:

@@ -96,9 +96,7 @@ class EvidenceViewSet(RestrictedReadOnlyViewSet):
     )
     def create(self, request, *args, **kwargs):
         data = self.validated(EvidenceInputSerializer)
-        rows = services.add_evidence(
-            request.user, data["report"], [data["file"]], description=data["description"]
-        )
+        rows = services.add_evidence(request.user, data["report"], [data["file"]], description=data["description"])
         return Response(self.represent(EvidenceSerializer, rows[0]), status=status.HTTP_201_CREATED)
 
     @extend_schema(

@@ -1,0 +1,234 @@
+"""The Excel ledger: export time and peak memory for 100,000 rows, import time for 10,000 rows.
+
+Runs against the throwaway database bench/run.py prepares. The 100,000 findings are written with
+bulk_create (the export only reads them); the 10,000 imported rows go through the real import,
+one create_finding each, with their history and events, in one transaction.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import resource
+import tempfile
+import time
+import tracemalloc
+from decimal import Decimal
+
+EXPORT_ROWS = int(os.environ.get("BENCH_EXPORT_ROWS", "100000"))
+IMPORT_ROWS = int(os.environ.get("BENCH_IMPORT_ROWS", "10000"))
+PROJECTS = 20
+UNITS_PER_PROJECT = 5
+
+
+def _world():
+    """One district; each project audits one department, whose subordinate units answer for the findings."""
+    from rectify.accounts.choices import RoleCode
+    from rectify.accounts.models import Role, User
+    from rectify.audits.choices import AuditType
+    from rectify.audits.models import AuditProject
+    from rectify.organizations.choices import JurisdictionLevel, OrganizationKind
+    from rectify.organizations.models import Jurisdiction, Organization
+
+    district = Jurisdiction.objects.create(name="基准区", code="BN", level=JurisdictionLevel.DISTRICT)
+    office = Organization.objects.create(
+        name="基准区审计局", code="BN-AUDIT", jurisdiction=district, kind=OrganizationKind.AUDIT_OFFICE
+    )
+    auditor = User.objects.create(username="bench-auditor", full_name="基准审计员", organization=office)
+    auditor.roles.set(Role.objects.filter(code=RoleCode.AUDITOR))
+    projects = []
+    for n in range(PROJECTS):
+        department = Organization.objects.create(
+            name=f"基准区第{n + 1:02d}主管部门",
+            code=f"BN-D{n:02d}",
+            jurisdiction=district,
+            kind=OrganizationKind.COMPETENT_DEPARTMENT,
+            head_name="李四",
+        )
+        units = Organization.objects.bulk_create(
+            Organization(
+                name=f"基准区第{n + 1:02d}部门下属第{u + 1}单位",
+                code=f"BN-D{n:02d}-U{u}",
+                jurisdiction=district,
+                kind=OrganizationKind.AUDITED_UNIT,
+                competent_department=department,
+                head_name="张三",
+            )
+            for u in range(UNITS_PER_PROJECT)
+        )
+        project = AuditProject.objects.create(
+            jurisdiction=district,
+            audit_office=office,
+            year=2025,
+            sequence=n + 1,
+            type=AuditType.BUDGET_EXECUTION,
+            name=f"2025年度基准区预算执行审计项目{n + 1}",
+            started_on=datetime.date(2025, 3, 1),
+        )
+        project.units.set([department])
+        projects.append((project, units))
+    return auditor, projects
+
+
+def _bulk_findings(auditor, projects, count: int) -> None:
+    from rectify.findings.choices import FindingState, Kind
+    from rectify.findings.models import Category, Finding, Requirement
+
+    categories = list(Category.objects.filter(parent__isnull=False))
+    states = [FindingState.ISSUED, FindingState.RECTIFYING, FindingState.SUBMITTED, FindingState.CLOSED]
+    kinds = list(Kind.values)
+    per_project = count // len(projects) + 1
+    batch: list[Finding] = []
+
+    def flush():
+        created = Finding.objects.bulk_create(batch)
+        Requirement.objects.bulk_create(
+            Requirement(finding=finding, number=number, text=text)
+            for finding in created
+            for number, text in ((1, "清理违规资金并归还原渠道"), (2, "建立健全相关管理制度"))
+        )
+        batch.clear()
+
+    made = 0
+    for p, (project, units) in enumerate(projects):
+        for sequence in range(1, per_project + 1):
+            if made >= count:
+                break
+            batch.append(
+                Finding(
+                    project=project,
+                    unit=units[sequence % len(units)],
+                    ledger_number=f"BN-2025-{p + 1:03d}-{sequence:05d}",
+                    sequence=sequence,
+                    title=f"基准问题{made}：专项资金未按规定用途使用",
+                    description=f"第{made}号问题：2024年度专项资金{sequence}万元被挪作他用，未履行审批程序，违反预算管理规定。",
+                    category=categories[made % len(categories)],
+                    amount_involved=Decimal(f"{made * 13 % 1000000}.{made % 100:02d}"),
+                    kind=kinds[made % len(kinds)],
+                    deadline=datetime.date(2025, 6, 30) + datetime.timedelta(days=made % 300),
+                    state=states[made % len(states)],
+                    created_by=auditor,
+                )
+            )
+            made += 1
+            if len(batch) >= 5000:
+                flush()
+    if batch:
+        flush()
+
+
+def _rss_now_mb() -> float:
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _in_child(work) -> dict:
+    """Runs ``work`` in a forked process and reports its result, its time and how far its resident
+    memory rose above where it started (the peak, from getrusage): the export's own footprint, apart
+    from everything the parent had already allocated."""
+    from django.db import connections
+
+    connections.close_all()  # each process opens its own connection
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child
+        status = 1
+        try:
+            os.close(read_end)
+            base = _rss_now_mb()
+            started = time.perf_counter()
+            result = work()
+            elapsed = time.perf_counter() - started
+            peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            report = {"result": result, "seconds": elapsed, "base_mb": base, "peak_mb": peak}
+            os.write(write_end, json.dumps(report).encode())
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as pipe:
+        data = pipe.read()
+    _pid, status = os.waitpid(pid, 0)
+    if status != 0 or not data:
+        raise RuntimeError("the export failed in its child process")
+    return json.loads(data)
+
+
+def run() -> None:
+    from rectify.exchange import services
+    from rectify.findings.filters import FindingFilterSet
+    from rectify.findings.models import Finding
+
+    started = time.perf_counter()
+    auditor, projects = _world()
+    _bulk_findings(auditor, projects, EXPORT_ROWS)
+    print(f"setup: {EXPORT_ROWS:,} findings with bulk_create in {time.perf_counter() - started:.1f} s", flush=True)
+
+    # Export: what /ledger/export.xlsx does, filters included (none here), into a temporary file.
+    def export() -> dict:
+        findings = FindingFilterSet({}, queryset=Finding.objects.restrict(auditor)).qs
+        with tempfile.TemporaryFile() as handle:
+            count = services.export_ledger(findings, handle, user=auditor)
+            return {"rows": count, "bytes": handle.tell()}
+
+    if hasattr(os, "fork"):
+        report = _in_child(export)
+        rows, size = report["result"]["rows"], report["result"]["bytes"]
+        elapsed = report["seconds"]
+        print(
+            f"export {rows:,} rows: {elapsed:.1f} s ({rows / elapsed:,.0f} rows/s), file {size / 1048576:.1f} MB; "
+            f"peak memory {report['peak_mb'] - report['base_mb']:.0f} MB above the process's "
+            f"{report['base_mb']:.0f} MB at start (getrusage ru_maxrss, in a forked process)",
+            flush=True,
+        )
+    else:  # no fork: measure in this process with tracemalloc (slower, Python allocations only)
+        tracemalloc.start()
+        started = time.perf_counter()
+        rows = export()["rows"]
+        elapsed = time.perf_counter() - started
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        print(f"export {rows:,} rows: {elapsed:.1f} s, peak Python memory {peak / 1048576:.1f} MB (tracemalloc)")
+
+    # Import: 10,000 new rows of one project, through create_finding, in one transaction.
+    project, units = projects[0]
+    rows = [
+        {
+            "project": project.name,
+            "category": "0301 专项资金未按规定用途使用",
+            "title": f"导入问题{n}：结余资金未上缴",
+            "description": f"第{n}号导入问题：项目结余资金{n % 97 + 1}万元未按规定上缴财政。",
+            "amount_involved": Decimal(f"{n * 7 % 100000}.50"),
+            "requirements": ["上缴结余资金", "完善结余资金管理制度"],
+            "kind": "immediate",
+            "deadline": datetime.date(2025, 12, 31),
+            "unit": units[n % len(units)].name,
+        }
+        for n in range(IMPORT_ROWS)
+    ]
+    with tempfile.TemporaryFile() as handle:
+        services.write_ledger(rows, handle, user=auditor)
+        size = handle.tell()
+        handle.seek(0)
+        started = time.perf_counter()
+        result = services.import_ledger(handle, auditor, name="bench.xlsx")
+        imported = time.perf_counter() - started
+        assert result.ok and len(result.created) == IMPORT_ROWS, result.errors[:5]
+        handle.seek(0)
+        started = time.perf_counter()
+        again = services.import_ledger(handle, auditor, name="bench.xlsx")
+        reimported = time.perf_counter() - started
+        assert again.ok and not again.created and not again.changed, again.errors[:5]
+    print(
+        f"import {IMPORT_ROWS:,} new rows ({size / 1048576:.1f} MB): {imported:.1f} s "
+        f"({IMPORT_ROWS / imported:,.0f} rows/s; read + check + create_finding each, one transaction)",
+        flush=True,
+    )
+    print(f"  re-import of the same file (nothing to change): {reimported:.1f} s", flush=True)

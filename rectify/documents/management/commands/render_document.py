@@ -1,0 +1,68 @@
+"""Writes one official document to a file, as a named user would download it (and optionally its PDF).
+
+manage.py render_document notice 3 --user auditor --output notice.docx [--unit 12] [--pdf]
+manage.py render_document close-out-sheet 41 --user auditor --output sheet.docx
+manage.py render_document unit-report 7 --user unit --output report.docx --pdf
+"""
+
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from rectify.audits.models import AuditProject
+from rectify.core.exceptions import ActionRefused
+from rectify.documents import pdf as conversion
+from rectify.documents import services
+from rectify.findings.models import Finding
+from rectify.organizations.models import Organization
+
+KINDS = ("notice", "close-out-sheet", "unit-report")
+
+
+class Command(BaseCommand):
+    help = "生成公文（.docx，GB/T 9704-2012 版式）：审计整改通知书、对账销号单或单位整改情况报告。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("kind", choices=KINDS)
+        parser.add_argument("pk", type=int, help="项目、问题或单位的 id")
+        parser.add_argument("--user", required=True, help="以该用户的可见范围生成")
+        parser.add_argument("--unit", type=int, help="通知书只列该单位的问题")
+        parser.add_argument("--output", help="输出文件（默认为公文的中文文件名）")
+        parser.add_argument("--pdf", action="store_true", dest="to_pdf", help="同时用 LibreOffice 转换为 PDF")
+
+    def handle(self, *args, kind, pk, user, unit=None, output=None, to_pdf=False, **options):
+        try:
+            actor = get_user_model().objects.get(username=user, is_active=True)
+        except get_user_model().DoesNotExist:
+            raise CommandError(f"用户「{user}」不存在或已停用。") from None
+        try:
+            document = self._generate(actor, kind, pk, unit)
+        except ActionRefused as refusal:
+            raise CommandError(refusal.messages[0]) from refusal
+        target = Path(output or document.filename)
+        target.write_bytes(document.content)
+        self.stdout.write(str(target))
+        if to_pdf:
+            try:
+                (converted,) = conversion.convert_to_pdf([target], target.parent)
+            except conversion.ConversionError as error:
+                raise CommandError(str(error)) from error
+            self.stdout.write(str(converted))
+
+    @staticmethod
+    def _generate(actor, kind: str, pk: int, unit_pk: int | None) -> services.GeneratedDocument:
+        def fetch(model, key):
+            found = model.objects.restrict(actor).filter(pk=key).first()
+            if found is None:
+                raise CommandError(
+                    f"{model._meta.verbose_name} {key} 不存在，或不在用户「{actor.username}」的职责范围内。"
+                )
+            return found
+
+        if kind == "notice":
+            unit = fetch(Organization, unit_pk) if unit_pk else None
+            return services.rectification_notice(actor, fetch(AuditProject, pk), unit)
+        if kind == "close-out-sheet":
+            return services.close_out_sheet(actor, fetch(Finding, pk))
+        return services.unit_report(actor, fetch(Organization, pk))

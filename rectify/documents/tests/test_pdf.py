@@ -1,0 +1,129 @@
+"""The documents open in LibreOffice and convert to PDF with the standard's page and text block.
+
+LibreOffice is installed by scripts/system-deps.sh; without it these tests skip, except in CI (the
+CI variable set), where a missing LibreOffice is a failure.
+"""
+
+import itertools
+import os
+import time
+
+import pytest
+
+from rectify.documents import builder, fonts, pdf, services
+from rectify.documents.tests.helpers import (
+    pdf_base_fonts,
+    pdf_media_boxes,
+    pdf_page_count,
+    pdf_text_lines,
+    rich_finding,
+)
+from rectify.testing import make_finding
+
+MM = 72 / 25.4
+A4 = (595.28, 841.89)
+TEXT_TOP = A4[1] - 37 * MM  # 737.0 pt from the bottom of the page
+TEXT_BOTTOM = 35 * MM  # 99.2 pt
+TEXT_LEFT = 28 * MM  # 79.4 pt
+TEXT_RIGHT = A4[0] - 26 * MM  # 521.6 pt
+
+
+@pytest.fixture
+def soffice():
+    binary = pdf.soffice_binary()
+    if binary is None:
+        if os.environ.get("CI"):
+            pytest.fail("LibreOffice (soffice) is required in CI: run scripts/system-deps.sh")
+        pytest.skip("LibreOffice (soffice) is not installed; scripts/system-deps.sh installs it")
+    return binary
+
+
+@pytest.mark.django_db
+def test_the_three_documents_convert_to_a4_pdf(world, soffice, tmp_path):
+    finding = rich_finding(world)
+    make_finding(world, state="rectifying", title="食堂收入未纳入单位预算")
+    documents = {
+        "notice": services.rectification_notice(world["auditor"], world.project),
+        "close-out-sheet": services.close_out_sheet(world["auditor"], finding),
+        "unit-report": services.unit_report(world["unit"], world.unit),
+    }
+    sources = []
+    for name, document in documents.items():
+        path = tmp_path / f"{name}.docx"
+        path.write_bytes(document.content)
+        sources.append(path)
+    started = time.monotonic()
+    pdfs = pdf.convert_to_pdf(sources, tmp_path / "pdf", timeout=120)
+    elapsed = time.monotonic() - started
+    print(f"LibreOffice converted {len(sources)} documents in {elapsed:.1f} s")
+    for path in pdfs:
+        content = path.read_bytes()
+        assert content.startswith(b"%PDF-"), path
+        assert pdf_page_count(content) >= 1, path
+        boxes = pdf_media_boxes(content)
+        assert boxes, path
+        for width, height in boxes:
+            assert width == pytest.approx(A4[0], abs=2) and height == pytest.approx(A4[1], abs=2), path
+        # Every line of text starts inside the text block (a punctuation mark may hang at the right
+        # edge, as Word and LibreOffice allow by default), and only page numbers lie below it.
+        for page in pdf_text_lines(content):
+            assert page
+            for line in page:
+                assert TEXT_LEFT - 1 <= line.x < TEXT_RIGHT + 1, (path.name, line)
+                if line.size != builder.PAGE_NUMBER_PT:
+                    assert TEXT_BOTTOM - 1 <= line.y <= TEXT_TOP, (path.name, line)
+        if not fonts.choose(fonts.BODY).official_installed and fonts.choose(fonts.BODY).fallback:
+            # The official fonts are absent here: the PDF is drawn with the fallback chosen by fonts.py.
+            embedded = " ".join(pdf_base_fonts(content)).replace(" ", "").lower()
+            assert fonts.choose(fonts.BODY).fallback.replace(" ", "").lower()[:12] in embedded, embedded
+
+
+def test_a_page_holds_22_lines_of_28_characters(soffice, tmp_path, settings):
+    """What the standard means by its grid, measured in LibreOffice's rendering."""
+    import datetime
+
+    doc = builder.OfficialDocument(subject="版式测试")
+    doc.title("版式测试")
+    doc.addressee(["甲区第一中学"])
+    for _ in range(20):
+        doc.paragraph("审" * (28 * 3 - 2))  # three full lines: 26 after the indent, then 28 and 28
+    doc.signature("甲区审计局", datetime.date(2025, 9, 3))
+    source = tmp_path / "grid.docx"
+    source.write_bytes(doc.to_bytes())
+    (output,) = pdf.convert_to_pdf([source], tmp_path, timeout=120)
+    pages = pdf_text_lines(output.read_bytes())
+    assert len(pages) >= 3
+
+    first = pages[0]
+    title = [line for line in first if line.size == builder.TITLE_PT]
+    assert len(title) == 1 and TEXT_TOP - 29 < title[0].y < TEXT_TOP
+    # The title is centred in the 156 mm block: 4 characters of 22 pt.
+    assert title[0].x == pytest.approx(TEXT_LEFT + (156 * MM - 4 * 22) / 2, abs=1)
+
+    for number, page in enumerate(pages[1:-1], start=2):  # pages of body text only
+        body = [line for line in page if line.size == builder.BODY_PT]
+        baselines = sorted({round(line.y, 1) for line in body}, reverse=True)
+        assert len(baselines) == 22, (number, baselines)
+        steps = [a - b for a, b in itertools.pairwise(baselines)]
+        assert all(s == pytest.approx(28.95, abs=0.2) for s in steps), steps
+        assert TEXT_TOP - 29 < baselines[0] < TEXT_TOP and baselines[-1] > TEXT_BOTTOM
+        full = [line for line in body if line.x == pytest.approx(TEXT_LEFT, abs=0.5)]
+        indented = [line for line in body if line.x == pytest.approx(TEXT_LEFT + 2 * 15.75, abs=0.5)]
+        assert full and indented and len(full) + len(indented) == len(body)
+        assert {line.glyphs for line in full} == {28}
+        assert {line.glyphs for line in indented} == {26}
+        # Page numbers 7 mm below the text block: right on odd pages, left (one character in) on even.
+        page_number = min((line for line in page if line.size == builder.PAGE_NUMBER_PT), key=lambda line: line.x)
+        assert TEXT_BOTTOM - 10 * MM < page_number.y < TEXT_BOTTOM - 5 * MM
+        if number % 2 == 0:
+            assert page_number.x == pytest.approx(TEXT_LEFT + 14, abs=1)
+        else:
+            assert page_number.x > TEXT_RIGHT - 14 - 50
+
+
+def test_conversion_reports_failure_clearly(tmp_path, settings):
+    settings.RECTIFY_SOFFICE = str(tmp_path / "no-such-soffice")
+    source = tmp_path / "x.docx"
+    source.write_bytes(b"not a document")
+    with pytest.raises(pdf.ConversionError, match="could not be started"):
+        pdf.convert_to_pdf([source], tmp_path / "out", timeout=10)
