@@ -72,6 +72,9 @@ def _world():
 
 
 def _bulk_findings(auditor, projects, count: int) -> None:
+    from django.db import connection
+    from django.utils import timezone
+
     from rectify.findings.choices import FindingState, Kind
     from rectify.findings.models import Category, Finding, Requirement
 
@@ -82,12 +85,7 @@ def _bulk_findings(auditor, projects, count: int) -> None:
     batch: list[Finding] = []
 
     def flush():
-        created = Finding.objects.bulk_create(batch)
-        Requirement.objects.bulk_create(
-            Requirement(finding=finding, number=number, text=text)
-            for finding in created
-            for number, text in ((1, "清理违规资金并归还原渠道"), (2, "建立健全相关管理制度"))
-        )
+        Finding.objects.bulk_create(batch)
         batch.clear()
 
     made = 0
@@ -112,10 +110,19 @@ def _bulk_findings(auditor, projects, count: int) -> None:
                 )
             )
             made += 1
-            if len(batch) >= 5000:
+            if len(batch) >= 10000:
                 flush()
     if batch:
         flush()
+    # Two requirements per finding, written by the database in one statement each.
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        for number, text in ((1, "清理违规资金并归还原渠道"), (2, "建立健全相关管理制度")):
+            cursor.execute(
+                f"INSERT INTO {Requirement._meta.db_table} (created, last_updated, finding_id, number, text) "
+                f"SELECT %s, %s, id, %s, %s FROM {Finding._meta.db_table}",
+                [now, now, number, text],
+            )
 
 
 def _rss_now_mb() -> float:
@@ -159,6 +166,20 @@ def _in_child(work) -> dict:
     if status != 0 or not data:
         raise RuntimeError("the export failed in its child process")
     return json.loads(data)
+
+
+class _PhaseClock:
+    """A progress listener that notes when each phase of the import starts."""
+
+    def __init__(self) -> None:
+        self.started = time.perf_counter()
+        self.phases: dict[str, float] = {}
+
+    def step(self, phase: str, done: int, total: int) -> None:
+        self.phases.setdefault(phase, time.perf_counter() - self.started)
+
+    def finish(self) -> None:
+        self.phases.setdefault("end", time.perf_counter() - self.started)
 
 
 def run() -> None:
@@ -217,9 +238,9 @@ def run() -> None:
         services.write_ledger(rows, handle, user=auditor)
         size = handle.tell()
         handle.seek(0)
-        started = time.perf_counter()
-        result = services.import_ledger(handle, auditor, name="bench.xlsx")
-        imported = time.perf_counter() - started
+        clock = _PhaseClock()
+        result = services.import_ledger(handle, auditor, name="bench.xlsx", progress=clock)
+        imported = time.perf_counter() - clock.started
         assert result.ok and len(result.created) == IMPORT_ROWS, result.errors[:5]
         handle.seek(0)
         started = time.perf_counter()
@@ -229,6 +250,12 @@ def run() -> None:
     print(
         f"import {IMPORT_ROWS:,} new rows ({size / 1048576:.1f} MB): {imported:.1f} s "
         f"({IMPORT_ROWS / imported:,.0f} rows/s; read + check + create_finding each, one transaction)",
+        flush=True,
+    )
+    checked = clock.phases.get("apply", imported)
+    print(
+        f"  of which reading and checking the file {checked:.1f} s, "
+        f"create_finding for each row {imported - checked:.1f} s",
         flush=True,
     )
     print(f"  re-import of the same file (nothing to change): {reimported:.1f} s", flush=True)

@@ -29,6 +29,19 @@ class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
         (None, {"classes": ("wide",), "fields": ("username", "password1", "password2", "full_name", "organization")}),
     )
 
+    def get_readonly_fields(self, request, obj=None):
+        """Only a superuser grants Django permissions; no one changes their own roles or standing.
+
+        Without this, an administrator could make itself a superuser or an auditor and see the
+        business data that the three administrators (三员) must not see.
+        """
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            readonly += ["is_superuser", "user_permissions", "groups"]
+        if obj is not None and obj.pk == request.user.pk:
+            readonly += ["roles", "organization", "is_staff", "is_active", "is_superuser"]
+        return sorted(set(readonly), key=readonly.index)
+
     def delete_model(self, request, obj):
         obj.delete()  # deactivates
 

@@ -106,6 +106,15 @@ STYLE_TABLE_HEADING = "表格标题行"
 STYLE_HEADING_1 = "Heading 1"  # the built-in heading styles, so Word's navigation pane shows them
 STYLE_HEADING_2 = "Heading 2"
 STYLE_PAGE_NUMBER = "页码"
+STYLE_IDS = {
+    STYLE_TITLE: "GBTitle",
+    STYLE_BODY: "GBBody",
+    STYLE_ADDRESSEE: "GBAddressee",
+    STYLE_SIGNATURE: "GBSignature",
+    STYLE_TABLE: "GBTableText",
+    STYLE_TABLE_HEADING: "GBTableHeading",
+    STYLE_PAGE_NUMBER: "GBPageNumber",
+}
 
 
 def chinese_date(value: datetime.date) -> str:
@@ -344,6 +353,7 @@ class OfficialDocument:
                 style = styles[name]
             except KeyError:
                 style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+                style.style_id = STYLE_IDS[name]  # ASCII ids, as Word writes them; the names stay Chinese
             style.base_style = normal
             style.quick_style = True
             rpr = style.element.get_or_add_rPr()

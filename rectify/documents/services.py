@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from rectify.core.exceptions import ActionRefused
 from rectify.documents.builder import Cell, OfficialDocument, chinese_date
 from rectify.documents.fonts import available_cjk_font
-from rectify.findings.choices import FindingState
+from rectify.findings.choices import Colour, FindingState
 from rectify.findings.figures import ledger_figures
 from rectify.findings.models import Finding
 from rectify.findings.warning import local_today
@@ -390,12 +390,20 @@ def unit_report(user: User, organization: Organization) -> GeneratedDocument:
     )
 
     doc.heading1("一、总体情况")
-    open_count = figures["open"]
     rate = f"，整改率{figures['rate']}%" if figures["rate"] is not None else ""
-    overdue = figures["colours"].get("red", 0)
+    states = {state: count for state, _label, count in figures["states"]}
+    details = [
+        f"{label}{count}个"
+        for label, count in (
+            ("待审计机关核实认定", states.get(FindingState.SUBMITTED, 0)),
+            ("持续整改", states.get(FindingState.LONG_TERM, 0)),
+            ("已超过整改期限", figures["colours"].get(Colour.RED, 0)),
+        )
+        if count
+    ]
     doc.paragraph(
         f"截至{chinese_date(today)}，审计查出问题{figures['published']}个，已完成整改并销号{figures['closed']}个{rate}；"
-        f"正在整改{open_count}个" + (f"，其中已超过整改期限{overdue}个" if overdue else "") + "。"
+        f"尚未销号{figures['open']}个" + (f"（其中{'、'.join(details)}）" if details else "") + "。"
     )
     by_method = "、".join(f"{label}{yuan(amount)}" for _f, label, amount in figures["amount_by_method"] if amount)
     doc.paragraph(

@@ -52,6 +52,7 @@ class Progress:
         self.interval = interval
         self._last = 0.0
         self._phase = ""
+        self._done = self._total = 0
 
     def _write(self, phase: str, done: int, total: int, finished: bool = False) -> None:
         store().set(
@@ -61,6 +62,7 @@ class Progress:
         )
 
     def step(self, phase: str, done: int, total: int) -> None:
+        self._done, self._total = done, total
         now = time.monotonic()
         if phase != self._phase or now - self._last >= self.interval:
             self._phase = phase
@@ -68,7 +70,7 @@ class Progress:
             self._write(phase, done, total)
 
     def finish(self) -> None:
-        self._write(self._phase or "apply", 1, 1, finished=True)
+        self._write(self._phase, self._done, self._total, finished=True)
 
 
 def read(token: str, user_id: int) -> dict | None:

@@ -554,7 +554,8 @@ class _Planner:
         if filled:
             self.notice(
                 row.number,
-                _("新问题一律登记为草稿；%(columns)s 仅供参考，未导入。") % {"columns": "、".join(filled)},
+                _("新问题一律登记为草稿；%(columns)s仅供参考，未导入。")
+                % {"columns": "".join(f"「{c}」" for c in filled)},
             )
         return RowPlan(
             row=row.number,
@@ -634,8 +635,8 @@ class _Planner:
         if differing:
             self.notice(
                 row.number,
-                _("问题 %(number)s 的 %(columns)s 与系统记录不同；这些列仅供参考，导入时不更新。")
-                % {"number": current["ledger_number"], "columns": "、".join(differing)},
+                _("问题 %(number)s 的%(columns)s与系统记录不同；这些列仅供参考，导入时不更新。")
+                % {"number": current["ledger_number"], "columns": "".join(f"「{c}」" for c in differing)},
             )
         if plan.changes or plan.requirements is not None:
             plan.action = "update"

@@ -41,8 +41,10 @@ def ledger_figures(findings: QuerySet) -> dict:
         amount_involved=Sum("amount_involved"),
         **{f"state_{state}": Count("pk", filter=Q(state=state)) for state in FindingState.values},
     )
-    reports = ProgressReport.objects.filter(finding__in=findings.order_by().values("pk")).aggregate(
-        **{field: Sum(field) for field, _label in AMOUNT_METHODS}
+    reports = (
+        ProgressReport.objects.filter(finding__in=findings.order_by().values("pk"))
+        .counted()
+        .aggregate(**{field: Sum(field) for field, _label in AMOUNT_METHODS})
     )
     by_method = [(field, label, reports[field] or ZERO) for field, label in AMOUNT_METHODS]
     verified = findings.order_by().annotate(verified=latest_verified_amount()).aggregate(v=Sum("verified"))["v"] or ZERO

@@ -15,6 +15,10 @@ class Verdict(models.TextChoices):
     FALSE_RECTIFICATION = "false_rectification", _("虚假整改")
 
 
+# A round given one of these verdicts does not count: its claimed money is void.
+REJECTED_VERDICTS = (Verdict.NOT_RECTIFIED, Verdict.FALSE_RECTIFICATION)
+
+
 class AccountabilityOutcome(models.TextChoices):
     REMINDER_TALK = "reminder_talk", _("提醒谈话")
     CRITICISM = "criticism", _("批评教育")

@@ -6,9 +6,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from rectify.core.models import RectifyModel
+from rectify.core.models import RectifyModel, RestrictedQuerySet
 from rectify.findings.models import MONEY
-from rectify.rectification.choices import AMOUNT_METHODS, AccountabilityOutcome, ReportKind, Verdict
+from rectify.rectification.choices import AMOUNT_METHODS, REJECTED_VERDICTS, AccountabilityOutcome, ReportKind, Verdict
 
 
 class Plan(RectifyModel):
@@ -53,8 +53,27 @@ class Milestone(RectifyModel):
         return self.title
 
 
+class ProgressReportQuerySet(RestrictedQuerySet):
+    def counted(self) -> ProgressReportQuerySet:
+        """Rounds whose money counts: all but those the auditor found not rectified or falsely rectified.
+
+        Each round reports the money rectified in that round; a rejected round's claim is void.
+        """
+        return self.exclude(verification__verdict__in=REJECTED_VERDICTS)
+
+
+class ProgressReportManager(models.Manager.from_queryset(ProgressReportQuerySet)):
+    def get_queryset(self) -> ProgressReportQuerySet:
+        return super().get_queryset().filter(deleted_at__isnull=True)
+
+
 class ProgressReport(RectifyModel):
-    """One round (上报次序) of a unit's report on a finding, with evidence."""
+    """One round (上报次序) of a unit's report on a finding, with evidence.
+
+    Amounts are those rectified in this round; the finding's total is the sum of its counted rounds.
+    """
+
+    objects = ProgressReportManager()
 
     finding = models.ForeignKey(
         "findings.Finding", verbose_name=_("问题"), on_delete=models.PROTECT, related_name="reports"
@@ -172,7 +191,12 @@ class Verification(RectifyModel):
         ProgressReport, verbose_name=_("报告"), on_delete=models.PROTECT, related_name="verification"
     )
     verdict = models.CharField(_("认定结论"), max_length=20, choices=Verdict.choices)
-    verified_amount = models.DecimalField(_("认定整改金额（元）"), default=Decimal("0.00"), **MONEY)
+    verified_amount = models.DecimalField(
+        _("认定整改金额（元）"),
+        default=Decimal("0.00"),
+        help_text=_("截至本次认定，该问题累计认定的整改金额"),
+        **MONEY,
+    )
     complete = models.BooleanField(_("整改完整"), default=False)
     compliant = models.BooleanField(_("整改合规"), default=False)
     reasons = models.TextField(_("认定理由"))

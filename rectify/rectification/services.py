@@ -105,8 +105,9 @@ def submit_plan(
 
 
 def amount_rectified_so_far(finding: Finding) -> Decimal:
+    """Money the unit has reported rectified, leaving out rounds the auditor rejected."""
     total = Decimal("0.00")
-    for report in finding.reports.all():
+    for report in ProgressReport.objects.filter(finding=finding).counted():
         total += report.amount_rectified
     return total
 

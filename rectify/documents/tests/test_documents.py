@@ -122,16 +122,15 @@ def test_notice_lists_the_problems_with_everything_the_unit_needs(world):
     assert headings["（一）往来款长期挂账未清理"] == builder.STYLE_HEADING_2
     # The problem list as a table whose header repeats.
     (table,) = docx.tables
-    assert [c.text for c in table.rows[0].cells] == [
-        "序号",
-        "问题编号",
-        "问题摘要",
-        "涉及金额（元）",
-        "整改类型",
-        "整改期限",
-    ]
+    assert [c.text for c in table.rows[0].cells] == ["序号", "问题编号及摘要", "涉及金额（元）", "整改类型及期限"]
     assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
-    assert [r.cells[1].text for r in table.rows[1:]] == [closed.ledger_number, issued.ledger_number]
+    assert [r.cells[1].text.split("\n")[0] for r in table.rows[1:]] == [closed.ledger_number, issued.ledger_number]
+    assert [c.text for c in table.rows[1].cells] == [
+        "1",
+        f"{closed.ledger_number}\n往来款长期挂账未清理",
+        "125,000.00",
+        "立行立改\n2025年9月30日",
+    ]
 
 
 def test_notice_for_one_unit_addresses_only_that_unit(world):
@@ -247,7 +246,7 @@ def test_unit_report_assembles_the_ledger(world):
     assert docx.paragraphs[1].text == "甲区审计局："
     text = all_text(docx)
     for expected in (
-        "审计查出问题2个，已完成整改并销号1个，整改率50.0%；正在整改1个",
+        "审计查出问题2个，已完成整改并销号1个，整改率50.0%；尚未销号1个",
         "问题涉及金额430,000.00元，已整改金额380,000.00元（其中上缴财政200,000.00元、归还原资金渠道180,000.00元）",
         "经审计机关认定的整改金额380,000.00元",
         "制定完善制度1项，追责问责1人",
@@ -324,3 +323,17 @@ def test_geometry_constants():
     assert services.chinese_number(1) == "一" and services.chinese_number(10) == "十"
     assert services.chinese_number(12) == "十二" and services.chinese_number(40) == "四十"
     assert services.safe_filename('a/b:c*"d') == "a_b_c_d"
+
+
+def test_unit_report_counts_what_is_awaiting_verification_long_term_and_overdue(world):
+    import datetime
+
+    import time_machine
+
+    make_finding(world, state="submitted")
+    make_finding(world, state="long_term")
+    make_finding(world, state="rectifying", deadline=datetime.date(2025, 6, 30))
+    with time_machine.travel(datetime.datetime(2025, 8, 1, 10, tzinfo=datetime.UTC), tick=False):
+        text = all_text(open_docx(services.unit_report(world["unit"], world.unit).content))
+    assert "截至2025年8月1日，审计查出问题3个，已完成整改并销号0个，整改率0.0%；" in text
+    assert "尚未销号3个（其中待审计机关核实认定1个、持续整改1个、已超过整改期限1个）。" in text

@@ -48,8 +48,8 @@ def test_import_ledger_prints_every_error_and_fails(world, tmp_path):
     err = io.StringIO()
     with pytest.raises(CommandError, match="共 2 处错误，数据未作任何修改"):
         call_command("import_ledger", path, user="auditor", stderr=err)
-    assert "工作表「整改台账」 第 2 行 L 列（责任单位）：未知的单位「查无此单位」" in err.getvalue()
-    assert "工作表「整改台账」 第 3 行 H 列（涉及金额（元））" in err.getvalue()
+    assert "工作表「整改台账」第 2 行 L 列（责任单位）：未知的单位「查无此单位」" in err.getvalue()
+    assert "工作表「整改台账」第 3 行 H 列（涉及金额（元））" in err.getvalue()
     assert snapshot() == counts
 
 

@@ -153,7 +153,7 @@ def test_reference_columns_are_compared_not_imported(world):
     counts = snapshot()
     result = run(world, edited)
     assert result.ok and not result.changed and result.unchanged == 1
-    assert "整改进展、销号状态" in str(result.notices[0]) and "仅供参考" in str(result.notices[0])
+    assert "「整改进展」「销号状态」" in str(result.notices[0]) and "仅供参考" in str(result.notices[0])
     finding.refresh_from_db()
     assert finding.state == FindingState.SUBMITTED and snapshot() == counts
 
@@ -257,7 +257,7 @@ def headers_without(name):
 
 def test_a_missing_column_is_named(world):
     rows = [new_row(world)]
-    assert_refused(world, workbook(rows, headers=headers_without("整改类型")), f"{SHEET} 第 1 行：缺少列「整改类型」")
+    assert_refused(world, workbook(rows, headers=headers_without("整改类型")), f"{SHEET}第 1 行：缺少列「整改类型」")
 
 
 def test_an_extra_column_is_named_with_its_letter(world):
@@ -265,7 +265,7 @@ def test_an_extra_column_is_named_with_its_letter(world):
 
     rows = [dict(new_row(world), 备注="补充说明")]
     result = assert_refused(world, workbook(rows, headers=[*HEADERS, "备注"]), "多余的列「备注」")
-    assert str(result.errors[0]).startswith(f"{SHEET} 第 1 行 Z 列")
+    assert str(result.errors[0]).startswith(f"{SHEET}第 1 行 Z 列")
 
 
 def test_headers_in_another_order_and_with_ascii_brackets_are_read(world):
@@ -281,7 +281,7 @@ def test_headers_in_another_order_and_with_ascii_brackets_are_read(world):
 
 def test_an_unknown_unit_is_refused_at_its_cell(world):
     rows = [new_row(world, 责任单位="不存在的单位")]
-    assert_refused(world, workbook(rows), f"{SHEET} 第 2 行 L 列（责任单位）：未知的单位「不存在的单位」")
+    assert_refused(world, workbook(rows), f"{SHEET}第 2 行 L 列（责任单位）：未知的单位「不存在的单位」")
 
 
 def test_a_unit_outside_the_project_is_refused(world):
@@ -294,8 +294,8 @@ def test_an_unknown_category_is_refused_at_its_cell(world):
     result = assert_refused(
         world,
         workbook(rows),
-        f"{SHEET} 第 2 行 E 列（问题类别）：未知的问题类别「9999 不存在的类别」",
-        f"{SHEET} 第 3 行 E 列（问题类别）：「预算管理」是一级类别",
+        f"{SHEET}第 2 行 E 列（问题类别）：未知的问题类别「9999 不存在的类别」",
+        f"{SHEET}第 3 行 E 列（问题类别）：「预算管理」是一级类别",
     )
     assert len(result.errors) == 2
 
@@ -310,10 +310,10 @@ def test_malformed_amounts_are_refused_at_their_cells(world):
     assert_refused(
         world,
         workbook(rows),
-        f"{SHEET} 第 2 行 H 列（涉及金额（元））：涉及金额（元）「12,3x」不是有效金额",
-        f"{SHEET} 第 3 行 H 列（涉及金额（元））：涉及金额（元）最多保留两位小数",
-        f"{SHEET} 第 4 行 H 列（涉及金额（元））：涉及金额（元）不能为负数",
-        f"{SHEET} 第 5 行 P 列（已整改金额-上缴财政（元））",
+        f"{SHEET}第 2 行 H 列（涉及金额（元））：涉及金额（元）「12,3x」不是有效金额",
+        f"{SHEET}第 3 行 H 列（涉及金额（元））：涉及金额（元）最多保留两位小数",
+        f"{SHEET}第 4 行 H 列（涉及金额（元））：涉及金额（元）不能为负数",
+        f"{SHEET}第 5 行 P 列（已整改金额-上缴财政（元））",
     )
 
 
@@ -322,8 +322,8 @@ def test_malformed_dates_are_refused_at_their_cells(world):
     assert_refused(
         world,
         workbook(rows),
-        f"{SHEET} 第 2 行 K 列（整改期限）：「2025-13-45」不是有效日期",
-        f"{SHEET} 第 3 行 K 列（整改期限）：「45000」不是有效日期",
+        f"{SHEET}第 2 行 K 列（整改期限）：「2025-13-45」不是有效日期",
+        f"{SHEET}第 3 行 K 列（整改期限）：「45000」不是有效日期",
     )
 
 
@@ -342,7 +342,7 @@ def test_duplicate_ledger_numbers_within_the_file_are_refused(world):
     result = assert_refused(
         world,
         workbook([row, dict(row)], headers=HEADERS),
-        f"{SHEET} 第 3 行 A 列（问题编号）：问题编号「{finding.ledger_number}」与第 2 行重复",
+        f"{SHEET}第 3 行 A 列（问题编号）：问题编号「{finding.ledger_number}」与第 2 行重复",
     )
     assert [error.row for error in result.errors] == [3]
 
@@ -414,4 +414,23 @@ def test_a_refusal_from_the_service_is_located_and_rolls_back_everything(world):
     world.project.report_date = datetime.date(2025, 6, 1)
     world.project.save()
     rows = [new_row(world), new_row(world, 问题摘要="二", 整改期限=datetime.date(2025, 5, 1))]
-    assert_refused(world, workbook(rows), f"{SHEET} 第 3 行 K 列（整改期限）：整改期限 2025-05-01 早于审计报告出具日期")
+    assert_refused(world, workbook(rows), f"{SHEET}第 3 行 K 列（整改期限）：整改期限 2025-05-01 早于审计报告出具日期")
+
+
+def test_an_xml_entity_bomb_inside_the_workbook_is_refused(world):
+    import zipfile
+
+    source = workbook([new_row(world)])
+    bomb = (
+        '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+        '<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">'
+        '<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>'
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        '<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&lol3;</t></is></c></row></sheetData></worksheet>'
+    )
+    members = {}
+    with zipfile.ZipFile(source) as archive:
+        for name in archive.namelist():
+            members[name] = archive.read(name)
+    members["xl/worksheets/sheet1.xml"] = bomb.encode()
+    assert_refused(world, zip_of(members), "内容已损坏，无法读取")
