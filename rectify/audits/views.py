@@ -6,11 +6,11 @@ from django.views.generic import DetailView
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 
-from rectify.accounts.choices import AUDIT_ROLES
 from rectify.audits.filters import AuditProjectFilterSet
 from rectify.audits.models import AuditProject
 from rectify.audits.tables import AuditProjectTable
 from rectify.core.actions import ObjectActionView
+from rectify.core.visibility import can_work_on_project
 from rectify.findings import services as findings
 from rectify.findings.figures import ledger_figures
 from rectify.findings.forms import IssueProjectForm
@@ -64,8 +64,7 @@ class ProjectDetailView(LoginRequiredMixin, DetailView):
             earlier_count=earlier_open.count(),
             figures=ledger_figures(own),
             units=project.units.all(),
-            can_record=user.has_role(*AUDIT_ROLES)
-            and AuditProject.objects.restrict(user).filter(pk=project.pk).exists(),
+            can_record=can_work_on_project(user, project),
             drafts=own.filter(state="draft").count(),
         )
         return context

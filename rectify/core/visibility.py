@@ -98,14 +98,34 @@ def finding_q(user: User) -> Q:
     return scope
 
 
+def finding_act_q_for_role(user: User, role: str) -> Q:
+    """The findings one role of this user may act on: what it sees, except that an audit office
+    acts only in its own jurisdiction (a higher office oversees the ledgers below, it does not
+    work them)."""
+    scope = finding_q_for_role(user, role)
+    if role in AUDIT_ROLES and user.organization_id is not None:
+        scope &= Q(project__jurisdiction_id=user.organization.jurisdiction_id)
+    return scope
+
+
 def can_act_as(user: User, roles, finding) -> bool:
-    """Whether one of ``roles`` that the user holds reaches this finding."""
+    """Whether one of ``roles`` that the user holds may act on this finding."""
     from rectify.findings.models import Finding
 
     for role in user.role_codes.intersection(roles):
-        if Finding.objects.filter(finding_q_for_role(user, role), pk=finding.pk).exists():
+        if Finding.objects.filter(finding_act_q_for_role(user, role), pk=finding.pk).exists():
             return True
     return False
+
+
+def can_work_on_project(user: User, project) -> bool:
+    """Whether the user is an auditor of the office that conducts this project."""
+    return (
+        user.is_authenticated
+        and user.has_role(*AUDIT_ROLES)
+        and _is_audit_office_member(user)
+        and project.jurisdiction_id == user.organization.jurisdiction_id
+    )
 
 
 def _visible_findings(user: User) -> QuerySet:

@@ -5,6 +5,11 @@ the browser asks for it from other requests, possibly served by another process.
 lives in a cache every process shares: the cache named by RECTIFY_EXCHANGE_CACHE (Redis in
 production), else a file-based cache under the var directory, which the processes of the embedded
 default share.
+
+The record is found by its token alone, a random 128-bit value the upload form carries, and holds
+nothing but a phase and two counts. The browser asks for it without cookies: on the embedded SQLite
+database the import holds the write lock for its whole transaction, and a request that came with a
+session cookie would try to save the session (SESSION_SAVE_EVERY_REQUEST) and wait for that lock.
 """
 
 from __future__ import annotations
@@ -46,9 +51,8 @@ def _key(token: str) -> str:
 class Progress:
     """Written by the import as it goes; throttled so that a large file does not spend its time here."""
 
-    def __init__(self, token: str, user_id: int, interval: float = 0.5) -> None:
+    def __init__(self, token: str, interval: float = 0.5) -> None:
         self.token = token
-        self.user_id = user_id
         self.interval = interval
         self._last = 0.0
         self._phase = ""
@@ -57,7 +61,7 @@ class Progress:
     def _write(self, phase: str, done: int, total: int, finished: bool = False) -> None:
         store().set(
             _key(self.token),
-            {"user": self.user_id, "phase": phase, "done": done, "total": total, "finished": finished},
+            {"phase": phase, "done": done, "total": total, "finished": finished},
             TIMEOUT,
         )
 
@@ -73,15 +77,17 @@ class Progress:
         self._write(self._phase, self._done, self._total, finished=True)
 
 
-def read(token: str, user_id: int) -> dict | None:
-    """The record for ``token`` if it belongs to this user."""
+def read(token: str) -> dict | None:
+    """The record for ``token``, with its percentage and the phase's label; None before the first step."""
     record = store().get(_key(token))
-    if not record or record.get("user") != user_id:
+    if not record:
         return None
-    total = max(int(record.get("total") or 0), int(record.get("done") or 0))
     done = int(record.get("done") or 0)
+    total = int(record.get("total") or 0)  # 0 while unknown (reading a file whose size in rows is not stated)
+    total = max(total, done) if total else 0
     return {
         **record,
+        "done": done,
         "total": total,
         "percent": 100 if record.get("finished") else (int(done * 100 / total) if total else 0),
         "label": PHASES.get(record.get("phase"), ""),

@@ -1,8 +1,8 @@
 """The Excel ledger exchange: the template, the export and the import (整改台账导入导出).
 
-- ``write_template`` and ``export_ledger`` write the ledger layout of ``columns.COLUMNS`` with
-  openpyxl's write-only workbook, a batch of findings at a time, so that memory stays bounded
-  whatever the number of rows.
+- ``write_template`` and ``export_ledger`` write the ledger layout of ``columns.COLUMNS``
+  (``writer``): the findings are read a batch at a time (``ledger_rows``) and streamed into the
+  file, so that memory stays bounded whatever the number of rows.
 - ``import_ledger`` reads an upload (checked by content and bounded, see ``reader``), checks every
   cell and every reference against what the user may see, and then applies the whole file in one
   transaction through the findings services (``create_finding``, ``update_finding``,
@@ -89,8 +89,9 @@ class _AuditedUnits:
         self.mapping(project_id)
         return self._names[project_id]
 
-    def allowed(self, project_id: int) -> set[int]:
-        return set(self.mapping(project_id))
+    def allowed(self, project_id: int):
+        """The units that may answer for a finding of the project: its audited units and those under them."""
+        return self.mapping(project_id).keys()
 
 
 _FINDING_FIELDS = (
@@ -315,6 +316,7 @@ class _Lookups:
 
 
 _SLASH = re.compile(r"\s*[/／]\s*")
+_CODED = re.compile(r"^([0-9A-Za-z]+)\s*(.+)$")
 
 
 class _Planner:
@@ -346,10 +348,12 @@ class _Planner:
         lookups = self.lookups
         text = text.strip()
         category = lookups.category_by_code.get(text)
-        if category is None and " " in text:
-            code, _sep, rest = text.partition(" ")
+        coded = _CODED.match(text)
+        if category is None and coded:
+            code, rest = coded.groups()
             category = lookups.category_by_code.get(code)
-            if category is not None and rest.strip() not in (category.name, str(category)):
+            given = _SLASH.sub("/", rest.strip())
+            if category is not None and given not in (category.name, _SLASH.sub("/", str(category))):
                 self.error(
                     row,
                     "category",

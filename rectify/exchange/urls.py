@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from rectify.exchange import views
 
@@ -9,7 +9,9 @@ urlpatterns = [
     path("ledger/template.xlsx", views.LedgerTemplateView.as_view(), name="ledger-template"),
     path("ledger/import/", views.LedgerImportView.as_view(), name="ledger-import"),
     path("ledger/import/<str:key>/confirm/", views.LedgerImportConfirmView.as_view(), name="ledger-import-confirm"),
-    path(
-        "ledger/import/progress/<str:token>/", views.LedgerImportProgressView.as_view(), name="ledger-import-progress"
+    re_path(
+        r"^ledger/import/progress/(?P<token>[0-9a-f]{32})/$",
+        views.LedgerImportProgressView.as_view(),
+        name="ledger-import-progress",
     ),
 ]

@@ -81,7 +81,7 @@ class LedgerImportView(ImportAccessMixin, View):
         if not form.is_valid():
             return self._form(request, form)
         upload = form.cleaned_data["file"]
-        tracker = progress.Progress(form.cleaned_data["token"], request.user.pk)
+        tracker = progress.Progress(form.cleaned_data["token"])
         result = services.import_ledger(upload, request.user, name=upload.name, dry_run=True, progress=tracker)
         if not result.ok:
             return render(request, "exchange/errors.html", {"result": result}, status=400)
@@ -124,7 +124,7 @@ class LedgerImportConfirmView(ImportAccessMixin, View):
             messages.error(request, _("待导入的文件已失效，请重新上传。"))
             return redirect("exchange:ledger-import")
         try:
-            tracker = progress.Progress(token, request.user.pk)
+            tracker = progress.Progress(token)
             result = services.import_ledger(handle, request.user, name=entry["name"], progress=tracker)
         finally:
             handle.close()
@@ -141,9 +141,14 @@ class LedgerImportConfirmView(ImportAccessMixin, View):
         return redirect("findings:ledger")
 
 
-class LedgerImportProgressView(ImportAccessMixin, View):
-    """The progress bar, polled with htmx while the upload or the confirmation runs."""
+class LedgerImportProgressView(View):
+    """The progress bar's content, polled by exchange/import.js while the upload or the confirmation runs.
+
+    Read by its unguessable token alone and asked for without cookies (see ``progress``): no session,
+    no database, so it answers even while the import holds the database's write lock.
+    """
 
     def get(self, request, token: str):
-        record = progress.read(token, request.user.pk)
-        return render(request, "exchange/progress.html", {"record": record, "token": token})
+        response = render(request, "exchange/progress.html", {"record": progress.read(token)})
+        response["Cache-Control"] = "no-store"
+        return response

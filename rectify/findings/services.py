@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from rectify.accounts.choices import AUDIT_ROLES
+from rectify.core import visibility
 from rectify.core.exceptions import ActionRefused
 from rectify.core.money import parse_amount
 from rectify.findings.choices import Disclosure, EventKind, FindingState, Kind
@@ -34,9 +34,7 @@ def default_deadline(kind: str, base: datetime.date) -> datetime.date:
 
 
 def _require_auditor_of(actor: User, project: AuditProject) -> None:
-    from rectify.audits.models import AuditProject
-
-    if not actor.has_role(*AUDIT_ROLES) or not AuditProject.objects.restrict(actor).filter(pk=project.pk).exists():
+    if not visibility.can_work_on_project(actor, project):
         raise ActionRefused(_("只有本项目所属审计机关的审计人员可以登记或修改问题。"), code="forbidden")
 
 

@@ -9,6 +9,7 @@ import filetype
 from django.conf import settings
 from django.core.files.base import File
 from django.core.files.storage import default_storage
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from rectify.core.exceptions import ActionRefused
@@ -54,7 +55,7 @@ def sniff(upload) -> SniffedFile:
         size += len(chunk)
         if size > limit:
             raise ActionRefused(
-                _("文件「%(name)s」超过大小上限 %(limit)d MB。") % {"name": name, "limit": limit // (1024 * 1024)}
+                _("文件「%(name)s」超过大小上限 %(limit)s。") % {"name": name, "limit": filesizeformat(limit)}
             )
         digest.update(chunk)
     upload.seek(0)

@@ -299,3 +299,20 @@ def test_anonymous_is_sent_to_the_login_page(client, world, scene):
         response = client.get(path)
         assert response.status_code == 302
         assert response["Location"].startswith("/accounts/login/?next=")
+
+
+def test_a_higher_office_sees_but_does_not_work_a_districts_findings(world):
+    from rectify.core.exceptions import ActionRefused
+    from rectify.findings import services
+    from rectify.findings.models import Finding
+    from rectify.testing import finding_data, make_finding
+
+    draft = make_finding(world, state="draft")
+    city = world["city_auditor"]
+    assert Finding.objects.restrict(city).filter(pk=draft.pk).exists()
+    with pytest.raises(ActionRefused):
+        services.issue_finding(city, draft)
+    with pytest.raises(ActionRefused):
+        services.create_finding(city, **finding_data(world))
+    draft.refresh_from_db()
+    assert draft.state == "draft"

@@ -434,3 +434,23 @@ def test_an_xml_entity_bomb_inside_the_workbook_is_refused(world):
             members[name] = archive.read(name)
     members["xl/worksheets/sheet1.xml"] = bomb.encode()
     assert_refused(world, zip_of(members), "内容已损坏，无法读取")
+
+
+def test_the_same_new_finding_twice_in_one_file_is_refused(world):
+    rows = [new_row(world), new_row(world)]
+    assert_refused(world, workbook(rows), f"{SHEET}第 3 行：与第 2 行是同一问题")
+
+
+def test_a_category_code_without_a_space_or_by_its_two_levels_is_read(world):
+    rows = [
+        new_row(world, 问题类别="0602往来款长期挂账未清理"),
+        new_row(world, 问题摘要="二", 问题类别="财务管理与会计核算 / 往来款长期挂账未清理"),
+        new_row(world, 问题摘要="三", 问题类别="往来款长期挂账未清理"),
+    ]
+    result = run(world, workbook(rows))
+    assert result.ok, result.errors
+    assert {Finding.objects.get(pk=plan.finding_id).category.code for plan in result.created} == {"0602"}
+    mismatch = [new_row(world, 问题类别="0602 会计核算不规范")]
+    assert_refused(
+        world, workbook(mismatch), "类别代码 0602 对应「往来款长期挂账未清理」", "与所填名称「会计核算不规范」不符"
+    )

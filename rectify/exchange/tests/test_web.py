@@ -84,7 +84,7 @@ def test_upload_preview_then_confirm(client, world):
     assert "往来款长期挂账未清理" in html and "改过的摘要" in html  # the change, before → after
     assert snapshot() == counts  # the preview saved nothing
     progress = client.get(reverse("exchange:ledger-import-progress", args=[TOKEN]))
-    assert "完成" in progress.content.decode() and "hx-trigger" not in progress.content.decode()
+    assert "完成" in progress.content.decode() and "data-finished" in progress.content.decode()
     confirm_url = re.search(r'action="(/ledger/import/[0-9a-f]+/confirm/)"', html).group(1)
     done = client.post(confirm_url, {"token": TOKEN})
     assert done.status_code == 302 and done["Location"] == reverse("findings:ledger")
@@ -122,10 +122,40 @@ def test_only_auditors_reach_the_import(client, world):
     assert client.post(reverse("exchange:ledger-import"), {"token": TOKEN}).status_code == 403
 
 
-def test_progress_belongs_to_its_user(client, world):
+def test_progress_is_read_by_its_token_without_a_session(client, world):
+    """The bar is polled without cookies, so that it never waits on a session save while the import
+    holds the database; the token (128 random bits, from the form) is all it needs."""
+    other = "f" * 32
     login(client, world["auditor"])
     client.post(reverse("exchange:ledger-import"), {"file": workbook([new_row(world)]), "token": TOKEN})
     client.logout()
-    login(client, world["auditor2"])
-    html = client.get(reverse("exchange:ledger-import-progress", args=[TOKEN])).content.decode()
-    assert "正在上传文件" in html and 'hx-trigger="load delay:1s"' in html
+    done = client.get(reverse("exchange:ledger-import-progress", args=[TOKEN]))
+    assert done.status_code == 200 and "data-finished" in done.content.decode()
+    assert done["Cache-Control"] == "no-store" and "sessionid" not in done.cookies
+    waiting = client.get(reverse("exchange:ledger-import-progress", args=[other])).content.decode()
+    assert "正在上传文件" in waiting and "data-finished" not in waiting
+    assert client.get("/ledger/import/progress/not-a-token/").status_code == 404
+
+
+def test_progress_counts_rows_as_they_go(world, settings):
+    from rectify.exchange import progress
+
+    tracker = progress.Progress(TOKEN, interval=0)
+    tracker.step("read", 120, 0)
+    assert (progress.read(TOKEN)["done"], progress.read(TOKEN)["total"]) == (120, 0)  # rows read, total unknown
+    tracker.step("apply", 25, 100)
+    record = progress.read(TOKEN)
+    assert (record["percent"], str(record["label"]), record["finished"]) == (25, "逐行写入（全部成功才保存）", False)
+    tracker.finish()
+    assert progress.read(TOKEN)["finished"] and progress.read(TOKEN)["percent"] == 100
+
+
+def test_the_ledger_links_offer_the_import_to_auditors_only(rf, world):
+    from django.template.loader import render_to_string
+
+    for username, offered in (("auditor", True), ("unit", False)):
+        request = rf.get("/ledger/")
+        request.user = world[username]
+        html = render_to_string("exchange/ledger_links.html", {"user": world[username]}, request=request)
+        assert "/ledger/template.xlsx" in html
+        assert ("/ledger/import/" in html) is offered

@@ -52,7 +52,7 @@ USERNAMES = (
     "secadmin",
     "logaudit",
 )
-AUDITORS_A = ("auditor", "auditor2", "auditlead", "city_auditor")  # the city office's jurisdiction holds district A
+AUDITORS_A = ("auditor", "auditor2", "auditlead")  # the city office oversees district A but does not work it
 UNIT_PEOPLE = ("unit", "unithead")
 
 SOURCE = {
@@ -87,8 +87,8 @@ ALLOWED = {
 RIGHT_ROLE = {name: ("auditor",) for name in SOURCE} | {"start": ("unit",), "submit": ("unit",)}
 RIGHT_ROLE["resume"] = ("auditor", "unit")
 # Who sees a finding of world.unit at all; the others are told it does not exist rather than that they lack the role.
-SEES_DRAFT = frozenset(AUDITORS_A)
-SEES_PUBLISHED = frozenset(AUDITORS_A + UNIT_PEOPLE + ("dept",))
+SEES_DRAFT = frozenset((*AUDITORS_A, "city_auditor"))
+SEES_PUBLISHED = frozenset((*AUDITORS_A, "city_auditor", *UNIT_PEOPLE, "dept"))
 
 
 def snapshot(finding: Finding) -> dict:

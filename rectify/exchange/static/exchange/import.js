@@ -1,12 +1,40 @@
-/* The import's progress bar: when an import form is submitted, show its progress box and let htmx
-   poll the server for how far the import has got (the fragment re-polls itself until done).
-   Everything is read from data attributes; no inline script is needed. */
+/* The import's progress bar. When a form marked data-import-progress is submitted, the page keeps
+   showing while the server works; this shows the form's progress box and asks the server every
+   second how far the import has got, until the answer says it is finished (data-finished) or the
+   next page arrives. The request carries no cookies, so it never waits on a session save while
+   the import holds the database (see rectify/exchange/progress.py). No inline script is needed:
+   everything is read from data attributes. */
 (function () {
   "use strict";
 
+  var DELAY = 1000;
+
+  function poll(box, url) {
+    window
+      .fetch(url, { credentials: "omit", cache: "no-store", headers: { Accept: "text/html" } })
+      .then(function (response) {
+        return response.ok ? response.text() : null;
+      })
+      .then(function (html) {
+        if (html !== null) {
+          box.innerHTML = html;
+        }
+        if (!box.querySelector("[data-finished]")) {
+          window.setTimeout(function () {
+            poll(box, url);
+          }, DELAY);
+        }
+      })
+      .catch(function () {
+        window.setTimeout(function () {
+          poll(box, url);
+        }, DELAY * 2);
+      });
+  }
+
   function start(form) {
     var box = document.getElementById(form.getAttribute("data-progress-target"));
-    if (!box) {
+    if (!box || !window.fetch) {
       return;
     }
     box.hidden = false;
@@ -16,9 +44,7 @@
         buttons[i].disabled = true;
       }
     }, 0);
-    if (window.htmx) {
-      window.htmx.ajax("GET", box.getAttribute("data-progress-url"), { target: box, swap: "innerHTML" });
-    }
+    poll(box, box.getAttribute("data-progress-url"));
   }
 
   document.addEventListener("submit", function (event) {
