@@ -42,5 +42,6 @@ urlpatterns = [
     # Swagger UI from local assets (drf-spectacular-sidecar), its start-up script a file of its own so the
     # Content Security Policy (no inline script) holds. Redoc is left out: its page loads web fonts.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    path("documents/", include("rectify.documents.api.urls")),
     path("", include(router.urls)),
 ]

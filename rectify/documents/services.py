@@ -29,7 +29,7 @@ from rectify.findings.choices import Colour, FindingState
 from rectify.findings.figures import ledger_figures
 from rectify.findings.models import Finding
 from rectify.findings.warning import local_today
-from rectify.rectification.choices import AMOUNT_METHODS, Verdict
+from rectify.rectification.choices import AMOUNT_METHODS, REJECTED_VERDICTS, Verdict
 from rectify.rectification.models import ProgressReport, Verification
 
 if TYPE_CHECKING:
@@ -104,9 +104,9 @@ def _findings_for_documents(findings: QuerySet, *, published_only: bool = True) 
             "requirements",
             Prefetch(
                 "reports",
-                queryset=ProgressReport.objects.order_by("round").prefetch_related(
-                    "rules", "accountability", "evidence"
-                ),
+                queryset=ProgressReport.objects.order_by("round")
+                .select_related("verification")
+                .prefetch_related("rules", "accountability", "evidence"),
             ),
             Prefetch(
                 "verifications",
@@ -117,8 +117,20 @@ def _findings_for_documents(findings: QuerySet, *, published_only: bool = True) 
     )
 
 
+def _rejected(report: ProgressReport) -> Verification | None:
+    """The verification that voided this round (未整改 or 虚假整改), if any."""
+    try:
+        verification = report.verification
+    except Verification.DoesNotExist:
+        return None
+    return verification if verification.verdict in REJECTED_VERDICTS else None
+
+
 def _amounts_by_method(reports) -> list[tuple[str, Decimal]]:
-    return [(str(label), sum((getattr(r, field) for r in reports), ZERO)) for field, label in AMOUNT_METHODS]
+    """Money rectified by method over the rounds that count: a rejected round's claim is void, as in
+    the ledger's figures (ProgressReport.objects.counted())."""
+    counted = [r for r in reports if _rejected(r) is None]
+    return [(str(label), sum((getattr(r, field) for r in counted), ZERO)) for field, label in AMOUNT_METHODS]
 
 
 def _latest(items):
@@ -239,6 +251,9 @@ def close_out_sheet(user: User, finding: Finding) -> GeneratedDocument:
         measures.append(f"未完成原因：{verified_report.unfinished_reason}")
     if len(reports) > 1:
         measures.insert(0, f"共报送{len(reports)}轮，以下为第{verified_report.round}轮：")
+    voided = [f"第{r.round}轮" for r in reports if _rejected(r) is not None]
+    if voided:
+        measures.append(f"{'、'.join(voided)}经审计机关认定未整改到位，其报送的整改金额不予计入。")
     rules = [r for report in reports for r in report.rules.all()]
     people = [p for report in reports for p in report.accountability.all()]
     closed = finding.state == FindingState.CLOSED
@@ -458,9 +473,15 @@ def _report_finding(doc: OfficialDocument, index: int, finding: Finding, several
         )
     if reports:
         for report in reports:
+            rejected = _rejected(report)
+            void = (
+                f"（经审计机关认定为「{rejected.get_verdict_display()}」，本轮报送的整改金额不予计入）"
+                if rejected is not None
+                else ""
+            )
             doc.labelled(
                 f"第{report.round}轮报送（{_date(report.submitted_at)}）",
-                f"整改措施：{report.measures.rstrip('。；')}；整改进展：{report.progress}".replace("\n", ""),
+                f"整改措施：{report.measures.rstrip('。；')}；整改进展：{report.progress}".replace("\n", "") + void,
             )
         latest = reports[-1]
         if latest.unfinished_reason:

@@ -486,6 +486,10 @@ class _Planner:
         project = None
         if current is not None:
             project = self.lookups.project_by_id.get(current["project_id"])
+            if project is None:
+                self.error(
+                    row.number, "project", _("问题 %(number)s 所属的审计项目不在您的职责范围内。") % {"number": number}
+                )
             if values.get("project") and values["project"].strip() != current["project"].strip():
                 self.error(
                     row.number,
@@ -506,7 +510,8 @@ class _Planner:
         category = self.category(row.number, values["category"]) if values.get("category") else None
         unit_id = self.unit(row.number, values["unit"], project_id) if values.get("unit") else None
         deadline = values.get("deadline")
-        if deadline and project and project["report_date"] and deadline < project["report_date"]:
+        changed = current is None or deadline != current["deadline"]
+        if changed and deadline and project and project["report_date"] and deadline < project["report_date"]:
             self.error(
                 row.number,
                 "deadline",
@@ -648,8 +653,12 @@ class _Planner:
 
 
 def _differs(key: str, stored, given) -> bool:
-    if BY_KEY[key].kind in (AMOUNT, COUNT, CHOICE):
-        return (stored or 0) != (given or 0) if BY_KEY[key].kind != CHOICE else (stored or "") != (given or "")
+    """Whether a reference cell says something else than the system (an empty cell is an empty value)."""
+    kind = BY_KEY[key].kind
+    if kind in (AMOUNT, COUNT):
+        return (stored or 0) != (given or 0)
+    if kind == CHOICE:
+        return (stored or "") != (given or "")
     return clean_text(stored) != clean_text(given)
 
 
@@ -764,6 +773,9 @@ def import_ledger(upload, user: User, *, name: str = "", dry_run: bool = False, 
             result.errors = _sorted(apply_errors)
             return result
         result.created = [plan for plan in plans if plan.action == "create"]
+        if dry_run:
+            for plan in result.created:
+                plan.finding_id = None  # rolled back; the ledger number stays as the expected one
         result.changed = [plan for plan in plans if plan.action == "update"]
         result.unchanged = sum(1 for plan in plans if plan.action == "same")
         result.applied = not dry_run

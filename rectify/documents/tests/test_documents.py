@@ -167,11 +167,7 @@ def test_close_out_sheet_is_a_form_with_the_verdict_and_signature_lines(world):
     docx = open_docx(document.content)
     assert docx.paragraphs[0].text == "审计查出问题整改对账销号单"
     (table,) = docx.tables
-    cells = {}
-    for row in table.rows:
-        values = [c.text for c in row.cells]
-        for label, value in zip(values[0::2], values[1::2], strict=False):
-            cells.setdefault(label, value)
+    cells = form_cells(table)
     assert cells["问题编号"] == finding.ledger_number
     assert cells["审计项目"] == world.project.name
     assert cells["整改责任单位"] == "甲区第一中学"
@@ -198,6 +194,16 @@ def test_close_out_sheet_is_a_form_with_the_verdict_and_signature_lines(world):
     assert east_asia_font(label_run) == fonts.choose(fonts.HEADING_1).name
     assert east_asia_font(value_run) == fonts.choose(fonts.BODY).name
     assert label_run.font.size.pt == value_run.font.size.pt == 14
+
+
+def form_cells(table) -> dict[str, str]:
+    """label → value of a form whose rows are label, value[, label, value] (merged cells repeat)."""
+    cells: dict[str, str] = {}
+    for row in table.rows:
+        values = [c.text for c in row.cells]
+        for label, value in zip(values[0::2], values[1::2], strict=False):
+            cells.setdefault(label, value)
+    return cells
 
 
 def assert_gbt9704_form(content: bytes) -> None:
@@ -337,3 +343,35 @@ def test_unit_report_counts_what_is_awaiting_verification_long_term_and_overdue(
         text = all_text(open_docx(services.unit_report(world["unit"], world.unit).content))
     assert "截至2025年8月1日，审计查出问题3个，已完成整改并销号0个，整改率0.0%；" in text
     assert "尚未销号3个（其中待审计机关核实认定1个、持续整改1个、已超过整改期限1个）。" in text
+
+
+def test_money_of_a_rejected_round_does_not_count(world):
+    """As in the ledger's figures: a round verified as not rectified (or falsely rectified) is void."""
+    from rectify.findings.figures import ledger_figures
+    from rectify.findings.models import Finding
+    from rectify.rectification import services as rectification
+
+    finding = make_finding(world, state="submitted")
+    rectification.verify(world["auditor"], finding.reports.get(), verdict="not_rectified", reasons="挂账未实际清理")
+    finding.refresh_from_db()
+    report = rectification.submit_report(
+        world["unit"],
+        finding,
+        measures="重新清理挂账款项",
+        progress="全部完成",
+        amounts={"amount_adjusted_in_accounts": "125000.00"},
+    )
+    rectification.verify(world["auditor"], report, verdict="rectified", reasons="核实无误", verified_amount="125000.00")
+    finding.refresh_from_db()
+
+    sheet = open_docx(services.close_out_sheet(world["auditor"], finding).content)
+    cells = form_cells(sheet.tables[0])
+    assert cells["调整账务（元）"] == "125,000.00"
+    assert cells["整改金额合计（元）"] == "125,000.00" and cells["报送轮次"] == "2"
+    assert "第1轮经审计机关认定未整改到位，其报送的整改金额不予计入。" in cells["整改情况"]
+
+    text = all_text(open_docx(services.unit_report(world["unit"], world.unit).content))
+    figures = ledger_figures(Finding.objects.filter(pk=finding.pk))
+    assert figures["amount_rectified"] == 125000
+    assert "已整改金额125,000.00元" in text and "整改金额：125,000.00元，其中调整账务125,000.00元。" in text
+    assert "（经审计机关认定为「未整改」，本轮报送的整改金额不予计入）" in text

@@ -133,6 +133,13 @@ def test_lifecycle_across_roles_in_the_browser(page: Page, live_server, world_li
     expect(page.locator("#ledger-table")).to_contain_text(finding.ledger_number)
     expect(page.get_by_test_id("ledger-count")).to_have_text("共 1 个问题")
     page.screenshot(path=screenshots / "ledger.png", full_page=True)
+    page.get_by_role("link", name=finding.ledger_number).click()  # opens the finding's own page
+    expect(page).to_have_url(re.compile(rf"/findings/{finding.pk}/$"))
+    expect(page.locator("nav.navbar")).to_have_count(1)
+    page.go_back()
+    page.get_by_role("link", name="整改期限").click()  # ordering updates the table in place
+    expect(page).to_have_url(re.compile(r"state=closed.*sort=deadline|sort=deadline.*state=closed"))
+    expect(page.locator("nav.navbar")).to_have_count(1)
     page.goto(f"{base}/dashboard/")
     expect(page.locator('[data-testid="dashboard-figures"] [data-figure="closed"]')).to_have_text("1")
     expect(page.locator("[data-chart=by_year] canvas")).to_have_count(1)

@@ -141,3 +141,22 @@ def test_pages_forbid_inline_script_by_policy(client, world):
     policy = client.get("/ledger/")["Content-Security-Policy"]
     script_policy = policy.split("script-src")[1].split(";")[0]
     assert script_policy.strip() == "'self'" and "default-src 'self'" in policy
+
+
+def test_pages_offer_their_word_documents(client, world):
+    finding = make_finding(world, state="closed")
+    login(client, world["auditor"])
+    docx = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+    def follow(page_url: str, testid: str):
+        html = client.get(page_url).content.decode()
+        href = html.split(f'data-testid="{testid}"')[0].rsplit('href="', 1)[1].split('"')[0]
+        response = client.get(href)
+        assert response.status_code == 200 and response["Content-Type"] == docx, (page_url, testid)
+
+    follow(finding.get_absolute_url(), "close-out-sheet")
+    finding.project.refresh_from_db()
+    follow(finding.project.get_absolute_url(), "notice-docx")
+    follow(world.unit.get_absolute_url(), "unit-report-docx")
+    issued = make_finding(world, state="issued")
+    assert 'data-testid="close-out-sheet"' not in client.get(issued.get_absolute_url()).content.decode()
