@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
 
 from rectify.findings.choices import Colour, FindingState
-from rectify.findings.warning import colour_expression
+from rectify.findings.warning import colour_q
 from rectify.rectification.choices import AMOUNT_METHODS
 
 ZERO = Decimal("0.00")
@@ -30,14 +30,14 @@ def latest_verified_amount() -> Subquery:
 def ledger_figures(findings: QuerySet) -> dict:
     from rectify.rectification.models import ProgressReport
 
-    base = findings.order_by().alias(colour_value=colour_expression())
+    base = findings.order_by()
     counts = base.aggregate(
         total=Count("pk"),
         published=Count("pk", filter=~Q(state=FindingState.DRAFT)),
         closed=Count("pk", filter=Q(state=FindingState.CLOSED)),
-        red=Count("pk", filter=Q(colour_value=Colour.RED)),
-        yellow=Count("pk", filter=Q(colour_value=Colour.YELLOW)),
-        green=Count("pk", filter=Q(colour_value=Colour.GREEN)),
+        red=Count("pk", filter=colour_q(Colour.RED)),
+        yellow=Count("pk", filter=colour_q(Colour.YELLOW)),
+        green=Count("pk", filter=colour_q(Colour.GREEN)),
         amount_involved=Sum("amount_involved"),
         **{f"state_{state}": Count("pk", filter=Q(state=state)) for state in FindingState.values},
     )

@@ -8,7 +8,7 @@ from rectify.audits.choices import AuditType
 from rectify.core.filters import IdFilter
 from rectify.findings.choices import Colour, Disclosure, FindingState, Kind
 from rectify.findings.models import Category, Finding
-from rectify.findings.warning import colour_expression
+from rectify.findings.warning import colour_q, local_today
 
 
 class FindingFilterSet(django_filters.FilterSet):
@@ -58,7 +58,11 @@ class FindingFilterSet(django_filters.FilterSet):
     def filter_colour(self, queryset, name, value):
         if not value:
             return queryset
-        return queryset.alias(colour_filter=colour_expression()).filter(colour_filter__in=value)
+        today = local_today()
+        combined = Q(pk__in=[])
+        for colour in value:
+            combined |= colour_q(colour, today)
+        return queryset.filter(combined)
 
     def filter_category(self, queryset, name, value):
         return queryset.filter(Q(category=value) | Q(category__parent=value))

@@ -72,5 +72,19 @@ def colour_expression(today: datetime.date | None = None) -> Case:
     )
 
 
+def colour_q(colour: str, today: datetime.date | None = None) -> Q:
+    """The findings of one colour, as a filter (the same rules as colour_for and colour_expression)."""
+    today = today or local_today()
+    yellow_from = today + datetime.timedelta(days=warning_days())
+    running = Q(state__in=RUNNING_STATES)
+    if colour == Colour.RED:
+        return running & Q(deadline__lt=today)
+    if colour == Colour.YELLOW:
+        return running & Q(deadline__gte=today, deadline__lte=yellow_from)
+    if colour == Colour.GREEN:
+        return Q(state=FindingState.SUBMITTED) | (running & (Q(deadline__isnull=True) | Q(deadline__gt=yellow_from)))
+    raise ValueError(colour)
+
+
 def overdue_q(today: datetime.date | None = None) -> Q:
     return Q(state__in=RUNNING_STATES, deadline__lt=today or local_today())

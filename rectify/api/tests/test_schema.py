@@ -83,6 +83,9 @@ SAMPLE_IDS = {
     "/api/evidence/": lambda ledger: ledger["closed"].reports.first().evidence.first().pk,
     "/api/verifications/": lambda ledger: ledger["closed"].verifications.first().pk,
     "/api/delay-explanations/": lambda ledger: ledger["issued_yellow"].delay_explanations.first().pk,
+    "/api/documents/notice/": lambda ledger: ledger["closed"].project_id,
+    "/api/documents/close-out-sheet/": lambda ledger: ledger["closed"].pk,
+    "/api/documents/unit-report/": lambda ledger: ledger["closed"].unit_id,
 }
 
 

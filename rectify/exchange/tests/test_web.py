@@ -159,3 +159,38 @@ def test_the_ledger_links_offer_the_import_to_auditors_only(rf, world):
         html = render_to_string("exchange/ledger_links.html", {"user": world[username]}, request=request)
         assert "/ledger/template.xlsx" in html
         assert ("/ledger/import/" in html) is offered
+
+
+def _preview(client, world, rows):
+    html = client.post(reverse("exchange:ledger-import"), {"file": workbook(rows), "token": TOKEN}).content.decode()
+    return re.search(r'action="(/ledger/import/[0-9a-f]+/confirm/)"', html).group(1)
+
+
+def test_the_confirmation_checks_the_file_again(client, world):
+    from rectify.findings import services as findings
+
+    finding = make_finding(world, state="draft")
+    login(client, world["auditor"])
+    row = new_row(world, 问题编号=finding.ledger_number, 问题摘要=finding.title, 问题描述=finding.description)
+    row.update({"问题类别": "0601", "涉及金额（元）": 125000, "整改期限": finding.deadline, "整改要求": "新的要求"})
+    confirm_url = _preview(client, world, [row])
+    findings.issue_finding(world["auditor"], finding)  # meanwhile, the finding is issued
+    counts = snapshot()
+    response = client.post(confirm_url, {"token": TOKEN})
+    assert response.status_code == 400
+    assert "已下达，不能更改整改要求" in response.content.decode()
+    assert snapshot() == counts
+
+
+def test_a_kept_upload_that_changed_is_not_imported(client, world):
+    from django.core.files.storage import default_storage
+
+    login(client, world["auditor"])
+    confirm_url = _preview(client, world, [new_row(world)])
+    (pending,) = client.session["exchange_imports"].values()
+    with default_storage.open(pending["path"], "wb") as handle:
+        handle.write(workbook([new_row(world, 问题摘要="偷换的内容")]).getvalue())
+    counts = snapshot()
+    response = client.post(confirm_url, {"token": TOKEN}, follow=True)
+    assert "待导入的文件已失效，请重新上传" in response.content.decode()
+    assert snapshot() == counts

@@ -160,3 +160,16 @@ def test_pages_offer_their_word_documents(client, world):
     follow(world.unit.get_absolute_url(), "unit-report-docx")
     issued = make_finding(world, state="issued")
     assert 'data-testid="close-out-sheet"' not in client.get(issued.get_absolute_url()).content.decode()
+
+
+def test_ledger_offers_excel_export_of_the_view_template_and_import(client, world):
+    make_finding(world, state="closed")
+    login(client, world["auditor"])
+    html = client.get("/ledger/", {"state": "closed"}).content.decode()
+    assert 'href="/ledger/export.xlsx?state=closed"' in html
+    assert 'data-testid="template-xlsx"' in html and 'data-testid="import-xlsx"' in html
+    export = client.get("/ledger/export.xlsx", {"state": "closed"})
+    assert export.status_code == 200 and export["Content-Type"].startswith("application/vnd.openxmlformats")
+    client.logout()
+    login(client, world["unit"])
+    assert 'data-testid="import-xlsx"' not in client.get("/ledger/").content.decode()

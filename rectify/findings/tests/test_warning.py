@@ -161,3 +161,25 @@ def test_the_colour_follows_the_state_as_the_finding_moves(world):
         assert (finding.colour, annotated_colour(finding)) == ("green", "green")
         rectification.return_for_rework(world["auditor"], finding, comment="材料不全")
         assert (finding.colour, annotated_colour(finding)) == ("red", "red")
+
+
+@pytest.mark.django_db
+def test_the_colour_filter_agrees_with_the_annotation_for_every_finding(world):
+    import datetime as dt
+
+    from rectify.findings.choices import Colour
+    from rectify.findings.models import Finding
+    from rectify.findings.warning import colour_q
+    from rectify.testing import make_finding
+
+    today = dt.date(2025, 9, 30)
+    for state, deadline in [
+        ("issued", dt.date(2025, 9, 29)), ("issued", today), ("rectifying", dt.date(2025, 10, 7)),
+        ("rectifying", dt.date(2025, 10, 8)), ("submitted", dt.date(2025, 9, 1)), ("closed", dt.date(2025, 9, 1)),
+        ("draft", dt.date(2025, 9, 1)), ("long_term", dt.date(2026, 9, 1)),
+    ]:  # fmt: skip
+        make_finding(world, state=state, deadline=deadline)
+    annotated = {f.pk: f.colour_code for f in Finding.objects.with_colour(today)}
+    for colour in Colour.values:
+        filtered = set(Finding.objects.filter(colour_q(colour, today)).values_list("pk", flat=True))
+        assert filtered == {pk for pk, c in annotated.items() if c == colour}, colour
