@@ -54,10 +54,9 @@ def _clean_requirements(requirements: Iterable[str]) -> list[str]:
 
 
 def _check_unit(project: AuditProject, unit: Organization) -> None:
-    allowed: set[int] = set()
-    for audited in project.units.all():
-        allowed |= audited.subtree_ids()
-    if unit.pk not in allowed:
+    from rectify.organizations.models import subtree_ids_of
+
+    if unit.pk not in subtree_ids_of(set(project.units.values_list("pk", flat=True))):
         raise ActionRefused(_("整改责任单位「%(unit)s」不是本项目的被审计单位或其下属单位。") % {"unit": unit})
 
 

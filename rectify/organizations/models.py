@@ -7,6 +7,11 @@ from rectify.core.models import RectifyModel
 from rectify.organizations.choices import JurisdictionLevel, OrganizationKind
 
 
+def subtree_ids_of(root_ids: set[int]) -> set[int]:
+    """The given organizations and every unit under any of them, in one pass."""
+    return _subtree_ids(Organization, "competent_department", set(root_ids))
+
+
 def _subtree_ids(model: type[models.Model], parent_field: str, root_ids: set[int]) -> set[int]:
     """Ids of the given nodes and every node below them, one query per level."""
     found = set(root_ids)

@@ -173,3 +173,13 @@ def test_ledger_offers_excel_export_of_the_view_template_and_import(client, worl
     client.logout()
     login(client, world["unit"])
     assert 'data-testid="import-xlsx"' not in client.get("/ledger/").content.decode()
+
+
+def test_language_switch_changes_the_interface_to_english_and_back(client, world):
+    login(client, world["auditor"])
+    assert "整改台账" in client.get("/ledger/").content.decode()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/ledger/"})
+    html = client.get("/ledger/").content.decode()
+    assert '<html lang="en">' in html and "Rectification ledger" in html
+    client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/ledger/"})
+    assert '<html lang="zh-hans">' in client.get("/ledger/").content.decode()
