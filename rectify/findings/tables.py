@@ -40,7 +40,7 @@ class FindingTable(tables.Table):
     colour_code = tables.Column(verbose_name=_("预警"), empty_values=(), order_by=("deadline",))
     state = tables.Column(verbose_name=_("状态"))
     disclosure = tables.Column(verbose_name=_("公开范围"))
-    rectified_during_audit = tables.BooleanColumn(verbose_name=_("边审边改"), yesno="是,")
+    rectified_during_audit = tables.BooleanColumn(verbose_name=_("边审边改"), yesno=(_("是"), ""))
 
     class Meta:
         model = Finding
@@ -83,7 +83,7 @@ class FindingTable(tables.Table):
         "colour_code": lambda f: colour_badge(f.colour_code),
         "state": lambda f: f.get_state_display(),
         "disclosure": lambda f: f.get_disclosure_display(),
-        "rectified_during_audit": lambda f: "是" if f.rectified_during_audit else "",
+        "rectified_during_audit": lambda f: _("是") if f.rectified_during_audit else "",
     }
     CELL_CLASSES = {"amount_involved": "text-end amount"}
 
