@@ -51,10 +51,9 @@ def run() -> None:
     from rectify.accounts.models import User
     from rectify.findings.models import Finding
 
-    if not Finding.objects.exists():
-        started = time.perf_counter()
-        call_command("demo", verbosity=0)
-        print(f"demo district loaded in {time.perf_counter() - started:.1f} s; findings: {Finding.objects.count()}")
+    started = time.perf_counter()
+    call_command("demo", once=True, verbosity=0)
+    print(f"demo district ready in {time.perf_counter() - started:.1f} s; findings: {Finding.objects.count()}")
     slow = []
     for username in ("auditor", "unit", "dept", "gov"):
         user = User.objects.get(username=username)
