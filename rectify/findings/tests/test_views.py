@@ -183,3 +183,17 @@ def test_language_switch_changes_the_interface_to_english_and_back(client, world
     assert '<html lang="en">' in html and "Rectification ledger" in html
     client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/ledger/"})
     assert '<html lang="zh-hans">' in client.get("/ledger/").content.decode()
+
+
+def test_pages_are_chinese_whatever_the_browser_asks_until_the_user_switches(client, world):
+    page = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert '<html lang="zh-hans">' in page.content.decode()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"})
+    assert '<html lang="en">' in client.get("/accounts/login/").content.decode()
+
+
+def test_the_api_answers_in_the_requests_language(client, world):
+    response = client.get("/api/findings/", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code in (401, 403) and "credentials" in response.json()["detail"].lower()
+    response = client.get("/api/findings/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert "身份" in response.json()["detail"] or "认证" in response.json()["detail"]
