@@ -89,12 +89,18 @@ def finding_q_for_role(user: User, role: str) -> Q:
     return NOTHING
 
 
-def finding_q(user: User) -> Q:
+def _role_scopes(user: User) -> list[Q]:
+    """The finding scopes of the user's roles, leaving out roles that reach no rows."""
     if not user.is_authenticated or not user.is_active:
-        return NOTHING
+        return []
+    scopes = (finding_q_for_role(user, role) for role in sorted(user.role_codes))
+    return [scope for scope in scopes if scope is not NOTHING]
+
+
+def finding_q(user: User) -> Q:
     scope = NOTHING
-    for role in user.role_codes:
-        scope |= finding_q_for_role(user, role)
+    for role_scope in _role_scopes(user):
+        scope |= role_scope
     return scope
 
 
@@ -221,4 +227,4 @@ def summary_findings(user: User) -> QuerySet:
 
 def sees_rows(user: User) -> bool:
     """Whether any of the user's roles reaches ledger rows (not only figures)."""
-    return finding_q(user) != NOTHING
+    return bool(_role_scopes(user))

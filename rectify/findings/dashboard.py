@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from rectify.findings.choices import Colour, FindingState
 from rectify.findings.figures import ledger_figures
-from rectify.findings.warning import colour_expression, local_today
+from rectify.findings.warning import colour_q, local_today
 
 TOP_UNITS = 15
 
@@ -17,7 +17,34 @@ def _rate(closed: int, published: int) -> float | None:
     return round(closed * 100 / published, 1) if published else None
 
 
-def dashboard_data(findings: QuerySet) -> dict:
+def _by_department(base: QuerySet, counted: dict) -> list[dict]:
+    """Findings per competent department, each counting every unit under it at any depth: the
+    same rows the ledger's department filter gives."""
+    from rectify.organizations.choices import OrganizationKind
+    from rectify.organizations.models import Organization
+
+    parents = dict(Organization.objects.values_list("pk", "competent_department_id"))
+    departments = dict(
+        Organization.objects.filter(kind=OrganizationKind.COMPETENT_DEPARTMENT).values_list("pk", "name")
+    )
+    totals: dict[int, dict] = {}
+    for row in base.values("unit_id").annotate(**counted).order_by():
+        node, seen = row["unit_id"], set()
+        while node is not None and node not in seen:
+            seen.add(node)
+            if node in departments:
+                total = totals.setdefault(node, {"n": 0, "closed": 0})
+                total["n"] += row["n"]
+                total["closed"] += row["closed"]
+            node = parents.get(node)
+    ordered = sorted(totals.items(), key=lambda item: (-item[1]["n"], departments[item[0]]))
+    return [
+        {"unit__competent_department_id": pk, "unit__competent_department__name": departments[pk], **t}
+        for pk, t in ordered
+    ]
+
+
+def dashboard_data(findings: QuerySet, *, with_rows: bool = True) -> dict:
     base = findings.order_by()
     counted = {
         "n": Count("pk"),
@@ -31,21 +58,19 @@ def dashboard_data(findings: QuerySet) -> dict:
         .order_by("-n")
     )
     by_unit = list(base.values("unit_id", "unit__name").annotate(**counted).order_by("-n", "unit__name")[:TOP_UNITS])
-    by_department = list(
-        base.exclude(unit__competent_department__isnull=True)
-        .values("unit__competent_department_id", "unit__competent_department__name")
-        .annotate(**counted)
-        .order_by("-n")
-    )
+    by_department = _by_department(base, counted)
     figures = ledger_figures(findings)
     colour_counts = figures["colours"]
     today = local_today()
-    overdue = list(
-        base.alias(c=colour_expression())
-        .filter(c=Colour.RED)
-        .select_related("unit")
-        .order_by("deadline")
-        .values("pk", "ledger_number", "title", "unit__name", "deadline")[:10]
+    overdue = (
+        []
+        if not with_rows
+        else list(
+            base.filter(colour_q(Colour.RED))
+            .select_related("unit")
+            .order_by("deadline")
+            .values("pk", "ledger_number", "title", "unit__name", "deadline")[:10]
+        )
     )
     for row in overdue:
         row["days"] = (today - row["deadline"]).days

@@ -385,17 +385,29 @@ class DashboardView(LoginRequiredMixin, TemplateView):
         from rectify.findings.dashboard import dashboard_data
 
         user = self.request.user
-        filterset = FindingFilterSet(self.request.GET or None, queryset=summary_findings(user))
+        rows = sees_rows(user)
+        params = self.request.GET
+        if not rows:
+            # Figures only: filters that could single out one finding's text or unit are not offered.
+            params = params.copy()
+            for key in list(params):
+                if key not in SUMMARY_FILTERS:
+                    del params[key]
+        filterset = FindingFilterSet(params or None, queryset=summary_findings(user))
         findings = filterset.qs if filterset.is_bound and filterset.is_valid() else summary_findings(user)
         context = super().get_context_data(**kwargs)
         context.update(filter_options(user))
         context.update(
             filter=filterset,
-            data=dashboard_data(findings),
-            clickable=sees_rows(user),
-            query=self.request.GET.urlencode(),
+            data=dashboard_data(findings, with_rows=rows),
+            clickable=rows,
+            query=params.urlencode(),
         )
         return context
+
+
+# The dashboard filters open to those who see figures but not ledger rows.
+SUMMARY_FILTERS = frozenset({"year", "audit_type", "department", "kind", "category"})
 
 
 class FindingPrintView(FindingDetailView):

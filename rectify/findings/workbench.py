@@ -66,7 +66,7 @@ def tasks_for(user: User) -> list[Task]:
     )
     tasks: list[Task] = []
     if user.has_role(*AUDIT_ROLES):
-        scope = base.filter(visibility.finding_q_for_role(user, RoleCode.AUDITOR))
+        scope = base.filter(visibility.finding_act_q_for_role(user, RoleCode.AUDITOR))
         tasks += [
             Task(
                 "to_verify",

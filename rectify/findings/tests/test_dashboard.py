@@ -48,3 +48,39 @@ def test_a_unit_sees_only_its_own_figures(client, world):
     client.login(username="unit", password=PASSWORD)
     data = client.get("/dashboard/").context["data"]
     assert data["figures"]["total"] == 1 and [p["label"] for p in data["by_unit"]] == [world.unit.name]
+
+
+def test_department_points_count_units_at_any_depth_like_the_ledger(client, world):
+    from rectify.organizations.choices import OrganizationKind
+    from rectify.testing import OrganizationFactory
+
+    sub_department = OrganizationFactory(
+        name="甲区教育考试院", kind=OrganizationKind.COMPETENT_DEPARTMENT,
+        jurisdiction=world.district_a, competent_department=world.dept,
+    )  # fmt: skip
+    school = OrganizationFactory(
+        name="甲区第三中学", jurisdiction=world.district_a, competent_department=sub_department
+    )
+    world.project.units.add(school)
+    make_finding(world, state="issued", unit=school)
+    make_finding(world, state="issued")  # world.unit, directly under the department
+    client.login(username="auditor", password=PASSWORD)
+    data = client.get("/dashboard/").context["data"]
+    points = {p["label"]: p for p in data["by_department"]}
+    assert points[world.dept.name]["total"] == 2 and points[sub_department.name]["total"] == 1
+    for point in data["by_department"]:
+        assert point["total"] == ledger_count(client, point["filter"]), point
+
+
+def test_figures_only_roles_get_no_rows_and_no_text_filter(client, world):
+    finding = make_finding(world, state="rectifying", title="挂账款项清理不及时")
+    make_finding(world, state="closed")
+    for username in ("gov", "committee", "congress"):
+        client.logout()
+        client.login(username=username, password=PASSWORD)
+        response = client.get("/dashboard/", {"q": "不存在的词"})
+        data = response.context["data"]
+        assert data["figures"]["total"] == 2, username  # the text filter is not applied
+        assert data["top_overdue"] == [] and response.context["clickable"] is False
+        html = response.content.decode()
+        assert finding.ledger_number not in html and finding.title not in html

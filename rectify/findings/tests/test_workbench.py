@@ -58,3 +58,10 @@ def test_the_government_sees_figures_but_no_rows(client, world):
     assert figures["published"] == 2 and figures["closed"] == 1
     ledger = client.get("/ledger/")
     assert ledger.context["table"].page.paginator.count == 0
+
+
+def test_a_higher_office_is_not_given_a_districts_work(client, world):
+    make_finding(world, state="submitted")
+    make_finding(world, state="draft")
+    city = task_counts(client, world["city_auditor"])
+    assert city["to_verify"] == 0 and city["to_issue"] == 0
