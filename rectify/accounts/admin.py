@@ -1,14 +1,22 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from rectify.accounts.choices import RoleCode
 from rectify.accounts.models import Role, User
 
 
 @admin.register(Role)
 class RoleAdmin(admin.ModelAdmin):
     list_display = ("code", "__str__", "description")
+
+    def has_add_permission(self, request):
+        return False  # the roles are fixed by the code
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(User)
@@ -29,18 +37,44 @@ class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
         (None, {"classes": ("wide",), "fields": ("username", "password1", "password2", "full_name", "organization")}),
     )
 
-    def get_readonly_fields(self, request, obj=None):
-        """Only a superuser grants Django permissions; no one changes their own roles or standing.
+    # Separation of the three administrators (三员分立): the system administrator keeps accounts
+    # (creates them, sets their organization, deactivates them); the security administrator grants
+    # roles and resets passwords; neither acts on an administrator's account or on its own standing,
+    # and only a superuser grants Django permissions. Otherwise an administrator who must see no
+    # business data could give itself, or an account it controls, the right to see it.
 
-        Without this, an administrator could make itself a superuser or an auditor and see the
-        business data that the three administrators (三员) must not see.
-        """
+    @staticmethod
+    def _is_security_admin(request) -> bool:
+        return request.user.is_superuser or request.user.has_role(RoleCode.SECURITY_ADMIN)
+
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        if obj is None or request.user.is_superuser or obj.pk == request.user.pk:
+            return True
+        return not (obj.is_superuser or obj.is_staff)
+
+    def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
         if not request.user.is_superuser:
-            readonly += ["is_superuser", "user_permissions", "groups"]
+            readonly += ["is_superuser", "is_staff", "user_permissions", "groups"]
+        if not self._is_security_admin(request):
+            readonly += ["roles"]
         if obj is not None and obj.pk == request.user.pk:
             readonly += ["roles", "organization", "is_staff", "is_active", "is_superuser"]
-        return sorted(set(readonly), key=readonly.index)
+        return list(dict.fromkeys(readonly))
+
+    def user_change_password(self, request, id, form_url=""):
+        target = self.get_object(request, id)
+        allowed = request.user.is_superuser or (
+            self._is_security_admin(request)
+            and target is not None
+            and target.pk != request.user.pk
+            and not (target.is_superuser or target.is_staff)
+        )
+        if not allowed:
+            raise PermissionDenied
+        return super().user_change_password(request, id, form_url)
 
     def delete_model(self, request, obj):
         obj.delete()  # deactivates

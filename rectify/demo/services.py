@@ -511,7 +511,7 @@ class _Builder:
                     organization=org,
                     title=title,
                     phone=f"1{self.rng.choice('35789')}{self.rng.randint(100000000, 999999999)}",
-                    is_staff=username == "sysadmin",
+                    is_staff=username in ("sysadmin", "secadmin"),
                     date_joined=self.epoch,
                 )
             )
@@ -542,8 +542,13 @@ class _Builder:
             codename__regex=r"^(view|add|change)_",
         )
         perm_through = User.user_permissions.through
+        # The security administrator grants roles and resets passwords; it needs to see and change accounts.
+        account_permissions = Permission.objects.filter(
+            content_type__app_label="accounts", codename__in=["view_user", "change_user", "view_role"]
+        )
         perm_through.objects.bulk_create(
             [perm_through(user_id=self.users["sysadmin"].pk, permission_id=p.pk) for p in permissions]
+            + [perm_through(user_id=self.users["secadmin"].pk, permission_id=p.pk) for p in account_permissions]
         )
         self.auditors = [self.users["auditor"]] + [self.users[f"auditor{n}"] for n in range(2, 9)]
         self.contacts: dict[int, User] = {}

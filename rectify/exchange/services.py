@@ -145,12 +145,14 @@ def ledger_rows(queryset: QuerySet, *, batch_size: int = BATCH, audited: _Audite
         }
         amounts: dict[int, dict[str, Decimal]] = {}
         progress: dict[int, tuple[int, str]] = {}
-        for finding_id, round_, text, *values in ProgressReport.objects.filter(finding_id__in=ids).values_list(
-            "finding_id", "round", "progress", *AMOUNT_KEYS
-        ):
+        counted = set(ProgressReport.objects.filter(finding_id__in=ids).counted().values_list("pk", flat=True))
+        for report_id, finding_id, round_, text, *values in ProgressReport.objects.filter(
+            finding_id__in=ids
+        ).values_list("pk", "finding_id", "round", "progress", *AMOUNT_KEYS):
             sums = amounts.setdefault(finding_id, dict.fromkeys(AMOUNT_KEYS, ZERO))
-            for key, value in zip(AMOUNT_KEYS, values, strict=True):
-                sums[key] += value
+            if report_id in counted:  # a rejected round's money is void, as in the ledger's figures
+                for key, value in zip(AMOUNT_KEYS, values, strict=True):
+                    sums[key] += value
             if round_ >= progress.get(finding_id, (0, ""))[0]:
                 progress[finding_id] = (round_, text)
         rules = dict(

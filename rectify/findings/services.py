@@ -184,6 +184,9 @@ def update_finding(actor: User, finding: Finding, *, reason: str = "", **changes
         changes["amount_involved"] = parse_amount(changes["amount_involved"], _("涉及金额"))
     if "category" in changes:
         _check_category(changes["category"])
+        if "involves_fiscal_funds" not in changes and changes["category"].pk != finding.category_id:
+            # The flag follows the category unless the auditor sets it; it decides what the finance bureau sees.
+            changes["involves_fiscal_funds"] = changes["category"].involves_fiscal_funds
     if "unit" in changes:
         _check_unit(finding.project, changes["unit"])
     if "deadline" in changes:

@@ -110,8 +110,8 @@ AccountabilityFormSet = forms.formset_factory(AccountabilityForm, extra=2, max_n
 class VerifyForm(StyledFormMixin, forms.Form):
     verdict = forms.ChoiceField(label=_("认定结论"), choices=Verdict.choices, widget=forms.RadioSelect)
     verified_amount = MoneyField(label=_("认定整改金额（元）"))
-    complete = forms.BooleanField(label=_("整改完整"), required=False)
-    compliant = forms.BooleanField(label=_("整改合规"), required=False)
+    complete = forms.BooleanField(label=_("整改完整"), required=False, initial=True)
+    compliant = forms.BooleanField(label=_("整改合规"), required=False, initial=True)
     reasons = forms.CharField(label=_("认定理由"), widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, **kwargs) -> None:

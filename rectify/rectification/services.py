@@ -21,7 +21,13 @@ from rectify.findings.models import Finding
 from rectify.findings.warning import local_today
 from rectify.findings.workflow import perform_transition, record_event
 from rectify.rectification import evidence as evidence_files
-from rectify.rectification.choices import AMOUNT_METHODS, AccountabilityOutcome, ReportKind, Verdict
+from rectify.rectification.choices import (
+    AMOUNT_METHODS,
+    REJECTED_VERDICTS,
+    AccountabilityOutcome,
+    ReportKind,
+    Verdict,
+)
 from rectify.rectification.models import (
     AccountabilityRecord,
     AdoptedRule,
@@ -312,12 +318,16 @@ def verify(
         raise ActionRefused(_("请填写认定理由。"))
     amount = parse_amount(verified_amount, _("认定整改金额"))
     claimed = amount_rectified_so_far(finding)
+    if verdict in REJECTED_VERDICTS:
+        claimed -= report.amount_rectified  # this round's claim is what the verdict voids
     if amount > claimed:
         raise ActionRefused(
             _("认定整改金额 %(amount)s 元超过单位累计报送的整改金额 %(claimed)s 元。")
             % {"amount": f"{amount:,.2f}", "claimed": f"{claimed:,.2f}"}
         )
     rectified = verdict == Verdict.RECTIFIED
+    if rectified and (complete is False or compliant is False):
+        raise ActionRefused(_("认定为「已整改」须整改完整且合规；否则请认定为「部分整改」。"))
     verification = Verification(
         finding=finding,
         report=report,

@@ -85,3 +85,17 @@ def test_the_rows_come_in_batches_with_their_requirements(world):
     rows = list(services.ledger_rows(Finding.objects.restrict(world["auditor"]), batch_size=2))
     assert [row["ledger_number"] for row in rows] == sorted(f.ledger_number for f in findings)
     assert all(row["requirements"] == ["清理长期挂账的往来款项", "建立往来款定期清理制度"] for row in rows)
+
+
+@pytest.mark.django_db
+def test_export_leaves_out_money_of_a_rejected_round(world):
+    from rectify.rectification import services as rectification
+
+    finding = make_finding(world, state="submitted")  # reports 125,000.00 adjusted in accounts
+    before = sheet_rows(export_file(world["auditor"], Finding.objects.filter(pk=finding.pk)))
+    header = before[0]
+    column = next(i for i, name in enumerate(header) if name and "调整账务" in name)
+    assert before[1][column] == 125000
+    rectification.verify(world["auditor2"], finding.reports.get(), verdict="false_rectification", reasons="账实不符")
+    after = sheet_rows(export_file(world["auditor"], Finding.objects.filter(pk=finding.pk)))
+    assert after[1][column] in (0, None)

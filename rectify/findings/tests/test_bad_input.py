@@ -491,3 +491,16 @@ def test_issuing_a_report_needs_its_number_and_a_plausible_date(world, number, d
         findings.issue_project_findings, world["auditor"], world.project, report_number=number, report_date=date
     )
     assert message == expected
+
+
+def test_changing_the_category_carries_the_fiscal_flag_and_the_finance_bureaus_view(world):
+    from rectify.findings import services
+    from rectify.findings.models import Finding
+
+    finding = make_finding(world, state="issued")
+    finance = world["finance"]
+    assert not Finding.objects.restrict(finance).filter(pk=finding.pk).exists()
+    services.update_finding(world["auditor"], finding, reason="改定为挤占挪用财政资金", category=world.fiscal_category)
+    finding.refresh_from_db()
+    assert finding.involves_fiscal_funds
+    assert Finding.objects.restrict(finance).filter(pk=finding.pk).exists()

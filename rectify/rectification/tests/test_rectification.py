@@ -246,3 +246,34 @@ def test_the_verdict_records_completeness_and_compliance(world):
         Decimal("125000.00"),
     )
     assert verification.verifier == world["auditor"] and verification.finding == finding
+
+
+def test_a_rectified_verdict_needs_completeness_and_compliance(world):
+    from rectify.core.exceptions import ActionRefused
+    from rectify.rectification import services
+    from rectify.testing import make_finding
+
+    finding = make_finding(world, state="submitted")
+    report = finding.reports.get()
+    for complete, compliant in ((False, True), (True, False)):
+        with pytest.raises(ActionRefused, match="须整改完整且合规"):
+            services.verify(
+                world["auditor2"], report, verdict="rectified", reasons="x", complete=complete, compliant=compliant
+            )
+    finding.refresh_from_db()
+    assert finding.state == "submitted" and not finding.verifications.exists()
+    services.verify(world["auditor2"], report, verdict="rectified", reasons="核实无误", complete=True, compliant=True)
+    finding.refresh_from_db()
+    assert finding.state == "closed"
+
+
+def test_a_rejected_round_cannot_be_credited_with_its_own_money(world):
+    from rectify.core.exceptions import ActionRefused
+    from rectify.rectification import services
+    from rectify.testing import make_finding
+
+    finding = make_finding(world, state="submitted")  # the round claims 125,000.00
+    with pytest.raises(ActionRefused, match="超过单位累计报送的整改金额"):
+        services.verify(
+            world["auditor2"], finding.reports.get(), verdict="not_rectified", reasons="未整改", verified_amount="1.00"
+        )
