@@ -5,6 +5,7 @@ SECRET_KEY, DEBUG, ALLOWED_HOSTS, RECTIFY_MEDIA_ROOT, RECTIFY_VAR_DIR as usual.
 """
 
 import os
+import secrets
 from pathlib import Path
 
 import dj_database_url
@@ -21,7 +22,23 @@ def env_bool(name: str, default: bool) -> bool:
 
 
 DEBUG = env_bool("DEBUG", False)
-SECRET_KEY = os.environ.get("SECRET_KEY", "rectify-insecure-development-key-change-me-in-production")
+
+
+def _secret_key() -> str:
+    """SECRET_KEY from the environment, or one generated on first start and kept under var/ (never a known default)."""
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    path = VAR_DIR / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(50)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")]
 
 INSTALLED_APPS = [

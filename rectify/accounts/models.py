@@ -42,7 +42,10 @@ class User(AbstractUser):
     title = models.CharField(_("职务"), max_length=50, blank=True)
     phone = models.CharField(_("联系电话"), max_length=30, blank=True)
 
-    history = HistoricalRecords(bases=[HistoricalRecordBase], excluded_fields=["password", "last_login"])
+    # Role grants are the most security-relevant change in the system: kept with their before and after.
+    history = HistoricalRecords(
+        bases=[HistoricalRecordBase], excluded_fields=["password", "last_login"], m2m_fields=[roles]
+    )
     objects = UserManager()
 
     class Meta:

@@ -47,14 +47,8 @@ class ProjectDetailView(LoginRequiredMixin, DetailView):
         own = visible.filter(project=project).with_colour().select_related("project", "unit", "category")
         table = FindingTable(own, prefix="f-")
         RequestConfig(self.request, paginate={"per_page": 50}).configure(table)
-        # Source 二(三): a new audit checks how the unit rectified what earlier audits found.
         earlier_open = (
-            visible.filter(unit__in=project.units.all())
-            .exclude(project=project)
-            .filter(project__year__lte=project.year)
-            .exclude(state__in=["closed", "draft"])
-            .with_colour()
-            .select_related("project", "unit", "category")
+            visible.open_from_earlier_audits(project).with_colour().select_related("project", "unit", "category")
         )
         earlier_table = FindingTable(earlier_open, prefix="e-")
         RequestConfig(self.request, paginate={"per_page": 20}).configure(earlier_table)

@@ -14,9 +14,16 @@ def stamp_request_id(sender, history_instance, **kwargs) -> None:
         history_instance.request_id = get_request_id()
 
 
-def changes_of(record: Any) -> list[dict[str, Any]]:
-    """The fields one history row changed, each as {field, before, after}; all fields for a creation."""
-    previous = record.prev_record
+_UNKNOWN = object()
+
+
+def changes_of(record: Any, previous: Any = _UNKNOWN) -> list[dict[str, Any]]:
+    """The fields one history row changed, each as {field, before, after}; all fields for a creation.
+
+    Pass ``previous`` when it is at hand (see ``history_with_changes``) to spare a query.
+    """
+    if previous is _UNKNOWN:
+        previous = record.prev_record
     if previous is None:
         skip = {"id", "created", "last_updated"}
         return [
@@ -31,3 +38,13 @@ def changes_of(record: Any) -> list[dict[str, Any]]:
         if f.name != "last_updated" and getattr(previous, f.attname) != getattr(record, f.attname)
     ]
     return sorted(changes, key=lambda c: c["field"])
+
+
+def history_with_changes(history, limit: int = 50) -> list[tuple[Any, list[dict[str, Any]]]]:
+    """The newest ``limit`` history rows of one object, each with its changes, in two queries."""
+    records = list(history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
+    pairs = []
+    for index, record in enumerate(records[:limit]):
+        previous = records[index + 1] if index + 1 < len(records) else _UNKNOWN
+        pairs.append((record, changes_of(record, previous)))
+    return pairs

@@ -67,6 +67,15 @@ class FindingQuerySet(RestrictedQuerySet):
     def open(self) -> FindingQuerySet:
         return self.filter(state__in=warning.RUNNING_STATES)
 
+    def open_from_earlier_audits(self, project) -> FindingQuerySet:
+        """Findings of earlier audits of the project's units still not closed: a new audit checks
+        how they were rectified (source 二(三))."""
+        return (
+            self.filter(unit__in=project.units.all(), project__year__lte=project.year)
+            .exclude(project=project)
+            .exclude(state__in=[FindingState.CLOSED, FindingState.DRAFT])
+        )
+
     def overdue(self, today: datetime.date | None = None) -> FindingQuerySet:
         return self.filter(warning.overdue_q(today))
 

@@ -13,7 +13,7 @@ from django_tables2 import SingleTableMixin
 
 from rectify.core.actions import ObjectActionView
 from rectify.core.exceptions import ActionRefused
-from rectify.core.history import changes_of
+from rectify.core.history import history_with_changes
 from rectify.findings import services
 from rectify.findings.figures import ledger_figures
 from rectify.findings.filters import FindingFilterSet
@@ -21,7 +21,6 @@ from rectify.findings.forms import FindingForm, TransitionForm
 from rectify.findings.models import Category, Finding, SavedView
 from rectify.findings.tables import DEFAULT_COLUMNS, FindingTable, colour_badge
 from rectify.findings.workflow import TRANSITIONS, available_transitions
-from rectify.rectification import services as rectification
 from rectify.rectification.models import Plan
 from rectify.rectification.views import PREVIEWABLE
 
@@ -72,7 +71,7 @@ def finding_actions(user, finding: Finding) -> list[dict]:
                 {"label": _("核实认定"), "url": reverse("rectification:verify", args=[finding.pk]), "style": "success"}
             )
     for transition in available_transitions(user, finding):
-        if transition.name not in TRANSITION_ACTIONS or (transition.name == "start" and is_unit):
+        if transition.name not in services.NAMED_TRANSITIONS or (transition.name == "start" and is_unit):
             continue  # submitting is the report form; starting happens with the plan or the first report
         style = "danger" if transition.name == "return" else "outline-primary"
         actions.append(
@@ -231,20 +230,12 @@ class FindingDetailView(LoginRequiredMixin, DetailView):
             repeated_by=Finding.objects.restrict(user).filter(repeats=finding),
             actions=finding_actions(user, finding),
             previewable=PREVIEWABLE,
-            history=[(record, changes_of(record)) for record in finding.history.select_related("history_user")[:50]],
+            history=history_with_changes(finding.history),
         )
         return context
 
 
 # --- actions ------------------------------------------------------------------------------
-
-TRANSITION_ACTIONS = {
-    "issue": lambda actor, finding, comment: services.issue_finding(actor, finding, comment=comment),
-    "start": lambda actor, finding, comment: services.start_rectification(actor, finding, comment=comment),
-    "return": lambda actor, finding, comment: rectification.return_for_rework(actor, finding, comment=comment),
-    "to_long_term": lambda actor, finding, comment: services.move_to_long_term(actor, finding, comment=comment),
-    "resume": lambda actor, finding, comment: services.resume_rectification(actor, finding, comment=comment),
-}
 
 
 class TransitionView(ObjectActionView):
@@ -254,7 +245,7 @@ class TransitionView(ObjectActionView):
     form_class = TransitionForm
 
     def dispatch(self, request, *args, **kwargs):
-        if kwargs["name"] not in TRANSITION_ACTIONS:
+        if kwargs["name"] not in services.NAMED_TRANSITIONS:
             raise Http404
         self.transition = TRANSITIONS[kwargs["name"]]
         return super().dispatch(request, *args, **kwargs)
@@ -269,7 +260,9 @@ class TransitionView(ObjectActionView):
         return form
 
     def perform(self, form) -> None:
-        TRANSITION_ACTIONS[self.transition.name](self.request.user, self.object, form.cleaned_data["comment"])
+        services.transition_by_name(
+            self.request.user, self.object, self.transition.name, comment=form.cleaned_data["comment"]
+        )
         self.success_message = _("已%(action)s。") % {"action": self.transition.label}
 
 

@@ -220,3 +220,16 @@ def test_a_change_made_in_a_request_is_stamped_with_its_user_and_request_id(clie
     assert record.history_user == admin
     assert record.request_id == response["X-Request-ID"]
     assert change(record, "head_name") == {"field": "head_name", "before": "张三", "after": "赵六"}
+
+
+@pytest.mark.django_db
+def test_a_role_grant_is_kept_in_the_history(world):
+    from rectify.accounts.models import Role
+
+    user = world["unit"]
+    user._history_user = world["secadmin"]
+    user.roles.add(Role.objects.get(code="unit_head"))
+    latest = user.history.latest()
+    assert set(latest.roles.values_list("role_id", flat=True)) == {"unit_contact", "unit_head"}
+    earlier = latest.prev_record
+    assert set(earlier.roles.values_list("role_id", flat=True)) == {"unit_contact"}

@@ -49,14 +49,6 @@ REFUSALS = {
 }
 
 # The transitions a client takes directly; close-out happens only through a verification.
-TRANSITION_SERVICES = {
-    "issue": lambda actor, finding, comment: services.issue_finding(actor, finding, comment=comment),
-    "start": lambda actor, finding, comment: services.start_rectification(actor, finding, comment=comment),
-    "return": lambda actor, finding, comment: rectification.return_for_rework(actor, finding, comment=comment),
-    "to_long_term": lambda actor, finding, comment: services.move_to_long_term(actor, finding, comment=comment),
-    "resume": lambda actor, finding, comment: services.resume_rectification(actor, finding, comment=comment),
-}
-
 TRANSITION_SUMMARIES = {
     "issue": "下达问题 (issue: draft → issued)",
     "start": "开始整改 (start: issued → rectifying)",
@@ -72,7 +64,7 @@ def _transition_action(name: str, attribute: str | None = None):
     def transition(self, request, pk=None):
         finding = self.get_object()
         comment = self.validated(TransitionSerializer)["comment"]
-        TRANSITION_SERVICES[name](request.user, finding, comment)
+        services.transition_by_name(request.user, finding, name, comment=comment)
         return Response(self.represent_finding(finding))
 
     transition.__name__ = attribute or name  # DRF finds the action by its attribute name
