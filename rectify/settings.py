@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "rectify.core.middleware.RequestIdMiddleware",
+    "rectify.core.middleware.RequestSizeLimitMiddleware",
     "rectify.core.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "rectify.core.middleware.InterfaceLanguageMiddleware",
@@ -207,6 +208,8 @@ SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 RECTIFY_WARNING_DAYS = int(os.environ.get("RECTIFY_WARNING_DAYS", "7"))
 # Upper bound of one evidence file, in bytes.
 RECTIFY_EVIDENCE_MAX_BYTES = int(os.environ.get("RECTIFY_EVIDENCE_MAX_BYTES", str(50 * 1024 * 1024)))
+# Upper bound of a whole request body (several evidence files at once), refused before it is read.
+RECTIFY_REQUEST_MAX_BYTES = int(os.environ.get("RECTIFY_REQUEST_MAX_BYTES", str(200 * 1024 * 1024)))
 # Password of the demo accounts (demo mode only).
 RECTIFY_DEMO_PASSWORD = os.environ.get("RECTIFY_DEMO_PASSWORD", "Demo-2026")
 
