@@ -37,9 +37,15 @@ ROLES = [
     "dept",
     "finance",
     "orgdept",
+    "other",
+    "unit_b",
     "discipline",
     "committee",
+    "gov",
+    "congress",
     "sysadmin",
+    "secadmin",
+    "logaudit",
 ]
 
 
@@ -72,7 +78,7 @@ def test_the_scopes_differ_as_section_4_says(api, world, ledger):
     assert listed_ids(api("finance"), "/api/findings/") == {ids["fiscal"]}
     assert listed_ids(api("orgdept"), "/api/findings/") == {ids["cadre"]}
     assert ids["sibling"] in listed_ids(api("dept"), "/api/findings/")
-    for nobody in ("discipline", "committee", "sysadmin"):
+    for nobody in ("discipline", "committee", "gov", "congress", "sysadmin", "secadmin", "logaudit"):
         assert listed_ids(api(nobody), "/api/findings/") == set()
 
 
