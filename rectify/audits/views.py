@@ -1,15 +1,20 @@
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import DetailView
+from django.views.generic import DetailView, FormView
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 
+from rectify.accounts.choices import AUDIT_ROLES
+from rectify.audits import services as audits
 from rectify.audits.filters import AuditProjectFilterSet
+from rectify.audits.forms import AuditProjectForm
 from rectify.audits.models import AuditProject
 from rectify.audits.tables import AuditProjectTable
 from rectify.core.actions import ObjectActionView
+from rectify.core.exceptions import ActionRefused
 from rectify.core.visibility import can_work_on_project
 from rectify.findings import services as findings
 from rectify.findings.figures import ledger_figures
@@ -25,6 +30,12 @@ class ProjectListView(LoginRequiredMixin, SingleTableMixin, FilterView):
 
     def get_queryset(self):
         return AuditProject.objects.restrict(self.request.user).prefetch_related("units")
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        office = user.organization
+        can_create = user.has_role(*AUDIT_ROLES) and office is not None and office.kind == "audit_office"
+        return super().get_context_data(can_create=can_create, **kwargs)
 
 
 class ProjectDetailView(LoginRequiredMixin, DetailView):
@@ -77,3 +88,23 @@ class IssueProjectView(ObjectActionView):
     def perform(self, form) -> None:
         issued = findings.issue_project_findings(self.request.user, self.object, **form.cleaned_data)
         self.success_message = _("已下达 %(n)d 个问题。") % {"n": len(issued)}
+
+
+class ProjectCreateView(LoginRequiredMixin, FormView):
+    """An auditor opens an audit project."""
+
+    template_name = "audits/project_form.html"
+    form_class = AuditProjectForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def form_valid(self, form):
+        try:
+            project = audits.create_project(self.request.user, **form.cleaned_data)
+        except ActionRefused as refusal:
+            for message in refusal.messages:
+                form.add_error(None, message)
+            return self.form_invalid(form)
+        messages.success(self.request, _("已新建审计项目「%(name)s」。") % {"name": project.name})
+        return redirect(project)

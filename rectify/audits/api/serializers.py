@@ -5,7 +5,11 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from rectify.accounts.models import User
+from rectify.api.fields import ScopedPrimaryKeyRelatedField
+from rectify.audits.choices import AuditType
 from rectify.audits.models import AuditProject
+from rectify.organizations.models import Organization
 
 
 class AuditProjectSerializer(serializers.ModelSerializer):
@@ -34,6 +38,20 @@ class AuditProjectSerializer(serializers.ModelSerializer):
             "last_updated",
         ]
         read_only_fields = fields
+
+
+class AuditProjectCreateSerializer(serializers.Serializer):
+    """What opening an audit takes; the office and the jurisdiction are the caller's own."""
+
+    name = serializers.CharField(max_length=200)
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    type = serializers.ChoiceField(choices=AuditType.choices)
+    units = ScopedPrimaryKeyRelatedField(queryset=Organization.objects.all(), many=True)
+    audited_official = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    started_on = serializers.DateField(required=False, allow_null=True, default=None)
+    # Checked by the service: only auditors of the caller's own office are accepted.
+    leader = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True), required=False)
+    team = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True), many=True, required=False)
 
 
 class IssueProjectSerializer(serializers.Serializer):

@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
+from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from rectify.api.base import RestrictedReadOnlyViewSet
-from rectify.audits.api.serializers import AuditProjectSerializer, IssueProjectSerializer, IssueResultSerializer
+from rectify.audits import services as audits
+from rectify.audits.api.serializers import (
+    AuditProjectCreateSerializer,
+    AuditProjectSerializer,
+    IssueProjectSerializer,
+    IssueResultSerializer,
+)
 from rectify.audits.filters import AuditProjectFilterSet
 from rectify.audits.models import AuditProject
 from rectify.findings import services
@@ -25,6 +32,16 @@ class AuditProjectViewSet(RestrictedReadOnlyViewSet):
 
     def get_queryset(self):
         return super().get_queryset().select_related("audit_office").prefetch_related("units", "team")
+
+    @extend_schema(
+        summary="新建审计项目 (open an audit in the caller's own jurisdiction; auditors only)",
+        request=AuditProjectCreateSerializer,
+        responses={201: AuditProjectSerializer, **REFUSALS},
+    )
+    def create(self, request):
+        project = audits.create_project(request.user, **self.validated(AuditProjectCreateSerializer))
+        project = self.get_queryset().get(pk=project.pk)
+        return Response(self.represent(AuditProjectSerializer, project), status=status.HTTP_201_CREATED)
 
     @extend_schema(
         summary="出具审计报告并下达问题 (issue the report: every draft finding of the project, all or nothing)",

@@ -1,0 +1,86 @@
+"""Named actions on audit projects."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+
+from rectify.accounts.choices import AUDIT_ROLES
+from rectify.audits.choices import AuditType
+from rectify.audits.models import AuditProject
+from rectify.core.exceptions import ActionRefused
+from rectify.organizations.choices import OrganizationKind
+
+if TYPE_CHECKING:
+    from rectify.accounts.models import User
+    from rectify.organizations.models import Organization
+
+AUDITABLE_KINDS = (OrganizationKind.AUDITED_UNIT, OrganizationKind.COMPETENT_DEPARTMENT)
+
+
+@transaction.atomic
+def create_project(
+    actor: User,
+    *,
+    name: str,
+    year: int,
+    type: str,
+    units: Sequence[Organization],
+    started_on: datetime.date | None = None,
+    audited_official: str = "",
+    leader: User | None = None,
+    team: Sequence[User] = (),
+) -> AuditProject:
+    """An auditor opens an audit of one or more units in the office's own jurisdiction."""
+    office = actor.organization
+    if not actor.has_role(*AUDIT_ROLES) or office is None or office.kind != OrganizationKind.AUDIT_OFFICE:
+        raise ActionRefused(_("只有审计机关的审计人员可以新建审计项目。"), code="forbidden")
+    if not (name or "").strip():
+        raise ActionRefused(_("请填写项目名称。"))
+    if type not in AuditType.values:
+        raise ActionRefused(_("未知的审计类型「%(value)s」。") % {"value": type})
+    today = datetime.date.today()
+    if not year or year < 2000 or year > today.year + 1:
+        raise ActionRefused(_("审计年度 %(year)s 不在合理范围内。") % {"year": year})
+    units = list(units)
+    if not units:
+        raise ActionRefused(_("请至少选择一个被审计单位。"))
+    for unit in units:
+        if unit.kind not in AUDITABLE_KINDS:
+            raise ActionRefused(_("「%(unit)s」不是被审计单位或主管部门。") % {"unit": unit})
+        if unit.jurisdiction_id not in office.jurisdiction.subtree_ids():
+            raise ActionRefused(_("「%(unit)s」不在本审计机关的管辖范围内。") % {"unit": unit})
+    members = [m for m in [leader, *team] if m is not None]
+    for member in members:
+        if member.organization_id != office.pk or not member.has_role(*AUDIT_ROLES):
+            raise ActionRefused(_("审计组组长和成员须为本审计机关的审计人员。"))
+    if audited_official.strip() and type not in (AuditType.ECONOMIC_RESPONSIBILITY, AuditType.NATURAL_RESOURCES):
+        raise ActionRefused(_("只有经济责任审计和自然资源资产审计填写被审计领导干部。"))
+    # Locks the office's projects of the year so two auditors cannot take the same sequence number.
+    taken = (
+        AuditProject.all_objects.select_for_update()
+        .filter(jurisdiction=office.jurisdiction, year=year)
+        .aggregate(m=Max("sequence"))["m"]
+    )
+    project = AuditProject(
+        jurisdiction=office.jurisdiction,
+        audit_office=office,
+        year=year,
+        sequence=(taken or 0) + 1,
+        type=type,
+        name=name.strip(),
+        audited_official=audited_official.strip(),
+        leader=leader or actor,
+        started_on=started_on,
+    )
+    project._history_user = actor
+    project.full_clean()
+    project.save()
+    project.units.set(units)
+    project.team.set({actor, *members})
+    return project
