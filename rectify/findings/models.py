@@ -153,6 +153,11 @@ class Finding(RectifyModel):
         return warning.days_left(self.state, self.deadline)
 
     @property
+    def days_overdue(self) -> int:
+        left = self.days_left
+        return -left if left is not None and left < 0 else 0
+
+    @property
     def is_overdue(self) -> bool:
         return warning.is_overdue(self.state, self.deadline)
 

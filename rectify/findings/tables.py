@@ -2,6 +2,7 @@ import django_tables2 as tables
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from rectify.findings.choices import Colour
 from rectify.findings.models import Finding
@@ -60,7 +61,9 @@ class FindingTable(tables.Table):
         left = record.days_left
         if left is None:
             return "—"
-        return _("逾期 %(n)d 天") % {"n": -left} if left < 0 else str(left)
+        if left < 0:
+            return ngettext("逾期 %(n)d 天", "逾期 %(n)d 天", -left) % {"n": -left}
+        return str(left)
 
     def render_colour_code(self, record) -> str:
         return colour_badge(record.colour_code)
