@@ -15,6 +15,7 @@ from rectify.audits.choices import AuditType
 from rectify.audits.models import AuditProject
 from rectify.core.exceptions import ActionRefused
 from rectify.organizations.choices import OrganizationKind
+from rectify.organizations.models import Jurisdiction
 
 if TYPE_CHECKING:
     from rectify.accounts.models import User
@@ -61,12 +62,11 @@ def create_project(
             raise ActionRefused(_("审计组组长和成员须为本审计机关的审计人员。"))
     if audited_official.strip() and type not in (AuditType.ECONOMIC_RESPONSIBILITY, AuditType.NATURAL_RESOURCES):
         raise ActionRefused(_("只有经济责任审计和自然资源资产审计填写被审计领导干部。"))
-    # Locks the office's projects of the year so two auditors cannot take the same sequence number.
-    taken = (
-        AuditProject.all_objects.select_for_update()
-        .filter(jurisdiction=office.jurisdiction, year=year)
-        .aggregate(m=Max("sequence"))["m"]
-    )
+    # Locks the jurisdiction's row, so two auditors cannot take the same sequence number at once.
+    Jurisdiction.objects.select_for_update().get(pk=office.jurisdiction_id)
+    taken = AuditProject.all_objects.filter(jurisdiction=office.jurisdiction, year=year).aggregate(m=Max("sequence"))[
+        "m"
+    ]
     project = AuditProject(
         jurisdiction=office.jurisdiction,
         audit_office=office,
