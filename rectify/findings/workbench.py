@@ -2,24 +2,29 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
-from django.db.models import Exists, Max, OuterRef, QuerySet
+from django.db.models import DateTimeField, Exists, ExpressionWrapper, F, Max, OuterRef, QuerySet
+from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from rectify.accounts.choices import AUDIT_ROLES, UNIT_ROLES, RoleCode
 from rectify.core import visibility
-from rectify.findings.choices import Colour, FindingState
+from rectify.findings.choices import Colour, FindingState, Kind
 from rectify.findings.models import Finding
-from rectify.findings.warning import RUNNING_STATES, colour_expression, local_today
+from rectify.findings.warning import RUNNING_STATES, colour_expression, local_today, warning_days
 
 if TYPE_CHECKING:
     from rectify.accounts.models import User
 
 ITEMS_SHOWN = 8
+# Used when the long-term deadline rule sets no reporting interval.
+DEFAULT_REPORTING_DAYS = 90
 
 
 @dataclass
@@ -56,6 +61,23 @@ def _live_delay_explanation() -> Exists:
     from rectify.rectification.models import DelayExplanation
 
     return Exists(DelayExplanation.objects.filter(finding=OuterRef("pk"), expected_completion__gte=local_today()))
+
+
+def continued_reports_due(findings: QuerySet) -> QuerySet:
+    """Long-term findings whose next continued report (持续报送) falls due within the warning days:
+    the last report (or the issue) plus the reporting interval of the long-term rule."""
+    from rectify.findings.models import DeadlineRule
+
+    rule = DeadlineRule.objects.filter(kind=Kind.LONG_TERM).first()
+    interval = datetime.timedelta(days=(rule.reporting_interval_days if rule else None) or DEFAULT_REPORTING_DAYS)
+    horizon = timezone.now() + datetime.timedelta(days=warning_days()) - interval
+    return (
+        findings.filter(state=FindingState.LONG_TERM)
+        .annotate(last_report=Coalesce(Max("reports__submitted_at"), "issued_at"))
+        .filter(last_report__lte=horizon)
+        .annotate(due=ExpressionWrapper(F("last_report") + interval, output_field=DateTimeField()))
+        .order_by("last_report")
+    )
 
 
 def tasks_for(user: User) -> list[Task]:
@@ -118,9 +140,17 @@ def tasks_for(user: User) -> list[Task]:
                 "to_report",
                 _("待报送整改情况"),
                 _("整改中或退回重新整改的问题，按期限先后排列"),
-                own.filter(state__in=[FindingState.RECTIFYING, FindingState.LONG_TERM]).order_by("deadline"),
-                {"state": [FindingState.RECTIFYING, FindingState.LONG_TERM]},
+                own.filter(state=FindingState.RECTIFYING).order_by("deadline"),
+                {"state": FindingState.RECTIFYING},
                 "warning",
+            ),
+            Task(
+                "continued_report_due",
+                _("持续整改待报送"),
+                _("持续整改事项按报送周期报送阶段性整改情况"),
+                continued_reports_due(own),
+                {"state": FindingState.LONG_TERM},
+                "info",
             ),
             Task(
                 "overdue_unexplained",
