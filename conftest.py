@@ -4,6 +4,9 @@ import pytest
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    # The test client's login() passes no request, which the lockout backend needs; the lockout
+    # has its own tests that switch it on.
+    settings.AXES_ENABLED = False
 
 
 @pytest.fixture
