@@ -544,7 +544,12 @@ class _Builder:
         perm_through = User.user_permissions.through
         # The security administrator grants roles and resets passwords; it needs to see and change accounts.
         account_permissions = Permission.objects.filter(
-            content_type__app_label="accounts", codename__in=["view_user", "change_user", "view_role"]
+            models.Q(content_type__app_label="accounts", codename__in=["view_user", "change_user", "view_role"])
+            # Unlocking an account locked after failed sign-ins is deleting its access attempt.
+            | models.Q(
+                content_type__app_label="axes",
+                codename__in=["view_accessattempt", "delete_accessattempt", "view_accesslog", "view_accessfailurelog"],
+            )
         )
         perm_through.objects.bulk_create(
             [perm_through(user_id=self.users["sysadmin"].pk, permission_id=p.pk) for p in permissions]
