@@ -197,3 +197,14 @@ def test_the_api_answers_in_the_requests_language(client, world):
     assert response.status_code in (401, 403) and "credentials" in response.json()["detail"].lower()
     response = client.get("/api/findings/", HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert "身份" in response.json()["detail"] or "认证" in response.json()["detail"]
+
+
+def test_a_unit_reaches_its_own_page_and_report_from_the_navigation(client, world):
+    make_finding(world, state="closed")
+    login(client, world["unit"])
+    html = client.get("/workbench/").content.decode()
+    href = html.split('data-testid="my-organization"')[0].rsplit('href="', 1)[1].split('"')[0]
+    assert href == world.unit.get_absolute_url()
+    page = client.get(href).content.decode()
+    assert 'data-testid="unit-report-docx"' in page
+    assert client.get(world.sibling_unit.get_absolute_url()).status_code == 404
