@@ -24,6 +24,12 @@ if TYPE_CHECKING:
 AUDITABLE_KINDS = (OrganizationKind.AUDITED_UNIT, OrganizationKind.COMPETENT_DEPARTMENT)
 
 
+def can_open_projects(actor: User) -> bool:
+    """Auditors of an audit office open audit projects."""
+    office = actor.organization
+    return actor.has_role(*AUDIT_ROLES) and office is not None and office.kind == OrganizationKind.AUDIT_OFFICE
+
+
 @transaction.atomic
 def create_project(
     actor: User,
@@ -39,7 +45,7 @@ def create_project(
 ) -> AuditProject:
     """An auditor opens an audit of one or more units in the office's own jurisdiction."""
     office = actor.organization
-    if not actor.has_role(*AUDIT_ROLES) or office is None or office.kind != OrganizationKind.AUDIT_OFFICE:
+    if not can_open_projects(actor):
         raise ActionRefused(_("只有审计机关的审计人员可以新建审计项目。"), code="forbidden")
     if not (name or "").strip():
         raise ActionRefused(_("请填写项目名称。"))

@@ -7,7 +7,6 @@ from django.views.generic import DetailView, FormView
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 
-from rectify.accounts.choices import AUDIT_ROLES
 from rectify.audits import services as audits
 from rectify.audits.filters import AuditProjectFilterSet
 from rectify.audits.forms import AuditProjectForm
@@ -32,10 +31,7 @@ class ProjectListView(LoginRequiredMixin, SingleTableMixin, FilterView):
         return AuditProject.objects.restrict(self.request.user).prefetch_related("units")
 
     def get_context_data(self, **kwargs):
-        user = self.request.user
-        office = user.organization
-        can_create = user.has_role(*AUDIT_ROLES) and office is not None and office.kind == "audit_office"
-        return super().get_context_data(can_create=can_create, **kwargs)
+        return super().get_context_data(can_create=audits.can_open_projects(self.request.user), **kwargs)
 
 
 class ProjectDetailView(LoginRequiredMixin, DetailView):

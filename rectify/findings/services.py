@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from rectify.accounts.choices import AUDIT_ROLES, UNIT_ROLES
 from rectify.core import visibility
 from rectify.core.exceptions import ActionRefused
 from rectify.core.money import parse_amount
@@ -317,3 +318,30 @@ def transition_by_name(actor: User, finding: Finding, name: str, *, comment: str
 
 
 NAMED_TRANSITIONS = ("issue", "start", "return", "to_long_term", "resume")
+
+
+def steps_open_to(actor: User, finding: Finding) -> list[str]:
+    """The steps the actor may take on the finding now, for offering them (the actions still decide):
+    "edit", "plan", "report", "delay", "verify" and the named transitions."""
+    from rectify.core.visibility import can_act_as
+    from rectify.findings.warning import RUNNING_STATES, warning_days
+    from rectify.findings.workflow import available_transitions
+
+    steps = []
+    is_auditor = can_act_as(actor, AUDIT_ROLES, finding)
+    is_unit = can_act_as(actor, UNIT_ROLES, finding)
+    if is_auditor and finding.state != FindingState.CLOSED:
+        steps.append("edit")
+    if is_unit and finding.state in RUNNING_STATES:
+        steps += ["plan", "report"]
+        if finding.days_left is not None and finding.days_left <= warning_days():
+            steps.append("delay")
+    if is_auditor and finding.state in (FindingState.SUBMITTED, FindingState.LONG_TERM):
+        latest = finding.reports.order_by("-round").first()
+        if latest is not None and not hasattr(latest, "verification"):
+            steps.append("verify")
+    for transition in available_transitions(actor, finding):
+        # Submitting is a report and starting comes with the plan or the first report.
+        if transition.name in NAMED_TRANSITIONS and not (transition.name == "start" and is_unit):
+            steps.append(transition.name)
+    return steps

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db import transaction
@@ -6,6 +5,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views import View
 from django.views.generic import DetailView, FormView, TemplateView
 from django_filters.views import FilterView
@@ -20,68 +20,32 @@ from rectify.findings.filters import FindingFilterSet
 from rectify.findings.forms import FindingForm, TransitionForm
 from rectify.findings.models import Category, Finding, SavedView
 from rectify.findings.tables import DEFAULT_COLUMNS, FindingTable, colour_badge
-from rectify.findings.workflow import TRANSITIONS, available_transitions
+from rectify.findings.workflow import TRANSITIONS
 from rectify.rectification.models import Plan
 from rectify.rectification.views import PREVIEWABLE
 
+# How the finding page shows each step the services open to the user.
+STEP_BUTTONS = {
+    "edit": (_lazy("修改问题"), "findings:finding-edit", "outline-secondary"),
+    "plan": (_lazy("制定整改方案"), "rectification:plan", "outline-primary"),
+    "report": (_lazy("报送整改情况"), "rectification:report", "primary"),
+    "delay": (_lazy("说明延期原因"), "rectification:delay", "outline-warning"),
+    "verify": (_lazy("核实认定"), "rectification:verify", "success"),
+}
+
 
 def finding_actions(user, finding: Finding) -> list[dict]:
-    """The buttons the finding page offers this user now; the services still decide."""
-    from django.urls import reverse
-
-    from rectify.accounts.choices import AUDIT_ROLES, UNIT_ROLES
-    from rectify.core.visibility import can_act_as
-    from rectify.findings.choices import FindingState as S
-
-    actions = []
-    is_auditor = can_act_as(user, AUDIT_ROLES, finding)
-    is_unit = can_act_as(user, UNIT_ROLES, finding)
-    running = finding.state in (S.ISSUED, S.RECTIFYING, S.LONG_TERM)
-    if is_auditor and finding.state != S.CLOSED:
-        actions.append(
-            {
-                "label": _("修改问题"),
-                "url": reverse("findings:finding-edit", args=[finding.pk]),
-                "style": "outline-secondary",
-            }
-        )
-    if is_unit and running:
-        actions.append(
-            {
-                "label": _("制定整改方案"),
-                "url": reverse("rectification:plan", args=[finding.pk]),
-                "style": "outline-primary",
-            }
-        )
-        actions.append(
-            {"label": _("报送整改情况"), "url": reverse("rectification:report", args=[finding.pk]), "style": "primary"}
-        )
-        if finding.days_left is not None and finding.days_left <= settings.RECTIFY_WARNING_DAYS:
-            actions.append(
-                {
-                    "label": _("说明延期原因"),
-                    "url": reverse("rectification:delay", args=[finding.pk]),
-                    "style": "outline-warning",
-                }
-            )
-    if is_auditor and finding.state in (S.SUBMITTED, S.LONG_TERM):
-        latest = finding.reports.order_by("-round").first()
-        if latest is not None and not hasattr(latest, "verification"):
-            actions.append(
-                {"label": _("核实认定"), "url": reverse("rectification:verify", args=[finding.pk]), "style": "success"}
-            )
-    for transition in available_transitions(user, finding):
-        if transition.name not in services.NAMED_TRANSITIONS or (transition.name == "start" and is_unit):
-            continue  # submitting is the report form; starting happens with the plan or the first report
-        style = "danger" if transition.name == "return" else "outline-primary"
-        actions.append(
-            {
-                "label": transition.label,
-                "url": reverse("findings:transition", args=[finding.pk, transition.name]),
-                "style": style,
-            }
-        )
-    return actions
+    """The buttons the finding page offers this user now."""
+    buttons = []
+    for step in services.steps_open_to(user, finding):
+        if step in STEP_BUTTONS:
+            label, url_name, style = STEP_BUTTONS[step]
+            url = reverse(url_name, args=[finding.pk])
+        else:
+            label, style = TRANSITIONS[step].label, "danger" if step == "return" else "outline-primary"
+            url = reverse("findings:transition", args=[finding.pk, step])
+        buttons.append({"label": label, "url": url, "style": style})
+    return buttons
 
 
 class LedgerView(LoginRequiredMixin, SingleTableMixin, FilterView):

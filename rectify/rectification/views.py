@@ -139,7 +139,7 @@ class VerifyView(ObjectActionView):
         return context
 
     def perform(self, form) -> None:
-        verification = services.verify(self.request.user, self.get_latest_report(), **form.cleaned_data)
+        verification = services.verify_latest(self.request.user, self.object, **form.cleaned_data)
         self.success_message = (
             _("已认定为「已整改」，问题已销号。")
             if verification.verdict == "rectified"

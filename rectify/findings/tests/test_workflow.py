@@ -652,3 +652,29 @@ def test_issuing_a_project_without_drafts_is_refused_and_records_nothing(world):
     )
     assert refusal.messages == ["本项目没有待下达的问题。"]
     assert project_state(world.project) == before_project
+
+
+@pytest.mark.parametrize(
+    ("state", "username", "steps"),
+    [
+        ("draft", "auditor", ["edit", "issue"]),
+        ("issued", "unit", ["plan", "report"]),
+        ("issued", "auditor", ["edit"]),
+        ("rectifying", "auditor", ["edit", "to_long_term"]),
+        ("submitted", "auditor2", ["edit", "verify", "return"]),
+        ("submitted", "unit", []),
+        ("long_term", "unit", ["plan", "report", "resume"]),
+        ("closed", "auditor", []),
+        ("submitted", "city_auditor", []),
+        ("issued", "sibling", []),
+        ("issued", "dept", []),
+    ],
+)
+def test_the_steps_offered_follow_state_role_and_scope(world, state, username, steps):
+    finding = make_finding(world, state=state, deadline=datetime.date(2099, 12, 31))
+    assert findings.steps_open_to(world[username], finding) == steps
+
+
+def test_an_overdue_finding_offers_the_unit_to_explain_the_delay(world):
+    finding = make_finding(world, state="rectifying", deadline=datetime.date(2020, 1, 31))
+    assert findings.steps_open_to(world["unit"], finding) == ["plan", "report", "delay"]
