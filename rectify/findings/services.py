@@ -201,6 +201,21 @@ def update_finding(actor: User, finding: Finding, *, reason: str = "", **changes
     return finding
 
 
+@transaction.atomic
+def correct_finding(
+    actor: User, finding: Finding, *, reason: str = "", requirements: Iterable[str] | None = None, **changes
+) -> Finding:
+    """Corrects a finding's fields and, when given and different, its requirements: both or neither."""
+    if changes or requirements is None:
+        update_finding(actor, finding, reason=reason, **changes)
+    if requirements is not None:
+        wanted = [text.strip() for text in requirements if text and text.strip()]
+        if wanted != [r.text for r in finding.requirements.all()]:
+            set_requirements(actor, finding, wanted)
+    finding.refresh_from_db()
+    return finding
+
+
 def set_requirements(actor: User, finding: Finding, requirements: Iterable[str]) -> None:
     """Replaces a draft finding's requirements (old rows are kept, marked deleted)."""
     _require_auditor_of(actor, finding.project)

@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -304,12 +303,14 @@ class FindingUpdateView(ObjectActionView):
                           "deadline", "disclosure", "rectified_during_audit")
             if data[field] != getattr(self.object, field)
         }  # fmt: skip
-        requirements = form.requirement_list()
-        with transaction.atomic():  # both changes or neither
-            if changes:
-                services.update_finding(self.request.user, self.object, reason=data.get("reason", ""), **changes)
-            if requirements != [r.text for r in self.object.requirements.all()]:
-                services.set_requirements(self.request.user, self.object, requirements)
+        if changes or form.requirement_list() != [r.text for r in self.object.requirements.all()]:
+            services.correct_finding(
+                self.request.user,
+                self.object,
+                reason=data.get("reason", ""),
+                requirements=form.requirement_list(),
+                **changes,
+            )
 
 
 class WorkbenchView(LoginRequiredMixin, TemplateView):

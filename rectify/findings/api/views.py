@@ -6,7 +6,6 @@ calls the named action of the services; the services check the role and the stat
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status
@@ -136,13 +135,7 @@ class FindingViewSet(RestrictedViewSet):
     def partial_update(self, request, pk=None):
         finding = self.get_object()
         data = dict(self.validated(FindingUpdateSerializer, partial=True))
-        reason = data.pop("reason", "")
-        requirements = data.pop("requirements", None)
-        with transaction.atomic():  # both changes or neither
-            if data or requirements is None:
-                services.update_finding(request.user, finding, reason=reason, **data)
-            if requirements is not None:
-                services.set_requirements(request.user, finding, requirements)
+        services.correct_finding(request.user, finding, **data)
         return Response(self.represent_finding(finding))
 
     issue = _transition_action("issue")
