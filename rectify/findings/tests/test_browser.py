@@ -115,7 +115,8 @@ def test_lifecycle_across_roles_in_the_browser(page: Page, live_server, world_li
     expect(page.get_by_test_id("evidence")).to_have_count(2)
     thumbnail = page.locator("img.evidence-thumb").first
     expect(thumbnail).to_be_visible()
-    assert thumbnail.evaluate("img => img.complete && img.naturalWidth") > 0  # the image preview loads
+    # The image preview loads (lazily: wait for it rather than read it at once).
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=thumbnail.element_handle())
 
     # The auditor returns it once.
     login(page, base, "auditor2")
