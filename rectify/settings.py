@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "axes",
+    "django_q",
     "drf_spectacular_sidecar",
     "rectify.core",
     "rectify.organizations",
@@ -232,6 +233,35 @@ RECTIFY_EVIDENCE_MAX_BYTES = int(os.environ.get("RECTIFY_EVIDENCE_MAX_BYTES", st
 RECTIFY_REQUEST_MAX_BYTES = int(os.environ.get("RECTIFY_REQUEST_MAX_BYTES", str(200 * 1024 * 1024)))
 # Password of the demo accounts (demo mode only).
 RECTIFY_DEMO_PASSWORD = os.environ.get("RECTIFY_DEMO_PASSWORD", "Demo-2026")
+
+# --- The job queue (django-q2) ------------------------------------------------------------
+# The embedded default queues jobs in the database (no extra service); RECTIFY_REDIS_URL moves the
+# broker to Redis by configuration alone. Jobs are retried when a worker dies under them.
+RECTIFY_REDIS_URL = os.environ.get("RECTIFY_REDIS_URL", "")
+Q_CLUSTER = {
+    "name": "rectify",
+    "workers": int(os.environ.get("RECTIFY_WORKERS", "2")),
+    "timeout": int(os.environ.get("RECTIFY_JOB_TIMEOUT", str(30 * 60))),
+    "retry": int(os.environ.get("RECTIFY_JOB_TIMEOUT", str(30 * 60))) + 60,
+    "max_attempts": 3,
+    "save_limit": 1000,
+    "catch_up": False,  # a worker that was down runs a missed schedule once, not once per missed slot
+    "label": "任务队列",
+    "poll": 1,
+    # Tests run every job at once, in the calling thread.
+    "sync": env_bool("RECTIFY_JOBS_SYNC", False),
+}
+if RECTIFY_REDIS_URL:
+    Q_CLUSTER["redis"] = RECTIFY_REDIS_URL
+else:
+    Q_CLUSTER["orm"] = "default"
+
+# --- Notifications ---------------------------------------------------------------------------
+# Email goes through Django's mail backend: the console in the demo, SMTP in production.
+EMAIL_BACKEND = os.environ.get("RECTIFY_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = os.environ.get("RECTIFY_FROM_EMAIL", "rectify@localhost")
+EMAIL_HOST = os.environ.get("RECTIFY_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("RECTIFY_EMAIL_PORT", "25"))
 
 LOGGING = {
     "version": 1,

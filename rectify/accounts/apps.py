@@ -6,3 +6,9 @@ class AccountsConfig(AppConfig):
     name = "rectify.accounts"
     label = "accounts"
     verbose_name = _("用户与角色")
+
+    def ready(self) -> None:
+        from rectify.accounts.scopes import organization_scope
+        from rectify.core.visibility import register_scope
+
+        register_scope("organizations.Organization", organization_scope)

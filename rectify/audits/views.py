@@ -11,10 +11,10 @@ from rectify.audits import services as audits
 from rectify.audits.filters import AuditProjectFilterSet
 from rectify.audits.forms import AuditProjectForm
 from rectify.audits.models import AuditProject
+from rectify.audits.scopes import can_work_on_project
 from rectify.audits.tables import AuditProjectTable
 from rectify.core.actions import ObjectActionView
 from rectify.core.exceptions import ActionRefused
-from rectify.core.visibility import can_work_on_project
 from rectify.findings import services as findings
 from rectify.findings.figures import ledger_figures
 from rectify.findings.forms import IssueProjectForm

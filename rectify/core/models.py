@@ -16,10 +16,11 @@ if TYPE_CHECKING:
 class RestrictedQuerySet(models.QuerySet):
     """A queryset that knows how to narrow itself to what a user may see."""
 
-    def restrict(self, user: User, action: str = "view") -> RestrictedQuerySet:
+    def restrict(self, user: User, action: str = "view", *, roles=None) -> RestrictedQuerySet:
+        """What ``user`` may see (``"view"``) or work on (``"act"``), optionally as one of ``roles``."""
         from rectify.core import visibility
 
-        return visibility.restrict(self, user, action)
+        return visibility.restrict(self, user, action, roles=roles)
 
     def delete(self):
         # Each object deletes itself: soft for domain records, refused for append-only ones (finding events).
@@ -70,3 +71,13 @@ class RectifyModel(models.Model):
     @property
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
+
+
+class VersionedModel(models.Model):
+    """A record people edit from a page they read earlier: each edit raises its version, and an edit
+    made from an older version is refused (``rectify.core.locking.check_version``)."""
+
+    version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
+
+    class Meta:
+        abstract = True

@@ -169,6 +169,8 @@ class Finding(RectifyModel):
 class Requirement(RectifyModel):
     """One item of what the unit must do for a finding (逐条逐项)."""
 
+    visibility_path = "finding"  # seen and worked on exactly as its finding is
+
     finding = models.ForeignKey(Finding, verbose_name=_("问题"), on_delete=models.PROTECT, related_name="requirements")
     number = models.PositiveSmallIntegerField(_("序号"))
     text = models.TextField(_("整改要求"))
@@ -191,6 +193,8 @@ class Requirement(RectifyModel):
 
 class FindingEvent(models.Model):
     """The timeline of a finding: one row per action, written inside the action's transaction."""
+
+    visibility_path = "finding"  # seen and worked on exactly as its finding is
 
     finding = models.ForeignKey(Finding, verbose_name=_("问题"), on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(_("事件"), max_length=20, choices=EventKind.choices)

@@ -9,14 +9,15 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from rectify.accounts.choices import AUDIT_ROLES, UNIT_ROLES
-from rectify.core import visibility
+from rectify.audits.scopes import can_work_on_project
 from rectify.core.exceptions import ActionRefused
 from rectify.core.money import parse_amount
 from rectify.findings.choices import Disclosure, EventKind, FindingState, Kind
 from rectify.findings.models import Category, DeadlineRule, Finding, Requirement
-from rectify.findings.workflow import perform_transition, record_event
+from rectify.findings.workflow import lock_finding, perform_transition, record_event
 
 if TYPE_CHECKING:
     from rectify.accounts.models import User
@@ -34,9 +35,12 @@ def default_deadline(kind: str, base: datetime.date) -> datetime.date:
     return base + datetime.timedelta(days=days)
 
 
+RECORDING_REFUSED = _lazy("只有本项目所属审计机关的审计人员可以登记或修改问题。")
+
+
 def _require_auditor_of(actor: User, project: AuditProject) -> None:
-    if not visibility.can_work_on_project(actor, project):
-        raise ActionRefused(_("只有本项目所属审计机关的审计人员可以登记或修改问题。"), code="forbidden")
+    if not can_work_on_project(actor, project):
+        raise ActionRefused(RECORDING_REFUSED, code="forbidden")
 
 
 def _check_deadline(deadline: datetime.date | None, project: AuditProject) -> None:
@@ -172,8 +176,8 @@ EDITABLE_FIELDS = {
 @transaction.atomic
 def update_finding(actor: User, finding: Finding, *, reason: str = "", **changes) -> Finding:
     """An auditor corrects a finding. After issue, changes need a reason and are kept in the history."""
+    finding = lock_finding(actor, finding, AUDIT_ROLES, RECORDING_REFUSED)
     _require_auditor_of(actor, finding.project)
-    finding = Finding.objects.select_for_update().get(pk=finding.pk)
     if finding.state == FindingState.CLOSED:
         raise ActionRefused(_("已销号的问题不能修改。"))
     unknown = set(changes) - EDITABLE_FIELDS
@@ -216,20 +220,24 @@ def correct_finding(
     return finding
 
 
+@transaction.atomic
 def set_requirements(actor: User, finding: Finding, requirements: Iterable[str]) -> None:
-    """Replaces a draft finding's requirements (old rows are kept, marked deleted)."""
+    """Replaces a draft finding's requirements (old rows are kept, marked deleted).
+
+    The state is checked on the locked row: an issue running at the same time either finishes first
+    (and this is refused) or waits until this has committed (and issues the new requirements)."""
+    finding = lock_finding(actor, finding, AUDIT_ROLES, RECORDING_REFUSED)
     _require_auditor_of(actor, finding.project)
     if finding.state != FindingState.DRAFT:
-        raise ActionRefused(_("问题下达后不能更改整改要求。"))
+        raise ActionRefused(_("问题下达后不能更改整改要求。"), code="invalid_state")
     cleaned = _clean_requirements(requirements)
-    with transaction.atomic():
-        for old in finding.requirements.all():
-            old._history_user = actor
-            old.delete()
-        for number, text in enumerate(cleaned, start=1):
-            row = Requirement(finding=finding, number=number, text=text)
-            row._history_user = actor
-            row.save()
+    for old in finding.requirements.all():
+        old._history_user = actor
+        old.delete()
+    for number, text in enumerate(cleaned, start=1):
+        row = Requirement(finding=finding, number=number, text=text)
+        row._history_user = actor
+        row.save()
 
 
 def issue_finding(actor: User, finding: Finding, *, comment: str = "") -> Finding:
@@ -289,8 +297,10 @@ def resume_rectification(actor: User, finding: Finding, *, comment: str = "") ->
     return perform_transition(actor, finding, "resume", comment=comment)
 
 
+@transaction.atomic
 def link_repeats(actor: User, finding: Finding, earlier: Sequence[Finding]) -> None:
     """Marks ``finding`` as a repeat (屡审屡犯) of earlier findings."""
+    finding = lock_finding(actor, finding, AUDIT_ROLES, RECORDING_REFUSED)
     _require_auditor_of(actor, finding.project)
     _check_repeats(actor, finding.project, earlier)
     finding.repeats.add(*earlier)
@@ -338,13 +348,14 @@ NAMED_TRANSITIONS = ("issue", "start", "return", "to_long_term", "resume")
 def steps_open_to(actor: User, finding: Finding) -> list[str]:
     """The steps the actor may take on the finding now, for offering them (the actions still decide):
     "edit", "plan", "report", "delay", "verify" and the named transitions."""
-    from rectify.core.visibility import can_act_as
+    from rectify.findings.scopes import acting_roles
     from rectify.findings.warning import RUNNING_STATES, warning_days
     from rectify.findings.workflow import available_transitions
 
     steps = []
-    is_auditor = can_act_as(actor, AUDIT_ROLES, finding)
-    is_unit = can_act_as(actor, UNIT_ROLES, finding)
+    roles = acting_roles(actor, finding)
+    is_auditor = bool(roles & AUDIT_ROLES)
+    is_unit = bool(roles & UNIT_ROLES)
     if is_auditor and finding.state != FindingState.CLOSED:
         steps.append("edit")
     if is_unit and finding.state in RUNNING_STATES:
@@ -355,7 +366,7 @@ def steps_open_to(actor: User, finding: Finding) -> list[str]:
         latest = finding.reports.order_by("-round").first()
         if latest is not None and not hasattr(latest, "verification"):
             steps.append("verify")
-    for transition in available_transitions(actor, finding):
+    for transition in available_transitions(actor, finding, roles):
         # Submitting is a report and starting comes with the plan or the first report.
         if transition.name in NAMED_TRANSITIONS and not (transition.name == "start" and is_unit):
             steps.append(transition.name)

@@ -319,8 +319,8 @@ class WorkbenchView(LoginRequiredMixin, TemplateView):
     template_name = "findings/workbench.html"
 
     def get_context_data(self, **kwargs):
-        from rectify.core.visibility import SUMMARY_ROLES, sees_rows, summary_findings
         from rectify.findings.figures import ledger_figures
+        from rectify.findings.scopes import SUMMARY_ROLES, sees_rows, summary_findings
         from rectify.findings.workbench import tasks_for
 
         user = self.request.user
@@ -339,8 +339,8 @@ class DashboardView(LoginRequiredMixin, TemplateView):
     template_name = "findings/dashboard.html"
 
     def get_context_data(self, **kwargs):
-        from rectify.core.visibility import sees_rows, summary_findings
         from rectify.findings.dashboard import dashboard_data
+        from rectify.findings.scopes import sees_rows, summary_findings
 
         user = self.request.user
         rows = sees_rows(user)

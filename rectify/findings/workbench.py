@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from rectify.accounts.choices import AUDIT_ROLES, UNIT_ROLES, RoleCode
-from rectify.core import visibility
+from rectify.core.visibility import scope_q
 from rectify.findings.choices import Colour, FindingState, Kind
 from rectify.findings.models import Finding
 from rectify.findings.warning import RUNNING_STATES, colour_expression, local_today, warning_days
@@ -88,7 +88,7 @@ def tasks_for(user: User) -> list[Task]:
     )
     tasks: list[Task] = []
     if user.has_role(*AUDIT_ROLES):
-        scope = base.filter(visibility.finding_act_q_for_role(user, RoleCode.AUDITOR))
+        scope = base.filter(scope_q(Finding, user, "act", roles={RoleCode.AUDITOR}))
         tasks += [
             Task(
                 "to_verify",

@@ -20,8 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from rectify.accounts.choices import AUDIT_ROLES, UNIT_ROLES
-from rectify.core import visibility
 from rectify.core.exceptions import ActionRefused
+from rectify.core.locking import lock_for_action
 from rectify.core.request_context import get_request_id
 from rectify.findings.choices import EventKind
 from rectify.findings.choices import FindingState as S
@@ -61,34 +61,43 @@ TRANSITIONS: dict[str, Transition] = {
 }
 
 
-def available_transitions(actor: User, finding: Finding) -> list[Transition]:
-    """The transitions this actor may take on this finding now (for showing buttons)."""
+NOT_FOUND = _("问题不存在，或不在您的职责范围内。")
+
+
+def available_transitions(actor: User, finding: Finding, roles: frozenset[str] | None = None) -> list[Transition]:
+    """The transitions this actor may take on this finding now (for showing buttons). ``roles``: the
+    roles in which the actor may act on it, when the caller already knows them."""
+    from rectify.findings.scopes import acting_roles
+
+    roles = acting_roles(actor, finding) if roles is None else roles
     return [
-        t
-        for t in TRANSITIONS.values()
-        if finding.state in t.sources and not t.needs_verification and visibility.can_act_as(actor, t.roles, finding)
+        t for t in TRANSITIONS.values() if finding.state in t.sources and not t.needs_verification and t.roles & roles
     ]
+
+
+def lock_finding(actor: User, finding: Finding | int, roles, forbidden: str):
+    """The first step of every action on a finding: the row, locked, from the actor's ``act`` scope."""
+    from rectify.findings.models import Finding
+
+    pk = finding if isinstance(finding, int) else finding.pk
+    return lock_for_action(Finding, actor, pk, roles=roles, not_found=NOT_FOUND, forbidden=forbidden)
+
+
+def check_state(finding: Finding, sources, action_label) -> None:
+    if finding.state not in sources:
+        raise ActionRefused(
+            _("问题当前状态为「%(state)s」，不能执行「%(action)s」。"),
+            code="invalid_state",
+            params={"state": finding.get_state_display(), "action": action_label},
+        )
 
 
 def check_transition(actor: User, finding: Finding, name: str) -> Transition:
     """Refuses, with a message for the user, what this actor may not do to this finding now."""
-    from rectify.findings.models import Finding
-
     transition = TRANSITIONS.get(name)
     if transition is None:
         raise ActionRefused(_("未知的操作「%(name)s」。"), code="invalid", params={"name": name})
-    if not Finding.objects.restrict(actor).filter(pk=finding.pk).exists():
-        raise ActionRefused(_("问题不存在，或不在您的职责范围内。"), code="not_found")
-    if finding.state not in transition.sources:
-        raise ActionRefused(
-            _("问题当前状态为「%(state)s」，不能执行「%(action)s」。"),
-            code="invalid_state",
-            params={"state": finding.get_state_display(), "action": transition.label},
-        )
-    if not visibility.can_act_as(actor, transition.roles, finding):
-        raise ActionRefused(
-            _("您的角色无权对该问题执行「%(action)s」。"), code="forbidden", params={"action": transition.label}
-        )
+    check_state(finding, transition.sources, transition.label)
     return transition
 
 
@@ -121,12 +130,18 @@ def record_event(
 
 def perform_transition(actor: User, finding: Finding, name: str, *, comment: str = "", verification=None) -> Finding:
     """Moves ``finding`` along transition ``name``; all or nothing."""
-    from rectify.findings.models import Finding
-
+    transition = TRANSITIONS.get(name)
+    if transition is None:
+        raise ActionRefused(_("未知的操作「%(name)s」。"), code="invalid", params={"name": name})
     with transaction.atomic():
-        # Lock and re-read, so two people acting at once cannot both move the same finding.
-        locked = Finding.objects.select_for_update().get(pk=finding.pk)
-        transition = check_transition(actor, locked, name)
+        # Lock and re-read through the act scope, so two people acting at once cannot both move it.
+        locked = lock_finding(
+            actor,
+            finding,
+            transition.roles,
+            _("您的角色无权对该问题执行「%(action)s」。") % {"action": transition.label},
+        )
+        check_state(locked, transition.sources, transition.label)
         comment = (comment or "").strip()
         if transition.needs_comment and not comment:
             raise ActionRefused(

@@ -14,6 +14,8 @@ from rectify.rectification.choices import AMOUNT_METHODS, REJECTED_VERDICTS, Acc
 class Plan(RectifyModel):
     """The unit's rectification plan (整改方案) for one finding."""
 
+    visibility_path = "finding"  # seen and worked on exactly as its finding is
+
     finding = models.OneToOneField(
         "findings.Finding", verbose_name=_("问题"), on_delete=models.PROTECT, related_name="plan"
     )
@@ -38,6 +40,7 @@ class Plan(RectifyModel):
 
 
 class Milestone(RectifyModel):
+    visibility_path = "plan__finding"  # seen and worked on exactly as its finding is
     plan = models.ForeignKey(Plan, verbose_name=_("整改方案"), on_delete=models.PROTECT, related_name="milestones")
     number = models.PositiveSmallIntegerField(_("序号"))
     title = models.CharField(_("阶段目标"), max_length=200)
@@ -72,6 +75,8 @@ class ProgressReport(RectifyModel):
 
     Amounts are those rectified in this round; the finding's total is the sum of its counted rounds.
     """
+
+    visibility_path = "finding"  # seen and worked on exactly as its finding is
 
     objects = ProgressReportManager()
 
@@ -120,6 +125,8 @@ class ProgressReport(RectifyModel):
 class AdoptedRule(RectifyModel):
     """A rule the unit made or revised (制定完善制度)."""
 
+    visibility_path = "report__finding"  # seen and worked on exactly as its finding is
+
     report = models.ForeignKey(ProgressReport, verbose_name=_("报告"), on_delete=models.PROTECT, related_name="rules")
     title = models.CharField(_("制度名称"), max_length=200)
     document_number = models.CharField(_("文号"), max_length=100, blank=True)
@@ -135,6 +142,8 @@ class AdoptedRule(RectifyModel):
 
 class AccountabilityRecord(RectifyModel):
     """A person held accountable (追责问责)."""
+
+    visibility_path = "report__finding"  # seen and worked on exactly as its finding is
 
     report = models.ForeignKey(
         ProgressReport, verbose_name=_("报告"), on_delete=models.PROTECT, related_name="accountability"
@@ -158,6 +167,8 @@ def evidence_path(instance: Evidence, filename: str) -> str:
 
 class Evidence(RectifyModel):
     """A supporting file (佐证材料) of a report; its type is sniffed from content, not from its name."""
+
+    visibility_path = "report__finding"  # seen and worked on exactly as its finding is
 
     report = models.ForeignKey(
         ProgressReport, verbose_name=_("报告"), on_delete=models.PROTECT, related_name="evidence"
@@ -183,6 +194,8 @@ class Evidence(RectifyModel):
 
 class Verification(RectifyModel):
     """The auditor's verdict on a report (核实认定): completeness and compliance."""
+
+    visibility_path = "finding"  # seen and worked on exactly as its finding is
 
     finding = models.ForeignKey(
         "findings.Finding", verbose_name=_("问题"), on_delete=models.PROTECT, related_name="verifications"
@@ -216,6 +229,8 @@ class Verification(RectifyModel):
 
 class DelayExplanation(RectifyModel):
     """A unit's explanation of why a finding is not rectified by its deadline (source 三(四))."""
+
+    visibility_path = "finding"  # seen and worked on exactly as its finding is
 
     finding = models.ForeignKey(
         "findings.Finding", verbose_name=_("问题"), on_delete=models.PROTECT, related_name="delay_explanations"

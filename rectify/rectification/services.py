@@ -13,13 +13,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rectify.accounts.choices import AUDIT_ROLES, UNIT_ROLES
-from rectify.core import visibility
 from rectify.core.exceptions import ActionRefused
 from rectify.core.money import parse_amount
 from rectify.findings.choices import EventKind, FindingState
 from rectify.findings.models import Finding
 from rectify.findings.warning import local_today
-from rectify.findings.workflow import perform_transition, record_event
+from rectify.findings.workflow import lock_finding, perform_transition, record_event
 from rectify.rectification import evidence as evidence_files
 from rectify.rectification.choices import (
     AMOUNT_METHODS,
@@ -45,11 +44,8 @@ REPORTABLE_STATES = (FindingState.ISSUED, FindingState.RECTIFYING, FindingState.
 
 
 def _require(actor: User, roles, finding: Finding, message: str) -> Finding:
-    if not Finding.objects.restrict(actor).filter(pk=finding.pk).exists():
-        raise ActionRefused(_("问题不存在，或不在您的职责范围内。"), code="not_found")
-    if not visibility.can_act_as(actor, roles, finding):
-        raise ActionRefused(message, code="forbidden")
-    return Finding.objects.select_for_update().get(pk=finding.pk)
+    """The finding, locked, from what the actor may work on in ``roles``."""
+    return lock_finding(actor, finding, roles, message)
 
 
 def _check_not_before(date: datetime.date | None, floor: datetime.date | None, label: str) -> None:
