@@ -1,3 +1,8 @@
+import os
+
+# Jobs run at once, in the calling thread, in tests (read by the settings when they load).
+os.environ.setdefault("RECTIFY_JOBS_SYNC", "1")
+
 import pytest
 
 

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "rectify.audits",
     "rectify.findings",
     "rectify.rectification",
+    "rectify.notifications",
     "rectify.exchange",
     "rectify.documents",
     "rectify.demo",
@@ -104,6 +105,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "rectify.notifications.context_processors.inbox",
             ],
         },
     },
@@ -231,6 +233,8 @@ RECTIFY_WARNING_DAYS = int(os.environ.get("RECTIFY_WARNING_DAYS", "7"))
 RECTIFY_EVIDENCE_MAX_BYTES = int(os.environ.get("RECTIFY_EVIDENCE_MAX_BYTES", str(50 * 1024 * 1024)))
 # Upper bound of a whole request body (several evidence files at once), refused before it is read.
 RECTIFY_REQUEST_MAX_BYTES = int(os.environ.get("RECTIFY_REQUEST_MAX_BYTES", str(200 * 1024 * 1024)))
+# How far back the overdue check looks for deadlines it has not announced yet (a worker that was down catches up).
+RECTIFY_OVERDUE_CATCH_UP_DAYS = int(os.environ.get("RECTIFY_OVERDUE_CATCH_UP_DAYS", "30"))
 # Password of the demo accounts (demo mode only).
 RECTIFY_DEMO_PASSWORD = os.environ.get("RECTIFY_DEMO_PASSWORD", "Demo-2026")
 
@@ -262,6 +266,13 @@ EMAIL_BACKEND = os.environ.get("RECTIFY_EMAIL_BACKEND", "django.core.mail.backen
 DEFAULT_FROM_EMAIL = os.environ.get("RECTIFY_FROM_EMAIL", "rectify@localhost")
 EMAIL_HOST = os.environ.get("RECTIFY_EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("RECTIFY_EMAIL_PORT", "25"))
+# SMS and enterprise-messaging robots: logging gateways in the demo; a real gateway class in production.
+RECTIFY_SMS_GATEWAY = os.environ.get("RECTIFY_SMS_GATEWAY", "rectify.notifications.channels.LoggingSmsGateway")
+RECTIFY_WEBHOOK_GATEWAY = os.environ.get(
+    "RECTIFY_WEBHOOK_GATEWAY", "rectify.notifications.channels.LoggingWebhookGateway"
+)
+# The address users reach the system at, for links in email and messages.
+RECTIFY_BASE_URL = os.environ.get("RECTIFY_BASE_URL", "")
 
 LOGGING = {
     "version": 1,

@@ -25,5 +25,6 @@ urlpatterns = [
     path("", include("rectify.organizations.urls")),
     path("", include("rectify.exchange.urls")),
     path("", include("rectify.documents.urls")),
+    path("", include("rectify.notifications.urls")),
     path("api/", include("rectify.api.urls")),
 ]

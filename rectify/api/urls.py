@@ -11,6 +11,7 @@ from rest_framework.routers import DefaultRouter
 from rectify.accounts.api.views import MeView, TokenView
 from rectify.audits.api.views import AuditProjectViewSet
 from rectify.findings.api.views import CategoryViewSet, FindingEventViewSet, FindingViewSet, RequirementViewSet
+from rectify.notifications.api.views import NotificationViewSet
 from rectify.organizations.api.views import OrganizationViewSet
 from rectify.rectification.api.views import (
     DelayExplanationViewSet,
@@ -34,6 +35,7 @@ router.register("progress-reports", ProgressReportViewSet, basename="progress-re
 router.register("evidence", EvidenceViewSet, basename="evidence")
 router.register("verifications", VerificationViewSet, basename="verification")
 router.register("delay-explanations", DelayExplanationViewSet, basename="delay-explanation")
+router.register("notifications", NotificationViewSet, basename="notification")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="token"),

@@ -98,3 +98,17 @@ def publish(name: str, obj: Any, *, actor: Any = None, key: str = "", **data: An
         key=key,
     )
     return publish_on_commit(event)
+
+
+def publish_once(name: str, obj: Any, *, key: str, actor: Any = None, **data: Any) -> Event | None:
+    """Publishes the occurrence ``key`` unless it was published before; None when it was."""
+    from django.db import IntegrityError
+
+    from rectify.core.models import PublishedEvent
+
+    try:
+        with transaction.atomic():
+            PublishedEvent.objects.create(key=key, name=name, object_label=obj._meta.label, object_id=obj.pk)
+    except IntegrityError:
+        return None
+    return publish(name, obj, actor=actor, key=key, **data)

@@ -81,3 +81,22 @@ class VersionedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class PublishedEvent(models.Model):
+    """An occurrence a sweep announces once, whatever the number of runs (``events.publish_once``):
+    a finding falling overdue is published once per deadline, even if the job runs twice or after a gap."""
+
+    key = models.CharField(_("事件标识"), max_length=200, unique=True)
+    name = models.CharField(_("事件"), max_length=64)
+    object_label = models.CharField(_("对象类型"), max_length=100)
+    object_id = models.BigIntegerField(_("对象编号"))
+    published_at = models.DateTimeField(_("发布时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("已发布事件")
+        verbose_name_plural = _("已发布事件")
+        indexes = [models.Index(fields=["object_label", "object_id"], name="core_pubevent_object")]
+
+    def __str__(self) -> str:
+        return self.key

@@ -14,3 +14,8 @@ class FindingsConfig(AppConfig):
         register_scope("findings.Finding", scopes.finding_scope)
         register_scope("findings.SavedView", scopes.saved_view_scope)
         register_scope("audits.AuditProject", scopes.projects_of_visible_findings)
+
+        from rectify.core import jobs
+
+        # Hourly, so a finding that falls overdue is announced the same morning.
+        jobs.schedule("findings.publish_overdue", "rectify.findings.jobs.publish_overdue", minutes=60)

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from rectify.accounts.choices import AUDIT_ROLES, UNIT_ROLES
+from rectify.core.events import publish
 from rectify.core.exceptions import ActionRefused
 from rectify.core.locking import lock_for_action
 from rectify.core.request_context import get_request_id
@@ -41,6 +42,23 @@ class Transition:
     # Close-out happens only as the consequence of a verification (source 三(二)).
     needs_verification: bool = False
     needs_comment: bool = False
+    # What is published on the event bus once the move has committed.
+    event: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.event:
+            object.__setattr__(self, "event", f"finding.{EVENT_NAMES[self.name]}")
+
+
+EVENT_NAMES = {
+    "issue": "issued",
+    "start": "started",
+    "submit": "submitted",
+    "return": "returned",
+    "close": "closed",
+    "to_long_term": "long_term",
+    "resume": "resumed",
+}
 
 
 TRANSITIONS: dict[str, Transition] = {
@@ -172,6 +190,7 @@ def perform_transition(actor: User, finding: Finding, name: str, *, comment: str
             comment=comment,
             at=now,
         )
+        publish(transition.event, locked, actor=actor, from_state=previous, to_state=locked.state, comment=comment)
     finding.refresh_from_db()
     return finding
 

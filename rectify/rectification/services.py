@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rectify.accounts.choices import AUDIT_ROLES, UNIT_ROLES
+from rectify.core.events import publish
 from rectify.core.exceptions import ActionRefused
 from rectify.core.money import parse_amount
 from rectify.findings.choices import EventKind, FindingState
@@ -101,6 +102,7 @@ def submit_plan(
         milestone._history_user = actor
         milestone.save()
     record_event(finding, actor, EventKind.PLAN, action="submit_plan", comment=plan.measures[:500])
+    publish("plan.submitted", finding, actor=actor, plan_id=plan.pk)
     if finding.state == FindingState.ISSUED:
         perform_transition(actor, finding, "start", comment=_("已制定整改方案"))
     return plan
@@ -213,7 +215,6 @@ def submit_report(
         )
         row._history_user = actor
         row.save()
-    _attach_evidence(actor, report, sniffed)
     record_event(
         finding,
         actor,
@@ -223,6 +224,10 @@ def submit_report(
     )
     if not continued:
         perform_transition(actor, finding, "submit", comment=_("第 %(round)d 轮报送") % {"round": round_number})
+    # Files are written last, once every rule has passed; a later rollback leaves them orphaned for
+    # sweep_orphans to remove.
+    _attach_evidence(actor, report, sniffed)
+    publish("report.submitted", finding, actor=actor, report_id=report.pk, round=round_number, continued=continued)
     return report
 
 
@@ -344,6 +349,7 @@ def verify(
         action="verify",
         comment=f"{verification.get_verdict_display()}：{verification.reasons[:300]}",
     )
+    publish("finding.verified", finding, actor=actor, verification_id=verification.pk, verdict=verification.verdict)
     if finding.state == FindingState.SUBMITTED:
         if rectified:
             close_out(actor, finding, verification)
@@ -401,4 +407,5 @@ def explain_delay(actor: User, finding: Finding, *, reason: str, expected_comple
         comment=_("%(reason)s（预计 %(date)s 完成）")
         % {"reason": explanation.reason[:300], "date": expected_completion.isoformat()},
     )
+    publish("delay.explained", finding, actor=actor, explanation_id=explanation.pk)
     return explanation

@@ -71,6 +71,25 @@ def wsgi_application():
 EXAMPLES = 8  # per operation, mode and id: enough to shake out 5xx, small enough to run in well under a minute
 
 # A real object of each collection, so generated requests reach past the 404 of a random id.
+def _auditors_notification(ledger) -> int:
+    from rectify.accounts.models import User
+    from rectify.notifications.models import Notification
+
+    finding = ledger["submitted"]
+    notification, _created = Notification.objects.get_or_create(
+        recipient=User.objects.get(username="auditor"),
+        event_key=f"test:{finding.pk}",
+        defaults={
+            "event_name": "finding.submitted",
+            "title": "问题待核实",
+            "url": finding.get_absolute_url(),
+            "object_label": "findings.Finding",
+            "object_id": finding.pk,
+        },
+    )
+    return notification.pk
+
+
 SAMPLE_IDS = {
     "/api/findings/": lambda ledger: ledger["submitted"].pk,
     "/api/audit-projects/": lambda ledger: ledger["draft"].project_id,
@@ -86,6 +105,7 @@ SAMPLE_IDS = {
     "/api/documents/notice/": lambda ledger: ledger["closed"].project_id,
     "/api/documents/close-out-sheet/": lambda ledger: ledger["closed"].pk,
     "/api/documents/unit-report/": lambda ledger: ledger["closed"].unit_id,
+    "/api/notifications/": _auditors_notification,
 }
 
 
