@@ -70,6 +70,7 @@ def wsgi_application():
 
 EXAMPLES = 8  # per operation, mode and id: enough to shake out 5xx, small enough to run in well under a minute
 
+
 # A real object of each collection, so generated requests reach past the 404 of a random id.
 def _auditors_notification(ledger) -> int:
     from rectify.accounts.models import User
