@@ -1,9 +1,12 @@
-import os
-
-# Jobs run at once, in the calling thread, in tests (read by the settings when they load).
-os.environ.setdefault("RECTIFY_JOBS_SYNC", "1")
-
 import pytest
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _jobs_run_at_once():
+    """Jobs run at once, in the calling thread (the settings are loaded before this file is read)."""
+    from django_q.conf import Conf
+
+    Conf.SYNC = True
 
 
 @pytest.fixture(autouse=True)

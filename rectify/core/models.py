@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any
 
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-if TYPE_CHECKING:
-    from rectify.accounts.models import User
-
 
 class RestrictedQuerySet(models.QuerySet):
     """A queryset that knows how to narrow itself to what a user may see."""
 
-    def restrict(self, user: User, action: str = "view", *, roles=None) -> RestrictedQuerySet:
+    def restrict(self, user: Any, action: str = "view", *, roles=None) -> RestrictedQuerySet:
         """What ``user`` may see (``"view"``) or work on (``"act"``), optionally as one of ``roles``."""
         from rectify.core import visibility
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 from dataclasses import dataclass
 
@@ -10,9 +11,13 @@ from django.conf import settings
 from django.core.files.base import File
 from django.core.files.storage import default_storage
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rectify.core.exceptions import ActionRefused
+
+# A file written by a transaction that has not committed within this time is taken for an orphan.
+ORPHAN_GRACE = datetime.timedelta(hours=6)
 
 OLE2_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")  # .doc, .xls, .ppt, .wps
 
@@ -85,3 +90,26 @@ def store(upload, sniffed: SniffedFile) -> str:
         return sniffed.storage_name
     upload.seek(0)
     return default_storage.save(sniffed.storage_name, File(upload))
+
+
+def sweep_orphans(grace: datetime.timedelta = ORPHAN_GRACE) -> list[str]:
+    """Removes stored evidence files that no evidence row names (a report whose transaction rolled back
+    after its files were written), once they are older than ``grace``, so that no transaction still
+    running can be about to name them. Returns the names removed."""
+    from rectify.rectification.models import Evidence
+
+    cutoff = timezone.now() - grace
+    removed: list[str] = []
+    try:
+        prefixes, _files = default_storage.listdir("evidence")
+    except FileNotFoundError:
+        return removed
+    for prefix in prefixes:
+        _dirs, names = default_storage.listdir(f"evidence/{prefix}")
+        candidates = [f"evidence/{prefix}/{name}" for name in names]
+        named = set(Evidence.all_objects.filter(file__in=candidates).values_list("file", flat=True))
+        for name in candidates:
+            if name not in named and default_storage.get_modified_time(name) < cutoff:
+                default_storage.delete(name)
+                removed.append(name)
+    return removed
