@@ -6,6 +6,7 @@ A service that refuses raises ``ActionRefused`` with a code; the code chooses th
 - ``forbidden``: 403, the caller sees the object but their role may not do this;
 - ``invalid_state``: 409 Conflict, the request is well formed but the object's current state forbids it
   (issuing an issued finding, verifying a round twice …); retrying it as it is will not succeed;
+- ``stale``: 412 Precondition Failed, an edit made from an older version (``If-Match`` / ``version``);
 - ``invalid`` and anything else: 400, bad input.
 
 Django's own ``ValidationError`` (a model's ``full_clean``) answers 400 with its field keys. The
@@ -29,6 +30,8 @@ REFUSAL_STATUS = {
     "not_found": status.HTTP_404_NOT_FOUND,
     "forbidden": status.HTTP_403_FORBIDDEN,
     "invalid_state": status.HTTP_409_CONFLICT,
+    # An edit made from a version other than the current one (If-Match or "version"): nothing was written.
+    "stale": status.HTTP_412_PRECONDITION_FAILED,
 }
 
 

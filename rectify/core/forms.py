@@ -63,3 +63,8 @@ class MoneyField(forms.DecimalField):
         kwargs.setdefault("required", False)
         super().__init__(**kwargs)
         self.widget.attrs.setdefault("step", "0.01")
+
+
+def version_field() -> forms.IntegerField:
+    """The hidden version an edit form carries (optimistic locking, ``rectify.core.locking``)."""
+    return forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)

@@ -17,6 +17,10 @@ def stamp_request_id(sender, history_instance, **kwargs) -> None:
 _UNKNOWN = object()
 
 
+# Bookkeeping columns: never shown as a change of substance.
+UNTRACKED = frozenset({"id", "created", "last_updated", "version"})
+
+
 def changes_of(record: Any, previous: Any = _UNKNOWN) -> list[dict[str, Any]]:
     """The fields one history row changed, each as {field, before, after}; all fields for a creation.
 
@@ -25,7 +29,7 @@ def changes_of(record: Any, previous: Any = _UNKNOWN) -> list[dict[str, Any]]:
     if previous is _UNKNOWN:
         previous = record.prev_record
     if previous is None:
-        skip = {"id", "created", "last_updated"}
+        skip = UNTRACKED
         return [
             {"field": f.name, "before": None, "after": getattr(record, f.attname)}
             for f in record.instance_type._meta.concrete_fields
@@ -35,7 +39,7 @@ def changes_of(record: Any, previous: Any = _UNKNOWN) -> list[dict[str, Any]]:
     changes = [
         {"field": f.name, "before": getattr(previous, f.attname), "after": getattr(record, f.attname)}
         for f in record.tracked_fields
-        if f.name != "last_updated" and getattr(previous, f.attname) != getattr(record, f.attname)
+        if f.name not in UNTRACKED and getattr(previous, f.attname) != getattr(record, f.attname)
     ]
     return sorted(changes, key=lambda c: c["field"])
 

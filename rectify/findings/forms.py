@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from rectify.audits.models import AuditProject
-from rectify.core.forms import DateInput, MoneyField, StyledFormMixin
+from rectify.core.forms import DateInput, MoneyField, StyledFormMixin, version_field
 from rectify.findings.choices import Disclosure, Kind
 from rectify.findings.models import Category, Finding
 from rectify.organizations.models import Organization
@@ -37,6 +37,7 @@ class FindingForm(StyledFormMixin, forms.Form):
         label=_("屡审屡犯：重复以往问题"), queryset=Finding.objects.none(), required=False
     )
     reason = forms.CharField(label=_("修改理由"), required=False, help_text=_("问题下达后修改须说明理由"))
+    version = version_field()
 
     def __init__(self, *args, user, finding: Finding | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -47,6 +48,7 @@ class FindingForm(StyledFormMixin, forms.Form):
         self.fields["repeats"].widget.attrs["size"] = 4
         if finding is None:
             del self.fields["reason"]
+            del self.fields["version"]
         else:
             self.fields["project"].disabled = True
             self.fields["repeats"].disabled = True

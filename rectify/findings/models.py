@@ -8,7 +8,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from rectify.core.models import RectifyModel, RestrictedQuerySet
+from rectify.core.models import RectifyModel, RestrictedQuerySet, VersionedModel
 from rectify.findings import warning
 from rectify.findings.choices import Disclosure, EventKind, FindingState, Kind
 
@@ -85,7 +85,7 @@ class FindingManager(models.Manager.from_queryset(FindingQuerySet)):
         return super().get_queryset().filter(deleted_at__isnull=True)
 
 
-class Finding(RectifyModel):
+class Finding(VersionedModel, RectifyModel):
     """One problem an audit found; the unit of the ledger (整改台账)."""
 
     project = models.ForeignKey(

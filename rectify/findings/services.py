@@ -7,13 +7,14 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from rectify.accounts.choices import AUDIT_ROLES, UNIT_ROLES
 from rectify.audits.scopes import can_work_on_project
 from rectify.core.exceptions import ActionRefused
+from rectify.core.locking import bump_version, check_version
 from rectify.core.money import parse_amount
 from rectify.findings.choices import Disclosure, EventKind, FindingState, Kind
 from rectify.findings.models import Category, DeadlineRule, Finding, Requirement
@@ -174,9 +175,11 @@ EDITABLE_FIELDS = {
 
 
 @transaction.atomic
-def update_finding(actor: User, finding: Finding, *, reason: str = "", **changes) -> Finding:
-    """An auditor corrects a finding. After issue, changes need a reason and are kept in the history."""
+def update_finding(actor: User, finding: Finding, *, reason: str = "", version=None, **changes) -> Finding:
+    """An auditor corrects a finding. After issue, changes need a reason and are kept in the history.
+    ``version``: the version the auditor's page showed; an edit from an older one is refused."""
     finding = lock_finding(actor, finding, AUDIT_ROLES, RECORDING_REFUSED)
+    check_version(finding, version)
     _require_auditor_of(actor, finding.project)
     if finding.state == FindingState.CLOSED:
         raise ActionRefused(_("已销号的问题不能修改。"))
@@ -199,6 +202,7 @@ def update_finding(actor: User, finding: Finding, *, reason: str = "", **changes
     for field, value in changes.items():
         setattr(finding, field, value)
     finding.full_clean()
+    bump_version(finding)
     finding._history_user = actor
     finding._change_reason = reason.strip()
     finding.save()
@@ -207,9 +211,17 @@ def update_finding(actor: User, finding: Finding, *, reason: str = "", **changes
 
 @transaction.atomic
 def correct_finding(
-    actor: User, finding: Finding, *, reason: str = "", requirements: Iterable[str] | None = None, **changes
+    actor: User,
+    finding: Finding,
+    *,
+    reason: str = "",
+    requirements: Iterable[str] | None = None,
+    version=None,
+    **changes,
 ) -> Finding:
-    """Corrects a finding's fields and, when given and different, its requirements: both or neither."""
+    """Corrects a finding's fields and, when given and different, its requirements: both or neither.
+    ``version`` is checked once, on the locked row, before either is written."""
+    check_version(lock_finding(actor, finding, AUDIT_ROLES, RECORDING_REFUSED), version)
     if changes or requirements is None:
         update_finding(actor, finding, reason=reason, **changes)
     if requirements is not None:
@@ -221,12 +233,13 @@ def correct_finding(
 
 
 @transaction.atomic
-def set_requirements(actor: User, finding: Finding, requirements: Iterable[str]) -> None:
+def set_requirements(actor: User, finding: Finding, requirements: Iterable[str], *, version=None) -> None:
     """Replaces a draft finding's requirements (old rows are kept, marked deleted).
 
     The state is checked on the locked row: an issue running at the same time either finishes first
     (and this is refused) or waits until this has committed (and issues the new requirements)."""
     finding = lock_finding(actor, finding, AUDIT_ROLES, RECORDING_REFUSED)
+    check_version(finding, version)
     _require_auditor_of(actor, finding.project)
     if finding.state != FindingState.DRAFT:
         raise ActionRefused(_("问题下达后不能更改整改要求。"), code="invalid_state")
@@ -238,6 +251,7 @@ def set_requirements(actor: User, finding: Finding, requirements: Iterable[str])
         row = Requirement(finding=finding, number=number, text=text)
         row._history_user = actor
         row.save()
+    Finding.objects.filter(pk=finding.pk).update(version=F("version") + 1)
 
 
 def issue_finding(actor: User, finding: Finding, *, comment: str = "") -> Finding:

@@ -292,7 +292,7 @@ class FindingUpdateView(ObjectActionView):
             "category": f.category_id, "legal_basis": f.legal_basis, "amount_involved": f.amount_involved,
             "requirements": "\n".join(r.text for r in f.requirements.all()), "kind": f.kind,
             "deadline": f.deadline, "disclosure": f.disclosure, "rectified_during_audit": f.rectified_during_audit,
-            "repeats": list(f.repeats.values_list("pk", flat=True)),
+            "repeats": list(f.repeats.values_list("pk", flat=True)), "version": f.version,
         }  # fmt: skip
 
     def perform(self, form) -> None:
@@ -309,6 +309,7 @@ class FindingUpdateView(ObjectActionView):
                 self.object,
                 reason=data.get("reason", ""),
                 requirements=form.requirement_list(),
+                version=data.get("version"),
                 **changes,
             )
 

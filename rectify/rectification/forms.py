@@ -4,7 +4,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from rectify.core.forms import DateInput, MoneyField, MultipleFileField, StyledFormMixin
+from rectify.core.forms import DateInput, MoneyField, MultipleFileField, StyledFormMixin, version_field
 from rectify.rectification.choices import AMOUNT_METHODS, AccountabilityOutcome, Verdict
 
 ACCEPTED_EXTENSIONS = ".pdf,.jpg,.jpeg,.png,.gif,.webp,.bmp,.tif,.tiff,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.wps,.ofd,.zip"
@@ -15,6 +15,7 @@ class PlanForm(StyledFormMixin, forms.Form):
     responsible_department = forms.CharField(label=_("责任部门（科室）"), max_length=100, required=False)
     responsible_person = forms.CharField(label=_("责任人"), max_length=50)
     planned_completion = forms.DateField(label=_("计划完成时间"), widget=DateInput())
+    version = version_field()
 
 
 class MilestoneForm(StyledFormMixin, forms.Form):
@@ -50,6 +51,7 @@ class ReportForm(StyledFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("每行一项：制度名称｜文号（文号可省略）"),
     )
+    finding_version = version_field()
     evidence = MultipleFileField(
         label=_("佐证材料"), required=False, help_text=_("可选择多个文件：PDF、图片、Word、Excel、OFD、ZIP")
     )

@@ -6,12 +6,12 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from rectify.core.models import RectifyModel, RestrictedQuerySet
+from rectify.core.models import RectifyModel, RestrictedQuerySet, VersionedModel
 from rectify.findings.models import MONEY
 from rectify.rectification.choices import AMOUNT_METHODS, REJECTED_VERDICTS, AccountabilityOutcome, ReportKind, Verdict
 
 
-class Plan(RectifyModel):
+class Plan(VersionedModel, RectifyModel):
     """The unit's rectification plan (整改方案) for one finding."""
 
     visibility_path = "finding"  # seen and worked on exactly as its finding is

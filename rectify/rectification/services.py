@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from rectify.accounts.choices import AUDIT_ROLES, UNIT_ROLES
 from rectify.core.events import publish
 from rectify.core.exceptions import ActionRefused
+from rectify.core.locking import bump_version, check_version
 from rectify.core.money import parse_amount
 from rectify.findings.choices import EventKind, FindingState
 from rectify.findings.models import Finding
@@ -67,8 +68,10 @@ def submit_plan(
     planned_completion: datetime.date,
     responsible_department: str = "",
     milestones: Sequence[tuple[str, datetime.date]] = (),
+    version=None,
 ) -> Plan:
-    """The unit writes (or revises) its rectification plan; an issued finding starts rectifying."""
+    """The unit writes (or revises) its rectification plan; an issued finding starts rectifying.
+    ``version``: the plan's version the unit's page showed; a revision of an older one is refused."""
     finding = _require(actor, UNIT_ROLES, finding, _("只有整改责任单位可以制定整改方案。"))
     if finding.state not in REPORTABLE_STATES:
         raise ActionRefused(
@@ -84,7 +87,12 @@ def submit_plan(
         if not (title or "").strip() or due is None:
             raise ActionRefused(_("第 %(n)d 个整改节点缺少目标或完成时限。") % {"n": number})
         _check_not_before(due, finding.project.report_date, _("第 %(n)d 个整改节点的完成时限") % {"n": number})
-    plan = Plan.objects.filter(finding=finding).first() or Plan(finding=finding)
+    plan = Plan.objects.filter(finding=finding).first()
+    if plan is None:
+        plan = Plan(finding=finding)
+    else:
+        check_version(plan, version)  # the finding's lock serialises every plan edit
+        bump_version(plan)
     plan.measures = measures.strip()
     plan.responsible_person = responsible_person.strip()
     plan.responsible_department = (responsible_department or "").strip()
@@ -132,6 +140,7 @@ def submit_report(
     accountability: Iterable[Mapping[str, object]] = (),
     evidence: Sequence = (),
     kind: str | None = None,
+    finding_version=None,
 ) -> ProgressReport:
     """The unit reports a round: measures, progress, amounts by method, rules, people, evidence.
 
@@ -139,6 +148,7 @@ def submit_report(
     stays long-term and the round is a continued report (持续报送).
     """
     finding = _require(actor, UNIT_ROLES, finding, _("只有整改责任单位可以报送整改情况。"))
+    check_version(finding, finding_version)  # the finding was corrected since the unit's form was opened
     if finding.state not in REPORTABLE_STATES:
         raise ActionRefused(
             _("问题当前状态为「%(state)s」，不能报送整改情况。") % {"state": finding.get_state_display()},

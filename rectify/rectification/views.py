@@ -67,6 +67,7 @@ class PlanView(FormsetActionView):
             "responsible_department": plan.responsible_department,
             "responsible_person": plan.responsible_person,
             "planned_completion": plan.planned_completion,
+            "version": plan.version,
         }
 
     def get_formset_initial(self):
@@ -97,6 +98,9 @@ class ReportView(FormsetActionView):
             kwargs["files"] = self.request.FILES
         return kwargs
 
+    def get_initial(self):
+        return {"finding_version": self.object.version}
+
     def perform(self, form) -> None:
         data = form.cleaned_data
         people = [row for row in self.formset.cleaned_data if row and row.get("person_name")]
@@ -113,6 +117,7 @@ class ReportView(FormsetActionView):
             rules=form.rule_rows(),
             accountability=people,
             evidence=data["evidence"],
+            finding_version=data.get("finding_version"),
         )
 
 

@@ -77,6 +77,7 @@ class FindingSerializer(serializers.ModelSerializer):
             "closed_at",
             "created",
             "last_updated",
+            "version",
         ]
         read_only_fields = fields
 
@@ -151,6 +152,12 @@ class FindingUpdateSerializer(StrictSerializer):
     requirements = serializers.ListField(child=serializers.CharField(), required=False)
     reason = serializers.CharField(
         required=False, allow_blank=True, default="", help_text=_("问题下达后修改须说明理由")
+    )
+    version = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text="The version the edit was made from (or the If-Match header with the finding's ETag); "
+        "an edit from an older version answers 412 and changes nothing.",
     )
 
     def validate(self, attrs):

@@ -135,8 +135,19 @@ class FindingViewSet(RestrictedViewSet):
     def partial_update(self, request, pk=None):
         finding = self.get_object()
         data = dict(self.validated(FindingUpdateSerializer, partial=True))
+        data["version"] = data.get("version") or request.headers.get("If-Match")
         services.correct_finding(request.user, finding, **data)
-        return Response(self.represent_finding(finding))
+        return self.versioned(Response(self.represent_finding(finding)))
+
+    def retrieve(self, request, *args, **kwargs):
+        return self.versioned(super().retrieve(request, *args, **kwargs))
+
+    @staticmethod
+    def versioned(response: Response) -> Response:
+        """The finding's ETag, for ``If-Match`` on the next edit (optimistic locking)."""
+        if response.status_code == 200 and "version" in response.data:
+            response["ETag"] = f'W/"{response.data["version"]}"'
+        return response
 
     issue = _transition_action("issue")
     start = _transition_action("start")
@@ -154,6 +165,7 @@ class FindingViewSet(RestrictedViewSet):
         finding = self.get_object()
         data = dict(self.validated(PlanInputSerializer))
         data["milestones"] = [(row["title"], row["due_date"]) for row in data["milestones"]]
+        data["version"] = data.get("version") or request.headers.get("If-Match")
         existed = Plan.objects.filter(finding=finding).exists()
         plan = rectification.submit_plan(request.user, finding, **data)
         plan = Plan.objects.prefetch_related("milestones").select_related("submitted_by").get(pk=plan.pk)
@@ -174,7 +186,9 @@ class FindingViewSet(RestrictedViewSet):
         finding = self.get_object()
         serializer = ReportInputSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
-        report = rectification.submit_report(request.user, finding, **serializer.service_kwargs())
+        report = rectification.submit_report(
+            request.user, finding, finding_version=request.headers.get("If-Match"), **serializer.service_kwargs()
+        )
         return Response(self.represent(ProgressReportSerializer, report), status=status.HTTP_201_CREATED)
 
     @extend_schema(

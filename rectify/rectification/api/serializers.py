@@ -50,6 +50,7 @@ class PlanSerializer(serializers.ModelSerializer):
             "submitted_at",
             "created",
             "last_updated",
+            "version",
         ]
 
 
@@ -190,6 +191,12 @@ class PlanInputSerializer(serializers.Serializer):
     responsible_department = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     planned_completion = serializers.DateField()
     milestones = JSONListField(child=MilestoneInputSerializer(), required=False, default=list, max_length=20)
+    version = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text="When revising: the plan's version the revision was made from (or If-Match); an older one "
+        "answers 412.",
+    )
 
 
 class RuleInputSerializer(serializers.Serializer):
