@@ -57,6 +57,14 @@ def is_audit_office_auditor(user: User, roles=None) -> bool:
     )
 
 
+def holders_of(roles, **filters):
+    """Active users holding one of ``roles`` (a subquery, not a join: no duplicates, no DISTINCT)."""
+    from rectify.accounts.models import User
+
+    holding = User.roles.through.objects.filter(role_id__in=list(roles)).values("user_id")
+    return User.objects.filter(pk__in=holding, is_active=True, **filters)
+
+
 def organization_scope(user: User, action: str, roles: frozenset[str]) -> Q:
     """The organization directory: an auditor's and the supervising bodies' whole jurisdiction; a unit
     and a department their own place in the tree. Organizations are not worked on through this scope."""

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rectify.accounts.choices import AUDIT_ROLES
 from rectify.accounts.models import User
+from rectify.accounts.scopes import holders_of
 from rectify.audits.choices import AuditType
 from rectify.audits.services import AUDITABLE_KINDS
 from rectify.core.forms import DateInput, StyledFormMixin
@@ -29,9 +30,7 @@ class AuditProjectForm(StyledFormMixin, forms.Form):
         self.fields["year"].initial = timezone.localdate().year - 1
         self.fields["units"].queryset = Organization.objects.restrict(user).filter(kind__in=AUDITABLE_KINDS)
         self.fields["units"].widget.attrs["size"] = 8
-        colleagues = User.objects.filter(
-            organization_id=user.organization_id, roles__code__in=AUDIT_ROLES, is_active=True
-        ).distinct()
+        colleagues = holders_of(AUDIT_ROLES, organization_id=user.organization_id)
         self.fields["leader"].queryset = colleagues
         self.fields["leader"].initial = user.pk
         self.fields["team"].queryset = colleagues

@@ -11,6 +11,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from rectify.accounts.choices import AUDIT_ROLES
+from rectify.accounts.scopes import is_audit_office_auditor
 from rectify.audits.choices import AuditType
 from rectify.audits.models import AuditProject
 from rectify.core.exceptions import ActionRefused
@@ -26,8 +27,7 @@ AUDITABLE_KINDS = (OrganizationKind.AUDITED_UNIT, OrganizationKind.COMPETENT_DEP
 
 def can_open_projects(actor: User) -> bool:
     """Auditors of an audit office open audit projects."""
-    office = actor.organization
-    return actor.has_role(*AUDIT_ROLES) and office is not None and office.kind == OrganizationKind.AUDIT_OFFICE
+    return is_audit_office_auditor(actor)
 
 
 @transaction.atomic

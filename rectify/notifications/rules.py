@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from django.utils.translation import gettext_lazy as _
 
 from rectify.accounts.choices import AUDIT_ROLES, RoleCode
+from rectify.accounts.scopes import holders_of
 
 if TYPE_CHECKING:
     from rectify.core.events import Event
@@ -22,13 +23,7 @@ Recipients = Callable[["Finding"], Iterable[int]]
 
 
 def _users(organization_ids, roles) -> list[int]:
-    from rectify.accounts.models import User
-
-    return list(
-        User.objects.filter(organization_id__in=organization_ids, roles__code__in=roles, is_active=True)
-        .values_list("pk", flat=True)
-        .distinct()
-    )
+    return list(holders_of(roles, organization_id__in=organization_ids).values_list("pk", flat=True))
 
 
 def unit_contacts(finding: Finding) -> list[int]:

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from rectify.core.commands import RectifyCommand
 from rectify.demo import services
 from rectify.findings.choices import Colour, FindingState
 
 
-class Command(BaseCommand):
+class Command(RectifyCommand):
     help = "加载演示数据：黔江区的单位、账号、五个审计年度的审计项目、问题及其整改记录。"
     # `make run` runs migrate (with the system checks) just before; skipping them here saves a second.
     requires_system_checks = []
+    lock_name = "demo"
 
-    def add_arguments(self, parser):
+    def add_command_arguments(self, parser):
         parser.add_argument("--once", action="store_true", help="演示区已存在时什么也不做（make run 每次都这样调用）")
         parser.add_argument("--seed", type=int, default=services.DEFAULT_SEED, help="随机种子（相同种子生成相同数据）")
         parser.add_argument(
@@ -23,7 +25,7 @@ class Command(BaseCommand):
             help=f"问题条数（默认 {services.DEFAULT_FINDINGS}，审计项目数随之调整）",
         )
 
-    def handle(self, *args, once: bool, seed: int, findings: int, **options):
+    def run(self, *args, once: bool, seed: int, findings: int, **options):
         if services.is_loaded():
             if once:
                 self.stdout.write("演示区（黔江区）已存在，未重复加载。")

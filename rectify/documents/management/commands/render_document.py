@@ -7,10 +7,10 @@ manage.py render_document unit-report 7 --user unit --output report.docx --pdf
 
 from pathlib import Path
 
-from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from rectify.audits.models import AuditProject
+from rectify.core.commands import RectifyCommand
 from rectify.core.exceptions import ActionRefused
 from rectify.documents import pdf as conversion
 from rectify.documents import services
@@ -20,22 +20,19 @@ from rectify.organizations.models import Organization
 KINDS = ("notice", "close-out-sheet", "unit-report")
 
 
-class Command(BaseCommand):
+class Command(RectifyCommand):
     help = "生成公文（.docx，GB/T 9704-2012 版式）：审计整改通知书、对账销号单或单位整改情况报告。"
+    needs_user = True
 
-    def add_arguments(self, parser):
+    def add_command_arguments(self, parser):
         parser.add_argument("kind", choices=KINDS)
         parser.add_argument("pk", type=int, help="项目、问题或单位的 id")
-        parser.add_argument("--user", required=True, help="以该用户的可见范围生成")
         parser.add_argument("--unit", type=int, help="通知书只列该单位的问题")
         parser.add_argument("--output", help="输出文件（默认为公文的中文文件名）")
         parser.add_argument("--pdf", action="store_true", dest="to_pdf", help="同时用 LibreOffice 转换为 PDF")
 
-    def handle(self, *args, kind, pk, user, unit=None, output=None, to_pdf=False, **options):
-        try:
-            actor = get_user_model().objects.get(username=user, is_active=True)
-        except get_user_model().DoesNotExist:
-            raise CommandError(f"用户「{user}」不存在或已停用。") from None
+    def run(self, *args, kind, pk, unit=None, output=None, to_pdf=False, **options):
+        actor = self.actor
         try:
             document = self._generate(actor, kind, pk, unit)
         except ActionRefused as refusal:

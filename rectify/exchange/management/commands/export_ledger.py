@@ -6,21 +6,23 @@ With ``--user`` the export holds what that user may see, as on the web; without 
 
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.http import QueryDict
 
+from rectify.core.commands import RectifyCommand
 from rectify.exchange import services
 from rectify.findings.choices import FindingState
 from rectify.findings.filters import FindingFilterSet
 from rectify.findings.models import Category, Finding
 
 
-class Command(BaseCommand):
+class Command(RectifyCommand):
     help = "导出整改台账（Excel），或用 --template 生成空白模板。"
+    needs_user = True
+    user_required = False  # without it, the whole ledger (the operator of the server sees the database anyway)
 
-    def add_arguments(self, parser) -> None:
+    def add_command_arguments(self, parser) -> None:
         parser.add_argument("file", help="写入的文件（.xlsx）")
-        parser.add_argument("--user", help="按该用户的职责范围导出（用户名）；不填则导出全部")
         parser.add_argument("--template", action="store_true", help="只生成空白模板")
         parser.add_argument("--year", type=int, help="审计年度")
         parser.add_argument("--state", action="append", default=[], help="状态（代码或名称，可重复）")
@@ -31,14 +33,8 @@ class Command(BaseCommand):
         parser.add_argument("--colour", action="append", default=[], help="预警颜色 red/yellow/green（可重复）")
         parser.add_argument("--q", help="关键词")
 
-    def handle(self, *args, file: str, user: str | None, template: bool, **options) -> None:
-        from rectify.accounts.models import User
-
-        actor = None
-        if user:
-            actor = User.objects.filter(username=user, is_active=True).first()
-            if actor is None:
-                raise CommandError(f"没有用户「{user}」。")
+    def run(self, *args, file: str, template: bool, **options) -> None:
+        actor = self.actor
         if not file.lower().endswith(".xlsx"):
             raise CommandError("文件名须以 .xlsx 结尾。")
         if template:
