@@ -254,6 +254,7 @@ def set_requirements(actor: User, finding: Finding, requirements: Iterable[str],
     Finding.objects.filter(pk=finding.pk).update(version=F("version") + 1)
 
 
+@transaction.atomic
 def issue_finding(actor: User, finding: Finding, *, comment: str = "") -> Finding:
     return perform_transition(actor, finding, "issue", comment=comment)
 
@@ -298,15 +299,18 @@ def issue_project_findings(
     return issued
 
 
+@transaction.atomic
 def start_rectification(actor: User, finding: Finding, *, comment: str = "") -> Finding:
     return perform_transition(actor, finding, "start", comment=comment)
 
 
+@transaction.atomic
 def move_to_long_term(actor: User, finding: Finding, *, comment: str) -> Finding:
     """An auditor accepts that a problem needs continued rectification, with a road map in the comment."""
     return perform_transition(actor, finding, "to_long_term", comment=comment)
 
 
+@transaction.atomic
 def resume_rectification(actor: User, finding: Finding, *, comment: str = "") -> Finding:
     return perform_transition(actor, finding, "resume", comment=comment)
 

@@ -151,7 +151,8 @@ def perform_transition(actor: User, finding: Finding, name: str, *, comment: str
     transition = TRANSITIONS.get(name)
     if transition is None:
         raise ActionRefused(_("未知的操作「%(name)s」。"), code="invalid", params={"name": name})
-    with transaction.atomic():
+    # An inner helper: its callers are atomic, so no savepoint of its own (a refusal ends the whole action).
+    with transaction.atomic(savepoint=False):
         # Lock and re-read through the act scope, so two people acting at once cannot both move it.
         locked = lock_finding(
             actor,

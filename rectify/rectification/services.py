@@ -368,6 +368,7 @@ def verify(
     return verification
 
 
+@transaction.atomic
 def close_out(actor: User, finding: Finding, verification: Verification) -> Finding:
     """Reconciles and closes out (对账销号) a finding; only a rectified verdict leads here."""
     if verification.verdict != Verdict.RECTIFIED or verification.finding_id != finding.pk:
@@ -375,6 +376,7 @@ def close_out(actor: User, finding: Finding, verification: Verification) -> Find
     return perform_transition(actor, finding, "close", comment=verification.reasons, verification=verification)
 
 
+@transaction.atomic
 def return_for_rework(actor: User, finding: Finding, *, comment: str) -> Finding:
     """Sends a submitted finding back to the unit, saying why."""
     return perform_transition(actor, finding, "return", comment=comment)

@@ -10,6 +10,7 @@ import datetime
 import re
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 
 from rectify.accounts.choices import AUDIT_ROLES, UNIT_ROLES, RoleCode
@@ -18,11 +19,19 @@ from rectify.core.exceptions import ActionRefused
 from rectify.findings import services as findings
 from rectify.findings.choices import EventKind, FindingState
 from rectify.findings.models import Finding, FindingEvent
-from rectify.findings.workflow import TRANSITIONS, available_transitions, perform_transition
+from rectify.findings.workflow import TRANSITIONS, available_transitions
+from rectify.findings.workflow import perform_transition as _perform_transition
 from rectify.rectification import services as rectification
 from rectify.rectification.choices import Verdict
 from rectify.rectification.models import ProgressReport, Verification
 from rectify.testing import finding_data, make_finding, make_project, make_user
+
+
+def perform_transition(*args, **kwargs):
+    """The table's function inside the transaction its callers (the named actions) always open."""
+    with transaction.atomic():
+        return _perform_transition(*args, **kwargs)
+
 
 pytestmark = pytest.mark.django_db
 

@@ -128,3 +128,34 @@ def test_the_same_content_is_stored_once(world):
     assert stored_files()[0].read_bytes() == PNG_BYTES
     report_with(world, upload("扫描件.pdf", PDF_BYTES))
     assert len(stored_files()) == 2
+
+
+# --- a rolled-back report leaves no file behind ------------------------------------------------------
+
+
+def test_a_report_rolled_back_after_its_files_were_written_leaves_no_file_once_swept(world, settings):
+    import datetime
+
+    import time_machine
+    from django.core.files.storage import default_storage
+    from django.db import transaction
+
+    evidence_files = evidence
+    kept = make_finding(world, "submitted")  # a committed report whose file must stay
+    kept_name = kept.reports.get().evidence.get().file.name
+    finding = make_finding(world, "rectifying")
+    with pytest.raises(RuntimeError), transaction.atomic():
+        rectification.submit_report(
+            world["unit"], finding, measures="措施", progress="进展", evidence=[upload("回单.pdf", PDF_BYTES)]
+        )
+        raise RuntimeError("the surrounding transaction fails after the files were written")
+    assert not finding.reports.exists()
+    orphan = evidence_files.sniff(upload("回单.pdf", PDF_BYTES)).storage_name
+    assert default_storage.exists(orphan)
+    # Within the grace period a transaction may still be about to name it: left alone.
+    assert evidence_files.sweep_orphans() == []
+    later = datetime.datetime.now(datetime.UTC) + evidence_files.ORPHAN_GRACE + datetime.timedelta(minutes=1)
+    with time_machine.travel(later, tick=False):
+        assert evidence_files.sweep_orphans() == [orphan]
+    assert not default_storage.exists(orphan)
+    assert default_storage.exists(kept_name)
