@@ -5,6 +5,10 @@ from rectify.documents import views
 app_name = "documents"
 
 urlpatterns = [
+    path("projects/<int:pk>/documents/notices/", views.ProjectNoticesBatchView.as_view(), name="project-notices"),
+    path("ledger/close-out-sheets/", views.CloseOutSheetsBatchView.as_view(), name="close-out-sheets"),
+    path("documents/batches/<int:pk>/", views.BatchView.as_view(), name="batch"),
+    path("documents/batches/<int:pk>/download/", views.BatchDownloadView.as_view(), name="batch-download"),
     path("projects/<int:pk>/documents/notice.docx", views.NoticeView.as_view(), name="notice"),
     path("findings/<int:pk>/documents/close-out-sheet.docx", views.CloseOutSheetView.as_view(), name="close-out-sheet"),
     path(

@@ -9,14 +9,18 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views import View
 
 from rectify.audits.models import AuditProject
 from rectify.core.exceptions import ActionRefused
-from rectify.documents import services
+from rectify.documents import batches, services
+from rectify.documents.models import BatchStatus, DocumentBatch
 from rectify.findings.models import Finding
 from rectify.organizations.models import Organization
 
@@ -88,3 +92,56 @@ class UnitReportView(DocumentView):
     def generate(self, request, pk):
         self.object = get_object_or_404(Organization.objects.restrict(request.user), pk=pk)
         return services.unit_report(request.user, self.object)
+
+
+# --- batches: asked for here, built by a job, followed on their page ---------------------------------
+
+
+def _refused(request, refusal: ActionRefused, back_url: str):
+    if refusal.code == "not_found":
+        raise Http404(refusal.messages[0]) from refusal
+    return render(request, "documents/refused.html", {"message": refusal.messages[0], "back_url": back_url}, status=400)
+
+
+class ProjectNoticesBatchView(LoginRequiredMixin, View):
+    """Every unit's notice of a project, as one ZIP built in the background."""
+
+    def post(self, request, pk: int):
+        project = get_object_or_404(AuditProject.objects.restrict(request.user), pk=pk)
+        try:
+            batch = batches.request_project_notices(request.user, project)
+        except ActionRefused as refusal:
+            return _refused(request, refusal, project.get_absolute_url())
+        messages.success(request, _("已开始批量生成，完成后可在本页下载。"))
+        return redirect(batch)
+
+
+class CloseOutSheetsBatchView(LoginRequiredMixin, View):
+    """The close-out sheets of the verified findings in the ledger's current selection (its filters)."""
+
+    def post(self, request):
+        from rectify.findings.filters import FindingFilterSet
+
+        filterset = FindingFilterSet(request.GET, queryset=Finding.objects.restrict(request.user))
+        back = reverse("findings:ledger") + (f"?{request.GET.urlencode()}" if request.GET else "")
+        try:
+            batch = batches.request_close_out_sheets(request.user, filterset.qs)
+        except ActionRefused as refusal:
+            return _refused(request, refusal, back)
+        messages.success(request, _("已开始批量生成，完成后可在本页下载。"))
+        return redirect(batch)
+
+
+class BatchView(LoginRequiredMixin, View):
+    def get(self, request, pk: int):
+        batch = get_object_or_404(DocumentBatch.objects.restrict(request.user), pk=pk)
+        template = "documents/batch_progress.html" if request.htmx else "documents/batch.html"
+        return render(request, template, {"batch": batch})
+
+
+class BatchDownloadView(LoginRequiredMixin, View):
+    def get(self, request, pk: int):
+        batch = get_object_or_404(DocumentBatch.objects.restrict(request.user).filter(status=BatchStatus.DONE), pk=pk)
+        response = FileResponse(batch.file.open("rb"), as_attachment=True, filename=f"{batch.title}.zip")
+        response["Cache-Control"] = "private, no-store"
+        return response
