@@ -48,6 +48,16 @@ def register_scope(model: type[Model] | str, function: ScopeFunction) -> ScopeFu
     return function
 
 
+def owner_scope(field: str) -> ScopeFunction:
+    """The scope of a private record (an inbox, a saved view, a batch): its owner alone, whatever their roles."""
+
+    def scope(user: Any, action: str, roles: frozenset[str]) -> Q:
+        return Q(**{f"{field}_id": user.pk})
+
+    scope.__name__ = f"owned_by_{field}"
+    return scope
+
+
 def is_registered(model: type[Model] | str) -> bool:
     if isinstance(model, str):
         return bool(_scopes.get(model))

@@ -8,9 +8,7 @@ class DocumentsConfig(AppConfig):
     verbose_name = _("公文（Word）")
 
     def ready(self) -> None:
-        from django.db.models import Q
-
-        from rectify.core.visibility import register_scope
+        from rectify.core.visibility import owner_scope, register_scope
 
         # A batch is its requester's: its documents were built within their scope.
-        register_scope("documents.DocumentBatch", lambda user, action, roles: Q(requested_by_id=user.pk))
+        register_scope("documents.DocumentBatch", owner_scope("requested_by"))

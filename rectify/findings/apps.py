@@ -8,11 +8,11 @@ class FindingsConfig(AppConfig):
     verbose_name = _("审计查出问题")
 
     def ready(self) -> None:
-        from rectify.core.visibility import register_scope
+        from rectify.core.visibility import owner_scope, register_scope
         from rectify.findings import scopes
 
         register_scope("findings.Finding", scopes.finding_scope)
-        register_scope("findings.SavedView", scopes.saved_view_scope)
+        register_scope("findings.SavedView", owner_scope("user"))
         register_scope("audits.AuditProject", scopes.projects_of_visible_findings)
 
         from rectify.core import jobs

@@ -77,10 +77,6 @@ def projects_of_visible_findings(user: User, action: str, roles: frozenset[str])
     return Q(pk__in=Finding.objects.filter(findings).values("project_id"))
 
 
-def saved_view_scope(user: User, action: str, roles: frozenset[str]) -> Q:
-    return Q(user_id=user.pk)  # private to its owner
-
-
 def acting_roles(user: User, finding: Finding) -> frozenset[str]:
     """The roles in which the user may act on this finding now, in one query (for offering steps)."""
     from rectify.findings.models import Finding
