@@ -52,7 +52,8 @@ class Task:
 def _unverified_latest_report() -> Exists:
     from rectify.rectification.models import ProgressReport
 
-    latest = ProgressReport.objects.filter(finding=OuterRef("pk")).order_by("-round").values("round")[:1]
+    # ``latest`` sits two levels down: its finding is the outer query's, not the report's it is compared with.
+    latest = ProgressReport.objects.filter(finding=OuterRef(OuterRef("pk"))).order_by("-round").values("round")[:1]
     return Exists(ProgressReport.objects.filter(finding=OuterRef("pk"), round=latest, verification__isnull=True))
 
 
