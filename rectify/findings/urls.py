@@ -16,5 +16,4 @@ urlpatterns = [
     path("findings/<int:pk>/", views.FindingDetailView.as_view(), name="finding"),
     path("findings/<int:pk>/print/", views.FindingPrintView.as_view(), name="finding-print"),
     path("findings/<int:pk>/edit/", views.FindingUpdateView.as_view(), name="finding-edit"),
-    path("findings/<int:pk>/act/<str:name>/", views.TransitionView.as_view(), name="transition"),
 ]

@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,7 +15,7 @@ from rectify.core.history import history_with_changes
 from rectify.findings import services
 from rectify.findings.figures import ledger_figures
 from rectify.findings.filters import FindingFilterSet
-from rectify.findings.forms import FindingForm, TransitionForm
+from rectify.findings.forms import FindingForm
 from rectify.findings.models import Category, Finding, SavedView
 from rectify.findings.tables import DEFAULT_COLUMNS, FindingTable, colour_badge
 from rectify.findings.workflow import TRANSITIONS
@@ -42,7 +41,7 @@ def finding_actions(user, finding: Finding) -> list[dict]:
             url = reverse(url_name, args=[finding.pk])
         else:
             label, style = TRANSITIONS[step].label, "danger" if step == "return" else "outline-primary"
-            url = reverse("findings:transition", args=[finding.pk, step])
+            url = reverse("rectification:transition", args=[finding.pk, step])
         buttons.append({"label": label, "url": url, "style": style})
     return buttons
 
@@ -199,34 +198,6 @@ class FindingDetailView(LoginRequiredMixin, DetailView):
 
 
 # --- actions ------------------------------------------------------------------------------
-
-
-class TransitionView(ObjectActionView):
-    """Confirms and performs one transition of the table (close-out goes through verification)."""
-
-    model = Finding
-    form_class = TransitionForm
-
-    def dispatch(self, request, *args, **kwargs):
-        if kwargs["name"] not in services.NAMED_TRANSITIONS:
-            raise Http404
-        self.transition = TRANSITIONS[kwargs["name"]]
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_title(self) -> str:
-        return str(self.transition.label)
-
-    def get_form(self, form_class=None):
-        form = super().get_form(form_class)
-        if self.transition.needs_comment:
-            form.fields["comment"].required = True
-        return form
-
-    def perform(self, form) -> None:
-        services.transition_by_name(
-            self.request.user, self.object, self.transition.name, comment=form.cleaned_data["comment"]
-        )
-        self.success_message = _("已%(action)s。") % {"action": self.transition.label}
 
 
 class FindingCreateView(LoginRequiredMixin, FormView):

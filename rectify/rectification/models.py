@@ -226,6 +226,11 @@ class Verification(RectifyModel):
     def __str__(self) -> str:
         return f"{self.finding.ledger_number} {self.get_verdict_display()}"
 
+    @property
+    def closes_finding(self) -> bool:
+        """Whether this verdict closes the finding out (对账销号): only "rectified" does."""
+        return self.verdict == Verdict.RECTIFIED
+
 
 class DelayExplanation(RectifyModel):
     """A unit's explanation of why a finding is not rectified by its deadline (source 三(四))."""
