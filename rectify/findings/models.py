@@ -138,7 +138,7 @@ class Finding(RectifyModel):
     def get_absolute_url(self) -> str:
         from django.urls import reverse
 
-        return reverse("findings:finding", args=[self.pk])
+        return reverse("ledger:finding", args=[self.pk])
 
     @property
     def year(self) -> int:

@@ -12,6 +12,7 @@ from rectify.findings.forms import TransitionForm
 from rectify.findings.models import Finding
 from rectify.findings.workflow import TRANSITIONS
 from rectify.rectification import services
+from rectify.rectification.evidence import PREVIEWABLE
 from rectify.rectification.forms import (
     AccountabilityFormSet,
     DelayForm,
@@ -21,8 +22,6 @@ from rectify.rectification.forms import (
     VerifyForm,
 )
 from rectify.rectification.models import Evidence, Plan
-
-PREVIEWABLE = {"application/pdf", "image/jpeg", "image/png", "image/gif", "image/webp", "image/bmp"}
 
 
 class FormsetActionView(ObjectActionView):

@@ -347,8 +347,8 @@ def test_unit_report_counts_what_is_awaiting_verification_long_term_and_overdue(
 
 def test_money_of_a_rejected_round_does_not_count(world):
     """As in the ledger's figures: a round verified as not rectified (or falsely rectified) is void."""
-    from rectify.findings.figures import ledger_figures
     from rectify.findings.models import Finding
+    from rectify.ledger.figures import ledger_figures
     from rectify.rectification import services as rectification
 
     finding = make_finding(world, state="submitted")

@@ -3,7 +3,7 @@
 Each write parses the request, fetches the finding through the caller's scope (404 outside it) and
 calls the named action of the services; the services check the role and the state. The transitions and
 the unit's and the auditor's rectification actions on a finding (``/api/findings/<id>/plan/`` …) are
-added by ``rectify.rectification.api.views.FindingViewSet``, which the API router serves.
+added by the rectification app's ``FindingViewSet`` (its api package), which the API router serves.
 """
 
 from __future__ import annotations

@@ -16,8 +16,9 @@ from django.utils.translation import gettext_lazy as _
 from rectify.accounts.choices import AUDIT_ROLES, UNIT_ROLES, RoleCode
 from rectify.core.visibility import scope_q
 from rectify.findings.choices import Colour, FindingState, Kind
-from rectify.findings.models import Finding
+from rectify.findings.models import DeadlineRule, Finding
 from rectify.findings.warning import RUNNING_STATES, colour_expression, local_today, warning_days
+from rectify.rectification.models import DelayExplanation, ProgressReport
 
 if TYPE_CHECKING:
     from rectify.accounts.models import User
@@ -46,12 +47,10 @@ class Task:
 
     @property
     def url(self) -> str:
-        return reverse("findings:ledger") + ("?" + urlencode(self.filters, doseq=True) if self.filters else "")
+        return reverse("ledger:ledger") + ("?" + urlencode(self.filters, doseq=True) if self.filters else "")
 
 
 def _unverified_latest_report() -> Exists:
-    from rectify.rectification.models import ProgressReport
-
     # ``latest`` sits two levels down: its finding is the outer query's, not the report's it is compared with.
     latest = ProgressReport.objects.filter(finding=OuterRef(OuterRef("pk"))).order_by("-round").values("round")[:1]
     return Exists(ProgressReport.objects.filter(finding=OuterRef("pk"), round=latest, verification__isnull=True))
@@ -59,16 +58,12 @@ def _unverified_latest_report() -> Exists:
 
 def _live_delay_explanation() -> Exists:
     """An explanation whose expected completion date has not yet passed."""
-    from rectify.rectification.models import DelayExplanation
-
     return Exists(DelayExplanation.objects.filter(finding=OuterRef("pk"), expected_completion__gte=local_today()))
 
 
 def continued_reports_due(findings: QuerySet) -> QuerySet:
     """Long-term findings whose next continued report (持续报送) falls due within the warning days:
     the last report (or the issue) plus the reporting interval of the long-term rule."""
-    from rectify.findings.models import DeadlineRule
-
     rule = DeadlineRule.objects.filter(kind=Kind.LONG_TERM).first()
     interval = datetime.timedelta(days=(rule.reporting_interval_days if rule else None) or DEFAULT_REPORTING_DAYS)
     horizon = timezone.now() + datetime.timedelta(days=warning_days()) - interval

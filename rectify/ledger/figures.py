@@ -13,13 +13,12 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
 from rectify.findings.choices import Colour, FindingState
 from rectify.findings.warning import colour_q
 from rectify.rectification.choices import AMOUNT_METHODS
+from rectify.rectification.models import ProgressReport, Verification
 
 ZERO = Decimal("0.00")
 
 
 def latest_verified_amount() -> Subquery:
-    from rectify.rectification.models import Verification
-
     return Subquery(
         Verification.objects.filter(finding=OuterRef("pk"))
         .order_by("-verified_at", "-pk")
@@ -28,8 +27,6 @@ def latest_verified_amount() -> Subquery:
 
 
 def ledger_figures(findings: QuerySet) -> dict:
-    from rectify.rectification.models import ProgressReport
-
     base = findings.order_by()
     counts = base.aggregate(
         total=Count("pk"),
