@@ -348,7 +348,7 @@ def steps_open_to(actor: User, finding: Finding) -> list[str]:
         if finding.days_left is not None and finding.days_left <= warning_days():
             steps.append("delay")
     if is_auditor and finding.state in (FindingState.SUBMITTED, FindingState.LONG_TERM):
-        latest = finding.reports.order_by("-round").first()
+        latest = finding.reports.select_related("verification").order_by("-round").first()
         if latest is not None and not hasattr(latest, "verification"):
             steps.append("verify")
     for transition in available_transitions(actor, finding, roles):

@@ -6,8 +6,10 @@ view of the app that owns the action.
 """
 
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
@@ -54,17 +56,31 @@ def finding_actions(user, finding: Finding) -> list[dict]:
     return buttons
 
 
+class CountedPaginator(Paginator):
+    """A paginator told how many rows there are: the page's figures have counted them already."""
+
+    def __init__(self, object_list, per_page, *, count: int, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self.known_count
+
+
 class LedgerView(LoginRequiredMixin, SingleTableMixin, FilterView):
     """The ledger (整改台账): every finding the user may see, with its warning colour.
 
     Filter changes come by htmx and get only the table back; the URL keeps every filter, so a
-    view can be shared, saved, printed or exported as it is.
+    view can be shared, saved, printed or exported as it is. The table alone pages the rows (the
+    list view does not), and it takes their number from the figures, so the rows are counted once.
     """
 
     table_class = FindingTable
     filterset_class = FindingFilterSet
     template_name = "ledger/ledger.html"
-    paginate_by = 50
+    paginate_by = None  # the table pages, not the list view
+    per_page = 50
 
     def get_queryset(self):
         return Finding.objects.restrict(self.request.user).with_colour().select_related("project", "unit", "category")
@@ -82,9 +98,17 @@ class LedgerView(LoginRequiredMixin, SingleTableMixin, FilterView):
         chosen = set(self.chosen_columns())
         return {"exclude": [name for name in FindingTable.base_columns if name not in chosen]}
 
+    @cached_property
+    def figures(self) -> dict:
+        return ledger_figures(self.object_list)
+
     def get_table_pagination(self, table):
         per_page = self.request.GET.get("per_page", "")
-        return {"per_page": int(per_page) if per_page in {"20", "50", "100", "200"} else self.paginate_by}
+        return {
+            "per_page": int(per_page) if per_page in {"20", "50", "100", "200"} else self.per_page,
+            "paginator_class": CountedPaginator,
+            "count": self.figures["total"],
+        }
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -95,7 +119,7 @@ class LedgerView(LoginRequiredMixin, SingleTableMixin, FilterView):
             chosen_columns=self.chosen_columns(),
             saved_views=SavedView.objects.restrict(user),
             query=self.request.GET.urlencode(),
-            figures=ledger_figures(self.object_list),
+            figures=self.figures,
         )
         return context
 
@@ -105,7 +129,8 @@ def filter_options(user) -> dict:
     visible = Finding.objects.restrict(user)
     organizations = Organization.objects.restrict(user)
     return {
-        "years": sorted(set(visible.values_list("project__year", flat=True).distinct()), reverse=True),
+        # Without the model's ordering, which DISTINCT would otherwise take in (one row per finding).
+        "years": list(visible.order_by("-project__year").values_list("project__year", flat=True).distinct()),
         "projects": AuditProject.objects.restrict(user).order_by("-year", "sequence").only("pk", "name", "year"),
         "units": organizations.filter(pk__in=visible.values("unit_id")).only("pk", "name"),
         "departments": organizations.filter(kind=OrganizationKind.COMPETENT_DEPARTMENT).only("pk", "name"),
@@ -123,7 +148,7 @@ class LedgerPrintView(LedgerView):
         return [self.template_name]
 
     def get_table_pagination(self, table):
-        return {"per_page": self.PRINT_LIMIT}
+        return {**super().get_table_pagination(table), "per_page": self.PRINT_LIMIT}
 
 
 class FindingDetailView(LoginRequiredMixin, DetailView):
@@ -144,13 +169,17 @@ class FindingDetailView(LoginRequiredMixin, DetailView):
         context = super().get_context_data(**kwargs)
         finding: Finding = self.object
         user = self.request.user
+        reports = list(
+            finding.reports.prefetch_related("evidence", "rules", "accountability").select_related(
+                "submitted_by", "verification__verifier"
+            )
+        )
         context.update(
             colour_badge=colour_badge(finding.colour),
             requirements=finding.requirements.all(),
             plan=Plan.objects.restrict(user).filter(finding=finding).prefetch_related("milestones").first(),
-            reports=finding.reports.prefetch_related("evidence", "rules", "accountability").select_related(
-                "submitted_by", "verification__verifier"
-            ),
+            reports=reports,
+            verified=any(hasattr(report, "verification") for report in reports),
             events=finding.events.select_related("actor"),
             repeats=Finding.objects.restrict(user).filter(repeated_by=finding),
             repeated_by=Finding.objects.restrict(user).filter(repeats=finding),
