@@ -1,3 +1,5 @@
+import sys
+
 import pytest
 
 
@@ -17,17 +19,47 @@ def _media_root(settings, tmp_path):
     settings.AXES_ENABLED = False
 
 
-@pytest.fixture
-def world(db):
+FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="module")
+def _module_world(django_db_setup, django_db_blocker):
+    """The test world, built once per test module (on each xdist worker that runs the module) inside a
+    transaction that is rolled back when the module is done. Each test runs in a savepoint within it
+    (pytest-django's ``db``), so what a test writes is gone before the next one."""
+    from django.db import transaction
+    from django.test import override_settings
+
     from rectify.testing import build_world
 
-    return build_world()
+    block = transaction.atomic()
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHER):
+        block.__enter__()
+        try:
+            built = build_world()
+        except BaseException:
+            block.__exit__(*sys.exc_info())
+            raise
+    try:
+        yield built
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            block.__exit__(None, None, None)
+
+
+@pytest.fixture
+def world(request, _module_world, db):
+    """The module's test world, in instances of this test's own (see ``World.fresh``)."""
+    if {"transactional_db", "live_server"} & set(request.fixturenames):
+        pytest.fail("`world` lives in a transaction rolled back per module; a transactional test builds its own")
+    return _module_world.fresh()
 
 
 @pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):
     # The test world makes twenty accounts; the production hasher's work factor would dominate the suite's time.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_HASHER
 
 
 # --- browser tests (Playwright driving Debian's Chromium) -------------------------------------

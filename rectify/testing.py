@@ -6,12 +6,15 @@ tested path is the one users take.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 import factory
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import Model
 
 from rectify.accounts.choices import RoleCode
 from rectify.accounts.models import Role, User
@@ -101,6 +104,29 @@ class World:
 
     def __getitem__(self, name: str) -> User:
         return self.users[name]
+
+    def fresh(self) -> World:
+        """The same world read again from the database, in new instances (one query per model).
+
+        The world is built once per test module; each test gets its own instances, so that nothing an
+        earlier test cached on one (a user's scopes, a prefetch, a changed field) reaches the next.
+        """
+        wanted: dict[type[Model], set[int]] = defaultdict(set)
+        for item in dataclasses.fields(self):
+            value = getattr(self, item.name)
+            if isinstance(value, Model):
+                wanted[type(value)].add(value.pk)
+        for user in self.users.values():
+            wanted[type(user)].add(user.pk)
+        loaded = {model: model._base_manager.in_bulk(pks) for model, pks in wanted.items()}
+
+        def again(value):
+            return loaded[type(value)][value.pk] if isinstance(value, Model) else value
+
+        fields = {
+            item.name: again(getattr(self, item.name)) for item in dataclasses.fields(self) if item.name != "users"
+        }
+        return World(**fields, users={name: again(user) for name, user in self.users.items()})
 
 
 def build_world() -> World:

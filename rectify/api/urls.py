@@ -10,12 +10,13 @@ from rest_framework.routers import DefaultRouter
 
 from rectify.accounts.api.views import MeView, TokenView
 from rectify.audits.api.views import AuditProjectViewSet
-from rectify.findings.api.views import CategoryViewSet, FindingEventViewSet, FindingViewSet, RequirementViewSet
+from rectify.findings.api.views import CategoryViewSet, FindingEventViewSet, RequirementViewSet
 from rectify.notifications.api.views import NotificationViewSet
 from rectify.organizations.api.views import OrganizationViewSet
 from rectify.rectification.api.views import (
     DelayExplanationViewSet,
     EvidenceViewSet,
+    FindingViewSet,
     PlanViewSet,
     ProgressReportViewSet,
     VerificationViewSet,

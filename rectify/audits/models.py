@@ -60,7 +60,7 @@ class AuditProject(RectifyModel):
     def get_absolute_url(self) -> str:
         from django.urls import reverse
 
-        return reverse("audits:project", args=[self.pk])
+        return reverse("ledger:project", args=[self.pk])
 
     @property
     def is_reported(self) -> bool:

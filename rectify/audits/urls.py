@@ -7,6 +7,5 @@ app_name = "audits"
 urlpatterns = [
     path("projects/", views.ProjectListView.as_view(), name="project-list"),
     path("projects/new/", views.ProjectCreateView.as_view(), name="project-create"),
-    path("projects/<int:pk>/", views.ProjectDetailView.as_view(), name="project"),
     path("projects/<int:pk>/issue/", views.IssueProjectView.as_view(), name="project-issue"),
 ]

@@ -1,25 +1,21 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import DetailView, FormView
+from django.views.generic import FormView
 from django_filters.views import FilterView
-from django_tables2 import RequestConfig, SingleTableMixin
+from django_tables2 import SingleTableMixin
 
 from rectify.audits import services as audits
 from rectify.audits.filters import AuditProjectFilterSet
 from rectify.audits.forms import AuditProjectForm
 from rectify.audits.models import AuditProject
-from rectify.audits.scopes import can_work_on_project
 from rectify.audits.tables import AuditProjectTable
 from rectify.core.actions import ObjectActionView
 from rectify.core.exceptions import ActionRefused
 from rectify.findings import services as findings
-from rectify.findings.figures import ledger_figures
 from rectify.findings.forms import IssueProjectForm
-from rectify.findings.models import Finding
-from rectify.findings.tables import FindingTable
 
 
 class ProjectListView(LoginRequiredMixin, SingleTableMixin, FilterView):
@@ -32,43 +28,6 @@ class ProjectListView(LoginRequiredMixin, SingleTableMixin, FilterView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(can_create=audits.can_open_projects(self.request.user), **kwargs)
-
-
-class ProjectDetailView(LoginRequiredMixin, DetailView):
-    """A project with its own ledger and figures, and its units' earlier findings still open."""
-
-    template_name = "audits/project_detail.html"
-    context_object_name = "project"
-
-    def get_object(self, queryset=None):
-        return get_object_or_404(
-            AuditProject.objects.restrict(self.request.user).select_related("audit_office", "leader"),
-            pk=self.kwargs["pk"],
-        )
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        project: AuditProject = self.object
-        user = self.request.user
-        visible = Finding.objects.restrict(user)
-        own = visible.filter(project=project).with_colour().select_related("project", "unit", "category")
-        table = FindingTable(own, prefix="f-")
-        RequestConfig(self.request, paginate={"per_page": 50}).configure(table)
-        earlier_open = (
-            visible.open_from_earlier_audits(project).with_colour().select_related("project", "unit", "category")
-        )
-        earlier_table = FindingTable(earlier_open, prefix="e-")
-        RequestConfig(self.request, paginate={"per_page": 20}).configure(earlier_table)
-        context.update(
-            table=table,
-            earlier_table=earlier_table,
-            earlier_count=earlier_open.count(),
-            figures=ledger_figures(own),
-            units=project.units.all(),
-            can_record=can_work_on_project(user, project),
-            drafts=own.filter(state="draft").count(),
-        )
-        return context
 
 
 class IssueProjectView(ObjectActionView):

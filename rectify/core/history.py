@@ -1,6 +1,6 @@
 """History rows carry the request id, and can be read as before/after pairs."""
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.dispatch import receiver
 from simple_history.signals import pre_create_historical_record
@@ -44,11 +44,22 @@ def changes_of(record: Any, previous: Any = _UNKNOWN) -> list[dict[str, Any]]:
     return sorted(changes, key=lambda c: c["field"])
 
 
-def history_with_changes(history, limit: int = 50) -> list[tuple[Any, list[dict[str, Any]]]]:
-    """The newest ``limit`` history rows of one object, each with its changes, in two queries."""
+class HistoryEntry(NamedTuple):
+    record: Any
+    changes: list[dict[str, Any]]
+    # The object's first row (its creation, as far as the history goes): its changes are all its fields.
+    first: bool
+
+
+def history_with_changes(history, limit: int = 50) -> list[HistoryEntry]:
+    """The newest ``limit`` history rows of one object, each with its changes, in one query.
+
+    One row more than shown is read, so that the oldest shown row has its predecessor at hand; when
+    there is none, the oldest row read is the object's first.
+    """
     records = list(history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
-    pairs = []
+    entries = []
     for index, record in enumerate(records[:limit]):
-        previous = records[index + 1] if index + 1 < len(records) else _UNKNOWN
-        pairs.append((record, changes_of(record, previous)))
-    return pairs
+        previous = records[index + 1] if index + 1 < len(records) else None
+        entries.append(HistoryEntry(record, changes_of(record, previous), previous is None))
+    return entries

@@ -26,9 +26,9 @@ from rectify.core.exceptions import ActionRefused
 from rectify.documents.builder import Cell, OfficialDocument, chinese_date
 from rectify.documents.fonts import available_cjk_font
 from rectify.findings.choices import Colour, FindingState
-from rectify.findings.figures import ledger_figures
 from rectify.findings.models import Finding
 from rectify.findings.warning import local_today
+from rectify.ledger.figures import ledger_figures
 from rectify.rectification.choices import AMOUNT_METHODS, REJECTED_VERDICTS, Verdict
 from rectify.rectification.models import ProgressReport, Verification
 

@@ -123,7 +123,7 @@ class CloseOutSheetsBatchView(LoginRequiredMixin, View):
         from rectify.findings.filters import FindingFilterSet
 
         filterset = FindingFilterSet(request.GET, queryset=Finding.objects.restrict(request.user))
-        back = reverse("findings:ledger") + (f"?{request.GET.urlencode()}" if request.GET else "")
+        back = reverse("ledger:ledger") + (f"?{request.GET.urlencode()}" if request.GET else "")
         try:
             batch = batches.request_close_out_sheets(request.user, filterset.qs)
         except ActionRefused as refusal:

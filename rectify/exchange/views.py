@@ -138,7 +138,7 @@ class LedgerImportConfirmView(ImportAccessMixin, View):
             _("台账已导入：新建 %(created)d 个问题（草稿），修改 %(changed)d 个问题，%(same)d 个问题无变化。")
             % {"created": len(result.created), "changed": len(result.changed), "same": result.unchanged},
         )
-        return redirect("findings:ledger")
+        return redirect("ledger:ledger")
 
 
 class LedgerImportProgressView(View):

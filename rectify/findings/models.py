@@ -79,6 +79,11 @@ class FindingQuerySet(RestrictedQuerySet):
     def overdue(self, today: datetime.date | None = None) -> FindingQuerySet:
         return self.filter(warning.overdue_q(today))
 
+    def with_repeat_flag(self) -> FindingQuerySet:
+        """Annotates ``repeats_earlier``, which ``Finding.is_repeat`` reads instead of asking per row."""
+        links = Finding.repeats.through.objects.filter(from_finding=models.OuterRef("pk"))
+        return self.annotate(repeats_earlier=models.Exists(links))
+
 
 class FindingManager(models.Manager.from_queryset(FindingQuerySet)):
     def get_queryset(self) -> FindingQuerySet:
@@ -138,7 +143,7 @@ class Finding(VersionedModel, RectifyModel):
     def get_absolute_url(self) -> str:
         from django.urls import reverse
 
-        return reverse("findings:finding", args=[self.pk])
+        return reverse("ledger:finding", args=[self.pk])
 
     @property
     def year(self) -> int:
@@ -163,6 +168,13 @@ class Finding(VersionedModel, RectifyModel):
 
     @property
     def is_repeat(self) -> bool:
+        """Whether it repeats an earlier finding (屡审屡犯). A list reads it without a query per row from
+        ``with_repeat_flag()`` or from prefetched ``repeats``."""
+        if hasattr(self, "repeats_earlier"):
+            return self.repeats_earlier
+        prefetched = getattr(self, "_prefetched_objects_cache", {})
+        if "repeats" in prefetched:
+            return bool(prefetched["repeats"])
         return self.repeats.exists()
 
 

@@ -343,23 +343,8 @@ def save_ledger_view(actor: User, *, name: str, query: str, columns: list[str]):
     return saved
 
 
-def transition_by_name(actor: User, finding: Finding, name: str, *, comment: str = "") -> Finding:
-    """The named action behind each transition a user may ask for by name (the web's buttons, the
-    API's actions). Submitting is a report and closing is a verification, so neither is here."""
-    from rectify.rectification.services import return_for_rework
-
-    actions = {
-        "issue": issue_finding,
-        "start": start_rectification,
-        "return": return_for_rework,
-        "to_long_term": move_to_long_term,
-        "resume": resume_rectification,
-    }
-    if name not in actions:
-        raise ActionRefused(_("未知的操作「%(name)s」。") % {"name": name})
-    return actions[name](actor, finding, comment=comment)
-
-
+# The transitions a user asks for by name (the web's buttons, the API's actions); the rectification
+# services dispatch them (``transition_by_name``), since returning for rework is theirs.
 NAMED_TRANSITIONS = ("issue", "start", "return", "to_long_term", "resume")
 
 
@@ -381,7 +366,7 @@ def steps_open_to(actor: User, finding: Finding) -> list[str]:
         if finding.days_left is not None and finding.days_left <= warning_days():
             steps.append("delay")
     if is_auditor and finding.state in (FindingState.SUBMITTED, FindingState.LONG_TERM):
-        latest = finding.reports.order_by("-round").first()
+        latest = finding.reports.select_related("verification").order_by("-round").first()
         if latest is not None and not hasattr(latest, "verification"):
             steps.append("verify")
     for transition in available_transitions(actor, finding, roles):

@@ -197,10 +197,9 @@ def perform_transition(actor: User, finding: Finding, name: str, *, comment: str
 
 
 def _closes(verification, finding: Finding) -> bool:
-    """Only a verification of this very finding that found it rectified closes it out."""
-    from rectify.rectification.choices import Verdict
-
-    return verification.finding_id == finding.pk and verification.verdict == Verdict.RECTIFIED
+    """Only a verification of this very finding that says it closes it (found it rectified) closes it out.
+    The verification is the rectification app's; it answers ``closes_finding`` itself."""
+    return verification.finding_id == finding.pk and verification.closes_finding
 
 
 def _check_guards(finding: Finding, transition: Transition) -> None:

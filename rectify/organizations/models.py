@@ -92,7 +92,7 @@ class Organization(RectifyModel):
     def get_absolute_url(self) -> str:
         from django.urls import reverse
 
-        return reverse("organizations:organization", args=[self.pk])
+        return reverse("ledger:organization", args=[self.pk])
 
     def subtree_ids(self) -> set[int]:
         """This organization and every unit under it in the competent-department tree."""

@@ -37,6 +37,9 @@ ALLOWED_TYPES = {
     "application/ofd": "OFD",
 }
 
+# Types a browser shows inline (served with Content-Disposition: inline); the rest download.
+PREVIEWABLE = {"application/pdf", "image/jpeg", "image/png", "image/gif", "image/webp", "image/bmp"}
+
 
 @dataclass(frozen=True)
 class SniffedFile:

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from rectify.core.models import RectifyModel, RestrictedQuerySet, VersionedModel
@@ -54,6 +55,12 @@ class Milestone(RectifyModel):
 
     def __str__(self) -> str:
         return self.title
+
+
+def counted_report_q(path: str = "") -> Q:
+    """The report rounds whose money counts, as a condition on ``path`` ("reports__" from a finding):
+    those not deleted and not found not rectified or falsely rectified (see ``counted``)."""
+    return Q(**{f"{path}deleted_at__isnull": True}) & ~Q(**{f"{path}verification__verdict__in": REJECTED_VERDICTS})
 
 
 class ProgressReportQuerySet(RestrictedQuerySet):
@@ -225,6 +232,11 @@ class Verification(RectifyModel):
 
     def __str__(self) -> str:
         return f"{self.finding.ledger_number} {self.get_verdict_display()}"
+
+    @property
+    def closes_finding(self) -> bool:
+        """Whether this verdict closes the finding out (对账销号): only "rectified" does."""
+        return self.verdict == Verdict.RECTIFIED
 
 
 class DelayExplanation(RectifyModel):

@@ -17,6 +17,7 @@ from rectify.core.events import publish
 from rectify.core.exceptions import ActionRefused
 from rectify.core.locking import bump_version, check_version
 from rectify.core.money import parse_amount
+from rectify.findings import services as finding_actions
 from rectify.findings.choices import EventKind, FindingState
 from rectify.findings.models import Finding
 from rectify.findings.warning import local_today
@@ -371,7 +372,7 @@ def verify(
 @transaction.atomic
 def close_out(actor: User, finding: Finding, verification: Verification) -> Finding:
     """Reconciles and closes out (对账销号) a finding; only a rectified verdict leads here."""
-    if verification.verdict != Verdict.RECTIFIED or verification.finding_id != finding.pk:
+    if not verification.closes_finding or verification.finding_id != finding.pk:
         raise ActionRefused(_("只有认定为「已整改」的问题可以销号。"))
     return perform_transition(actor, finding, "close", comment=verification.reasons, verification=verification)
 
@@ -380,6 +381,24 @@ def close_out(actor: User, finding: Finding, verification: Verification) -> Find
 def return_for_rework(actor: User, finding: Finding, *, comment: str) -> Finding:
     """Sends a submitted finding back to the unit, saying why."""
     return perform_transition(actor, finding, "return", comment=comment)
+
+
+# The named action behind each transition a user may ask for by name (finding_actions.NAMED_TRANSITIONS).
+# Submitting is a report and closing is a verification, so neither is here.
+TRANSITION_ACTIONS = {
+    "issue": finding_actions.issue_finding,
+    "start": finding_actions.start_rectification,
+    "return": return_for_rework,
+    "to_long_term": finding_actions.move_to_long_term,
+    "resume": finding_actions.resume_rectification,
+}
+
+
+def transition_by_name(actor: User, finding: Finding, name: str, *, comment: str = "") -> Finding:
+    """Performs the transition ``name`` through its named action; the web and the API both call this."""
+    if name not in TRANSITION_ACTIONS:
+        raise ActionRefused(_("未知的操作「%(name)s」。") % {"name": name})
+    return TRANSITION_ACTIONS[name](actor, finding, comment=comment)
 
 
 @transaction.atomic

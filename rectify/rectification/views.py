@@ -7,8 +7,12 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from rectify.core.actions import ObjectActionView
+from rectify.findings import services as finding_actions
+from rectify.findings.forms import TransitionForm
 from rectify.findings.models import Finding
+from rectify.findings.workflow import TRANSITIONS
 from rectify.rectification import services
+from rectify.rectification.evidence import PREVIEWABLE
 from rectify.rectification.forms import (
     AccountabilityFormSet,
     DelayForm,
@@ -18,8 +22,6 @@ from rectify.rectification.forms import (
     VerifyForm,
 )
 from rectify.rectification.models import Evidence, Plan
-
-PREVIEWABLE = {"application/pdf", "image/jpeg", "image/png", "image/gif", "image/webp", "image/bmp"}
 
 
 class FormsetActionView(ObjectActionView):
@@ -160,6 +162,34 @@ class DelayView(ObjectActionView):
 
     def perform(self, form) -> None:
         services.explain_delay(self.request.user, self.object, **form.cleaned_data)
+
+
+class TransitionView(ObjectActionView):
+    """Confirms and performs one transition of the table (close-out goes through verification)."""
+
+    model = Finding
+    form_class = TransitionForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if kwargs["name"] not in finding_actions.NAMED_TRANSITIONS:
+            raise Http404
+        self.transition = TRANSITIONS[kwargs["name"]]
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_title(self) -> str:
+        return str(self.transition.label)
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        if self.transition.needs_comment:
+            form.fields["comment"].required = True
+        return form
+
+    def perform(self, form) -> None:
+        services.transition_by_name(
+            self.request.user, self.object, self.transition.name, comment=form.cleaned_data["comment"]
+        )
+        self.success_message = _("已%(action)s。") % {"action": self.transition.label}
 
 
 class EvidenceFileView(LoginRequiredMixin, View):

@@ -289,18 +289,18 @@ def login(client, user: User):
 
 def test_another_units_finding_answers_404_not_403(client, world, scene):
     login(client, world["unit"])
-    assert client.get(reverse("findings:finding", args=[scene["unit"].pk])).status_code == 200
+    assert client.get(reverse("ledger:finding", args=[scene["unit"].pk])).status_code == 200
     for name in ("sibling", "other_fiscal", "b_fiscal", "draft"):
-        response = client.get(reverse("findings:finding", args=[scene[name].pk]))
+        response = client.get(reverse("ledger:finding", args=[scene[name].pk]))
         assert response.status_code == 404, name
-    assert client.get(reverse("findings:finding", args=[999999])).status_code == 404
+    assert client.get(reverse("ledger:finding", args=[999999])).status_code == 404
 
 
 @pytest.mark.parametrize("username", ["auditor", "auditor_b", "unit", "sibling", "dept", "orgdept", "finance", "gov"])
 def test_the_finding_page_answers_as_the_table_says(client, world, scene, username):
     login(client, world[username])
     for name, finding in scene.items():
-        status = client.get(reverse("findings:finding", args=[finding.pk])).status_code
+        status = client.get(reverse("ledger:finding", args=[finding.pk])).status_code
         assert status == (200 if name in SEES_FINDINGS[username] else 404), name
 
 
@@ -312,7 +312,7 @@ def test_the_ledger_lists_only_visible_findings(client, world, scene, username):
 
 
 def test_anonymous_is_sent_to_the_login_page(client, world, scene):
-    for path in ("/ledger/", reverse("findings:finding", args=[scene["unit"].pk])):
+    for path in ("/ledger/", reverse("ledger:finding", args=[scene["unit"].pk])):
         response = client.get(path)
         assert response.status_code == 302
         assert response["Location"].startswith("/accounts/login/?next=")

@@ -110,7 +110,7 @@ def test_close_out_sheet_of_an_unverified_finding_is_refused_with_400(client, wo
     assert response.status_code == 400
     html = response.content.decode()
     assert f"问题 {finding.ledger_number} 尚未经审计机关核实认定，不能生成对账销号单。" in html
-    assert reverse("findings:finding", args=[finding.pk]) in html  # a way back to the finding
+    assert reverse("ledger:finding", args=[finding.pk]) in html  # a way back to the finding
 
 
 def test_anonymous_users_are_sent_to_log_in(client, world):

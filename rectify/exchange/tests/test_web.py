@@ -87,7 +87,7 @@ def test_upload_preview_then_confirm(client, world):
     assert "完成" in progress.content.decode() and "data-finished" in progress.content.decode()
     confirm_url = re.search(r'action="(/ledger/import/[0-9a-f]+/confirm/)"', html).group(1)
     done = client.post(confirm_url, {"token": TOKEN})
-    assert done.status_code == 302 and done["Location"] == reverse("findings:ledger")
+    assert done.status_code == 302 and done["Location"] == reverse("ledger:ledger")
     assert Finding.objects.filter(title="专项经费结余未及时上缴").count() == 1
     finding.refresh_from_db()
     assert finding.title == "改过的摘要"

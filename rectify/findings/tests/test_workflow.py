@@ -687,3 +687,20 @@ def test_the_steps_offered_follow_state_role_and_scope(world, state, username, s
 def test_an_overdue_finding_offers_the_unit_to_explain_the_delay(world):
     finding = make_finding(world, state="rectifying", deadline=datetime.date(2020, 1, 31))
     assert findings.steps_open_to(world["unit"], finding) == ["plan", "report", "delay"]
+
+
+def test_a_list_tells_repeat_findings_without_a_query_per_row(world, django_assert_num_queries):
+    from rectify.findings.models import Finding
+    from rectify.findings.services import link_repeats
+
+    earlier = make_finding(world, state="closed", project=world.cadre_project)
+    world.project.year = 2026
+    world.project.save()
+    later = make_finding(world, state="issued")
+    link_repeats(world["auditor"], later, [earlier])
+    with django_assert_num_queries(1):
+        flags = {f.pk: f.is_repeat for f in Finding.objects.filter(pk__in=[earlier.pk, later.pk]).with_repeat_flag()}
+    assert flags == {earlier.pk: False, later.pk: True}
+    with django_assert_num_queries(2):
+        prefetched = Finding.objects.filter(pk__in=[earlier.pk, later.pk]).prefetch_related("repeats")
+        assert {f.pk: f.is_repeat for f in prefetched} == flags

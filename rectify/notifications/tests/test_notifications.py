@@ -190,7 +190,7 @@ def _notify(world, username="unit", count=2):
 def test_the_header_shows_the_unread_count_and_the_inbox_lists_them(client, world):
     finding = _notify(world)
     client.login(username="unit", password=PASSWORD)
-    page = client.get(reverse("findings:workbench")).content.decode()
+    page = client.get(reverse("ledger:workbench")).content.decode()
     assert 'data-testid="unread-count">2<' in page
     listed = client.get(reverse("notifications:inbox")).content.decode()
     assert listed.count('data-testid="notification"') == 2

@@ -277,3 +277,13 @@ def test_a_rejected_round_cannot_be_credited_with_its_own_money(world):
         services.verify(
             world["auditor2"], finding.reports.get(), verdict="not_rectified", reasons="未整改", verified_amount="1.00"
         )
+
+
+def test_every_transition_asked_for_by_name_has_its_action_and_only_a_rectified_verdict_closes():
+    from rectify.findings.services import NAMED_TRANSITIONS
+    from rectify.rectification.choices import Verdict
+    from rectify.rectification.models import Verification
+    from rectify.rectification.services import TRANSITION_ACTIONS
+
+    assert set(TRANSITION_ACTIONS) == set(NAMED_TRANSITIONS)
+    assert [v for v in Verdict.values if Verification(verdict=v).closes_finding] == [Verdict.RECTIFIED]

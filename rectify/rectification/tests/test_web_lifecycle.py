@@ -130,7 +130,7 @@ def test_lifecycle_across_roles_with_one_return(client, world):
     assert finding.state == "closed" and finding.reports.count() == 2
 
     # The ledger reflects it and the unit sees the verdict.
-    html = client.get(reverse("findings:ledger"), {"state": "closed"}).content.decode()
+    html = client.get(reverse("ledger:ledger"), {"state": "closed"}).content.decode()
     assert finding.ledger_number in html
     as_user(client, unit)
     html = client.get(finding.get_absolute_url()).content.decode()

@@ -7,8 +7,10 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from rectify.findings.choices import Colour, FindingState
-from rectify.findings.figures import ledger_figures
 from rectify.findings.warning import colour_q, local_today
+from rectify.ledger.figures import ledger_figures
+from rectify.organizations.choices import OrganizationKind
+from rectify.organizations.models import Organization
 
 TOP_UNITS = 15
 
@@ -20,9 +22,6 @@ def _rate(closed: int, published: int) -> float | None:
 def _by_department(base: QuerySet, counted: dict) -> list[dict]:
     """Findings per competent department, each counting every unit under it at any depth: the
     same rows the ledger's department filter gives."""
-    from rectify.organizations.choices import OrganizationKind
-    from rectify.organizations.models import Organization
-
     parents = dict(Organization.objects.values_list("pk", "competent_department_id"))
     departments = dict(
         Organization.objects.filter(kind=OrganizationKind.COMPETENT_DEPARTMENT).values_list("pk", "name")

@@ -48,7 +48,7 @@ def test_ledger_filters_by_state_and_text(client, world):
 
 def test_finding_page_shows_facts_requirements_reports_and_timeline(client, world):
     finding = make_finding(world, state="closed")
-    html = login(client, world["unit"]).get(reverse("findings:finding", args=[finding.pk])).content.decode()
+    html = login(client, world["unit"]).get(reverse("ledger:finding", args=[finding.pk])).content.decode()
     assert finding.title in html
     assert "清理长期挂账的往来款项" in html  # a requirement
     assert "第 1 轮" in html and "凭证.png" in html  # the report round and its evidence
@@ -59,11 +59,11 @@ def test_finding_page_shows_facts_requirements_reports_and_timeline(client, worl
 
 def test_finding_page_offers_only_the_actions_the_user_may_take(client, world):
     finding = make_finding(world, state="issued")
-    html = login(client, world["unit"]).get(reverse("findings:finding", args=[finding.pk])).content.decode()
+    html = login(client, world["unit"]).get(reverse("ledger:finding", args=[finding.pk])).content.decode()
     assert 'data-testid="action">报送整改情况' in html and 'data-testid="action">制定整改方案' in html
     assert 'data-testid="action">下达' not in html
     client.logout()
-    html = login(client, world["auditor"]).get(reverse("findings:finding", args=[finding.pk])).content.decode()
+    html = login(client, world["auditor"]).get(reverse("ledger:finding", args=[finding.pk])).content.decode()
     assert 'data-testid="action">修改问题' in html
     assert 'data-testid="action">报送整改情况' not in html and 'data-testid="action">核实认定' not in html
 

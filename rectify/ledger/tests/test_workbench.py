@@ -82,3 +82,35 @@ def test_a_long_term_finding_falls_due_for_its_continued_report_by_the_interval(
             next_steps="推进第二阶段", next_steps_due=datetime.date(2025, 12, 31),
         )  # fmt: skip
         assert task_counts(client, world["unit"])["continued_report_due"] == 0
+
+
+def _continued_report(world, finding):
+    from rectify.rectification.services import submit_report
+
+    return submit_report(
+        world["unit"], finding, measures="分年度推进", progress="已完成一个阶段",
+        next_steps="推进下一阶段", next_steps_due=datetime.date(2026, 12, 31),
+    )  # fmt: skip
+
+
+def test_the_auditor_is_given_long_term_findings_whose_latest_report_awaits_verification(client, world):
+    """Each finding's own latest round decides, whatever the ids of its reports and of other findings.
+
+    Two findings each have a verified first round and an unverified second one; a third has its
+    latest round verified. A "latest round" looked up by the report's id instead of the finding's
+    cannot match both second rounds (their ids cannot both equal their findings' ids)."""
+    from rectify.rectification.services import verify
+
+    waiting = [make_finding(world, state="long_term", deadline=datetime.date(2027, 12, 31)) for _ in range(2)]
+    done = make_finding(world, state="long_term", deadline=datetime.date(2027, 12, 31))
+    for finding in [*waiting, done]:
+        first = _continued_report(world, finding)
+        verify(world["auditor"], first, verdict="partly_rectified", reasons="阶段性完成", verified_amount="0")
+    for finding in waiting:
+        _continued_report(world, finding)
+    verify(world["auditor"], _continued_report(world, done), verdict="partly_rectified", reasons="阶段性完成")
+
+    client.force_login(world["auditor"])
+    tasks = {task.key: task for task in client.get("/workbench/").context["tasks"]}
+    assert tasks["long_term_reports"].count == 2
+    assert {f.pk for f in tasks["long_term_reports"].items} == {f.pk for f in waiting}

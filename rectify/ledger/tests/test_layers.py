@@ -1,0 +1,73 @@
+"""The layers of DESIGN.md section 5, as far as the ledger's split goes: findings knows nothing of
+rectification, and no domain app below the ledger (nor core) knows the ledger.
+
+Imports are read from the source (every ``import``, at module level or inside a function, and under
+``TYPE_CHECKING`` too), so a lazy import cannot hide a dependency.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+RECTIFY = Path(__file__).resolve().parents[2]
+
+
+def imported_modules(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+            # ``from rectify import rectification`` names the package in the imported name.
+            found.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return found
+
+
+def app_modules(app: str) -> list[Path]:
+    """The app's Python modules, leaving out its tests and migrations."""
+    root = RECTIFY / app
+    return [
+        path
+        for path in sorted(root.rglob("*.py"))
+        if not ({"tests", "migrations"} & set(path.relative_to(root).parts[:-1]))
+    ]
+
+
+def offenders(app: str, forbidden: str) -> list[str]:
+    return [
+        f"{path.relative_to(RECTIFY.parent)} imports {module}"
+        for path in app_modules(app)
+        for module in sorted(imported_modules(path))
+        if module == forbidden or module.startswith(forbidden + ".")
+    ]
+
+
+def test_the_modules_are_found():
+    assert len(app_modules("findings")) > 10 and not any("tests" in p.parts for p in app_modules("findings"))
+
+
+def test_findings_does_not_import_rectification():
+    """A parent app never imports its child: rectification builds on findings, not the reverse."""
+    assert offenders("findings", "rectify.rectification") == []
+
+
+@pytest.mark.parametrize("app", ["core", "accounts", "organizations", "audits", "findings", "rectification"])
+def test_the_ledger_is_imported_by_no_app_below_it(app):
+    assert offenders(app, "rectify.ledger") == []
+
+
+def test_the_checker_sees_lazy_and_package_imports(tmp_path):
+    module = tmp_path / "sample.py"
+    module.write_text(
+        "from rectify import rectification\n"
+        "def f():\n    from rectify.ledger.figures import ledger_figures\n"
+        "import rectify.rectification.models as m\n",
+        encoding="utf-8",
+    )
+    found = imported_modules(module)
+    assert {"rectify.rectification", "rectify.ledger.figures", "rectify.rectification.models"} <= found

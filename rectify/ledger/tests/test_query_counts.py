@@ -1,0 +1,119 @@
+"""Query budgets of the pages that read the ledger, pinned in the manner of NetBox's query counts and
+Zulip's ``assert_database_query_count``.
+
+The demo district is loaded at two sizes (50 and 500 findings, over many units and projects, in every
+state, with plans, report rounds, evidence and verifications). Each page is asked for twice by each
+role it serves; the second request is counted. The counts must be the same at both sizes (no query per
+row, per task or per report) and equal to the budget below. A change that adds a query to a page
+changes its budget here, on purpose and in review.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Count
+from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
+
+SIZES = (50, 500)
+
+WORKBENCH_ROLES = (
+    "auditor", "auditlead", "unit", "unithead", "dept",
+    "gov", "committee", "congress", "orgdept", "finance", "discipline", "sysadmin",
+)  # fmt: skip
+
+# Every request also reads its session, its user and the user's place in the tree, and saves the
+# session (about nine queries), and every page counts the unread notifications in its header; the
+# rest is the page's own. Before the ledger app (the same demo
+# district, 500 findings): the workbench 23 to 27 by role, the ledger 21, the finding page 46 to 52.
+BUDGETS = {
+    "/workbench/ auditor": 16,  # task counts, task items, figures (3), roles
+    "/workbench/ auditlead": 14,  # no task of the auditor's falls to the audit leader
+    "/workbench/ unit": 15,  # reporting interval, task counts, task items, figures (3), roles
+    "/workbench/ unithead": 15,
+    "/workbench/ dept": 16,  # the department's units, task counts, task items, figures (3), roles
+    "/workbench/ gov": 14,  # figures only
+    "/workbench/ committee": 14,
+    "/workbench/ congress": 14,
+    "/workbench/ orgdept": 16,
+    "/workbench/ finance": 16,
+    "/workbench/ discipline": 11,  # no figures, no tasks: the roles' names
+    "/workbench/ sysadmin": 11,
+    "/ledger/ auditor": 20,  # figures (3, the row count among them), filter choices (5), saved views, rows
+    "/ledger/ unit": 19,
+    "/ledger/ dept": 20,
+    "/findings/<id>/ auditor": 24,  # the finding, reports (+3), plan (+1), steps (2), history, requirements, …
+    "/findings/<id>/ unit": 21,
+    "/dashboard/ auditor": 22,
+    "/dashboard/ gov": 20,
+    "/api/findings/ auditor": 13,
+}
+
+
+def full_finding(user):
+    """A finding the user sees with a plan, several report rounds, evidence and verifications: one
+    returned for rework and submitted again, so that it awaits verification (the same steps at both sizes)."""
+    from rectify.findings.choices import FindingState
+    from rectify.findings.models import Finding
+
+    return (
+        Finding.objects.restrict(user)
+        .filter(state=FindingState.SUBMITTED, plan__isnull=False, reports__evidence__isnull=False)
+        .annotate(rounds=Count("reports", distinct=True), verified=Count("verifications", distinct=True))
+        .filter(rounds__gte=2, verified__gte=1)
+        .order_by("-rounds", "pk")
+        .first()
+    )
+
+
+def pages() -> list[tuple[str, str, str]]:
+    from rectify.accounts.models import User
+
+    found = [(f"/workbench/ {role}", role, "/workbench/") for role in WORKBENCH_ROLES]
+    found += [(f"/ledger/ {role}", role, "/ledger/") for role in ("auditor", "unit", "dept")]
+    for role in ("auditor", "unit"):
+        finding = full_finding(User.objects.get(username=role))
+        assert finding is not None, f"the demo gives {role} no finding with a full record"
+        found.append((f"/findings/<id>/ {role}", role, f"/findings/{finding.pk}/"))
+    found += [(f"/dashboard/ {role}", role, "/dashboard/") for role in ("auditor", "gov")]
+    found.append(("/api/findings/ auditor", "auditor", "/api/findings/"))
+    return found
+
+
+def count_queries(size: int) -> dict[str, int]:
+    from rectify.demo.services import load_demo
+
+    counts = {}
+    with transaction.atomic():
+        load_demo(findings=size)
+        for key, username, url in pages():
+            client = Client()
+            assert client.login(username=username, password=settings.RECTIFY_DEMO_PASSWORD)
+            assert client.get(url).status_code == 200, key  # warms what a first request does once
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200, key
+            counts[key] = len(queries)
+        transaction.set_rollback(True)
+    return counts
+
+
+@pytest.fixture(scope="module")
+def query_counts(django_db_setup, django_db_blocker, tmp_path_factory) -> dict[int, dict[str, int]]:
+    fast = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    media = tmp_path_factory.mktemp("media")
+    with (
+        django_db_blocker.unblock(),
+        override_settings(MEDIA_ROOT=media, PASSWORD_HASHERS=fast, AXES_ENABLED=False),
+    ):
+        return {size: count_queries(size) for size in SIZES}
+
+
+@pytest.mark.django_db
+def test_the_pages_ask_as_many_queries_whatever_the_size_of_the_ledger_and_keep_their_budgets(query_counts):
+    # One test, so that the two loads are not repeated on another worker.
+    small, large = (query_counts[size] for size in SIZES)
+    print("\n".join(f"{key:28s} {small[key]:4d} {large[key]:4d}" for key in small))  # shown when it fails
+    assert small == large
+    assert large == BUDGETS

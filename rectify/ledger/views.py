@@ -1,0 +1,314 @@
+"""The ledger's pages (layer 4, read models): the workbench, the ledger and its print, a finding's whole
+record, the dashboard, and the project and organization pages with their own ledgers and figures.
+
+They read across findings and rectification and write nothing; every write they offer is a link to a
+view of the app that owns the action.
+"""
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.generic import DetailView, TemplateView
+from django_filters.views import FilterView
+from django_tables2 import RequestConfig, SingleTableMixin
+
+from rectify.audits.models import AuditProject
+from rectify.audits.scopes import can_work_on_project
+from rectify.core.history import history_with_changes
+from rectify.findings import services
+from rectify.findings.filters import FindingFilterSet
+from rectify.findings.models import Category, Finding, SavedView
+from rectify.findings.scopes import SUMMARY_ROLES, sees_rows, summary_findings
+from rectify.findings.tables import DEFAULT_COLUMNS, FindingTable, colour_badge
+from rectify.findings.workflow import TRANSITIONS
+from rectify.ledger.dashboard import dashboard_data
+from rectify.ledger.figures import ledger_figures
+from rectify.ledger.workbench import tasks_for
+from rectify.organizations.choices import OrganizationKind
+from rectify.organizations.models import Organization
+from rectify.rectification.evidence import PREVIEWABLE
+from rectify.rectification.models import Plan
+
+# How the finding page shows each step the services open to the user.
+STEP_BUTTONS = {
+    "edit": (_lazy("修改问题"), "findings:finding-edit", "outline-secondary"),
+    "plan": (_lazy("制定整改方案"), "rectification:plan", "outline-primary"),
+    "report": (_lazy("报送整改情况"), "rectification:report", "primary"),
+    "delay": (_lazy("说明延期原因"), "rectification:delay", "outline-warning"),
+    "verify": (_lazy("核实认定"), "rectification:verify", "success"),
+}
+
+
+def finding_actions(user, finding: Finding) -> list[dict]:
+    """The buttons the finding page offers this user now."""
+    buttons = []
+    for step in services.steps_open_to(user, finding):
+        if step in STEP_BUTTONS:
+            label, url_name, style = STEP_BUTTONS[step]
+            url = reverse(url_name, args=[finding.pk])
+        else:
+            label, style = TRANSITIONS[step].label, "danger" if step == "return" else "outline-primary"
+            url = reverse("rectification:transition", args=[finding.pk, step])
+        buttons.append({"label": label, "url": url, "style": style})
+    return buttons
+
+
+class CountedPaginator(Paginator):
+    """A paginator told how many rows there are: the page's figures have counted them already."""
+
+    def __init__(self, object_list, per_page, *, count: int, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self.known_count
+
+
+class LedgerView(LoginRequiredMixin, SingleTableMixin, FilterView):
+    """The ledger (整改台账): every finding the user may see, with its warning colour.
+
+    Filter changes come by htmx and get only the table back; the URL keeps every filter, so a
+    view can be shared, saved, printed or exported as it is. The table alone pages the rows (the
+    list view does not), and it takes their number from the figures, so the rows are counted once.
+    """
+
+    table_class = FindingTable
+    filterset_class = FindingFilterSet
+    template_name = "ledger/ledger.html"
+    paginate_by = None  # the table pages, not the list view
+    per_page = 50
+
+    def get_queryset(self):
+        return Finding.objects.restrict(self.request.user).with_colour().select_related("project", "unit", "category")
+
+    def get_template_names(self):
+        if self.request.htmx and self.request.htmx.target == "ledger-table":
+            return ["ledger/ledger_table.html"]
+        return [self.template_name]
+
+    def chosen_columns(self) -> list[str]:
+        chosen = self.request.session.get("ledger_columns") or list(DEFAULT_COLUMNS)
+        return [c for c in chosen if c in FindingTable.base_columns]
+
+    def get_table_kwargs(self):
+        chosen = set(self.chosen_columns())
+        return {"exclude": [name for name in FindingTable.base_columns if name not in chosen]}
+
+    @cached_property
+    def figures(self) -> dict:
+        return ledger_figures(self.object_list)
+
+    def get_table_pagination(self, table):
+        per_page = self.request.GET.get("per_page", "")
+        return {
+            "per_page": int(per_page) if per_page in {"20", "50", "100", "200"} else self.per_page,
+            "paginator_class": CountedPaginator,
+            "count": self.figures["total"],
+        }
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        context.update(filter_options(user))
+        context.update(
+            columns=[(name, column.verbose_name) for name, column in FindingTable.base_columns.items()],
+            chosen_columns=self.chosen_columns(),
+            saved_views=SavedView.objects.restrict(user),
+            query=self.request.GET.urlencode(),
+            figures=self.figures,
+        )
+        return context
+
+
+def filter_options(user) -> dict:
+    """The choices the ledger's filter form offers: only what the user may see."""
+    visible = Finding.objects.restrict(user)
+    organizations = Organization.objects.restrict(user)
+    return {
+        # Without the model's ordering, which DISTINCT would otherwise take in (one row per finding).
+        "years": list(visible.order_by("-project__year").values_list("project__year", flat=True).distinct()),
+        "projects": AuditProject.objects.restrict(user).order_by("-year", "sequence").only("pk", "name", "year"),
+        "units": organizations.filter(pk__in=visible.values("unit_id")).only("pk", "name"),
+        "departments": organizations.filter(kind=OrganizationKind.COMPETENT_DEPARTMENT).only("pk", "name"),
+        "categories": Category.objects.select_related("parent").order_by("code"),
+    }
+
+
+class LedgerPrintView(LedgerView):
+    """The filtered ledger on A4 paper: every row (up to a bound), no controls."""
+
+    template_name = "ledger/ledger_print.html"
+    PRINT_LIMIT = 2000
+
+    def get_template_names(self):
+        return [self.template_name]
+
+    def get_table_pagination(self, table):
+        return {**super().get_table_pagination(table), "per_page": self.PRINT_LIMIT}
+
+
+class FindingDetailView(LoginRequiredMixin, DetailView):
+    """A finding with its facts, requirements, plan, report rounds, verifications and timeline."""
+
+    template_name = "ledger/finding_detail.html"
+    context_object_name = "finding"
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(
+            Finding.objects.restrict(self.request.user).select_related(
+                "project", "unit", "category__parent", "created_by"
+            ),
+            pk=self.kwargs["pk"],
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        finding: Finding = self.object
+        user = self.request.user
+        reports = list(
+            finding.reports.prefetch_related("evidence", "rules", "accountability").select_related(
+                "submitted_by", "verification__verifier"
+            )
+        )
+        context.update(
+            colour_badge=colour_badge(finding.colour),
+            requirements=finding.requirements.all(),
+            plan=Plan.objects.restrict(user).filter(finding=finding).prefetch_related("milestones").first(),
+            reports=reports,
+            verified=any(hasattr(report, "verification") for report in reports),
+            events=finding.events.select_related("actor"),
+            repeats=Finding.objects.restrict(user).filter(repeated_by=finding),
+            repeated_by=Finding.objects.restrict(user).filter(repeats=finding),
+            actions=finding_actions(user, finding),
+            previewable=PREVIEWABLE,
+            history=history_with_changes(finding.history),
+        )
+        return context
+
+
+class FindingPrintView(FindingDetailView):
+    """The finding's whole record on A4 paper."""
+
+    template_name = "ledger/finding_print.html"
+
+
+class WorkbenchView(LoginRequiredMixin, TemplateView):
+    """The landing page: what awaits me, most urgent first, and the figures of my scope."""
+
+    template_name = "ledger/workbench.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        context = super().get_context_data(**kwargs)
+        has_figures = sees_rows(user) or bool(user.role_codes & SUMMARY_ROLES)
+        context.update(
+            tasks=tasks_for(user),
+            figures=ledger_figures(summary_findings(user)) if has_figures else None,
+        )
+        return context
+
+
+class DashboardView(LoginRequiredMixin, TemplateView):
+    """Charts of the ledger (驾驶舱); filtered with the ledger's own filters."""
+
+    template_name = "ledger/dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        rows = sees_rows(user)
+        params = self.request.GET
+        if not rows:
+            # Figures only: filters that could single out one finding's text or unit are not offered.
+            params = params.copy()
+            for key in list(params):
+                if key not in SUMMARY_FILTERS:
+                    del params[key]
+        filterset = FindingFilterSet(params or None, queryset=summary_findings(user))
+        findings = filterset.qs if filterset.is_bound and filterset.is_valid() else summary_findings(user)
+        context = super().get_context_data(**kwargs)
+        context.update(filter_options(user))
+        context.update(
+            filter=filterset,
+            data=dashboard_data(findings, with_rows=rows),
+            clickable=rows,
+            query=params.urlencode(),
+        )
+        return context
+
+
+# The dashboard filters open to those who see figures but not ledger rows.
+SUMMARY_FILTERS = frozenset({"year", "audit_type", "department", "kind", "category"})
+
+
+class ProjectDetailView(LoginRequiredMixin, DetailView):
+    """A project with its own ledger and figures, and its units' earlier findings still open."""
+
+    template_name = "ledger/project_detail.html"
+    context_object_name = "project"
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(
+            AuditProject.objects.restrict(self.request.user).select_related("audit_office", "leader"),
+            pk=self.kwargs["pk"],
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        project: AuditProject = self.object
+        user = self.request.user
+        visible = Finding.objects.restrict(user)
+        own = visible.filter(project=project).with_colour().select_related("project", "unit", "category")
+        table = FindingTable(own, prefix="f-")
+        RequestConfig(self.request, paginate={"per_page": 50}).configure(table)
+        earlier_open = (
+            visible.open_from_earlier_audits(project).with_colour().select_related("project", "unit", "category")
+        )
+        earlier_table = FindingTable(earlier_open, prefix="e-")
+        RequestConfig(self.request, paginate={"per_page": 20}).configure(earlier_table)
+        context.update(
+            table=table,
+            earlier_table=earlier_table,
+            earlier_count=earlier_open.count(),
+            figures=ledger_figures(own),
+            units=project.units.all(),
+            can_record=can_work_on_project(user, project),
+            drafts=own.filter(state="draft").count(),
+        )
+        return context
+
+
+class OrganizationDetailView(LoginRequiredMixin, DetailView):
+    """An organization with its ledger (its own findings and those of the units under it) and figures."""
+
+    template_name = "ledger/organization_detail.html"
+    context_object_name = "organization"
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(
+            Organization.objects.restrict(self.request.user).select_related("competent_department", "sector"),
+            pk=self.kwargs["pk"],
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        org: Organization = self.object
+        user = self.request.user
+        findings = (
+            Finding.objects.restrict(user)
+            .filter(unit_id__in=org.subtree_ids())
+            .with_colour()
+            .select_related("project", "unit", "category")
+        )
+        table = FindingTable(findings)
+        RequestConfig(self.request, paginate={"per_page": 50}).configure(table)
+        context.update(
+            table=table,
+            figures=ledger_figures(findings),
+            subordinates=Organization.objects.restrict(user).filter(competent_department=org),
+            projects=AuditProject.objects.restrict(user).filter(units=org).order_by("-year")[:20],
+        )
+        return context

@@ -1,0 +1,243 @@
+"""What awaits each user (工作台): the tasks of their roles, with counts and due dates, most urgent first.
+
+Each task is a condition on the findings the user may see and an order. Two queries answer them all,
+whatever the number of tasks and findings: one counts every task (a filtered count per task), and
+one fetches the first few findings of each (a row number per task, partitioned by the task's
+condition, keeps the first ``ITEMS_SHOWN`` of each).
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+from urllib.parse import urlencode
+
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    DateTimeField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Coalesce, RowNumber
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from rectify.accounts.choices import AUDIT_ROLES, UNIT_ROLES, RoleCode
+from rectify.core.visibility import NOTHING, scope_q
+from rectify.findings.choices import Colour, FindingState, Kind
+from rectify.findings.models import DeadlineRule, Finding
+from rectify.findings.warning import RUNNING_STATES, colour_q, local_today, warning_days
+from rectify.rectification.models import DelayExplanation, ProgressReport
+
+if TYPE_CHECKING:
+    from rectify.accounts.models import User
+
+ITEMS_SHOWN = 8
+# Used when the long-term deadline rule sets no reporting interval.
+DEFAULT_REPORTING_DAYS = 90
+
+
+@dataclass
+class Task:
+    key: str
+    title: str
+    hint: str
+    condition: Q | Exists  # on the findings the user may see
+    order_by: list = field(default_factory=list)
+    filters: dict = field(default_factory=dict)
+    style: str = "primary"
+    # Whether the items show when the next report falls due (``due``) rather than the deadline.
+    shows_due: bool = False
+    count: int = 0
+    items: list[Finding] = field(default_factory=list)
+
+    @property
+    def url(self) -> str:
+        return reverse("ledger:ledger") + ("?" + urlencode(self.filters, doseq=True) if self.filters else "")
+
+
+def _unverified_latest_report() -> Exists:
+    # ``latest`` sits two levels down: its finding is the outer query's, not the report's it is compared with.
+    latest = ProgressReport.objects.filter(finding=OuterRef(OuterRef("pk"))).order_by("-round").values("round")[:1]
+    return Exists(ProgressReport.objects.filter(finding=OuterRef("pk"), round=latest, verification__isnull=True))
+
+
+def _live_delay_explanation() -> Exists:
+    """An explanation whose expected completion date has not yet passed."""
+    return Exists(DelayExplanation.objects.filter(finding=OuterRef("pk"), expected_completion__gte=local_today()))
+
+
+def _last_report_at() -> Subquery:
+    """When the finding's latest report round came in (NULL without one)."""
+    return Subquery(
+        ProgressReport.objects.filter(finding=OuterRef("pk"))
+        .order_by()
+        .values("finding")
+        .annotate(latest=Max("submitted_at"))
+        .values("latest"),
+        output_field=DateTimeField(),
+    )
+
+
+def reporting_interval() -> datetime.timedelta:
+    rule = DeadlineRule.objects.filter(kind=Kind.LONG_TERM).first()
+    return datetime.timedelta(days=(rule.reporting_interval_days if rule else None) or DEFAULT_REPORTING_DAYS)
+
+
+def continued_report_due_q(interval: datetime.timedelta) -> Q:
+    """Long-term findings whose next continued report (持续报送) falls due within the warning days: the
+    last report (or, without one, the issue) plus the reporting interval is at most that far ahead."""
+    horizon = timezone.now() + datetime.timedelta(days=warning_days()) - interval
+    reports = ProgressReport.objects.filter(finding=OuterRef("pk"))
+    return (
+        Q(state=FindingState.LONG_TERM)
+        & ~Exists(reports.filter(submitted_at__gt=horizon))
+        & (Exists(reports) | Q(issued_at__lte=horizon))
+    )
+
+
+def continued_report_due_at(interval: datetime.timedelta):
+    """When a long-term finding's next continued report falls due (its last report or issue plus the interval)."""
+    last = Case(
+        When(state=FindingState.LONG_TERM, then=Coalesce(_last_report_at(), F("issued_at"))),
+        output_field=DateTimeField(),
+    )
+    return ExpressionWrapper(last + Value(interval), output_field=DateTimeField())
+
+
+def _within(scope: Q, condition: Q) -> Q:
+    return NOTHING if scope is NOTHING else scope & condition
+
+
+def _tasks(user: User, interval: datetime.timedelta | None) -> list[Task]:
+    """The tasks of the user's roles, each a condition on what the user may see."""
+    tasks: list[Task] = []
+    red, yellow = colour_q(Colour.RED), colour_q(Colour.YELLOW)
+    deadline = [F("deadline").asc(nulls_last=True), F("pk").asc()]
+    if user.has_role(*AUDIT_ROLES):
+        scope = scope_q(Finding, user, "act", roles={RoleCode.AUDITOR})
+        waiting = Case(When(state=FindingState.SUBMITTED, then=_last_report_at()), output_field=DateTimeField())
+        tasks += [
+            Task(
+                "to_verify", _("待核实的整改报告"), _("单位已报送，等待核实认定"),
+                _within(scope, Q(state=FindingState.SUBMITTED)), [waiting.asc(nulls_last=True), F("pk").asc()],
+                {"state": FindingState.SUBMITTED}, "success",
+            ),
+            Task(
+                "long_term_reports", _("持续整改待核实的报告"), _("持续整改事项报送的阶段性情况"),
+                _within(scope, Q(state=FindingState.LONG_TERM) & Q(_unverified_latest_report())), deadline,
+                {"state": FindingState.LONG_TERM}, "info",
+            ),
+            Task(
+                "to_issue", _("待下达的问题"), _("审计实施中登记的问题，随审计报告下达"),
+                _within(scope, Q(state=FindingState.DRAFT)),
+                [F("project__started_on").asc(nulls_last=True), F("ledger_number").asc()],
+                {"state": FindingState.DRAFT}, "secondary",
+            ),
+            Task(
+                "overdue", _("逾期未完成整改"), _("已超过整改期限，须督促或约谈"),
+                _within(scope, red), deadline, {"colour": Colour.RED}, "danger",
+            ),
+        ]  # fmt: skip
+    if user.has_role(*UNIT_ROLES):
+        own = Q(unit_id=user.organization_id)
+        tasks += [
+            Task(
+                "to_plan", _("待制定整改方案"), _("审计报告已下达，请制定整改方案"),
+                own & Q(state=FindingState.ISSUED), deadline, {"state": FindingState.ISSUED}, "primary",
+            ),
+            Task(
+                "to_report", _("待报送整改情况"), _("整改中或退回重新整改的问题，按期限先后排列"),
+                own & Q(state=FindingState.RECTIFYING), deadline, {"state": FindingState.RECTIFYING}, "warning",
+            ),
+            Task(
+                "continued_report_due", _("持续整改待报送"), _("持续整改事项按报送周期报送阶段性整改情况"),
+                own & continued_report_due_q(interval), [F("due").asc(nulls_last=True), F("pk").asc()],
+                {"state": FindingState.LONG_TERM}, "info", shows_due=True,
+            ),
+            Task(
+                "overdue_unexplained", _("已逾期、须说明原因"), _("未在规定时间内整改又未说明原因的，将约谈主要负责人"),
+                own & red & ~Q(_live_delay_explanation()), deadline, {"colour": Colour.RED}, "danger",
+            ),
+            Task(
+                "awaiting_verification", _("等待审计机关核实"), _("已报送的整改情况"),
+                own & Q(state=FindingState.SUBMITTED), deadline, {"state": FindingState.SUBMITTED}, "secondary",
+            ),
+        ]  # fmt: skip
+    if user.has_role(RoleCode.DEPT_SUPERVISOR, RoleCode.ORG_OFFICER, RoleCode.FINANCE_OFFICER):
+        watched = ~Q(unit_id=user.organization_id) if user.has_role(*UNIT_ROLES) else Q()
+        running = [*RUNNING_STATES, FindingState.SUBMITTED]
+        tasks += [
+            Task(
+                "watch_overdue", _("逾期未整改（督促）"), _("职责范围内已逾期的问题"),
+                watched & red, deadline, {"colour": Colour.RED}, "danger",
+            ),
+            Task(
+                "watch_near", _("临近整改期限"), _("距整改期限不足预警天数的问题"),
+                watched & yellow, deadline, {"colour": Colour.YELLOW}, "warning",
+            ),
+            Task(
+                "watch_open", _("整改中的问题"), _("职责范围内尚未销号的问题"),
+                watched & Q(state__in=running), deadline, {"state": running}, "secondary",
+            ),
+        ]  # fmt: skip
+    return tasks
+
+
+def _count(tasks: list[Task], base: QuerySet) -> None:
+    """Every task's count, in one query."""
+    live = [task for task in tasks if task.condition is not NOTHING]
+    if not live:
+        return
+    counts = base.order_by().aggregate(**{task.key: Count("pk", filter=task.condition) for task in live})
+    for task in live:
+        task.count = counts[task.key]
+
+
+def _fetch_items(tasks: list[Task], base: QuerySet, interval: datetime.timedelta | None) -> None:
+    """The first ITEMS_SHOWN findings of every task that has any, in one query."""
+    shown = [task for task in tasks if task.count]
+    if not shown:
+        return
+
+    def rank(task: Task):
+        # Numbered within the rows that meet the task's condition; NULL elsewhere.
+        in_task = ExpressionWrapper(task.condition, output_field=BooleanField())
+        numbered = Window(RowNumber(), partition_by=[in_task], order_by=task.order_by)
+        return Case(When(task.condition, then=numbered), output_field=IntegerField())
+
+    ranks = {f"rank_{task.key}": rank(task) for task in shown}
+    wanted = Q()
+    for name in ranks:
+        wanted |= Q(**{f"{name}__lte": ITEMS_SHOWN})
+    extra = {}
+    if any(task.shows_due for task in shown):
+        extra["due"] = continued_report_due_at(interval)
+    rows = list(base.order_by().annotate(**extra).annotate(**ranks).filter(wanted))
+    for task in shown:
+        name = f"rank_{task.key}"
+        ranked = [(getattr(row, name), row) for row in rows if getattr(row, name) is not None]
+        task.items = [row for number, row in sorted(ranked, key=lambda pair: pair[0]) if number <= ITEMS_SHOWN]
+
+
+def tasks_for(user: User) -> list[Task]:
+    base = Finding.objects.restrict(user).with_colour().select_related("project", "unit", "category")
+    interval = reporting_interval() if user.has_role(*UNIT_ROLES) else None
+    tasks = _tasks(user, interval)
+    _count(tasks, base)
+    _fetch_items(tasks, base, interval)
+    return tasks
