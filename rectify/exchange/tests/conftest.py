@@ -3,8 +3,12 @@ import pytest
 
 @pytest.fixture(autouse=True)
 def _progress_in_memory(settings):
-    # The progress record goes to the test's in-memory cache, not to the var directory.
+    # The progress record goes to the test's in-memory cache, not to the var directory; each test
+    # starts with it empty.
+    from django.core.cache import caches
+
     settings.RECTIFY_EXCHANGE_CACHE = "default"
+    caches["default"].clear()
 
 
 @pytest.fixture(autouse=True)

@@ -218,7 +218,7 @@ def _preview_page(client, world, rows):
     import re
 
     assert client.login(username="auditor", password=PASSWORD)
-    html = client.post(reverse("exchange:ledger-import"), {"file": workbook(rows), "token": "f" * 32}).content.decode()
+    html = client.post(reverse("exchange:ledger-import"), {"file": workbook(rows), "token": "e" * 32}).content.decode()
     return re.search(r'action="(/ledger/import/[0-9a-f]+/confirm/)"', html).group(1)
 
 
