@@ -804,8 +804,9 @@ class _Writer:
         The projects that receive new rows are locked first, as ``create_finding`` locks its
         project, and their last sequences read under that lock, so the numbers continue from the
         last one, without gap or duplicate, whoever else records findings meanwhile. Every row is
-        built again from the locked projects; once one is refused, the rest are still checked (to
-        report every problem) but nothing more is written, and the whole transaction rolls back.
+        built (and so checked) from the locked projects; once one is refused, the rest are still
+        checked, to report every problem, but nothing more is written, and the whole transaction
+        rolls back: the batches already written go with it.
         """
         creating = [plan for plan in plans if plan.action == "create"]
         correcting = [plan for plan in plans if plan.action == "update"]
@@ -845,7 +846,8 @@ class _Writer:
         return self.errors
 
     def _write(self, built: list[tuple[RowPlan, findings.NewFinding]]) -> None:
-        """One batch of new findings: four or five INSERT statements per table and batch, whatever its size."""
+        """One batch of new findings with their requirements, events and the history rows of both: a few
+        INSERT statements per table (as many as the database's limit on parameters requires)."""
         from simple_history.utils import bulk_create_with_history
 
         from rectify.core.request_context import get_request_id

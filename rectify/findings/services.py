@@ -133,7 +133,6 @@ class NewFinding:
     finding: Finding
     requirements: list[Requirement]
     event: FindingEvent
-    repeats: Sequence[Finding] = ()
 
 
 # Checked on the built row; the references are objects the caller read and the ledger number is
@@ -210,7 +209,7 @@ def build_finding(
         requirement._history_user = actor
         rows.append(requirement)
     event = new_event(finding, actor, EventKind.CREATED, to_state=finding.state)
-    return NewFinding(finding=finding, requirements=rows, event=event, repeats=repeats)
+    return NewFinding(finding=finding, requirements=rows, event=event)
 
 
 @transaction.atomic
