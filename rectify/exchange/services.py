@@ -453,10 +453,18 @@ class _Planner:
             f["ledger_number"]: f for f in ledger_rows(visible.filter(ledger_number__in=numbers), audited=audited)
         }
         # A new row that repeats a finding already recorded (same project, unit, summary, description) stands for it.
-        titles = {row.values.get("title") for row in rows if not row.values.get("ledger_number")} - {"", None}
+        new_rows = [row for row in rows if not row.values.get("ledger_number")]
+        titles = {row.values.get("title") for row in new_rows} - {"", None}
+        # Only the projects the rows name can hold the same finding (and their index spares a scan of all).
+        projects = {
+            project["pk"]
+            for row in new_rows
+            for project in self.lookups.projects.get((row.values.get("project") or "").strip(), [])
+        }
         same_content: dict[tuple, dict] = {}
-        if titles:
-            for found in ledger_rows(visible.filter(title__in=titles).order_by("pk"), audited=audited):
+        if titles and projects:
+            found_rows = visible.filter(project_id__in=projects, title__in=titles).order_by("pk")
+            for found in ledger_rows(found_rows, audited=audited):
                 key = (found["project_id"], found["unit_id"], found["title"], clean_text(found["description"]))
                 same_content.setdefault(key, found)
         return [plan for row in rows if (plan := self._plan_row(row, existing, same_content)) is not None]

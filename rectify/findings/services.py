@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _lazy
 
 from rectify.accounts.choices import AUDIT_ROLES, UNIT_ROLES
@@ -56,6 +57,11 @@ class FindingRules:
             self._units[project.pk] = subtree_ids_of(set(project.units.values_list("pk", flat=True)))
         return self._units[project.pk]
 
+
+# Read once per row by bulk writers: kept out of the per-row path.
+AMOUNT_LABEL = gettext_lazy("涉及金额")
+KINDS = frozenset(Kind.values)
+DISCLOSURES = frozenset(Disclosure.values)
 
 RECORDING_REFUSED = _lazy("只有本项目所属审计机关的审计人员可以登记或修改问题。")
 
@@ -171,10 +177,10 @@ def build_finding(
     _check_unit(project, unit, rules)
     _check_category(category)
     cleaned_requirements = _clean_requirements(requirements)
-    amount = parse_amount(amount_involved, _("涉及金额"))
-    if kind not in Kind.values:
+    amount = parse_amount(amount_involved, AMOUNT_LABEL)
+    if kind not in KINDS:
         raise ActionRefused(_("未知的整改类型「%(kind)s」。") % {"kind": kind})
-    if disclosure not in Disclosure.values:
+    if disclosure not in DISCLOSURES:
         raise ActionRefused(_("未知的公开范围「%(value)s」。") % {"value": disclosure})
     if deadline is None and project.report_date:
         deadline = default_deadline(kind, project.report_date, rules)
@@ -294,7 +300,7 @@ def _checked_changes(actor: User, finding: Finding, reason: str, changes: dict) 
         raise ActionRefused(_("问题下达后修改须说明理由。"))
     changes = dict(changes)
     if "amount_involved" in changes:
-        changes["amount_involved"] = parse_amount(changes["amount_involved"], _("涉及金额"))
+        changes["amount_involved"] = parse_amount(changes["amount_involved"], AMOUNT_LABEL)
     if "category" in changes:
         _check_category(changes["category"])
         if "involves_fiscal_funds" not in changes and changes["category"].pk != finding.category_id:
