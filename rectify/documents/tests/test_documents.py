@@ -299,6 +299,7 @@ def test_query_counts_do_not_grow_with_the_ledger(world):
             services.unit_report(world["unit"], world.unit)
         return len(queries)
 
+    count()  # the first call also reads what it then keeps on the world's instances (their related rows)
     before = count()
     for _ in range(3):
         rich_finding(world)
