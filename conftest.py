@@ -1,14 +1,20 @@
+import os
 import sys
+
+# Jobs on the queue run at once, in the calling thread, in tests (Q_CLUSTER "sync"). The variable is
+# for processes the tests start; this process read its settings before this file (pytest-django),
+# so the fixture below switches its queue over too.
+os.environ.setdefault("RECTIFY_JOBS_SYNC", "1")
 
 import pytest
 
 
 @pytest.fixture(autouse=True, scope="session")
 def _jobs_run_at_once():
-    """Jobs run at once, in the calling thread (the settings are loaded before this file is read)."""
+    from django.conf import settings
     from django_q.conf import Conf
 
-    Conf.SYNC = True
+    settings.Q_CLUSTER["sync"] = Conf.SYNC = True
 
 
 @pytest.fixture(autouse=True)

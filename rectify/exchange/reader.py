@@ -358,15 +358,43 @@ def _read_header(sheet_name: str, header: tuple) -> tuple[dict[str, int], list[L
     return positions, errors
 
 
+def _dimensions_up_to_the_data(parser):
+    """openpyxl's ``WorkSheetParser.parse_dimensions``, stopping where the sheet's data begins.
+
+    Opening a sheet read-only asks for its <dimension>, which comes before <sheetData>. openpyxl
+    (3.1.5) listens for the end of elements only, so on a sheet without one (every file written in
+    write-only mode, such as this system's exports) it reads the whole sheet once more, for nothing:
+    a third of the reading time of an export imported back. Same answer, without the extra pass.
+    """
+    from openpyxl.worksheet._reader import DATA_TAG, DIMENSION_TAG
+    from openpyxl.worksheet.dimensions import SheetDimension
+    from openpyxl.xml.functions import iterparse
+
+    for _event, element in iterparse(parser.source, events=("start",)):
+        if element.tag == DIMENSION_TAG:
+            return SheetDimension.from_tree(element).boundaries
+        if element.tag == DATA_TAG:
+            return None
+    return None
+
+
+def _read_only_workbook(upload):
+    import openpyxl
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    if WorkSheetParser.parse_dimensions is not _dimensions_up_to_the_data:
+        WorkSheetParser.parse_dimensions = _dimensions_up_to_the_data
+    return openpyxl.load_workbook(upload, read_only=True, data_only=True)
+
+
 def read_ledger(upload, name: str = "", progress=None) -> LedgerSheet:
     """Checks the file, then reads and checks every row of its ledger sheet; refuses unreadable files."""
-    import openpyxl
     from openpyxl.utils import get_column_letter
 
     label = name or getattr(upload, "name", "") or _("上传的文件")
     check_upload(upload, label)
     try:
-        workbook = openpyxl.load_workbook(upload, read_only=True, data_only=True)
+        workbook = _read_only_workbook(upload)
     except Exception:  # malformed or unsafe XML, missing parts, and the like, from inside the reader
         raise LedgerFileRefused(
             [LedgerError(_("「%(name)s」的内容已损坏，无法读取（结构不完整或含有不安全的内容）。") % {"name": label})]

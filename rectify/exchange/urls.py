@@ -10,6 +10,9 @@ urlpatterns = [
     path("ledger/import/", views.LedgerImportView.as_view(), name="ledger-import"),
     path("ledger/import/<str:key>/confirm/", views.LedgerImportConfirmView.as_view(), name="ledger-import-confirm"),
     re_path(
+        r"^ledger/import/jobs/(?P<token>[0-9a-f]{32})/$", views.LedgerImportJobView.as_view(), name="ledger-import-job"
+    ),
+    re_path(
         r"^ledger/import/progress/(?P<token>[0-9a-f]{32})/$",
         views.LedgerImportProgressView.as_view(),
         name="ledger-import-progress",

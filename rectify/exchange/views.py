@@ -1,5 +1,9 @@
 """The Excel ledger on the web: export of the filtered ledger, the template, and the import
-(upload → preview → confirm), with a progress bar the upload and confirm pages poll."""
+(upload → preview → confirm → the import's page), with a progress bar the pages poll.
+
+The preview runs inside the upload request (it writes nothing and locks nothing). Confirming only
+queues the import as a job (``rectify.exchange.jobs``) and goes to the import's page, which shows
+the job's progress and ends on the confirmation or on the located errors."""
 
 from __future__ import annotations
 
@@ -11,17 +15,18 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views import View
 
-from rectify.exchange import progress, services
+from rectify.exchange import jobs, progress, services
 from rectify.exchange.forms import ConfirmForm, LedgerUploadForm
 from rectify.findings.filters import FindingFilterSet
 from rectify.findings.models import Finding
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SESSION_KEY = "exchange_imports"
+JOBS_SESSION_KEY = "exchange_import_jobs"
 PREVIEW_ROWS = 1000
 
 
@@ -108,7 +113,7 @@ class LedgerImportView(ImportAccessMixin, View):
 
 
 class LedgerImportConfirmView(ImportAccessMixin, View):
-    """Re-reads the kept upload, checks it again and applies it all in one transaction, or nothing."""
+    """Queues the import of the kept upload as a job and answers at once with the import's page."""
 
     def post(self, request, key: str):
         pending = request.session.get(SESSION_KEY, {})
@@ -117,35 +122,60 @@ class LedgerImportConfirmView(ImportAccessMixin, View):
             raise Http404
         form = ConfirmForm(request.POST)
         token = form.cleaned_data["token"] if form.is_valid() else _new_token()
+        pending.pop(key, None)
+        request.session[SESSION_KEY] = pending
         handle = services.open_stashed(entry["path"], entry["sha256"])
         if handle is None:
-            pending.pop(key, None)
-            request.session[SESSION_KEY] = pending
+            services.discard_stashed(entry["path"])
             messages.error(request, _("待导入的文件已失效，请重新上传。"))
             return redirect("exchange:ledger-import")
-        try:
-            tracker = progress.Progress(token)
-            result = services.import_ledger(handle, request.user, name=entry["name"], progress=tracker)
-        finally:
-            handle.close()
-            services.discard_stashed(entry["path"])
-            pending.pop(key, None)
-            request.session[SESSION_KEY] = pending
-        if not result.ok:
-            return render(request, "exchange/errors.html", {"result": result}, status=400)
+        handle.close()
+        started = request.session.get(JOBS_SESSION_KEY, {})
+        for old in list(started)[:-4]:  # the latest few imports of a session keep their page's title
+            started.pop(old)
+        started[token] = {"name": entry["name"]}
+        request.session[JOBS_SESSION_KEY] = started
+        # The job reads the kept upload and removes it (it checks the content again when it starts).
+        jobs.queue_import(
+            path=entry["path"],
+            sha256=entry["sha256"],
+            name=entry["name"],
+            user=request.user,
+            token=token,
+            request_id=getattr(request, "request_id", ""),
+            language=translation.get_language() or "",
+        )
+        return redirect("exchange:ledger-import-job", token=token)
+
+
+class LedgerImportJobView(ImportAccessMixin, View):
+    """The page of a confirmed import: its progress while the job runs, then the confirmation (the
+    ledger, with the counts) or the located errors. Only the user who confirmed it sees it."""
+
+    def get(self, request, token: str):
+        if not progress.started_by(token, request.user.pk):
+            raise Http404
+        name = request.session.get(JOBS_SESSION_KEY, {}).get(token, {}).get("name", "")
+        outcome = progress.outcome(token, request.user.pk)
+        if outcome is None:
+            return render(request, "exchange/job.html", {"token": token, "name": name, "record": progress.read(token)})
+        if not outcome["ok"]:
+            result = services.ImportResult(name=outcome["name"] or name, errors=jobs.errors_of(outcome))
+            return render(request, "exchange/errors.html", {"result": result})
         messages.success(
             request,
             _("台账已导入：新建 %(created)d 个问题（草稿），修改 %(changed)d 个问题，%(same)d 个问题无变化。")
-            % {"created": len(result.created), "changed": len(result.changed), "same": result.unchanged},
+            % {"created": outcome["created"], "changed": outcome["changed"], "same": outcome["unchanged"]},
         )
         return redirect("ledger:ledger")
 
 
 class LedgerImportProgressView(View):
-    """The progress bar's content, polled by exchange/import.js while the upload or the confirmation runs.
+    """The progress bar's content, polled by exchange/import.js while the upload or the import's job runs.
 
     Read by its unguessable token alone and asked for without cookies (see ``progress``): no session,
-    no database, so it answers even while the import holds the database's write lock.
+    no database, so it answers even while the import holds the database's write lock. It shows the
+    phase and the counts only, never the outcome.
     """
 
     def get(self, request, token: str):

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import F, Max
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _lazy
 
 from rectify.accounts.choices import AUDIT_ROLES, UNIT_ROLES
@@ -17,8 +19,8 @@ from rectify.core.exceptions import ActionRefused
 from rectify.core.locking import bump_version, check_version
 from rectify.core.money import parse_amount
 from rectify.findings.choices import Disclosure, EventKind, FindingState, Kind
-from rectify.findings.models import Category, DeadlineRule, Finding, Requirement
-from rectify.findings.workflow import lock_finding, perform_transition, record_event
+from rectify.findings.models import Category, DeadlineRule, Finding, FindingEvent, Requirement
+from rectify.findings.workflow import lock_finding, new_event, perform_transition, record_event
 
 if TYPE_CHECKING:
     from rectify.accounts.models import User
@@ -29,12 +31,38 @@ if TYPE_CHECKING:
 DEFAULT_DEADLINE_DAYS = {Kind.IMMEDIATE: 30, Kind.PHASED: 90, Kind.LONG_TERM: 365}
 
 
-def default_deadline(kind: str, base: datetime.date) -> datetime.date:
+def default_deadline(kind: str, base: datetime.date, rules: FindingRules | None = None) -> datetime.date:
     """The deadline the rule for ``kind`` gives, counted from ``base`` (the report date)."""
-    rule = DeadlineRule.objects.filter(kind=kind).first()
-    days = rule.days if rule else DEFAULT_DEADLINE_DAYS[Kind(kind)]
-    return base + datetime.timedelta(days=days)
+    return base + datetime.timedelta(days=(rules or FindingRules()).deadline_days(kind))
 
+
+class FindingRules:
+    """What the rules for a new finding read from the database, read once: the deadline rules and, per
+    project, the units that may answer for its findings. ``create_finding`` makes one per call; a bulk
+    import one for the whole file, so that checking a row costs no query."""
+
+    def __init__(self) -> None:
+        self._days: dict[str, int] | None = None
+        self._units: dict[int, set[int]] = {}
+
+    def deadline_days(self, kind: str) -> int:
+        if self._days is None:
+            self._days = dict(DeadlineRule.objects.values_list("kind", "days"))
+        return self._days.get(kind, DEFAULT_DEADLINE_DAYS[Kind(kind)])
+
+    def units_of(self, project: AuditProject) -> set[int]:
+        """The project's audited units and every unit under them."""
+        from rectify.organizations.models import subtree_ids_of
+
+        if project.pk not in self._units:
+            self._units[project.pk] = subtree_ids_of(set(project.units.values_list("pk", flat=True)))
+        return self._units[project.pk]
+
+
+# Read once per row by bulk writers: kept out of the per-row path.
+AMOUNT_LABEL = gettext_lazy("涉及金额")
+KINDS = frozenset(Kind.values)
+DISCLOSURES = frozenset(Disclosure.values)
 
 RECORDING_REFUSED = _lazy("只有本项目所属审计机关的审计人员可以登记或修改问题。")
 
@@ -59,10 +87,8 @@ def _clean_requirements(requirements: Iterable[str]) -> list[str]:
     return cleaned
 
 
-def _check_unit(project: AuditProject, unit: Organization) -> None:
-    from rectify.organizations.models import subtree_ids_of
-
-    if unit.pk not in subtree_ids_of(set(project.units.values_list("pk", flat=True))):
+def _check_unit(project: AuditProject, unit: Organization, rules: FindingRules | None = None) -> None:
+    if unit.pk not in (rules or FindingRules()).units_of(project):
         raise ActionRefused(_("整改责任单位「%(unit)s」不是本项目的被审计单位或其下属单位。") % {"unit": unit})
 
 
@@ -82,10 +108,115 @@ def _check_repeats(actor: User, finding_project: AuditProject, repeats: Sequence
             )
 
 
+def ledger_number(project: AuditProject, sequence: int) -> str:
+    """The ledger number of the ``sequence``-th finding of ``project``: QJ-2025-003-012."""
+    return f"{project.jurisdiction.code}-{project.year}-{project.sequence:03d}-{sequence:03d}"
+
+
+def last_sequences(project_ids: Iterable[int]) -> dict[int, int]:
+    """The highest sequence used so far in each project (0 for none), deleted findings included: a
+    number once given is never given again. Read under the lock on the projects when allocating."""
+    found = dict(
+        Finding.all_objects.filter(project_id__in=list(project_ids))
+        .values("project_id")
+        .annotate(m=Max("sequence"))
+        .values_list("project_id", "m")
+    )
+    return {pk: found.get(pk) or 0 for pk in project_ids}
+
+
 def next_ledger_number(project: AuditProject) -> tuple[int, str]:
-    sequence = (Finding.all_objects.filter(project=project).aggregate(m=Max("sequence"))["m"] or 0) + 1
-    number = f"{project.jurisdiction.code}-{project.year}-{project.sequence:03d}-{sequence:03d}"
-    return sequence, number
+    sequence = last_sequences([project.pk])[project.pk] + 1
+    return sequence, ledger_number(project, sequence)
+
+
+@dataclass
+class NewFinding:
+    """A finding checked and built but not saved: the row, its requirements and its creation event.
+
+    Save the finding first, then the rest (they point at it); ``sequence`` and ``ledger_number`` are
+    left for the caller to allocate, under the lock on the project."""
+
+    finding: Finding
+    requirements: list[Requirement]
+    event: FindingEvent
+
+
+# Checked on the built row; the references are objects the caller read and the ledger number is
+# allocated under the project's lock, so neither needs a query here.
+_UNCHECKED_ON_BUILD = ["project", "unit", "category", "created_by", "ledger_number", "sequence"]
+
+
+def build_finding(
+    actor: User,
+    *,
+    project: AuditProject,
+    unit: Organization,
+    title: str,
+    description: str,
+    category: Category,
+    requirements: Iterable[str],
+    amount_involved=None,
+    kind: str = Kind.IMMEDIATE,
+    deadline: datetime.date | None = None,
+    legal_basis: str = "",
+    disclosure: str = Disclosure.PUBLIC,
+    rectified_during_audit: bool = False,
+    involves_fiscal_funds: bool | None = None,
+    repeats: Sequence[Finding] = (),
+    rules: FindingRules | None = None,
+) -> NewFinding:
+    """Every rule for recording a finding, applied to one row without writing anything: who may
+    record it, its unit, category, requirements, amount, kind, deadline and disclosure. Raises
+    ActionRefused (or a ValidationError keyed by field) for the first rule the row breaks.
+
+    ``create_finding`` saves what this builds; the Excel import builds many and saves them in bulk.
+    ``project`` should be the row read under the lock when the finding is to be saved.
+    """
+    rules = rules or FindingRules()
+    _require_auditor_of(actor, project)
+    _check_unit(project, unit, rules)
+    _check_category(category)
+    cleaned_requirements = _clean_requirements(requirements)
+    amount = parse_amount(amount_involved, AMOUNT_LABEL)
+    if kind not in KINDS:
+        raise ActionRefused(_("未知的整改类型「%(kind)s」。") % {"kind": kind})
+    if disclosure not in DISCLOSURES:
+        raise ActionRefused(_("未知的公开范围「%(value)s」。") % {"value": disclosure})
+    if deadline is None and project.report_date:
+        deadline = default_deadline(kind, project.report_date, rules)
+    _check_deadline(deadline, project)
+    if repeats:
+        _check_repeats(actor, project, repeats)
+    if not (title or "").strip() or not (description or "").strip():
+        raise ActionRefused(_("问题摘要和问题描述不能为空。"))
+    finding = Finding(
+        project=project,
+        unit=unit,
+        title=title.strip(),
+        description=description.strip(),
+        category=category,
+        legal_basis=legal_basis.strip(),
+        amount_involved=amount,
+        kind=kind,
+        deadline=deadline,
+        disclosure=disclosure,
+        rectified_during_audit=rectified_during_audit,
+        involves_fiscal_funds=category.involves_fiscal_funds
+        if involves_fiscal_funds is None
+        else involves_fiscal_funds,
+        created_by=actor,
+    )
+    finding._history_user = actor
+    finding.clean_fields(exclude=_UNCHECKED_ON_BUILD)
+    finding.clean()
+    rows = []
+    for number, text in enumerate(cleaned_requirements, start=1):
+        requirement = Requirement(finding=finding, number=number, text=text)
+        requirement._history_user = actor
+        rows.append(requirement)
+    event = new_event(finding, actor, EventKind.CREATED, to_state=finding.state)
+    return NewFinding(finding=finding, requirements=rows, event=event)
 
 
 @transaction.atomic
@@ -112,50 +243,34 @@ def create_finding(
 
     _require_auditor_of(actor, project)
     project = AuditProject.objects.select_for_update().get(pk=project.pk)
-    _check_unit(project, unit)
-    _check_category(category)
-    cleaned_requirements = _clean_requirements(requirements)
-    amount = parse_amount(amount_involved, _("涉及金额"))
-    if kind not in Kind.values:
-        raise ActionRefused(_("未知的整改类型「%(kind)s」。") % {"kind": kind})
-    if disclosure not in Disclosure.values:
-        raise ActionRefused(_("未知的公开范围「%(value)s」。") % {"value": disclosure})
-    if deadline is None and project.report_date:
-        deadline = default_deadline(kind, project.report_date)
-    _check_deadline(deadline, project)
-    _check_repeats(actor, project, repeats)
-    if not (title or "").strip() or not (description or "").strip():
-        raise ActionRefused(_("问题摘要和问题描述不能为空。"))
-    sequence, number = next_ledger_number(project)
-    finding = Finding(
+    new = build_finding(
+        actor,
         project=project,
         unit=unit,
-        ledger_number=number,
-        sequence=sequence,
-        title=title.strip(),
-        description=description.strip(),
+        title=title,
+        description=description,
         category=category,
-        legal_basis=legal_basis.strip(),
-        amount_involved=amount,
+        requirements=requirements,
+        amount_involved=amount_involved,
         kind=kind,
         deadline=deadline,
+        legal_basis=legal_basis,
         disclosure=disclosure,
         rectified_during_audit=rectified_during_audit,
-        involves_fiscal_funds=category.involves_fiscal_funds
-        if involves_fiscal_funds is None
-        else involves_fiscal_funds,
-        created_by=actor,
+        involves_fiscal_funds=involves_fiscal_funds,
+        repeats=repeats,
     )
-    finding._history_user = actor
+    finding = new.finding
+    finding.sequence, finding.ledger_number = next_ledger_number(project)
     finding.full_clean()
     finding.save()
-    for number_, text in enumerate(cleaned_requirements, start=1):
-        requirement = Requirement(finding=finding, number=number_, text=text)
-        requirement._history_user = actor
+    for requirement in new.requirements:
+        requirement.finding = finding
         requirement.save()
     if repeats:
         finding.repeats.set(repeats)
-    record_event(finding, actor, EventKind.CREATED, to_state=finding.state)
+    new.event.finding = finding
+    new.event.save()
     return finding
 
 
@@ -174,12 +289,8 @@ EDITABLE_FIELDS = {
 }
 
 
-@transaction.atomic
-def update_finding(actor: User, finding: Finding, *, reason: str = "", version=None, **changes) -> Finding:
-    """An auditor corrects a finding. After issue, changes need a reason and are kept in the history.
-    ``version``: the version the auditor's page showed; an edit from an older one is refused."""
-    finding = lock_finding(actor, finding, AUDIT_ROLES, RECORDING_REFUSED)
-    check_version(finding, version)
+def _checked_changes(actor: User, finding: Finding, reason: str, changes: dict) -> dict:
+    """The rules of correcting ``finding`` as it stands; returns the changes as they are to be saved."""
     _require_auditor_of(actor, finding.project)
     if finding.state == FindingState.CLOSED:
         raise ActionRefused(_("已销号的问题不能修改。"))
@@ -188,8 +299,9 @@ def update_finding(actor: User, finding: Finding, *, reason: str = "", version=N
         raise ActionRefused(_("以下字段不能修改：%(fields)s。") % {"fields": "、".join(sorted(unknown))})
     if finding.state != FindingState.DRAFT and not reason.strip():
         raise ActionRefused(_("问题下达后修改须说明理由。"))
+    changes = dict(changes)
     if "amount_involved" in changes:
-        changes["amount_involved"] = parse_amount(changes["amount_involved"], _("涉及金额"))
+        changes["amount_involved"] = parse_amount(changes["amount_involved"], AMOUNT_LABEL)
     if "category" in changes:
         _check_category(changes["category"])
         if "involves_fiscal_funds" not in changes and changes["category"].pk != finding.category_id:
@@ -199,6 +311,23 @@ def update_finding(actor: User, finding: Finding, *, reason: str = "", version=N
         _check_unit(finding.project, changes["unit"])
     if "deadline" in changes:
         _check_deadline(changes["deadline"], finding.project)
+    return changes
+
+
+def _checked_requirements(actor: User, finding: Finding, requirements: Iterable[str]) -> list[str]:
+    _require_auditor_of(actor, finding.project)
+    if finding.state != FindingState.DRAFT:
+        raise ActionRefused(_("问题下达后不能更改整改要求。"), code="invalid_state")
+    return _clean_requirements(requirements)
+
+
+@transaction.atomic
+def update_finding(actor: User, finding: Finding, *, reason: str = "", version=None, **changes) -> Finding:
+    """An auditor corrects a finding. After issue, changes need a reason and are kept in the history.
+    ``version``: the version the auditor's page showed; an edit from an older one is refused."""
+    finding = lock_finding(actor, finding, AUDIT_ROLES, RECORDING_REFUSED)
+    check_version(finding, version)
+    changes = _checked_changes(actor, finding, reason, changes)
     for field, value in changes.items():
         setattr(finding, field, value)
     finding.full_clean()
@@ -232,6 +361,25 @@ def correct_finding(
     return finding
 
 
+def check_correction(
+    actor: User, finding: Finding, *, reason: str = "", requirements: Iterable[str] | None = None, **changes
+) -> None:
+    """Raises what ``correct_finding`` would refuse, without writing or locking anything: for a preview.
+
+    ``finding`` comes from the actor's ``act`` scope as an auditor (the caller reads it there, unlocked)
+    and is changed in memory, never saved. The correction itself checks again on the locked row.
+    """
+    if changes or requirements is None:
+        changes = _checked_changes(actor, finding, reason, changes)
+        for field, value in changes.items():
+            setattr(finding, field, value)
+        finding.full_clean()
+    if requirements is not None:
+        wanted = [text.strip() for text in requirements if text and text.strip()]
+        if wanted != [r.text for r in finding.requirements.all()]:
+            _checked_requirements(actor, finding, wanted)
+
+
 @transaction.atomic
 def set_requirements(actor: User, finding: Finding, requirements: Iterable[str], *, version=None) -> None:
     """Replaces a draft finding's requirements (old rows are kept, marked deleted).
@@ -240,10 +388,7 @@ def set_requirements(actor: User, finding: Finding, requirements: Iterable[str],
     (and this is refused) or waits until this has committed (and issues the new requirements)."""
     finding = lock_finding(actor, finding, AUDIT_ROLES, RECORDING_REFUSED)
     check_version(finding, version)
-    _require_auditor_of(actor, finding.project)
-    if finding.state != FindingState.DRAFT:
-        raise ActionRefused(_("问题下达后不能更改整改要求。"), code="invalid_state")
-    cleaned = _clean_requirements(requirements)
+    cleaned = _checked_requirements(actor, finding, requirements)
     for old in finding.requirements.all():
         old._history_user = actor
         old.delete()

@@ -119,7 +119,7 @@ def check_transition(actor: User, finding: Finding, name: str) -> Transition:
     return transition
 
 
-def record_event(
+def new_event(
     finding: Finding,
     actor: User,
     kind: str,
@@ -130,9 +130,10 @@ def record_event(
     comment: str = "",
     at=None,
 ):
+    """A timeline event, not yet saved (bulk writers save many at once; ``record_event`` saves one)."""
     from rectify.findings.models import FindingEvent
 
-    return FindingEvent.objects.create(
+    return FindingEvent(
         finding=finding,
         kind=kind,
         action=action,
@@ -144,6 +145,24 @@ def record_event(
         comment=comment,
         request_id=get_request_id(),
     )
+
+
+def record_event(
+    finding: Finding,
+    actor: User,
+    kind: str,
+    *,
+    action: str = "",
+    from_state: str = "",
+    to_state: str = "",
+    comment: str = "",
+    at=None,
+):
+    event = new_event(
+        finding, actor, kind, action=action, from_state=from_state, to_state=to_state, comment=comment, at=at
+    )
+    event.save()
+    return event
 
 
 def perform_transition(actor: User, finding: Finding, name: str, *, comment: str = "", verification=None) -> Finding:

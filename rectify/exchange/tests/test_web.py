@@ -86,8 +86,15 @@ def test_upload_preview_then_confirm(client, world):
     progress = client.get(reverse("exchange:ledger-import-progress", args=[TOKEN]))
     assert "完成" in progress.content.decode() and "data-finished" in progress.content.decode()
     confirm_url = re.search(r'action="(/ledger/import/[0-9a-f]+/confirm/)"', html).group(1)
+    # Confirming queues the import as a job and answers with the import's page (the queue runs jobs
+    # at once in tests), which ends on the ledger with the confirmation.
     done = client.post(confirm_url, {"token": TOKEN})
-    assert done.status_code == 302 and done["Location"] == reverse("ledger:ledger")
+    job_url = reverse("exchange:ledger-import-job", args=[TOKEN])
+    assert done.status_code == 302 and done["Location"] == job_url
+    end = client.get(job_url)
+    assert end.status_code == 302 and end["Location"] == reverse("ledger:ledger")
+    ledger = client.get(end["Location"]).content.decode()
+    assert "台账已导入：新建 1 个问题（草稿），修改 1 个问题，0 个问题无变化。" in ledger
     assert Finding.objects.filter(title="专项经费结余未及时上缴").count() == 1
     finding.refresh_from_db()
     assert finding.title == "改过的摘要"
@@ -176,9 +183,11 @@ def test_the_confirmation_checks_the_file_again(client, world):
     confirm_url = _preview(client, world, [row])
     findings.issue_finding(world["auditor"], finding)  # meanwhile, the finding is issued
     counts = snapshot()
-    response = client.post(confirm_url, {"token": TOKEN})
-    assert response.status_code == 400
-    assert "已下达，不能更改整改要求" in response.content.decode()
+    response = client.post(confirm_url, {"token": TOKEN}, follow=True)
+    assert response.redirect_chain == [(reverse("exchange:ledger-import-job", args=[TOKEN]), 302)]
+    html = response.content.decode()
+    assert "共 1 处错误，数据未作任何修改" in html
+    assert "<td>整改台账</td><td>2</td><td>I（整改要求）</td>" in html and "已下达，不能更改整改要求" in html
     assert snapshot() == counts
 
 

@@ -1,12 +1,17 @@
-"""``rectify import-ledger FILE --user USERNAME [--dry-run]``: the Excel ledger import from the console."""
+"""``rectify import-ledger FILE --user USERNAME [--dry-run]``: the Excel ledger import from the console.
+
+It runs the same service as the web's import job (``services.import_ledger``), directly, without the
+queue; two runs never overlap (``lock_name``)."""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from rectify.core.commands import RectifyCommand
+from rectify.core.request_context import request_id_context
 from rectify.exchange import services
 
 
@@ -32,26 +37,29 @@ class _ConsoleProgress:
             self.stream.write("\n")
 
 
-class Command(BaseCommand):
+class Command(RectifyCommand):
     help = "从 Excel 导入整改台账：全部校验通过才保存，任何错误都逐一列出（工作表、行、列）。"
+    needs_user = True
+    lock_name = "import-ledger"
 
-    def add_arguments(self, parser) -> None:
+    def add_command_arguments(self, parser) -> None:
         parser.add_argument("file", help="台账文件（.xlsx）")
-        parser.add_argument("--user", required=True, help="以哪位审计人员的身份导入（用户名）")
         parser.add_argument("--dry-run", action="store_true", help="只校验和预演，不保存")
 
-    def handle(self, *args, file: str, user: str, dry_run: bool, **options) -> None:
-        from rectify.accounts.models import User
+    def get_actor(self, username: str | None):
+        try:
+            return super().get_actor(username)
+        except CommandError:
+            raise CommandError(f"没有用户「{username}」。") from None
 
-        actor = User.objects.filter(username=user, is_active=True).first()
-        if actor is None:
-            raise CommandError(f"没有用户「{user}」。")
+    def run(self, *args, file: str, dry_run: bool, **options) -> None:
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"找不到文件「{file}」。")
         tracker = _ConsoleProgress(sys.stderr) if sys.stderr.isatty() else None
-        with path.open("rb") as handle:
-            result = services.import_ledger(handle, actor, name=path.name, dry_run=dry_run, progress=tracker)
+        # The history rows and events of this run carry one request id ("cmd-…"), as a web request's do.
+        with request_id_context(prefix="cmd-"), path.open("rb") as handle:
+            result = services.import_ledger(handle, self.actor, name=path.name, dry_run=dry_run, progress=tracker)
         for notice in result.notices:
             self.stdout.write(f"提示：{notice}")
         if not result.ok:
