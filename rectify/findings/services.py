@@ -11,7 +11,6 @@ from django.db import transaction
 from django.db.models import F, Max
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.utils.translation import gettext_lazy as _lazy
 
 from rectify.accounts.choices import AUDIT_ROLES, UNIT_ROLES
 from rectify.audits.scopes import can_work_on_project
@@ -64,7 +63,7 @@ AMOUNT_LABEL = gettext_lazy("涉及金额")
 KINDS = frozenset(Kind.values)
 DISCLOSURES = frozenset(Disclosure.values)
 
-RECORDING_REFUSED = _lazy("只有本项目所属审计机关的审计人员可以登记或修改问题。")
+RECORDING_REFUSED = gettext_lazy("只有本项目所属审计机关的审计人员可以登记或修改问题。")
 
 
 def _require_auditor_of(actor: User, project: AuditProject) -> None:

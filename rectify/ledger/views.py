@@ -10,7 +10,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.functional import cached_property
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
@@ -34,11 +34,11 @@ from rectify.rectification.models import Plan
 
 # How the finding page shows each step the services open to the user.
 STEP_BUTTONS = {
-    "edit": (_lazy("修改问题"), "findings:finding-edit", "outline-secondary"),
-    "plan": (_lazy("制定整改方案"), "rectification:plan", "outline-primary"),
-    "report": (_lazy("报送整改情况"), "rectification:report", "primary"),
-    "delay": (_lazy("说明延期原因"), "rectification:delay", "outline-warning"),
-    "verify": (_lazy("核实认定"), "rectification:verify", "success"),
+    "edit": (gettext_lazy("修改问题"), "findings:finding-edit", "outline-secondary"),
+    "plan": (gettext_lazy("制定整改方案"), "rectification:plan", "outline-primary"),
+    "report": (gettext_lazy("报送整改情况"), "rectification:report", "primary"),
+    "delay": (gettext_lazy("说明延期原因"), "rectification:delay", "outline-warning"),
+    "verify": (gettext_lazy("核实认定"), "rectification:verify", "success"),
 }
 
 
