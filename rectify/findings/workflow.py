@@ -110,15 +110,6 @@ def check_state(finding: Finding, sources, action_label) -> None:
         )
 
 
-def check_transition(actor: User, finding: Finding, name: str) -> Transition:
-    """Refuses, with a message for the user, what this actor may not do to this finding now."""
-    transition = TRANSITIONS.get(name)
-    if transition is None:
-        raise ActionRefused(_("未知的操作「%(name)s」。"), code="invalid", params={"name": name})
-    check_state(finding, transition.sources, transition.label)
-    return transition
-
-
 def new_event(
     finding: Finding,
     actor: User,
