@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 MAX_DOCUMENTS = 2000
 
 
-def request_project_notices(user: User, project) -> DocumentBatch:
+def request_project_notices(user: User, project, *, return_url: str = "") -> DocumentBatch:
     """Every audited unit's notice of ``project``, one document per unit that has issued problems."""
     from rectify.findings.models import Finding
 
@@ -43,10 +43,11 @@ def request_project_notices(user: User, project) -> DocumentBatch:
         _("%(project)s 各单位审计整改通知书") % {"project": project.name},
         [project.pk, *unit_ids],
         total=len(unit_ids),
+        return_url=return_url,
     )
 
 
-def request_close_out_sheets(user: User, findings) -> DocumentBatch:
+def request_close_out_sheets(user: User, findings, *, return_url: str = "") -> DocumentBatch:
     """The close-out sheets of the verified findings among ``findings`` (a queryset the user sees)."""
     from rectify.findings.models import Finding
     from rectify.rectification.models import Verification
@@ -64,15 +65,21 @@ def request_close_out_sheets(user: User, findings) -> DocumentBatch:
         raise ActionRefused(
             _("一次最多生成 %(max)d 份对账销号单，请缩小筛选范围。") % {"max": MAX_DOCUMENTS}, code="invalid"
         )
-    return _request(
-        user, BatchKind.CLOSE_OUT_SHEETS, _("对账销号单（%(count)d 份）") % {"count": len(ids)}, ids, total=len(ids)
-    )
+    title = _("对账销号单（%(count)d 份）") % {"count": len(ids)}
+    return _request(user, BatchKind.CLOSE_OUT_SHEETS, title, ids, total=len(ids), return_url=return_url)
 
 
-def _request(user: User, kind: str, title: str, object_ids: Sequence[int], *, total: int) -> DocumentBatch:
+def _request(
+    user: User, kind: str, title: str, object_ids: Sequence[int], *, total: int, return_url: str
+) -> DocumentBatch:
     with transaction.atomic():
         batch = DocumentBatch.objects.create(
-            requested_by=user, kind=kind, title=title[:200], object_ids=list(object_ids), total=total
+            requested_by=user,
+            kind=kind,
+            title=title[:200],
+            object_ids=list(object_ids),
+            total=total,
+            return_url=return_url[:1000],
         )
         transaction.on_commit(lambda: enqueue(build_batch, batch.pk, group="documents"))
     return batch

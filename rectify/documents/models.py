@@ -37,6 +37,8 @@ class DocumentBatch(models.Model):
     skipped = models.JSONField(_("未生成的原因"), default=list)
     file = models.FileField(_("压缩包"), upload_to="batches/", blank=True)
     error = models.TextField(_("错误"), blank=True)
+    # The page the batch was asked for from (the project, the ledger with its filters), to go back to.
+    return_url = models.CharField(_("返回地址"), max_length=1000, blank=True)
     created = models.DateTimeField(_("申请时间"), auto_now_add=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
 

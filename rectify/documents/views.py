@@ -109,7 +109,7 @@ class ProjectNoticesBatchView(LoginRequiredMixin, View):
     def post(self, request, pk: int):
         project = get_object_or_404(AuditProject.objects.restrict(request.user), pk=pk)
         try:
-            batch = batches.request_project_notices(request.user, project)
+            batch = batches.request_project_notices(request.user, project, return_url=project.get_absolute_url())
         except ActionRefused as refusal:
             return _refused(request, refusal, project.get_absolute_url())
         messages.success(request, _("已开始批量生成，完成后可在本页下载。"))
@@ -125,7 +125,7 @@ class CloseOutSheetsBatchView(LoginRequiredMixin, View):
         filterset = FindingFilterSet(request.GET, queryset=Finding.objects.restrict(request.user))
         back = reverse("ledger:ledger") + (f"?{request.GET.urlencode()}" if request.GET else "")
         try:
-            batch = batches.request_close_out_sheets(request.user, filterset.qs)
+            batch = batches.request_close_out_sheets(request.user, filterset.qs, return_url=back)
         except ActionRefused as refusal:
             return _refused(request, refusal, back)
         messages.success(request, _("已开始批量生成，完成后可在本页下载。"))

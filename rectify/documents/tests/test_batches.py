@@ -34,6 +34,7 @@ def test_a_projects_notices_are_built_by_a_job_one_per_unit(client, world, djang
     batch.refresh_from_db()
     assert (batch.status, batch.done, batch.total) == (BatchStatus.DONE, 2, 2)
     page = client.get(batch.get_absolute_url()).content.decode()
+    assert f'href="{world.project.get_absolute_url()}" data-testid="batch-back"' in page
     assert "已开始批量生成" in page and 'data-testid="batch-download"' in page and "2 / 2" in page
     names = zip_names(client.get(reverse("documents:batch-download", args=[batch.pk])))
     assert len(names) == 2 and all(name.endswith(".docx") for name in names)
