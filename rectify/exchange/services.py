@@ -756,7 +756,6 @@ class _Writer:
 
     def _corrections(self, plans: list[RowPlan]):
         """Each correcting plan with the finding it corrects, read from the user's scope as an auditor."""
-        from rectify.accounts.choices import AUDIT_ROLES
 
         for batch in _batched(plans, self.batch_size):
             acting = Finding.objects.restrict(self.user, "act", roles=AUDIT_ROLES).select_related("project")
@@ -882,14 +881,10 @@ class _Writer:
 
 
 def can_import(user: User) -> bool:
-    from rectify.organizations.choices import OrganizationKind
+    """Auditors of an audit office import ledgers (each row is then checked against its project)."""
+    from rectify.accounts.scopes import is_audit_office_auditor
 
-    return bool(
-        user.is_authenticated
-        and user.has_role(*AUDIT_ROLES)
-        and user.organization is not None
-        and user.organization.kind == OrganizationKind.AUDIT_OFFICE
-    )
+    return bool(user.is_authenticated and is_audit_office_auditor(user))
 
 
 def _sorted(errors: list[LedgerError]) -> list[LedgerError]:
