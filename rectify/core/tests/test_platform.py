@@ -4,6 +4,7 @@ wait for the commit, jobs are declared in code, commands do not overlap."""
 from __future__ import annotations
 
 import ast
+import os
 import subprocess
 import sys
 import textwrap
@@ -285,3 +286,15 @@ def test_a_requirement_change_cannot_slip_past_a_concurrent_issue():
     finding.refresh_from_db()
     assert finding.state == "issued"
     assert [r.text for r in finding.requirements.all()] == finding_data(world)["requirements"]
+
+
+def test_the_queue_moves_to_redis_by_configuration_alone(tmp_path):
+    script = (
+        "import rectify.settings as s; print(s.Q_CLUSTER.get('redis'), s.Q_CLUSTER.get('orm'), s.Q_CLUSTER['sync'])"
+    )
+    env = {**os.environ, "RECTIFY_VAR_DIR": str(tmp_path), "RECTIFY_JOBS_SYNC": "0"}
+    embedded = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60)
+    assert embedded.stdout.split() == ["None", "default", "False"], embedded.stderr
+    env["RECTIFY_REDIS_URL"] = "redis://127.0.0.1:6379/3"
+    production = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60)
+    assert production.stdout.split() == ["redis://127.0.0.1:6379/3", "None", "False"], production.stderr
