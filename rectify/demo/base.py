@@ -13,7 +13,7 @@ from django.utils import timezone
 from rectify.audits.choices import AuditType
 from rectify.findings.choices import FindingState, Kind
 from rectify.findings.models import DeadlineRule
-from rectify.findings.services import default_deadline
+from rectify.findings.services import FindingRules, default_deadline
 
 DEFAULT_SEED = 2021
 DEFAULT_FINDINGS = 2000
@@ -75,6 +75,8 @@ class BuilderBase:
         self.years = list(range(self.today.year - YEARS, self.today.year))
         self.history = {"request_id": request_id}
         self.epoch = self._at(datetime.date(self.years[0] + 1, 1, 4), 9, 0)
+        # The rules create_finding applies (deadlines by kind, the units of each project), read once.
+        self.finding_rules = FindingRules()
         rule = DeadlineRule.objects.filter(kind=Kind.LONG_TERM).first()
         self.interval = (rule.reporting_interval_days if rule else None) or 90
 
@@ -118,4 +120,4 @@ class BuilderBase:
 
     @functools.cache  # noqa: B019 - one builder per load
     def _deadline(self, kind: str, base: datetime.date) -> datetime.date:
-        return default_deadline(kind, base)
+        return default_deadline(kind, base, self.finding_rules)

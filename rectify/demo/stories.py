@@ -16,8 +16,10 @@ from rectify.demo.base import (
     weighted,
 )
 from rectify.demo.records import FindingPlan
-from rectify.findings.choices import Disclosure, EventKind, Kind
-from rectify.findings.models import Finding, Requirement
+from rectify.findings.choices import Disclosure, Kind
+from rectify.findings.models import FindingEvent, Requirement
+from rectify.findings.services import build_finding, ledger_number
+from rectify.findings.workflow import TRANSITIONS, apply_transition, check_move
 from rectify.rectification.choices import AccountabilityOutcome, ReportKind, Verdict
 from rectify.rectification.models import (
     AccountabilityRecord,
@@ -27,6 +29,12 @@ from rectify.rectification.models import (
     Plan,
     ProgressReport,
     Verification,
+)
+from rectify.rectification.services import (
+    build_plan,
+    build_report,
+    build_verification,
+    counted_amount,
 )
 
 _ACCOUNTABLE_CATEGORIES = {"0203", "0205", "0303", "0304", "0401", "0603", "0701", "0702", "0704", "1101", "1202"}
@@ -61,9 +69,9 @@ class Story:
         self.people: list[AccountabilityRecord] = []
         self.evidence: list[Evidence] = []
         self.verifications: list[Verification] = []
-        self.events: list[dict] = []  # FindingEvent rows; the finding's id is added once it is saved
+        self.events: list[FindingEvent] = []  # unsaved; they point at the finding once it is saved
         self.changes: list[tuple[datetime.datetime, User, str, str, dict]] = []  # for the finding's history
-        self.state = S.DRAFT
+        self.verdicts: dict[int, Verification] = {}  # report round → its verification
         self._compose()
         self._play()
 
@@ -133,75 +141,66 @@ class Story:
         if self.created_at >= self.b.now:
             self.created_at = self.b.now - datetime.timedelta(hours=rng.randint(2, 30))
         self.creator = rng.choice(f.project.team)
-        f.obj = Finding(
+        # The finding as create_finding would record it: its rules (unit, category, requirements, amount,
+        # the deadline the rule for its kind gives) and its number, allocated in the project's order.
+        new = build_finding(
+            self.creator,
             project=f.project.obj,
             unit=f.unit,
-            ledger_number=(f"{self.b.district.code}-{f.year}-{f.project.sequence:03d}-{f.sequence:03d}"),
-            sequence=f.sequence,
             title=title[:200],
-            description=(description + detail).strip(),
+            description=description + detail,
             category=f.category,
-            legal_basis="；".join(basis),
+            requirements=requirements,
             amount_involved=cents_to_decimal(f.cents),
             kind=f.kind,
-            deadline=f.deadline,
+            legal_basis="；".join(basis),
             disclosure=disclosure,
             rectified_during_audit=f.rda,
-            involves_fiscal_funds=f.category.involves_fiscal_funds,
-            state=S.DRAFT,
-            created_by=self.creator,
+            rules=self.b.finding_rules,
         )
-        self.requirement_texts = requirements
+        f.obj = new.finding
+        f.obj.sequence = f.sequence
+        f.obj.ledger_number = ledger_number(f.project.obj, f.sequence)
+        if f.obj.deadline != f.deadline:
+            raise AssertionError(f"{f.obj.ledger_number}: deadline {f.obj.deadline}, planned {f.deadline}")
+        self.requirements = [self.b._stamp(r, self.created_at) for r in new.requirements]
+        self.requirement_texts = [r.text for r in new.requirements]
+        new.event.at = self.created_at
+        self._record(new.event)
         self.legal_basis = basis
 
     # --- events -----------------------------------------------------------------------------------------
 
-    def _event(self, when, actor: User, kind: str, *, action: str = "", to: str = "", comment: str = "") -> None:
-        self.events.append(
-            {
-                "kind": kind,
-                "action": action,
-                "from_state": self.state if kind == EventKind.TRANSITION else "",
-                "to_state": to,
-                "actor_id": actor.pk,
-                "actor_name": actor.display_name[:50],
-                "at": when,
-                "comment": comment,
-                "request_id": self.b.request_id,
-            }
-        )
-        self.last_at = when
+    def _record(self, event: FindingEvent) -> None:
+        self.events.append(event)
+        self.last_at = event.at
 
-    def _transition(self, when, actor: User, name: str, target: str, comment: str = "") -> None:
-        self._event(when, actor, EventKind.TRANSITION, action=name, to=target, comment=comment)
-        self.state = target
-        extra = {}
-        if target == S.ISSUED:
-            extra = {"issued_at": when, "deadline": self.f.deadline}
-        if target == S.CLOSED:
-            extra = {"closed_at": when}
-        self.changes.append((when, actor, f"{name}: {comment}", target, extra))
+    def _transition(self, when, actor: User, name: str, comment: str = "", verification=None) -> None:
+        """Moves the finding along transition ``name`` of the workflow's table, as perform_transition does:
+        the same checks of state, comment and verification, the same dates set, the same event."""
+        obj = self.f.obj
+        transition = TRANSITIONS[name]
+        comment = check_move(obj, transition, comment=comment, verification=verification)
+        self._record(apply_transition(actor, obj, transition, at=when, comment=comment))
+        # The finding's history shows the deadline once it is issued (the demo's drafts are registered
+        # before the report that sets it).
+        values = {"issued_at": obj.issued_at, "closed_at": obj.closed_at, "deadline": None}
+        if obj.issued_at:
+            values["deadline"] = obj.deadline
+        self.changes.append((when, actor, f"{name}: {comment}", obj.state, values))
 
     # --- the story --------------------------------------------------------------------------------------
 
     def _play(self) -> None:
         b = self.b
         f = self.f
-        obj = f.obj
-        for number, text in enumerate(self.requirement_texts, start=1):
-            requirement = Requirement(finding=obj, number=number, text=text)
-            requirement._history_user = self.creator
-            b._stamp(requirement, self.created_at)
-            self.requirements.append(requirement)
-        self._event(self.created_at, self.creator, EventKind.CREATED, to=S.DRAFT)
         outcome = f.outcome
         if outcome.state == S.DRAFT:
             return self._finish()
         project = self.project
         issue_at = b._at(project.report_date, 10, 0) + datetime.timedelta(minutes=self.rng.randint(0, 90))
         issue_at = min(issue_at, b.now - datetime.timedelta(minutes=30))
-        self._transition(issue_at, project.leader, "issue", S.ISSUED, project.report_number)
-        obj.issued_at = issue_at
+        self._transition(issue_at, project.leader, "issue", project.report_number)
         if outcome.state == S.ISSUED:
             return self._finish()
         steps = self._steps()
@@ -259,35 +258,32 @@ class Story:
         planned = f.deadline if f.kind != Kind.LONG_TERM else f.deadline + datetime.timedelta(days=rng.randint(0, 365))
         planned = max(planned, when.date() + datetime.timedelta(days=7))
         form = b.legal_form[f.unit.pk]
-        plan = Plan(
-            finding=f.obj,
-            measures=measures,
-            responsible_department=rng.choice(D.INNER_DEPARTMENTS[form]),
-            responsible_person=b._name(),
-            first_responsible=f.unit.head_name,
-            planned_completion=planned,
-            submitted_by=self.contact,
-            submitted_at=when,
-        )
-        plan._history_user = self.contact
-        b._stamp(plan, when)
-        self.plan = plan
+        department = rng.choice(D.INNER_DEPARTMENTS[form])
+        person = b._name()
         titles = texts.MILESTONES[f.kind]
         count = {Kind.IMMEDIATE: rng.randint(1, 2), Kind.PHASED: rng.randint(2, 3)}.get(f.kind, rng.randint(3, 4))
         titles = titles[:1] + titles[len(titles) - count + 1 :] if count > 1 else titles[-1:]
         start = max(report_date, when.date())
         span = max(7, (planned - start).days)
-        for number, title in enumerate(titles, start=1):
-            due = start + datetime.timedelta(days=round(span * number / len(titles)))
-            milestone = Milestone(plan=plan, number=number, title=title, due_date=due)
-            milestone._history_user = self.contact
-            b._stamp(milestone, when)
-            self.milestones.append(milestone)
-        self._event(when, self.contact, EventKind.PLAN, action="submit_plan", comment=measures[:500])
-        if self.state == S.ISSUED:
-            self._transition(
-                when + datetime.timedelta(seconds=1), self.contact, "start", S.RECTIFYING, "已制定整改方案"
-            )
+        milestones = [
+            (title, start + datetime.timedelta(days=round(span * number / len(titles))))
+            for number, title in enumerate(titles, start=1)
+        ]
+        new = build_plan(
+            self.contact,
+            f.obj,
+            measures=measures,
+            responsible_person=person,
+            planned_completion=planned,
+            responsible_department=department,
+            milestones=milestones,
+            at=when,
+        )
+        self.plan = b._stamp(new.plan, when)
+        self.milestones = [b._stamp(m, when) for m in new.milestones]
+        self._record(new.event)
+        if new.move:
+            self._transition(when + datetime.timedelta(seconds=1), self.contact, new.move.name, new.move.comment)
 
     @staticmethod
     def _numbered(items: list[str]) -> str:
@@ -321,64 +317,62 @@ class Story:
             progress = rng.choice(texts.PROGRESS_DONE_NO_MONEY)
         progress = progress.format_map(dict(context, how=how))
         unfinished = not finished and round_.verdict != Verdict.FALSE_RECTIFICATION
-        kind = ReportKind.CONTINUED if round_.continued else ReportKind.PROGRESS
-        if finished and rng.random() < 0.3:
-            kind = ReportKind.SELF_INSPECTION
-        report = ProgressReport(
-            finding=f.obj,
-            round=number,
-            kind=kind,
-            measures=self._numbered(
-                [rng.choice(texts.UNIVERSAL_MEASURES), *rng.sample(group["measures"], k=rng.randint(1, 2))]
-            ),
-            progress=progress,
-            unfinished_reason=rng.choice(texts.UNFINISHED_REASONS) if unfinished else "",
-            next_steps=rng.choice(texts.NEXT_STEPS) if unfinished else "",
-            next_steps_due=when.date() + datetime.timedelta(days=rng.randint(30, 120)) if unfinished else None,
-            submitted_by=self.contact,
-            submitted_at=when,
-            **{name: cents_to_decimal(cents) for name, cents in amounts.items()},
+        # A finished round may be a self-inspection report; otherwise the service's default kind
+        # (continued for a long-term finding, a progress report else).
+        kind = ReportKind.SELF_INSPECTION if finished and rng.random() < 0.3 else None
+        measures = self._numbered(
+            [rng.choice(texts.UNIVERSAL_MEASURES), *rng.sample(group["measures"], k=rng.randint(1, 2))]
         )
-        report._history_user = self.contact
-        b._stamp(report, when)
-        self.reports.append(report)
+        unfinished_reason = rng.choice(texts.UNFINISHED_REASONS) if unfinished else ""
+        next_steps = rng.choice(texts.NEXT_STEPS) if unfinished else ""
+        next_steps_due = when.date() + datetime.timedelta(days=rng.randint(30, 120)) if unfinished else None
         issued = self.project.report_date
+        rules = []
         if (finished or round_.continued) and rng.random() < (0.85 if f.group == "08" else 0.4 if finished else 0.2):
             for title in rng.sample(group["rules"], k=rng.randint(1, 2)):
                 adopted = max(issued, when.date() - datetime.timedelta(days=rng.randint(1, 20)))
-                rule = AdoptedRule(
-                    report=report,
-                    title=f"《{f.unit.short_name}{title}》",
-                    document_number=f"{b.abbr[b.org_key[f.unit.pk]]}发〔{adopted.year}〕{rng.randint(3, 160)}号",
-                    adopted_on=adopted,
+                rules.append(
+                    {
+                        "title": f"《{f.unit.short_name}{title}》",
+                        "document_number": f"{b.abbr[b.org_key[f.unit.pk]]}发〔{adopted.year}〕{rng.randint(3, 160)}号",
+                        "adopted_on": adopted,
+                    }
                 )
-                rule._history_user = self.contact
-                b._stamp(rule, when)
-                self.rules.append(rule)
+        people = []
         after_false = any(r.verdict == Verdict.FALSE_RECTIFICATION for r in f.rounds[: number - 1])
         if finished and (after_false or (f.category.code in _ACCOUNTABLE_CATEGORIES and rng.random() < 0.35)):
             for _ in range(rng.randint(1, 3)):
-                person = AccountabilityRecord(
-                    report=report,
-                    person_name=b._name(),
-                    position=rng.choice(texts.ACCOUNTABLE_POSITIONS),
-                    outcome=weighted(rng, _OUTCOME_WEIGHTS),
+                people.append(
+                    {
+                        "person_name": b._name(),
+                        "position": rng.choice(texts.ACCOUNTABLE_POSITIONS),
+                        "outcome": weighted(rng, _OUTCOME_WEIGHTS),
+                    }
                 )
-                person._history_user = self.contact
-                b._stamp(person, when)
-                self.people.append(person)
-        self._attach_evidence(report, when, finished, amounts)
-        self._event(
-            when,
+        new = build_report(
             self.contact,
-            EventKind.REPORT,
-            action="submit_report",
-            comment=f"第 {number} 轮：{progress[:300]}",
+            f.obj,
+            round_number=number,
+            rectified_so_far=counted_amount((r, self.verdicts.get(r.round)) for r in self.reports),
+            measures=measures,
+            progress=progress,
+            unfinished_reason=unfinished_reason,
+            next_steps=next_steps,
+            next_steps_due=next_steps_due,
+            amounts={name: cents_to_decimal(cents) for name, cents in amounts.items()},
+            rules=rules,
+            accountability=people,
+            kind=kind,
+            at=when,
         )
-        if self.state != S.LONG_TERM:
-            self._transition(
-                when + datetime.timedelta(seconds=1), self.contact, "submit", S.SUBMITTED, f"第 {number} 轮报送"
-            )
+        report = b._stamp(new.report, when)
+        self.reports.append(report)
+        self.rules += [b._stamp(row, when) for row in new.rules]
+        self.people += [b._stamp(row, when) for row in new.people]
+        self._attach_evidence(report, when, finished, amounts)
+        self._record(new.event)
+        if new.move:
+            self._transition(when + datetime.timedelta(seconds=1), self.contact, new.move.name, new.move.comment)
 
     def _pick(self, templates: list[str], claim: int) -> str:
         """A template; those that name this round's amount ({part}) only when money was rectified."""
@@ -440,40 +434,34 @@ class Story:
         if verdict in (Verdict.RECTIFIED, Verdict.PARTLY_RECTIFIED):
             genuine += round_.claim
         rectified = verdict == Verdict.RECTIFIED
-        verification = Verification(
-            finding=self.f.obj,
-            report=report,
+        new = build_verification(
+            verifier,
+            self.f.obj,
+            report,
+            claimed_so_far=counted_amount((r, self.verdicts.get(r.round)) for r in self.reports),
             verdict=verdict,
+            reasons=reasons,
             verified_amount=cents_to_decimal(genuine),
             complete=rectified,
             compliant=rectified or verdict == Verdict.PARTLY_RECTIFIED,
-            reasons=reasons,
-            verifier=verifier,
-            verified_at=when,
+            at=when,
         )
-        verification._history_user = verifier
-        self.b._stamp(verification, when)
+        verification = self.b._stamp(new.verification, when)
         self.verifications.append(verification)
-        label = Verdict(verdict).label
-        self._event(when, verifier, EventKind.VERIFICATION, action="verify", comment=f"{label}：{reasons[:300]}")
-        later = when + datetime.timedelta(seconds=1)
-        if self.state == S.SUBMITTED:
-            if rectified:
-                self._transition(later, verifier, "close", S.CLOSED, reasons)
-                self.f.obj.closed_at = later
-            else:
-                self._transition(later, verifier, "return", S.RECTIFYING, reasons)
+        self.verdicts[report.round] = verification
+        self._record(new.event)
+        if new.move:
+            later = when + datetime.timedelta(seconds=1)
+            self._transition(later, verifier, new.move.name, new.move.comment, verification=verification)
 
     def _do_to_long_term(self, when) -> None:
-        actor = self.project.leader
-        self._transition(when, actor, "to_long_term", S.LONG_TERM, self.rng.choice(texts.ROAD_MAPS))
+        self._transition(when, self.project.leader, "to_long_term", self.rng.choice(texts.ROAD_MAPS))
 
     def _do_resume(self, when) -> None:
-        self._transition(when, self.contact, "resume", S.RECTIFYING, "持续整改事项已基本完成，恢复整改并报送销号")
+        self._transition(when, self.contact, "resume", "持续整改事项已基本完成，恢复整改并报送销号")
 
     def _finish(self) -> None:
         obj = self.f.obj
-        obj.state = self.state
         # Milestones done: all of them by close-out, else those due and (mostly) met.
         end = obj.closed_at.date() if obj.closed_at else timezone.localtime(self.last_at, self.b.tz).date()
         for milestone in self.milestones:
@@ -482,8 +470,8 @@ class Story:
                 done = min(milestone.due_date, end) - datetime.timedelta(days=self.rng.randint(0, 5))
                 milestone.completed_on = max(start, done)
         self.b._stamp(obj, self.created_at, self.last_at)
-        if self.f.outcome.state != self.state:
-            raise AssertionError(f"{obj.ledger_number}: story ended in {self.state}, planned {self.f.outcome.state}")
+        if self.f.outcome.state != obj.state:
+            raise AssertionError(f"{obj.ledger_number}: story ended in {obj.state}, planned {self.f.outcome.state}")
 
     def finding_history(self) -> list:
         """The finding's history rows: as registered (a draft), then one row per change of state."""

@@ -157,8 +157,12 @@ class WriterPart:
         self._create(Verification, [v for s in stories for v in s.verifications])
         events = []
         for story in stories:
-            finding_id = story.f.obj.pk
             for event in story.events:
-                event["finding_id"] = finding_id
-                events.append(event)
+                event.finding_id = story.f.obj.pk
+                events.append(_columns(event))
         self._insert(FindingEvent, events)
+
+
+def _columns(obj: models.Model) -> dict:
+    """An unsaved object's column values, for ``WriterPart._insert``."""
+    return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
