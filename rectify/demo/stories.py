@@ -31,6 +31,7 @@ from rectify.rectification.models import (
     Verification,
 )
 from rectify.rectification.services import (
+    build_evidence,
     build_plan,
     build_report,
     build_verification,
@@ -399,17 +400,14 @@ class Story:
             keys.append(rng.choice(["photo1", "photo2"]))
         for key in dict.fromkeys(keys):
             sniffed, stored, name = self.b.evidence_files[key]
-            row = Evidence(
-                report=report,
-                file=stored,
+            row = build_evidence(
+                self.contact,
+                report,
+                sniffed,
+                stored=stored,
                 original_name=name,
-                sha256=sniffed.sha256,
-                size=sniffed.size,
-                content_type=sniffed.content_type,
                 description=f"第{report.round}轮佐证材料",
-                uploaded_by=self.contact,
             )
-            row._history_user = self.contact
             self.b._stamp(row, when)
             self.evidence.append(row)
 
