@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -21,7 +22,7 @@ from rectify.findings import services as finding_actions
 from rectify.findings.choices import EventKind, FindingState
 from rectify.findings.models import Finding
 from rectify.findings.warning import local_today
-from rectify.findings.workflow import lock_finding, perform_transition, record_event
+from rectify.findings.workflow import lock_finding, new_event, perform_transition, record_event
 from rectify.rectification import evidence as evidence_files
 from rectify.rectification.choices import (
     AMOUNT_METHODS,
@@ -42,6 +43,7 @@ from rectify.rectification.models import (
 
 if TYPE_CHECKING:
     from rectify.accounts.models import User
+    from rectify.findings.models import FindingEvent
 
 REPORTABLE_STATES = (FindingState.ISSUED, FindingState.RECTIFYING, FindingState.LONG_TERM)
 
@@ -59,6 +61,86 @@ def _check_not_before(date: datetime.date | None, floor: datetime.date | None, l
         )
 
 
+@dataclass(frozen=True)
+class Move:
+    """A transition an action leads to once its rows are saved, with the comment it records."""
+
+    name: str
+    comment: str
+
+
+@dataclass
+class NewPlan:
+    """A plan checked and built but not saved: the plan, its milestones, its timeline event and the
+    move it leads to (an issued finding starts rectifying). Save the plan first, then the rest."""
+
+    plan: Plan
+    milestones: list[Milestone]
+    event: FindingEvent
+    move: Move | None
+
+
+# The fields of a plan that a revision replaces.
+PLAN_FIELDS = (
+    "measures",
+    "responsible_person",
+    "responsible_department",
+    "first_responsible",
+    "planned_completion",
+    "submitted_by",
+    "submitted_at",
+)
+
+
+def build_plan(
+    actor: User,
+    finding: Finding,
+    *,
+    measures: str,
+    responsible_person: str,
+    planned_completion: datetime.date,
+    responsible_department: str = "",
+    milestones: Sequence[tuple[str, datetime.date]] = (),
+    at: datetime.datetime | None = None,
+) -> NewPlan:
+    """Every rule of a rectification plan, applied without writing anything (``finding`` as read, with its
+    project and unit). ``submit_plan`` saves what this builds; the demo builds many and saves them in bulk."""
+    if finding.state not in REPORTABLE_STATES:
+        raise ActionRefused(
+            _("问题当前状态为「%(state)s」，不能制定整改方案。") % {"state": finding.get_state_display()},
+            code="invalid_state",
+        )
+    if not (measures or "").strip() or not (responsible_person or "").strip():
+        raise ActionRefused(_("整改措施和责任人不能为空。"))
+    if planned_completion is None:
+        raise ActionRefused(_("请填写计划完成时间。"))
+    _check_not_before(planned_completion, finding.project.report_date, _("计划完成时间"))
+    for number, (title, due) in enumerate(milestones, start=1):
+        if not (title or "").strip() or due is None:
+            raise ActionRefused(_("第 %(n)d 个整改节点缺少目标或完成时限。") % {"n": number})
+        _check_not_before(due, finding.project.report_date, _("第 %(n)d 个整改节点的完成时限") % {"n": number})
+    at = at or timezone.now()
+    plan = Plan(
+        finding=finding,
+        measures=measures.strip(),
+        responsible_person=responsible_person.strip(),
+        responsible_department=(responsible_department or "").strip(),
+        first_responsible=finding.unit.head_name,
+        planned_completion=planned_completion,
+        submitted_by=actor,
+        submitted_at=at,
+    )
+    plan._history_user = actor
+    rows = []
+    for number, (title, due) in enumerate(milestones, start=1):
+        milestone = Milestone(plan=plan, number=number, title=title.strip(), due_date=due)
+        milestone._history_user = actor
+        rows.append(milestone)
+    event = new_event(finding, actor, EventKind.PLAN, action="submit_plan", comment=plan.measures[:500], at=at)
+    move = Move("start", _("已制定整改方案")) if finding.state == FindingState.ISSUED else None
+    return NewPlan(plan=plan, milestones=rows, event=event, move=move)
+
+
 @transaction.atomic
 def submit_plan(
     actor: User,
@@ -74,47 +156,46 @@ def submit_plan(
     """The unit writes (or revises) its rectification plan; an issued finding starts rectifying.
     ``version``: the plan's version the unit's page showed; a revision of an older one is refused."""
     finding = _require(actor, UNIT_ROLES, finding, _("只有整改责任单位可以制定整改方案。"))
-    if finding.state not in REPORTABLE_STATES:
-        raise ActionRefused(
-            _("问题当前状态为「%(state)s」，不能制定整改方案。") % {"state": finding.get_state_display()},
-            code="invalid_state",
-        )
-    if not (measures or "").strip() or not (responsible_person or "").strip():
-        raise ActionRefused(_("整改措施和责任人不能为空。"))
-    if planned_completion is None:
-        raise ActionRefused(_("请填写计划完成时间。"))
-    _check_not_before(planned_completion, finding.project.report_date, _("计划完成时间"))
-    for number, (title, due) in enumerate(milestones, start=1):
-        if not (title or "").strip() or due is None:
-            raise ActionRefused(_("第 %(n)d 个整改节点缺少目标或完成时限。") % {"n": number})
-        _check_not_before(due, finding.project.report_date, _("第 %(n)d 个整改节点的完成时限") % {"n": number})
+    new = build_plan(
+        actor,
+        finding,
+        measures=measures,
+        responsible_person=responsible_person,
+        planned_completion=planned_completion,
+        responsible_department=responsible_department,
+        milestones=milestones,
+    )
     plan = Plan.objects.filter(finding=finding).first()
     if plan is None:
-        plan = Plan(finding=finding)
+        plan = new.plan
     else:
         check_version(plan, version)  # the finding's lock serialises every plan edit
         bump_version(plan)
-    plan.measures = measures.strip()
-    plan.responsible_person = responsible_person.strip()
-    plan.responsible_department = (responsible_department or "").strip()
-    plan.first_responsible = finding.unit.head_name
-    plan.planned_completion = planned_completion
-    plan.submitted_by = actor
-    plan.submitted_at = timezone.now()
-    plan._history_user = actor
+        for name in PLAN_FIELDS:
+            setattr(plan, name, getattr(new.plan, name))
+        plan._history_user = actor
     plan.save()
     for old in plan.milestones.all():
         old._history_user = actor
         old.delete()
-    for number, (title, due) in enumerate(milestones, start=1):
-        milestone = Milestone(plan=plan, number=number, title=title.strip(), due_date=due)
-        milestone._history_user = actor
+    for milestone in new.milestones:
+        milestone.plan = plan
         milestone.save()
-    record_event(finding, actor, EventKind.PLAN, action="submit_plan", comment=plan.measures[:500])
+    new.event.save()
     publish("plan.submitted", finding, actor=actor, plan_id=plan.pk)
-    if finding.state == FindingState.ISSUED:
-        perform_transition(actor, finding, "start", comment=_("已制定整改方案"))
+    if new.move:
+        perform_transition(actor, finding, new.move.name, comment=new.move.comment)
     return plan
+
+
+def counted_amount(rounds: Iterable[tuple[ProgressReport, Verification | None]]) -> Decimal:
+    """Money reported rectified over ``rounds`` (each report with its verification, if any), leaving out
+    rounds the auditor rejected: ``amount_rectified_so_far`` for rounds held in memory."""
+    total = Decimal("0.00")
+    for report, verification in rounds:
+        if verification is None or verification.verdict not in REJECTED_VERDICTS:
+            total += report.amount_rectified
+    return total
 
 
 def amount_rectified_so_far(finding: Finding) -> Decimal:
@@ -123,6 +204,130 @@ def amount_rectified_so_far(finding: Finding) -> Decimal:
     for report in ProgressReport.objects.filter(finding=finding).counted():
         total += report.amount_rectified
     return total
+
+
+@dataclass
+class NewReport:
+    """A report round checked and built but not saved: the report, the rules adopted and the people held
+    accountable with it, its timeline event, and the move it leads to (a finding under rectification is
+    submitted for verification; a long-term finding's continued report moves nothing)."""
+
+    report: ProgressReport
+    rules: list[AdoptedRule]
+    people: list[AccountabilityRecord]
+    event: FindingEvent
+    move: Move | None
+
+
+# Checked on the built row; the references are objects the caller read.
+_UNCHECKED_ON_BUILD = ["finding", "submitted_by"]
+
+
+def build_report(
+    actor: User,
+    finding: Finding,
+    *,
+    round_number: int,
+    rectified_so_far: Decimal,
+    measures: str,
+    progress: str,
+    unfinished_reason: str = "",
+    next_steps: str = "",
+    next_steps_due: datetime.date | None = None,
+    amounts: Mapping[str, object] | None = None,
+    excess_reason: str = "",
+    rules: Iterable[Mapping[str, object]] = (),
+    accountability: Iterable[Mapping[str, object]] = (),
+    kind: str | None = None,
+    at: datetime.datetime | None = None,
+) -> NewReport:
+    """Every rule of a report round, applied without writing anything: the state, the texts, the next
+    steps of a long-term finding, the amounts by method (the cumulative amount, ``rectified_so_far`` plus
+    this round, may exceed the finding's only with a reason), the rules and the people held accountable.
+    ``round_number`` and ``rectified_so_far`` are the caller's to read (``amount_rectified_so_far`` or
+    ``counted_amount``). ``submit_report`` saves what this builds; the demo builds many and saves them in bulk.
+    """
+    if finding.state not in REPORTABLE_STATES:
+        raise ActionRefused(
+            _("问题当前状态为「%(state)s」，不能报送整改情况。") % {"state": finding.get_state_display()},
+            code="invalid_state",
+        )
+    if not (measures or "").strip() or not (progress or "").strip():
+        raise ActionRefused(_("整改措施和整改进展不能为空。"))
+    at = at or timezone.now()
+    _check_not_before(next_steps_due, timezone.localdate(at), _("下一步措施时限"))
+    if finding.state == FindingState.LONG_TERM and not ((next_steps or "").strip() and next_steps_due):
+        raise ActionRefused(_("持续整改事项须写明下一步措施及时限。"))
+    parsed = {}
+    unknown = set(amounts or {}) - {field for field, _label in AMOUNT_METHODS}
+    if unknown:
+        raise ActionRefused(_("未知的整改方式：%(names)s。") % {"names": "、".join(sorted(unknown))})
+    for field, label in AMOUNT_METHODS:
+        parsed[field] = parse_amount((amounts or {}).get(field), _("整改金额（%(method)s）") % {"method": label})
+    this_round = sum(parsed.values(), Decimal("0.00"))
+    cumulative = rectified_so_far + this_round
+    if cumulative > finding.amount_involved and not (excess_reason or "").strip():
+        raise ActionRefused(
+            _("累计整改金额 %(total)s 元超过问题涉及金额 %(involved)s 元，请说明原因。")
+            % {"total": f"{cumulative:,.2f}", "involved": f"{finding.amount_involved:,.2f}"}
+        )
+    rule_rows = [dict(r) for r in rules]
+    for number, rule in enumerate(rule_rows, start=1):
+        if not str(rule.get("title", "")).strip():
+            raise ActionRefused(_("第 %(n)d 项制度缺少名称。") % {"n": number})
+    people = [dict(p) for p in accountability]
+    for number, person in enumerate(people, start=1):
+        if not str(person.get("person_name", "")).strip():
+            raise ActionRefused(_("第 %(n)d 名追责问责人员缺少姓名。") % {"n": number})
+        if person.get("outcome") not in AccountabilityOutcome.values:
+            raise ActionRefused(_("第 %(n)d 名追责问责人员的处理方式无效。") % {"n": number})
+    continued = finding.state == FindingState.LONG_TERM
+    report = ProgressReport(
+        finding=finding,
+        round=round_number,
+        kind=kind or (ReportKind.CONTINUED if continued else ReportKind.PROGRESS),
+        measures=measures.strip(),
+        progress=progress.strip(),
+        unfinished_reason=(unfinished_reason or "").strip(),
+        next_steps=(next_steps or "").strip(),
+        next_steps_due=next_steps_due,
+        excess_reason=(excess_reason or "").strip(),
+        submitted_by=actor,
+        submitted_at=at,
+        **parsed,
+    )
+    report._history_user = actor
+    report.clean_fields(exclude=_UNCHECKED_ON_BUILD)
+    adopted = []
+    for rule in rule_rows:
+        row = AdoptedRule(
+            report=report,
+            title=str(rule["title"]).strip(),
+            document_number=str(rule.get("document_number", "")).strip(),
+            adopted_on=rule.get("adopted_on"),
+        )
+        row._history_user = actor
+        adopted.append(row)
+    held = []
+    for person in people:
+        row = AccountabilityRecord(
+            report=report,
+            person_name=str(person["person_name"]).strip(),
+            position=str(person.get("position", "")).strip(),
+            outcome=person["outcome"],
+        )
+        row._history_user = actor
+        held.append(row)
+    event = new_event(
+        finding,
+        actor,
+        EventKind.REPORT,
+        action="submit_report",
+        comment=_("第 %(round)d 轮：%(progress)s") % {"round": round_number, "progress": report.progress[:300]},
+        at=at,
+    )
+    move = None if continued else Move("submit", _("第 %(round)d 轮报送") % {"round": round_number})
+    return NewReport(report=report, rules=adopted, people=held, event=event, move=move)
 
 
 @transaction.atomic
@@ -150,113 +355,73 @@ def submit_report(
     """
     finding = _require(actor, UNIT_ROLES, finding, _("只有整改责任单位可以报送整改情况。"))
     check_version(finding, finding_version)  # the finding was corrected since the unit's form was opened
-    if finding.state not in REPORTABLE_STATES:
-        raise ActionRefused(
-            _("问题当前状态为「%(state)s」，不能报送整改情况。") % {"state": finding.get_state_display()},
-            code="invalid_state",
-        )
-    if not (measures or "").strip() or not (progress or "").strip():
-        raise ActionRefused(_("整改措施和整改进展不能为空。"))
-    today = local_today()
-    _check_not_before(next_steps_due, today, _("下一步措施时限"))
-    if finding.state == FindingState.LONG_TERM and not ((next_steps or "").strip() and next_steps_due):
-        raise ActionRefused(_("持续整改事项须写明下一步措施及时限。"))
-    parsed = {}
-    unknown = set(amounts or {}) - {field for field, _label in AMOUNT_METHODS}
-    if unknown:
-        raise ActionRefused(_("未知的整改方式：%(names)s。") % {"names": "、".join(sorted(unknown))})
-    for field, label in AMOUNT_METHODS:
-        parsed[field] = parse_amount((amounts or {}).get(field), _("整改金额（%(method)s）") % {"method": label})
-    this_round = sum(parsed.values(), Decimal("0.00"))
-    cumulative = amount_rectified_so_far(finding) + this_round
-    if cumulative > finding.amount_involved and not (excess_reason or "").strip():
-        raise ActionRefused(
-            _("累计整改金额 %(total)s 元超过问题涉及金额 %(involved)s 元，请说明原因。")
-            % {"total": f"{cumulative:,.2f}", "involved": f"{finding.amount_involved:,.2f}"}
-        )
-    rule_rows = [dict(r) for r in rules]
-    for number, rule in enumerate(rule_rows, start=1):
-        if not str(rule.get("title", "")).strip():
-            raise ActionRefused(_("第 %(n)d 项制度缺少名称。") % {"n": number})
-    people = [dict(p) for p in accountability]
-    for number, person in enumerate(people, start=1):
-        if not str(person.get("person_name", "")).strip():
-            raise ActionRefused(_("第 %(n)d 名追责问责人员缺少姓名。") % {"n": number})
-        if person.get("outcome") not in AccountabilityOutcome.values:
-            raise ActionRefused(_("第 %(n)d 名追责问责人员的处理方式无效。") % {"n": number})
+    round_number = (ProgressReport.all_objects.filter(finding=finding).aggregate(m=Max("round"))["m"] or 0) + 1
+    new = build_report(
+        actor,
+        finding,
+        round_number=round_number,
+        rectified_so_far=amount_rectified_so_far(finding),
+        measures=measures,
+        progress=progress,
+        unfinished_reason=unfinished_reason,
+        next_steps=next_steps,
+        next_steps_due=next_steps_due,
+        amounts=amounts,
+        excess_reason=excess_reason,
+        rules=rules,
+        accountability=accountability,
+        kind=kind,
+    )
     sniffed = [(upload, evidence_files.sniff(upload)) for upload in evidence]
 
     if finding.state == FindingState.ISSUED:
         perform_transition(actor, finding, "start", comment=_("开始报送整改情况"))
         finding.refresh_from_db()
-    continued = finding.state == FindingState.LONG_TERM
-    round_number = (ProgressReport.all_objects.filter(finding=finding).aggregate(m=Max("round"))["m"] or 0) + 1
-    report = ProgressReport(
-        finding=finding,
-        round=round_number,
-        kind=kind or (ReportKind.CONTINUED if continued else ReportKind.PROGRESS),
-        measures=measures.strip(),
-        progress=progress.strip(),
-        unfinished_reason=(unfinished_reason or "").strip(),
-        next_steps=(next_steps or "").strip(),
-        next_steps_due=next_steps_due,
-        excess_reason=(excess_reason or "").strip(),
-        submitted_by=actor,
-        submitted_at=timezone.now(),
-        **parsed,
-    )
-    report._history_user = actor
+        # The round is reported once the finding has started, and its time says so.
+        new.report.submitted_at = new.event.at = timezone.now()
+    report = new.report
     report.full_clean()
     report.save()
-    for rule in rule_rows:
-        row = AdoptedRule(
-            report=report,
-            title=str(rule["title"]).strip(),
-            document_number=str(rule.get("document_number", "")).strip(),
-            adopted_on=rule.get("adopted_on"),
-        )
-        row._history_user = actor
+    for row in [*new.rules, *new.people]:
+        row.report = report
         row.save()
-    for person in people:
-        row = AccountabilityRecord(
-            report=report,
-            person_name=str(person["person_name"]).strip(),
-            position=str(person.get("position", "")).strip(),
-            outcome=person["outcome"],
-        )
-        row._history_user = actor
-        row.save()
-    record_event(
-        finding,
-        actor,
-        EventKind.REPORT,
-        action="submit_report",
-        comment=_("第 %(round)d 轮：%(progress)s") % {"round": round_number, "progress": report.progress[:300]},
-    )
-    if not continued:
-        perform_transition(actor, finding, "submit", comment=_("第 %(round)d 轮报送") % {"round": round_number})
+    new.event.save()
+    if new.move:
+        perform_transition(actor, finding, new.move.name, comment=new.move.comment)
     # Files are written last, once every rule has passed; a later rollback leaves them orphaned for
     # sweep_orphans to remove.
     _attach_evidence(actor, report, sniffed)
-    publish("report.submitted", finding, actor=actor, report_id=report.pk, round=round_number, continued=continued)
+    publish(
+        "report.submitted", finding, actor=actor, report_id=report.pk, round=round_number, continued=new.move is None
+    )
     return report
+
+
+def build_evidence(
+    actor: User, report: ProgressReport, facts, *, stored: str, original_name: str, description: str = ""
+) -> Evidence:
+    """The row of one evidence file already stored (under ``stored``, with the facts ``sniff`` found), unsaved."""
+    row = Evidence(
+        report=report,
+        original_name=(original_name or facts.sha256)[:255],
+        sha256=facts.sha256,
+        size=facts.size,
+        content_type=facts.content_type,
+        description=(description or "").strip()[:200],
+        uploaded_by=actor,
+    )
+    row.file.name = stored
+    row._history_user = actor
+    return row
 
 
 def _attach_evidence(actor: User, report: ProgressReport, sniffed, description: str = "") -> list[Evidence]:
     rows = []
     for upload, facts in sniffed:
         stored = evidence_files.store(upload, facts)
-        row = Evidence(
-            report=report,
-            original_name=(getattr(upload, "name", "") or facts.sha256)[:255],
-            sha256=facts.sha256,
-            size=facts.size,
-            content_type=facts.content_type,
-            description=(description or "").strip()[:200],
-            uploaded_by=actor,
+        row = build_evidence(
+            actor, report, facts, stored=stored, original_name=getattr(upload, "name", ""), description=description
         )
-        row.file.name = stored
-        row._history_user = actor
         row.save()
         rows.append(row)
     return rows
@@ -294,6 +459,91 @@ def verify_latest(actor: User, finding: Finding, **verdict) -> Verification:
     return verify(actor, latest, **verdict)
 
 
+@dataclass
+class NewVerification:
+    """A verdict checked and built but not saved: the verification, its timeline event, and the move it
+    leads to (a submitted finding found rectified is closed out, otherwise returned for rework; a long-term
+    finding's continued report moves nothing)."""
+
+    verification: Verification
+    event: FindingEvent
+    move: Move | None
+
+
+def _check_verifier(actor: User, report: ProgressReport) -> None:
+    if report.submitted_by_id == actor.pk:
+        raise ActionRefused(_("核实人不能是该报告的报送人。"), code="forbidden")
+
+
+def build_verification(
+    actor: User,
+    finding: Finding,
+    report: ProgressReport,
+    *,
+    claimed_so_far: Decimal,
+    verdict: str,
+    reasons: str,
+    verified_amount=None,
+    complete: bool | None = None,
+    compliant: bool | None = None,
+    at: datetime.datetime | None = None,
+) -> NewVerification:
+    """Every rule of a verdict on the latest round ``report``, applied without writing anything: the
+    verifier is not its submitter, the state, the verdict, the reasons, the amount (at most what the unit
+    claimed so far, ``claimed_so_far`` including this round; a rejected round's claim does not count) and
+    the completeness a "rectified" verdict needs. ``verify`` saves what this builds; the demo builds many.
+    """
+    _check_verifier(actor, report)
+    if finding.state not in (FindingState.SUBMITTED, FindingState.LONG_TERM):
+        raise ActionRefused(
+            _("问题当前状态为「%(state)s」，不能核实认定。") % {"state": finding.get_state_display()},
+            code="invalid_state",
+        )
+    if verdict not in Verdict.values:
+        raise ActionRefused(_("未知的认定结论「%(value)s」。") % {"value": verdict})
+    if finding.state == FindingState.LONG_TERM and verdict == Verdict.RECTIFIED:
+        raise ActionRefused(_("持续整改事项须先恢复整改、报送后方可认定销号。"), code="invalid_state")
+    if not (reasons or "").strip():
+        raise ActionRefused(_("请填写认定理由。"))
+    amount = parse_amount(verified_amount, _("认定整改金额"))
+    claimed = claimed_so_far
+    if verdict in REJECTED_VERDICTS:
+        claimed -= report.amount_rectified  # this round's claim is what the verdict voids
+    if amount > claimed:
+        raise ActionRefused(
+            _("认定整改金额 %(amount)s 元超过单位累计报送的整改金额 %(claimed)s 元。")
+            % {"amount": f"{amount:,.2f}", "claimed": f"{claimed:,.2f}"}
+        )
+    rectified = verdict == Verdict.RECTIFIED
+    if rectified and (complete is False or compliant is False):
+        raise ActionRefused(_("认定为「已整改」须整改完整且合规；否则请认定为「部分整改」。"))
+    at = at or timezone.now()
+    verification = Verification(
+        finding=finding,
+        report=report,
+        verdict=verdict,
+        verified_amount=amount,
+        complete=rectified if complete is None else complete,
+        compliant=rectified if compliant is None else compliant,
+        reasons=reasons.strip(),
+        verifier=actor,
+        verified_at=at,
+    )
+    verification._history_user = actor
+    event = new_event(
+        finding,
+        actor,
+        EventKind.VERIFICATION,
+        action="verify",
+        comment=f"{verification.get_verdict_display()}：{verification.reasons[:300]}",
+        at=at,
+    )
+    move = None
+    if finding.state == FindingState.SUBMITTED:
+        move = Move("close" if verification.closes_finding else "return", verification.reasons)
+    return NewVerification(verification=verification, event=event, move=move)
+
+
 @transaction.atomic
 def verify(
     actor: User,
@@ -310,62 +560,31 @@ def verify(
     finding is verified without moving the finding."""
     finding = _require(actor, AUDIT_ROLES, report.finding, _("只有审计机关的审计人员可以核实认定。"))
     report = ProgressReport.objects.get(pk=report.pk)
-    if report.submitted_by_id == actor.pk:
-        raise ActionRefused(_("核实人不能是该报告的报送人。"), code="forbidden")
+    _check_verifier(actor, report)
     if Verification.objects.filter(report=report).exists():
         raise ActionRefused(_("该报告已核实认定，不能重复认定。"), code="invalid_state")
     latest = finding.reports.order_by("-round").first()
     if latest is None or latest.pk != report.pk:
         raise ActionRefused(_("只能核实最近一轮报告。"), code="invalid_state")
-    if finding.state not in (FindingState.SUBMITTED, FindingState.LONG_TERM):
-        raise ActionRefused(
-            _("问题当前状态为「%(state)s」，不能核实认定。") % {"state": finding.get_state_display()},
-            code="invalid_state",
-        )
-    if verdict not in Verdict.values:
-        raise ActionRefused(_("未知的认定结论「%(value)s」。") % {"value": verdict})
-    if finding.state == FindingState.LONG_TERM and verdict == Verdict.RECTIFIED:
-        raise ActionRefused(_("持续整改事项须先恢复整改、报送后方可认定销号。"), code="invalid_state")
-    if not (reasons or "").strip():
-        raise ActionRefused(_("请填写认定理由。"))
-    amount = parse_amount(verified_amount, _("认定整改金额"))
-    claimed = amount_rectified_so_far(finding)
-    if verdict in REJECTED_VERDICTS:
-        claimed -= report.amount_rectified  # this round's claim is what the verdict voids
-    if amount > claimed:
-        raise ActionRefused(
-            _("认定整改金额 %(amount)s 元超过单位累计报送的整改金额 %(claimed)s 元。")
-            % {"amount": f"{amount:,.2f}", "claimed": f"{claimed:,.2f}"}
-        )
-    rectified = verdict == Verdict.RECTIFIED
-    if rectified and (complete is False or compliant is False):
-        raise ActionRefused(_("认定为「已整改」须整改完整且合规；否则请认定为「部分整改」。"))
-    verification = Verification(
-        finding=finding,
-        report=report,
-        verdict=verdict,
-        verified_amount=amount,
-        complete=rectified if complete is None else complete,
-        compliant=rectified if compliant is None else compliant,
-        reasons=reasons.strip(),
-        verifier=actor,
-        verified_at=timezone.now(),
-    )
-    verification._history_user = actor
-    verification.save()
-    record_event(
-        finding,
+    new = build_verification(
         actor,
-        EventKind.VERIFICATION,
-        action="verify",
-        comment=f"{verification.get_verdict_display()}：{verification.reasons[:300]}",
+        finding,
+        report,
+        claimed_so_far=amount_rectified_so_far(finding),
+        verdict=verdict,
+        reasons=reasons,
+        verified_amount=verified_amount,
+        complete=complete,
+        compliant=compliant,
     )
+    verification = new.verification
+    verification.save()
+    new.event.save()
     publish("finding.verified", finding, actor=actor, verification_id=verification.pk, verdict=verification.verdict)
-    if finding.state == FindingState.SUBMITTED:
-        if rectified:
-            close_out(actor, finding, verification)
-        else:
-            return_for_rework(actor, finding, comment=verification.reasons)
+    if new.move and new.move.name == "close":
+        close_out(actor, finding, verification)
+    elif new.move:
+        return_for_rework(actor, finding, comment=new.move.comment)
     return verification
 
 

@@ -292,3 +292,32 @@ def test_generated_files_are_well_formed():
     picture = files.png(8, 4, (10, 20, 30), (200, 200, 200))
     assert sniff(io.BytesIO(picture)).content_type == "image/png"
     assert sniff(io.BytesIO(document)).content_type == "application/pdf"
+
+
+def test_states_events_and_money_follow_the_services_rules(demo):
+    """What the services' rules would give: the ledger number, each transition's source and target in the
+    workflow's table, close-out only after a verification that closes the finding, and verified money
+    within what the counted (not rejected) rounds claimed."""
+    from rectify.findings.services import ledger_number
+    from rectify.findings.workflow import TRANSITIONS
+    from rectify.rectification.services import counted_amount
+
+    findings = qj_findings().select_related("project__jurisdiction").prefetch_related("events")
+    for finding in findings:
+        assert finding.ledger_number == ledger_number(finding.project, finding.sequence)
+        transitions = [e for e in finding.events.all() if e.kind == EventKind.TRANSITION]
+        for event in transitions:
+            rule = TRANSITIONS[event.action]
+            assert event.from_state in rule.sources and event.to_state == rule.target, (finding, event.action)
+        if finding.state == FindingState.CLOSED:
+            latest = finding.verifications.order_by("-verified_at").first()
+            assert latest.closes_finding
+            assert transitions[-1].action == "close" and transitions[-1].at >= latest.verified_at
+        reports = list(finding.reports.order_by("round"))
+        verdicts = {v.report_id: v for v in finding.verifications.all()}
+        for index, report in enumerate(reports):
+            verification = verdicts.get(report.pk)
+            if verification is None:
+                continue
+            claimed = counted_amount((r, verdicts.get(r.pk)) for r in reports[: index + 1])
+            assert verification.verified_amount <= claimed, (finding, report.round)
