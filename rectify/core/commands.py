@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import hashlib
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -45,7 +46,12 @@ def exclusive(name: str) -> Iterator[None]:
         return
     folder = Path(settings.VAR_DIR) / "locks"
     folder.mkdir(parents=True, exist_ok=True)
-    with open(folder / f"{name}.lock", "w") as handle:
+    # One lock per database: runs against two databases (two test workers, two instances) are not one job.
+    name_of_database = str(connection.settings_dict["NAME"])
+    if ":memory:" in name_of_database or "mode=memory" in name_of_database:
+        name_of_database += f"#{os.getpid()}"  # an in-memory database is its process's alone
+    database = hashlib.sha256(name_of_database.encode()).hexdigest()[:12]
+    with open(folder / f"{name}-{database}.lock", "w") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
