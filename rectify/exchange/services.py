@@ -75,15 +75,18 @@ class _AuditedUnits:
     def __init__(self) -> None:
         self._by_project: dict[int, dict[int, str]] = {}
         self._names: dict[int, set[str]] = {}
+        self._tree = None
 
     def mapping(self, project_id: int) -> dict[int, str]:
         if project_id not in self._by_project:
-            from rectify.organizations.models import Organization
+            from rectify.organizations.models import Organization, OrganizationTree
 
+            if self._tree is None:
+                self._tree = OrganizationTree()  # read once per run, not once per unit and level
             audited_units = list(Organization.objects.filter(audit_projects=project_id).order_by("pk"))
             mapping: dict[int, str] = {}
             for audited in audited_units:
-                for unit_id in audited.subtree_ids():
+                for unit_id in self._tree.subtree_ids(audited.pk):
                     mapping.setdefault(unit_id, audited.name)
             # An audited unit is its own, even when it is also under another audited unit.
             mapping.update({audited.pk: audited.name for audited in audited_units})

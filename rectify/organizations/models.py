@@ -12,6 +12,27 @@ def subtree_ids_of(root_ids: set[int]) -> set[int]:
     return _subtree_ids(Organization, "competent_department", set(root_ids))
 
 
+class OrganizationTree:
+    """The competent-department tree read once (one query), for work that asks for many subtrees."""
+
+    def __init__(self) -> None:
+        self._children: dict[int, list[int]] = {}
+        for pk, parent in Organization.all_objects.values_list("pk", "competent_department_id"):
+            if parent is not None:
+                self._children.setdefault(parent, []).append(pk)
+
+    def subtree_ids(self, root_id: int) -> set[int]:
+        found = {root_id}
+        frontier = [root_id]
+        while frontier:
+            node = frontier.pop()
+            for child in self._children.get(node, ()):
+                if child not in found:
+                    found.add(child)
+                    frontier.append(child)
+        return found
+
+
 def _subtree_ids(model: type[models.Model], parent_field: str, root_ids: set[int]) -> set[int]:
     """Ids of the given nodes and every node below them, one query per level."""
     found = set(root_ids)
