@@ -57,10 +57,11 @@ def create_project(
     units = list(units)
     if not units:
         raise ActionRefused(_("请至少选择一个被审计单位。"))
+    jurisdictions = office.jurisdiction.subtree_ids()
     for unit in units:
         if unit.kind not in AUDITABLE_KINDS:
             raise ActionRefused(_("「%(unit)s」不是被审计单位或主管部门。") % {"unit": unit})
-        if unit.jurisdiction_id not in office.jurisdiction.subtree_ids():
+        if unit.jurisdiction_id not in jurisdictions:
             raise ActionRefused(_("「%(unit)s」不在本审计机关的管辖范围内。") % {"unit": unit})
     members = [m for m in [leader, *team] if m is not None]
     for member in members:
