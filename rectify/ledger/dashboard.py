@@ -90,7 +90,7 @@ def dashboard_data(findings: QuerySet, *, with_rows: bool = True) -> dict:
             for r in by_year
         ],
         "by_state": [
-            {"label": str(label), "value": count, "filter": {"state": state}}
+            {"label": str(label), "value": count, "state": state, "filter": {"state": state}}
             for state, label, count in figures["states"] if count
         ],
         "by_colour": [

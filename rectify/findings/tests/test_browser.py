@@ -199,3 +199,26 @@ def test_dashboard_click_opens_the_ledger_filtered_to_the_point(page: Page, live
     expected = Finding.objects.filter(state=state).count()
     expect(page.get_by_test_id("ledger-count")).to_have_text(f"共 {expected} 个问题")
     assert console.unexpected() == []
+
+
+def test_a_state_has_the_same_colour_on_every_roles_dashboard(page: Page, live_server, world_live):
+    """The state pie colours each state by its name, not by its position among the states a scope holds."""
+    world = world_live
+    make_finding(world, state="closed")
+    make_finding(world, state="draft")  # the auditor sees a draft, the government does not
+    make_finding(world, state="issued", deadline=datetime.date(2099, 1, 1))
+    colours = {}
+    for username in ("auditor", "gov"):
+        login(page, live_server.url, username)
+        page.goto(f"{live_server.url}/dashboard/")
+        expect(page.locator("[data-chart=by_state] canvas")).to_have_count(1)
+        colours[username] = page.evaluate(
+            """() => {
+                const chart = echarts.getInstanceByDom(document.querySelector("[data-chart=by_state]"));
+                const data = chart.getOption().series[0].data;
+                return Object.fromEntries(data.map((d) => [d.name, d.itemStyle && d.itemStyle.color]));
+            }"""
+        )
+    assert "草稿" in colours["auditor"] and "草稿" not in colours["gov"]
+    for state in ("已下达", "已销号"):
+        assert colours["auditor"][state] and colours["auditor"][state] == colours["gov"][state], state

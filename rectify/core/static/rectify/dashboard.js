@@ -5,6 +5,9 @@
   var config = document.getElementById("dashboard-config").dataset;
   var clickable = config.clickable === "1";
   var COLOURS = { red: "#d63939", yellow: "#f59f00", green: "#2fb344" };
+  // One colour per state, the same for every role whatever states its scope happens to hold.
+  var STATE_COLOURS = { draft: "#868e96", issued: "#4299e1", rectifying: "#f59f00", submitted: "#ae3ec9",
+    long_term: "#0ca678", closed: "#2fb344" };
   var labels = data.labels;
 
   function openLedger(filter) {
@@ -21,12 +24,13 @@
 
   function barOptions(rows, horizontal) {
     var names = rows.map(function (r) { return r.label; });
-    var categoryAxis = { type: "category", data: names, axisLabel: { interval: 0, width: 110, overflow: "truncate" } };
+    // Labels wrap rather than being cut ("待核…"); the grid makes room for them.
+    var categoryAxis = { type: "category", data: names, axisLabel: { interval: 0, width: 120, overflow: "break" } };
     var valueAxis = { type: "value", minInterval: 1 };
     return {
       tooltip: { trigger: "axis" },
       legend: { data: [labels.total, labels.closed] },
-      grid: { left: horizontal ? 130 : 40, right: 20, bottom: 30, top: 40 },
+      grid: { left: 10, right: 20, bottom: 30, top: 40, containLabel: true },
       xAxis: horizontal ? valueAxis : categoryAxis,
       yAxis: horizontal ? Object.assign({}, categoryAxis, { inverse: true }) : valueAxis,
       series: [
@@ -48,7 +52,9 @@
     by_state: function () {
       return { tooltip: { trigger: "item" }, legend: { bottom: 0 },
         series: [{ type: "pie", radius: ["35%", "65%"],
-          data: data.by_state.map(function (r) { return { name: r.label, value: r.value, filter: r.filter }; }) }] };
+          data: data.by_state.map(function (r) {
+            return { name: r.label, value: r.value, filter: r.filter, itemStyle: { color: STATE_COLOURS[r.state] } };
+          }) }] };
     },
     by_colour: function () {
       return { tooltip: { trigger: "item" }, legend: { bottom: 0 },
@@ -63,8 +69,8 @@
     amounts: function () {
       var names = [labels.involved].concat(data.amounts.methods.map(function (m) { return m.label; }));
       var values = [wan(data.amounts.involved)].concat(data.amounts.methods.map(function (m) { return wan(m.value); }));
-      return { tooltip: { trigger: "axis" }, grid: { left: 60, right: 20, bottom: 40, top: 20 },
-        xAxis: { type: "category", data: names, axisLabel: { interval: 0 } },
+      return { tooltip: { trigger: "axis" }, grid: { left: 10, right: 20, bottom: 10, top: 30, containLabel: true },
+        xAxis: { type: "category", data: names, axisLabel: { interval: 0, width: 70, overflow: "break" } },
         yAxis: { type: "value", name: labels.wan },
         series: [{ type: "bar", data: values }] };
     }
