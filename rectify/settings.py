@@ -57,7 +57,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
-    "axes",
+    "rectify.accounts.axes.AxesConfig",  # django-axes, with a Chinese name in the admin
     "django_q",
     "drf_spectacular_sidecar",
     "rectify.core",

@@ -31,3 +31,18 @@ def test_the_compiled_catalogue_is_used():
         assert translation.ngettext("逾期 %(n)d 天", "逾期 %(n)d 天", 1) % {"n": 1} == "1 day overdue"
     with translation.override("zh-hans"):
         assert translation.gettext("整改台账") == "整改台账"
+
+
+def test_the_admins_third_party_sections_are_chinese():
+    """django-axes ships no Chinese: its admin section and models read in Chinese from our catalogue."""
+    from axes.models import AccessAttempt, AccessLog
+    from django.apps import apps
+
+    with translation.override("zh-hans"):
+        assert str(apps.get_app_config("axes").verbose_name) == "登录失败与锁定"
+        assert str(AccessAttempt._meta.verbose_name_plural) == "登录失败记录"
+        assert str(AccessLog._meta.verbose_name_plural) == "登录日志"
+        assert str(AccessAttempt._meta.get_field("ip_address").verbose_name) == "IP 地址"
+    with translation.override("en"):
+        assert str(apps.get_app_config("axes").verbose_name) == "Failed sign-ins and lockouts"
+        assert str(AccessAttempt._meta.verbose_name_plural) == "access attempts"
