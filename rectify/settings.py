@@ -125,6 +125,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
     )
     DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
+    # A writer waits this long for another's write (an import's bulk batches take a few seconds) before
+    # giving up, instead of SQLite's default five.
+    DATABASES["default"]["OPTIONS"]["timeout"] = int(os.environ.get("RECTIFY_SQLITE_BUSY_SECONDS", "30"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
