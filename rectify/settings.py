@@ -107,6 +107,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "rectify.notifications.context_processors.inbox",
+                "rectify.ledger.context_processors.navigation",
             ],
         },
     },
