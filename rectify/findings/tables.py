@@ -53,6 +53,7 @@ class FindingTable(tables.Table):
         row_attrs = {"class": lambda record: f"ledger-row colour-{getattr(record, 'colour_code', '') or 'none'}"}
         per_page = 50
         order_by = ("-year", "ledger_number")
+        empty_text = _("无符合条件的问题")
 
     def render_amount_involved(self, value) -> str:
         return f"{value:,.2f}"
@@ -90,6 +91,8 @@ class FindingTable(tables.Table):
     }
     CELL_CLASSES = {"amount_involved": "text-end amount"}
 
+    EMPTY_TEXT = _("无符合条件的问题")
+
     def body_html(self) -> SafeString:
         names = [column.name for column in self.columns]
         rows = []
@@ -101,4 +104,11 @@ class FindingTable(tables.Table):
                 ((self.CELL_CLASSES.get(name, name), self.CELLS[name](record)) for name in names),
             )
             rows.append(format_html('<tr class="ledger-row colour-{}">{}</tr>', record.colour_code or "none", cells))
+        if not rows:
+            return format_html(
+                '<tr class="ledger-empty"><td colspan="{}" class="text-center text-secondary py-3" '
+                'data-testid="ledger-empty">{}</td></tr>',
+                len(names),
+                self.EMPTY_TEXT,
+            )
         return SafeString("".join(rows))
