@@ -4,6 +4,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from rectify.core.money import format_money
 from rectify.findings.choices import Colour
 from rectify.findings.models import Finding
 
@@ -56,7 +57,7 @@ class FindingTable(tables.Table):
         empty_text = _("无符合条件的问题")
 
     def render_amount_involved(self, value) -> str:
-        return f"{value:,.2f}"
+        return format_money(value)
 
     def render_days_left(self, record) -> str:
         left = record.days_left
@@ -80,7 +81,7 @@ class FindingTable(tables.Table):
         "unit": lambda f: f.unit.name,
         "category": lambda f: f.category.name,
         "title": lambda f: f.title,
-        "amount_involved": lambda f: f"{f.amount_involved:,.2f}",
+        "amount_involved": lambda f: format_money(f.amount_involved),
         "kind": lambda f: f.get_kind_display(),
         "deadline": lambda f: f.deadline.isoformat() if f.deadline else "—",
         "days_left": lambda f: FindingTable.render_days_left(None, f),
