@@ -1,5 +1,7 @@
-"""Money in one format everywhere: ``{{ amount|money }}`` in yuan, ``{{ amount|money:"wan" }}`` in 万元
-for the totals of summaries. The table of the ledger formats with the same function."""
+"""Figures as the pages show them.
+
+Money in one format everywhere: ``{{ amount|money }}`` in yuan, ``{{ amount|money:"wan" }}`` in 万元 for
+the totals of summaries. The table of the ledger formats with the same function."""
 
 from django import template
 
@@ -24,3 +26,10 @@ def wan(value) -> str:
 def yuan(value) -> str:
     """The same as ``money``, for templates written before it."""
     return format_money(value)
+
+
+@register.filter
+def minutes(value) -> int:
+    """A duration (a timedelta) in whole minutes, rounded up: a lock of 15 minutes shows as 15."""
+    seconds = value.total_seconds() if hasattr(value, "total_seconds") else float(value or 0)
+    return int(-(-seconds // 60))
