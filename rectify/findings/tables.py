@@ -34,8 +34,8 @@ class FindingTable(tables.Table):
     report_number = tables.Column(accessor="project__report_number", verbose_name=_("文号"))
     unit = tables.Column(accessor="unit__name", verbose_name=_("责任单位"))
     category = tables.Column(accessor="category__name", verbose_name=_("问题类别"))
-    title = tables.Column(verbose_name=_("问题摘要"))
-    amount_involved = tables.Column(verbose_name=_("涉及金额（元）"), attrs={"td": {"class": "text-end amount"}})
+    title = tables.Column(verbose_name=_("问题摘要"), attrs={"td": {"class": "title summary"}})
+    amount_involved = tables.Column(verbose_name=_("涉及金额（元）"), attrs={"td": {"class": "text-end amount nowrap"}})
     kind = tables.Column(verbose_name=_("整改类型"))
     deadline = tables.DateColumn(format="Y-m-d", verbose_name=_("整改期限"))
     days_left = tables.Column(verbose_name=_("剩余天数"), empty_values=(), orderable=False)
@@ -55,6 +55,9 @@ class FindingTable(tables.Table):
         per_page = 50
         order_by = ("-year", "ledger_number")
         empty_text = _("无符合条件的问题")
+
+    def render_title(self, value) -> str:
+        return format_html('<span class="summary-text" title="{}">{}</span>', value, value)
 
     def render_amount_involved(self, value) -> str:
         return format_money(value)
@@ -80,7 +83,7 @@ class FindingTable(tables.Table):
         "report_number": lambda f: f.project.report_number or "—",
         "unit": lambda f: f.unit.name,
         "category": lambda f: f.category.name,
-        "title": lambda f: f.title,
+        "title": lambda f: format_html('<span class="summary-text" title="{}">{}</span>', f.title, f.title),
         "amount_involved": lambda f: format_money(f.amount_involved),
         "kind": lambda f: f.get_kind_display(),
         "deadline": lambda f: f.deadline.isoformat() if f.deadline else "—",
@@ -90,7 +93,22 @@ class FindingTable(tables.Table):
         "disclosure": lambda f: f.get_disclosure_display(),
         "rectified_during_audit": lambda f: _("是") if f.rectified_during_audit else "",
     }
-    CELL_CLASSES = {"amount_involved": "text-end amount"}
+    # Numbers, dates, states and ledger numbers never wrap (rectify.css: .ledger-table .nowrap); the
+    # summary is cut short, its full text in the title; the text columns keep a readable width.
+    CELL_CLASSES = {
+        "ledger_number": "ledger_number nowrap",
+        "year": "year nowrap",
+        "report_number": "report_number nowrap",
+        "amount_involved": "text-end amount nowrap",
+        "kind": "kind nowrap",
+        "deadline": "deadline nowrap",
+        "days_left": "days_left nowrap",
+        "colour_code": "colour_code nowrap",
+        "state": "state nowrap",
+        "disclosure": "disclosure nowrap",
+        "rectified_during_audit": "rectified_during_audit nowrap",
+        "title": "title summary",
+    }
 
     EMPTY_TEXT = _("无符合条件的问题")
 
