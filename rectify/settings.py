@@ -107,6 +107,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "rectify.notifications.context_processors.inbox",
+                "rectify.ledger.context_processors.navigation",
             ],
         },
     },
@@ -180,6 +181,8 @@ SESSION_COOKIE_AGE = int(os.environ.get("RECTIFY_SESSION_SECONDS", str(30 * 60))
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
+# A refused post answers with a page of the site (templates 403_csrf.html), not Django's English one.
+CSRF_FAILURE_VIEW = "rectify.core.views.csrf_failure"
 X_FRAME_OPTIONS = "SAMEORIGIN"
 
 REST_FRAMEWORK = {

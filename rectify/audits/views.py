@@ -12,7 +12,7 @@ from rectify.audits.filters import AuditProjectFilterSet
 from rectify.audits.forms import AuditProjectForm
 from rectify.audits.models import AuditProject
 from rectify.audits.tables import AuditProjectTable
-from rectify.core.actions import ObjectActionView
+from rectify.core.actions import ObjectActionView, RefusedUnlessMixin
 from rectify.core.exceptions import ActionRefused
 from rectify.findings import services as findings
 from rectify.findings.forms import IssueProjectForm
@@ -45,11 +45,15 @@ class IssueProjectView(ObjectActionView):
         self.success_message = _("已下达 %(n)d 个问题。") % {"n": len(issued)}
 
 
-class ProjectCreateView(LoginRequiredMixin, FormView):
+class ProjectCreateView(LoginRequiredMixin, RefusedUnlessMixin, FormView):
     """An auditor opens an audit project."""
 
     template_name = "audits/project_form.html"
     form_class = AuditProjectForm
+    refused_message = gettext_lazy("只有审计机关的审计人员可以新建审计项目。")
+
+    def may_use(self, user) -> bool:
+        return audits.can_open_projects(user)
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}

@@ -11,12 +11,29 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.views.generic import FormView
 
 from rectify.core.exceptions import ActionRefused
+
+
+class RefusedUnlessMixin:
+    """A form the user's roles can never submit is refused before it is filled in: a 403 page saying
+    why (``refused_message``), rather than a form whose every submission fails. Put it after
+    ``LoginRequiredMixin``, so that a visitor who is not logged in is sent to log in first."""
+
+    refused_message: str = ""
+
+    def may_use(self, user) -> bool:
+        raise NotImplementedError
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not self.may_use(request.user):
+            raise PermissionDenied(str(self.refused_message))
+        return super().dispatch(request, *args, **kwargs)
 
 
 class ObjectActionView(LoginRequiredMixin, FormView):

@@ -1,6 +1,6 @@
-"""Money is Decimal yuan with two places, never float."""
+"""Money is Decimal yuan with two places, never float; shown in one format in every language."""
 
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
@@ -33,3 +33,18 @@ def parse_amount(value, field_label: str, *, field: str | None = None) -> Decima
     if amount >= MAX_AMOUNT:
         raise ActionRefused(_("%(field)s超出允许范围。") % {"field": field_label})
     return amount.quantize(CENT)
+
+
+WAN = Decimal(10000)
+
+
+def format_money(value, unit: str = "yuan") -> str:
+    """An amount as every page shows it: thousands separators and two places whatever the language
+    (356,800.00), in yuan, or in 万元 (``unit="wan"``) as summaries show totals (1,234,567.00 → 123.46).
+    Django's localisation would drop the separators in Chinese, so it is not used for money."""
+    if value is None or value == "":
+        return "—"
+    amount = Decimal(value)
+    if unit == "wan":
+        amount = amount / WAN
+    return f"{amount.quantize(CENT, rounding=ROUND_HALF_UP):,.2f}"

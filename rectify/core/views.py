@@ -1,5 +1,6 @@
 from django.db import connection
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponseForbidden, JsonResponse
+from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -15,3 +16,12 @@ def healthz(request: HttpRequest) -> JsonResponse:
     except Exception as error:
         return JsonResponse({"status": "error", "detail": type(error).__name__}, status=503)
     return JsonResponse({"status": "ok"})
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponseForbidden:
+    """A refused form post (an expired page, cookies off) as a page of the site, saying what to do.
+
+    Django's own view renders ``403_csrf.html`` without the request, so the layout would lose the
+    user's header; this one renders it with the request (CSRF_FAILURE_VIEW)."""
+    template = loader.get_template("403_csrf.html")
+    return HttpResponseForbidden(template.render({"reason": reason}, request))

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from rectify.accounts.choices import AUDIT_ROLES, UNIT_ROLES
+from rectify.accounts.scopes import is_audit_office_auditor
 from rectify.audits.scopes import can_work_on_project
 from rectify.core.exceptions import ActionRefused
 from rectify.core.locking import bump_version, check_version
@@ -64,6 +65,11 @@ KINDS = frozenset(Kind.values)
 DISCLOSURES = frozenset(Disclosure.values)
 
 RECORDING_REFUSED = gettext_lazy("只有本项目所属审计机关的审计人员可以登记或修改问题。")
+
+
+def can_record_findings(actor: User) -> bool:
+    """Auditors of an audit office record findings (each in a project of their own office)."""
+    return is_audit_office_auditor(actor)
 
 
 def _require_auditor_of(actor: User, project: AuditProject) -> None:

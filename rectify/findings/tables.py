@@ -4,6 +4,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from rectify.core.money import format_money
 from rectify.findings.choices import Colour
 from rectify.findings.models import Finding
 
@@ -33,8 +34,8 @@ class FindingTable(tables.Table):
     report_number = tables.Column(accessor="project__report_number", verbose_name=_("文号"))
     unit = tables.Column(accessor="unit__name", verbose_name=_("责任单位"))
     category = tables.Column(accessor="category__name", verbose_name=_("问题类别"))
-    title = tables.Column(verbose_name=_("问题摘要"))
-    amount_involved = tables.Column(verbose_name=_("涉及金额（元）"), attrs={"td": {"class": "text-end amount"}})
+    title = tables.Column(verbose_name=_("问题摘要"), attrs={"td": {"class": "title summary"}})
+    amount_involved = tables.Column(verbose_name=_("涉及金额（元）"), attrs={"td": {"class": "text-end amount nowrap"}})
     kind = tables.Column(verbose_name=_("整改类型"))
     deadline = tables.DateColumn(format="Y-m-d", verbose_name=_("整改期限"))
     days_left = tables.Column(verbose_name=_("剩余天数"), empty_values=(), orderable=False)
@@ -53,9 +54,13 @@ class FindingTable(tables.Table):
         row_attrs = {"class": lambda record: f"ledger-row colour-{getattr(record, 'colour_code', '') or 'none'}"}
         per_page = 50
         order_by = ("-year", "ledger_number")
+        empty_text = _("无符合条件的问题")
+
+    def render_title(self, value) -> str:
+        return format_html('<span class="summary-text" title="{}">{}</span>', value, value)
 
     def render_amount_involved(self, value) -> str:
-        return f"{value:,.2f}"
+        return format_money(value)
 
     def render_days_left(self, record) -> str:
         left = record.days_left
@@ -78,8 +83,8 @@ class FindingTable(tables.Table):
         "report_number": lambda f: f.project.report_number or "—",
         "unit": lambda f: f.unit.name,
         "category": lambda f: f.category.name,
-        "title": lambda f: f.title,
-        "amount_involved": lambda f: f"{f.amount_involved:,.2f}",
+        "title": lambda f: format_html('<span class="summary-text" title="{}">{}</span>', f.title, f.title),
+        "amount_involved": lambda f: format_money(f.amount_involved),
         "kind": lambda f: f.get_kind_display(),
         "deadline": lambda f: f.deadline.isoformat() if f.deadline else "—",
         "days_left": lambda f: FindingTable.render_days_left(None, f),
@@ -88,7 +93,24 @@ class FindingTable(tables.Table):
         "disclosure": lambda f: f.get_disclosure_display(),
         "rectified_during_audit": lambda f: _("是") if f.rectified_during_audit else "",
     }
-    CELL_CLASSES = {"amount_involved": "text-end amount"}
+    # Numbers, dates, states and ledger numbers never wrap (rectify.css: .ledger-table .nowrap); the
+    # summary is cut short, its full text in the title; the text columns keep a readable width.
+    CELL_CLASSES = {
+        "ledger_number": "ledger_number nowrap",
+        "year": "year nowrap",
+        "report_number": "report_number nowrap",
+        "amount_involved": "text-end amount nowrap",
+        "kind": "kind nowrap",
+        "deadline": "deadline nowrap",
+        "days_left": "days_left nowrap",
+        "colour_code": "colour_code nowrap",
+        "state": "state nowrap",
+        "disclosure": "disclosure nowrap",
+        "rectified_during_audit": "rectified_during_audit nowrap",
+        "title": "title summary",
+    }
+
+    EMPTY_TEXT = _("无符合条件的问题")
 
     def body_html(self) -> SafeString:
         names = [column.name for column in self.columns]
@@ -101,4 +123,11 @@ class FindingTable(tables.Table):
                 ((self.CELL_CLASSES.get(name, name), self.CELLS[name](record)) for name in names),
             )
             rows.append(format_html('<tr class="ledger-row colour-{}">{}</tr>', record.colour_code or "none", cells))
+        if not rows:
+            return format_html(
+                '<tr class="ledger-empty"><td colspan="{}" class="text-center text-secondary py-3" '
+                'data-testid="ledger-empty">{}</td></tr>',
+                len(names),
+                self.EMPTY_TEXT,
+            )
         return SafeString("".join(rows))

@@ -3,10 +3,11 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import FormView
 
-from rectify.core.actions import ObjectActionView
+from rectify.core.actions import ObjectActionView, RefusedUnlessMixin
 from rectify.core.exceptions import ActionRefused
 from rectify.findings import services
 from rectify.findings.forms import FindingForm
@@ -54,11 +55,15 @@ class SavedViewOpenView(LoginRequiredMixin, View):
         return redirect("ledger:ledger")
 
 
-class FindingCreateView(LoginRequiredMixin, FormView):
+class FindingCreateView(LoginRequiredMixin, RefusedUnlessMixin, FormView):
     """An auditor records a finding during fieldwork."""
 
     template_name = "findings/finding_form.html"
     form_class = FindingForm
+    refused_message = gettext_lazy("只有审计机关的审计人员可以登记审计查出问题。")
+
+    def may_use(self, user) -> bool:
+        return services.can_record_findings(user)
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()

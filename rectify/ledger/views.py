@@ -26,6 +26,7 @@ from rectify.findings.tables import DEFAULT_COLUMNS, FindingTable, colour_badge
 from rectify.findings.workflow import TRANSITIONS
 from rectify.ledger.dashboard import dashboard_data
 from rectify.ledger.figures import ledger_figures
+from rectify.ledger.landing import OVERVIEW_ROLES, admin_links_for, guides_for, overview
 from rectify.ledger.workbench import tasks_for
 from rectify.organizations.choices import OrganizationKind
 from rectify.organizations.models import Organization
@@ -204,10 +205,15 @@ class WorkbenchView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         user = self.request.user
         context = super().get_context_data(**kwargs)
-        has_figures = sees_rows(user) or bool(user.role_codes & SUMMARY_ROLES)
+        rows = sees_rows(user)
+        has_figures = rows or bool(user.role_codes & SUMMARY_ROLES)
+        findings = summary_findings(user) if has_figures else None
         context.update(
             tasks=tasks_for(user),
-            figures=ledger_figures(summary_findings(user)) if has_figures else None,
+            figures=ledger_figures(findings) if has_figures else None,
+            guides=guides_for(user),
+            admin_links=admin_links_for(user),
+            overview=overview(findings, with_links=rows) if has_figures and user.role_codes & OVERVIEW_ROLES else None,
         )
         return context
 

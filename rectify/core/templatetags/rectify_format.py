@@ -1,23 +1,35 @@
-"""Chinese conventions for figures: 万元 in summaries, exact yuan elsewhere."""
+"""Figures as the pages show them.
 
-from decimal import ROUND_HALF_UP, Decimal
+Money in one format everywhere: ``{{ amount|money }}`` in yuan, ``{{ amount|money:"wan" }}`` in 万元 for
+the totals of summaries. The table of the ledger formats with the same function."""
 
 from django import template
+
+from rectify.core.money import format_money
 
 register = template.Library()
 
 
 @register.filter
+def money(value, unit: str = "yuan") -> str:
+    """356800 → 356,800.00 (yuan); with ``"wan"`` → 35.68 (万元)."""
+    return format_money(value, unit or "yuan")
+
+
+@register.filter
 def wan(value) -> str:
-    """Yuan shown in 万元 with two places, as summaries do (1,234,567.00 → 123.46)."""
-    if value in (None, ""):
-        return "—"
-    amount = (Decimal(value) / Decimal(10000)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    return f"{amount:,.2f}"
+    """The same as ``money:"wan"``, for templates written before ``money``."""
+    return format_money(value, "wan")
 
 
 @register.filter
 def yuan(value) -> str:
-    if value in (None, ""):
-        return "—"
-    return f"{Decimal(value):,.2f}"
+    """The same as ``money``, for templates written before it."""
+    return format_money(value)
+
+
+@register.filter
+def minutes(value) -> int:
+    """A duration (a timedelta) in whole minutes, rounded up: a lock of 15 minutes shows as 15."""
+    seconds = value.total_seconds() if hasattr(value, "total_seconds") else float(value or 0)
+    return int(-(-seconds // 60))

@@ -1,0 +1,16 @@
+from django.utils.functional import SimpleLazyObject
+
+
+def navigation(request):
+    """Which of the ledger's pages the header offers: the ledger and the projects to those who see
+    ledger rows, the dashboard to those who see figures. Asked only when a page shows the header."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    from rectify.findings.scopes import SUMMARY_ROLES, sees_rows
+
+    rows = SimpleLazyObject(lambda: sees_rows(user))
+    return {
+        "nav_rows": rows,
+        "nav_figures": SimpleLazyObject(lambda: bool(rows) or bool(user.role_codes & SUMMARY_ROLES)),
+    }

@@ -1,0 +1,118 @@
+"""What a role without ledger work of its own lands on (落地页), until its own mechanism exists.
+
+The discipline commission, the committee office, the government, the congress and the organization
+department each get a word on what they may use now and the overview their scope allows: where the
+overdue and repeat findings (屡审屡犯) lie, by unit and by problem category. Those who see ledger rows
+get each count as a link to the ledger filtered to it; figure-only roles get the counts alone. The
+three administrators get their own page, without business data.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+from urllib.parse import urlencode
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from rectify.accounts.choices import ADMIN_ROLES, RoleCode
+from rectify.findings.choices import Colour
+from rectify.findings.models import Finding
+from rectify.findings.scopes import SUMMARY_ROLES
+from rectify.findings.warning import colour_q
+
+if TYPE_CHECKING:
+    from rectify.accounts.models import User
+
+# Roles whose workbench shows the overview of overdue and repeat findings.
+OVERVIEW_ROLES = SUMMARY_ROLES | {RoleCode.ORG_OFFICER, RoleCode.DISCIPLINE_OFFICER}
+
+# What each role may do here now, and what comes with its own mechanism.
+GUIDES = {
+    RoleCode.COMMITTEE_OFFICER: _(
+        "审计委员会办公室可在此查看本辖区整改总体情况，以及逾期和屡审屡犯问题按单位、按类别的分布；"
+        "督办事项和通报功能建成后将在此办理。"
+    ),
+    RoleCode.GOVERNMENT_OFFICER: _(
+        "人民政府可在此查看本辖区整改总体情况，以及逾期和屡审屡犯问题按单位、按类别的分布，"
+        "供向人大常委会报告整改情况时使用。"
+    ),
+    RoleCode.CONGRESS_OFFICER: _(
+        "人大常委会可在此查看本辖区整改总体情况，以及逾期和屡审屡犯问题按单位、按类别的分布；"
+        "审议意见和专题询问的办理功能建成后将在此提供。"
+    ),
+    RoleCode.ORG_OFFICER: _(
+        "组织部门可查看经济责任审计和自然资源资产离任（任中）审计查出的问题，点击下方数字进入整改台账；"
+        "约谈和提请追责事项建成后将在此办理。"
+    ),
+    RoleCode.DISCIPLINE_OFFICER: _(
+        "纪委监委可查看审计机关提请追责（移送）本机关的事项及其所引用的问题。"
+        "目前尚无移送事项，因此暂无可查看的整改数据；有移送时将在此显示并通知您。"
+    ),
+    RoleCode.SYSTEM_ADMIN: _("系统管理员负责维护机构、用户、问题类别等基础数据，不查看整改业务数据。"),
+    RoleCode.SECURITY_ADMIN: _("安全管理员负责用户账户、角色和权限的管理，不查看整改业务数据。"),
+    RoleCode.LOG_AUDITOR: _(
+        "安全审计员负责审查系统管理员和安全管理员的操作记录，不查看整改业务数据。安全日志查询功能即将提供。"
+    ),
+}
+
+# Where an administrator goes from the landing page: (label, url name).
+ADMIN_LINKS = {
+    RoleCode.SYSTEM_ADMIN: (_("进入基础数据管理"), "admin:index"),
+    RoleCode.SECURITY_ADMIN: (_("管理用户账户"), "admin:accounts_user_changelist"),
+}
+
+
+def guides_for(user: User) -> list[str]:
+    return [GUIDES[role] for role in sorted(user.role_codes) if role in GUIDES]
+
+
+def admin_links_for(user: User) -> list[dict]:
+    if not user.is_staff:
+        return []
+    return [
+        {"label": label, "url": reverse(url_name)}
+        for role, (label, url_name) in sorted(ADMIN_LINKS.items())
+        if role in user.role_codes
+    ]
+
+
+def is_administrator_only(user: User) -> bool:
+    return bool(user.role_codes) and user.role_codes <= ADMIN_ROLES
+
+
+def _ledger_url(**filters) -> str:
+    return reverse("ledger:ledger") + "?" + urlencode(filters)
+
+
+def overview(findings: QuerySet, *, with_links: bool) -> dict:
+    """Overdue and repeat findings counted by unit and by top-level category: two queries, whatever
+    the number of findings. Only groups with at least one of either are listed."""
+    repeated = Exists(Finding.repeats.through.objects.filter(from_finding=OuterRef("pk")))
+    counted = {"overdue": Count("pk", filter=colour_q(Colour.RED)), "repeat": Count("pk", filter=Q(repeated))}
+    wanted = Q(overdue__gt=0) | Q(repeat__gt=0)
+    base = findings.order_by()
+    units = base.values("unit_id", "unit__name").annotate(**counted).filter(wanted).order_by("-overdue", "unit__name")
+    categories = (
+        base.values("category__parent_id", "category__parent__name")
+        .annotate(**counted)
+        .filter(wanted)
+        .order_by("-overdue", "category__parent__name")
+    )
+
+    def rows(groups, key: str, id_field: str, name_field: str) -> list[dict]:
+        result = []
+        for group in groups:
+            row = {"label": group[name_field], "overdue": group["overdue"], "repeat": group["repeat"]}
+            if with_links:
+                row["overdue_url"] = _ledger_url(**{key: group[id_field], "colour": Colour.RED})
+                row["repeat_url"] = _ledger_url(**{key: group[id_field], "repeat": "true"})
+            result.append(row)
+        return result
+
+    return {
+        "by_unit": rows(units, "unit", "unit_id", "unit__name"),
+        "by_category": rows(categories, "category", "category__parent_id", "category__parent__name"),
+        "with_links": with_links,
+    }
