@@ -23,7 +23,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rectify.core.exceptions import ActionRefused
-from rectify.documents.builder import Cell, OfficialDocument, chinese_date
+from rectify.documents import numbering
+from rectify.documents.builder import Cell, OfficialDocument, chinese_date, one_line_mm
 from rectify.documents.fonts import available_cjk_font
 from rectify.findings.choices import Colour, FindingState
 from rectify.findings.models import Finding
@@ -65,6 +66,11 @@ def chinese_number(n: int) -> str:
         tens, ones = divmod(n, 10)
         return ("" if tens == 1 else CHINESE_NUMERALS[tens]) + "十" + (CHINESE_NUMERALS[ones] if ones else "")
     return str(n)
+
+
+def notice_name(project_name: str) -> str:
+    """审计整改通知书 after the project's name, without saying 审计 twice (…专项审计整改通知书)."""
+    return f"{project_name}{'整改通知书' if project_name.endswith('审计') else '审计整改通知书'}"
 
 
 def safe_filename(name: str) -> str:
@@ -156,14 +162,17 @@ def rectification_notice(user: User, project: AuditProject, unit: Organization |
         if finding.unit.name not in units:
             units.append(finding.unit.name)
     today = local_today()
+    addressed = findings[0].unit if unit is None and len(units) == 1 else unit
+    number = numbering.notice_number(project.audit_office, project, addressed, today.year)
 
-    doc = OfficialDocument(subject=f"{project.name}审计整改通知书", author=office)
+    doc = OfficialDocument(subject=notice_name(project.name), author=office)
+    doc.masthead(f"{office}文件", number.text)
     doc.title("审计整改通知书")
     doc.addressee(units)
     issued = f"，并于{_date(project.report_date)}出具了审计报告" if project.report_date else ""
-    number = f"（{project.report_number}）" if project.report_number else ""
+    report_number = f"（{project.report_number}）" if project.report_number else ""
     doc.paragraph(
-        f"根据《中华人民共和国审计法》及有关规定，{office}组织实施了{project.name}{issued}{number}。"
+        f"根据《中华人民共和国审计法》及有关规定，{office}组织实施了{project.name}{issued}{report_number}。"
         f"现将审计查出的问题及整改要求通知如下，请你单位切实履行整改主体责任，"
         f"对照问题清单逐条逐项整改到位，并按期报送整改情况。"
     )
@@ -212,15 +221,18 @@ def rectification_notice(user: User, project: AuditProject, unit: Organization |
         ]
         for index, f in enumerate(findings, start=1)
     ]
+    # The amount column is as wide as the longest amount: a number never breaks across lines.
+    amount_mm = max(32.0, one_line_mm(row[2] for row in rows))
     doc.table(
         ["序号", "问题编号及摘要", "涉及金额（元）", "整改类型及期限"],
         rows,
-        [10, 68, 32, 46],
+        [10, 68 - (amount_mm - 32), amount_mm, 46],
         align=["center", "left", "right", "center"],
     )
+    doc.imprint(f"{office}办公室", today)
     suffix = f"（{findings[0].unit.name}）" if unit is not None else ""
     return GeneratedDocument(
-        safe_filename(f"{project.name}审计整改通知书{suffix}") + ".docx",
+        safe_filename(f"{notice_name(project.name)}{suffix}") + ".docx",
         doc.to_bytes(),
         ascii_filename=f"rectification-notice-{project.pk}{f'-unit-{unit.pk}' if unit is not None else ''}.docx",
     )

@@ -46,9 +46,11 @@ def assert_gbt9704(content: bytes) -> None:
     width = Length(section.page_width - section.left_margin - section.right_margin).twips
     assert 28 * char_pitch <= width < 29 * char_pitch
 
-    # The title: 2号 (22 pt) in the title font.
-    title = document.paragraphs[0]
-    assert title.style.name == builder.STYLE_TITLE
+    # The title: 2号 (22 pt) in the title font; only a 版头 (the issuing office's mark, the number and
+    # the red line) may come before it.
+    title = next(p for p in document.paragraphs if p.style.name == builder.STYLE_TITLE)
+    before = document.paragraphs[: [p._p for p in document.paragraphs].index(title._p)]
+    assert not before or before[0].style.name == builder.STYLE_MASTHEAD
     assert (title.alignment or title.style.paragraph_format.alignment) == WD_ALIGN_PARAGRAPH.CENTER
     for run in title.runs:
         assert run.font.size.pt == 22
@@ -99,8 +101,10 @@ def test_notice_lists_the_problems_with_everything_the_unit_needs(world):
     assert_gbt9704(document.content)
     docx = open_docx(document.content)
     text = all_text(docx)
-    assert docx.paragraphs[0].text == "审计整改通知书"
-    assert docx.paragraphs[1].text == "甲区第一中学："  # 主送, flush left, full-width colon
+    texts = [p.text for p in docx.paragraphs]
+    assert texts[0] == "甲区审计局文件"  # 版头
+    title = texts.index("审计整改通知书")
+    assert texts[title + 1] == "甲区第一中学："  # 主送, flush left, full-width colon
     for expected in (
         closed.ledger_number,
         issued.ledger_number,
@@ -376,3 +380,88 @@ def test_money_of_a_rejected_round_does_not_count(world):
     assert figures["amount_rectified"] == 125000
     assert "已整改金额125,000.00元" in text and "整改金额：125,000.00元，其中调整账务125,000.00元。" in text
     assert "（经审计机关认定为「未整改」，本轮报送的整改金额不予计入）" in text
+
+
+# --- 审计整改通知书: 版头, 发文字号, 版记 ------------------------------------------------------------
+
+
+def _red(run) -> bool:
+    color = run._r.rPr.find(qn("w:color")) if run._r.rPr is not None else None
+    return color is not None and color.get(qn("w:val")).upper() == builder.RED
+
+
+def test_notice_has_the_red_masthead_its_number_and_the_red_line(world):
+    make_finding(world, state="issued")
+    docx = open_docx(services.rectification_notice(world["auditor"], world.project).content)
+    mark = docx.paragraphs[0]
+    assert mark.text == "甲区审计局文件"
+    assert mark.style.name == builder.STYLE_MASTHEAD
+    assert (mark.alignment or mark.style.paragraph_format.alignment) == WD_ALIGN_PARAGRAPH.CENTER
+    assert all(_red(run) for run in mark.runs)
+    assert {east_asia_font(run) for run in mark.runs} == {fonts.choose(fonts.TITLE).name}
+    year = services.local_today().year
+    (number,) = [p for p in docx.paragraphs[:6] if p.text.startswith("甲审改")]
+    assert number.text == f"甲审改〔{year}〕1号"
+    assert number.alignment == WD_ALIGN_PARAGRAPH.CENTER
+    bottom = number._p.pPr.find(qn("w:pBdr")).find(qn("w:bottom"))
+    assert bottom.get(qn("w:color")) == builder.RED and bottom.get(qn("w:val")) == "single"
+    texts = [p.text for p in docx.paragraphs]
+    assert texts.index("审计整改通知书") > texts.index(number.text)
+
+
+def test_notice_numbers_run_per_office_and_year_and_a_notice_keeps_its_number(world):
+    make_finding(world, state="issued")
+    make_finding(world, state="issued", unit=world.sibling_unit)
+    year = services.local_today().year
+
+    def number(unit=None):
+        docx = open_docx(services.rectification_notice(world["auditor"], world.project, unit).content)
+        return next(p.text for p in docx.paragraphs if p.text.startswith("甲审改"))
+
+    assert number() == f"甲审改〔{year}〕1号"
+    assert number(world.sibling_unit) == f"甲审改〔{year}〕2号"
+    assert number(world.unit) == f"甲审改〔{year}〕3号"
+    # Downloaded again: the same numbers.
+    assert number() == f"甲审改〔{year}〕1号"
+    assert number(world.sibling_unit) == f"甲审改〔{year}〕2号"
+    from rectify.documents.models import DocumentNumber
+
+    assert DocumentNumber.objects.count() == 3
+
+
+def test_notice_ends_with_the_annex_and_the_imprint(world):
+    make_finding(world, state="issued")
+    docx = open_docx(services.rectification_notice(world["auditor"], world.project).content)
+    texts = [p.text for p in docx.paragraphs]
+    assert "附件：审计查出问题清单" in texts
+    assert texts.index("附件") > texts.index("附件：审计查出问题清单")  # the annex on its own page
+    today = services.local_today()
+    imprint = [p for p in docx.paragraphs if p.text.endswith("印发")]
+    assert [p.text for p in imprint] == [f"甲区审计局办公室\t{builder.chinese_date(today)}印发"]
+    borders = imprint[0]._p.pPr.find(qn("w:pBdr"))
+    assert borders.find(qn("w:top")) is not None and borders.find(qn("w:bottom")) is not None
+    body = docx.element.body
+    assert body.index(imprint[0]._p) > body.index(docx.tables[0]._tbl)  # 版记 after the annex
+
+
+def test_notice_amount_column_holds_the_longest_amount_on_one_line(world):
+    from decimal import Decimal
+
+    make_finding(world, state="issued", amount_involved=Decimal("123456789.00"))
+    docx = open_docx(services.rectification_notice(world["auditor"], world.project).content)
+    (table,) = docx.tables
+    widths = [int(c.get(qn("w:w"))) for c in table._tbl.tblGrid.findall(qn("w:gridCol"))]
+    amount = "123,456,789.00"
+    assert table.rows[1].cells[2].text == amount
+    needed_tw = builder.text_width(amount) * builder.TABLE_PT * 20 + 2 * builder.CELL_MARGIN_TW
+    assert widths[2] > needed_tw
+    assert sum(widths) == pytest.approx(builder.TEXT_WIDTH_TW, abs=5)
+
+
+def test_notice_file_name_does_not_say_audit_twice(world):
+    world.project.name = "2025年度甲区教育经费专项审计"
+    world.project.save()
+    make_finding(world, state="issued")
+    document = services.rectification_notice(world["auditor"], world.project)
+    assert document.filename == "2025年度甲区教育经费专项审计整改通知书.docx"
+    assert open_docx(document.content).core_properties.title == "2025年度甲区教育经费专项审计整改通知书"
