@@ -686,7 +686,9 @@ class OfficialDocument:
                 cell.width = width
         return table, widths
 
-    def _fill(self, cell, text: str, *, heading: bool = False, align: str = "left") -> None:
+    def _fill(
+        self, cell, text: str, *, heading: bool = False, align: str = "left", line_twips: int | None = None
+    ) -> None:
         cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
         style = STYLE_TABLE_HEADING if heading else STYLE_TABLE
         lines = (text or "").split("\n")
@@ -700,6 +702,8 @@ class OfficialDocument:
                 "center": WD_ALIGN_PARAGRAPH.CENTER,
                 "right": WD_ALIGN_PARAGRAPH.RIGHT,
             }[("center" if heading else align)]
+            if line_twips is not None:
+                paragraph.paragraph_format.line_spacing = Twips(line_twips)
             if line:
                 self._run(paragraph, line, style)
 
@@ -725,8 +729,11 @@ class OfficialDocument:
         self._paragraph(STYLE_BODY)  # Word needs a paragraph after a table; it also spaces what follows
         return table
 
-    def form(self, rows: Sequence[Sequence[Cell]], columns_mm: Sequence[float]):
-        """A form (登记表、销号单): rows of labelled cells spanning grid columns; labels in 黑体."""
+    def form(self, rows: Sequence[Sequence[Cell]], columns_mm: Sequence[float], *, line_scale: float | None = None):
+        """A form (登记表、销号单): rows of labelled cells spanning grid columns; labels in 黑体.
+        ``line_scale``: the lines of the cells at that multiple of 4号 (1.5 by default), so that a
+        one-page form (the close-out sheet) fits its page."""
+        line_twips = round(TABLE_PT * line_scale * 20) if line_scale is not None else None
         table, widths = self._table(columns_mm, len(rows))
         for row, cells in zip(table.rows, rows, strict=True):
             _set(row._tr.get_or_add_trPr(), "w:cantSplit")
@@ -736,13 +743,19 @@ class OfficialDocument:
                 if spec.span > 1:
                     cell = cell.merge(row.cells[column + spec.span - 1])
                 if spec.label:
-                    self._fill(cell, spec.text, heading=True)
+                    self._fill(cell, spec.text, heading=True, line_twips=line_twips)
                 else:
-                    self._fill(cell, spec.text, align=spec.align)
+                    self._fill(cell, spec.text, align=spec.align, line_twips=line_twips)
                 column += spec.span
             if column != len(widths):
                 raise ValueError(f"form row spans {column} columns of {len(widths)}")
-        self._paragraph(STYLE_BODY)
+        # The paragraph Word needs after a table, one point high and off the grid, so that a form
+        # filling its page does not push an empty page after it.
+        after = self._paragraph(STYLE_BODY)
+        _paragraph_format(after, line_twips=20, snap_to_grid=False, first_line_chars=0)
+        ppr = after._p.get_or_add_pPr()
+        _apply_fonts(_set(ppr, "w:rPr"), self.font(fonts.BODY), 1)  # the paragraph mark's size
+        _reorder_ppr(ppr)
         return table
 
     # Output ---------------------------------------------------------------------------------------

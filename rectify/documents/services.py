@@ -41,6 +41,7 @@ if TYPE_CHECKING:
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 ZERO = Decimal("0.00")
 CHINESE_NUMERALS = "〇一二三四五六七八九"
+CLOSE_OUT_LINE_SCALE = 1.15
 
 
 @dataclass(frozen=True)
@@ -266,7 +267,7 @@ def close_out_sheet(user: User, finding: Finding) -> GeneratedDocument:
     voided = [f"第{r.round}轮" for r in reports if _rejected(r) is not None]
     if voided:
         measures.append(f"{'、'.join(voided)}经审计机关认定未整改到位，其报送的整改金额不予计入。")
-    rules = [r for report in reports for r in report.rules.all()]
+    rules = _distinct_rules(reports)
     people = [p for report in reports for p in report.accountability.all()]
     closed = finding.state == FindingState.CLOSED
     project = finding.project
@@ -344,16 +345,32 @@ def close_out_sheet(user: User, finding: Finding) -> GeneratedDocument:
             Cell(chinese_date(local_today())),
         ],
         [
-            Cell("被审计单位意见：\n\n\n负责人（签字）：\n（盖章）\n年    月    日", span=2),
-            Cell("审计机关意见：\n\n\n核实人（签字）：\n（盖章）\n年    月    日", span=2),
+            Cell("被审计单位意见：\n\n负责人（签字）：        （盖章）\n年    月    日", span=2),
+            Cell("审计机关意见：\n\n核实人（签字）：        （盖章）\n年    月    日", span=2),
         ],
     ]
-    doc.form(rows, [34, 44, 34, 44])
+    # One page with its signature block: the form's lines at 1.15 times 4号 rather than 1.5.
+    # Labels of seven characters (涉及金额（元）) on one line, and values wide enough for an amount
+    # of hundreds of millions or a date on one line.
+    doc.form(rows, [41, 37, 41, 37], line_scale=CLOSE_OUT_LINE_SCALE)
     return GeneratedDocument(
         safe_filename(f"{finding.ledger_number}对账销号单") + ".docx",
         doc.to_bytes(),
         ascii_filename=f"close-out-sheet-{safe_filename(finding.ledger_number)}.docx",
     )
+
+
+def _distinct_rules(reports) -> list:
+    """The rules adopted over the rounds, each once: a rule a unit reports again in a later round
+    (same title and document number) is the same rule."""
+    seen, rules = set(), []
+    for report in reports:
+        for rule in report.rules.all():
+            key = (rule.title.strip().strip("《》"), (rule.document_number or "").strip())
+            if key not in seen:
+                seen.add(key)
+                rules.append(rule)
+    return rules
 
 
 def _evidence_text(reports) -> str:
@@ -387,7 +404,7 @@ def unit_report(user: User, organization: Organization) -> GeneratedDocument:
     then each finding with its measures, progress, amounts, rules, people held accountable and the
     auditor's verdict, then the next steps for what is still open. The ledger is the one the
     organization page shows: the unit and the units under it, as far as the user may see."""
-    from rectify.rectification.models import AccountabilityRecord, AdoptedRule
+    from rectify.rectification.models import AccountabilityRecord
 
     scope = Finding.objects.restrict(user).filter(unit_id__in=organization.subtree_ids())
     findings = list(_findings_for_documents(scope))
@@ -398,7 +415,7 @@ def unit_report(user: User, organization: Organization) -> GeneratedDocument:
         )
     published = scope.exclude(state=FindingState.DRAFT)
     figures = ledger_figures(published)
-    rules_count = AdoptedRule.objects.filter(report__finding__in=published.values("pk")).count()
+    rules_count = sum(len(_distinct_rules(f.reports.all())) for f in findings)  # a rule reported again is one
     people_count = AccountabilityRecord.objects.filter(report__finding__in=published.values("pk")).count()
     today = local_today()
     offices = []
@@ -507,7 +524,7 @@ def _report_finding(doc: OfficialDocument, index: int, finding: Finding, several
     total = sum((amount for _label, amount in amounts), ZERO)
     detail = "、".join(f"{label}{yuan(amount)}" for label, amount in amounts if amount)
     doc.labelled("整改金额", yuan(total) + (f"，其中{detail}" if detail else "") + "。")
-    rules = [r for report in reports for r in report.rules.all()]
+    rules = _distinct_rules(reports)
     rules_text = f"{len(rules)}项：" + "、".join(_rule_line(r) for r in rules) + "。" if rules else "无。"
     doc.labelled("制定完善制度", rules_text)
     people = [p for report in reports for p in report.accountability.all()]

@@ -465,3 +465,38 @@ def test_notice_file_name_does_not_say_audit_twice(world):
     document = services.rectification_notice(world["auditor"], world.project)
     assert document.filename == "2025年度甲区教育经费专项审计整改通知书.docx"
     assert open_docx(document.content).core_properties.title == "2025年度甲区教育经费专项审计整改通知书"
+
+
+# --- 对账销号单: each rule once, one page -------------------------------------------------------------
+
+
+def _reported_twice(world):
+    """A finding whose unit reported the same rule in both rounds; the first round was not accepted."""
+    from rectify.rectification import services as rectification
+
+    finding = make_finding(world, state="issued")
+    rule = {"title": "往来款项管理办法", "document_number": "甲一中〔2025〕7号"}
+    first = rectification.submit_report(world["unit"], finding, measures="清理挂账", progress="部分完成", rules=[rule])
+    rectification.verify(world["auditor"], first, verdict="not_rectified", reasons="挂账未实际清理")
+    finding.refresh_from_db()
+    second = rectification.submit_report(
+        world["unit"],
+        finding,
+        measures="重新清理挂账款项",
+        progress="全部完成",
+        amounts={"amount_adjusted_in_accounts": "125000.00"},
+        rules=[{"title": "《往来款项管理办法》", "document_number": "甲一中〔2025〕7号"}],
+    )
+    rectification.verify(world["auditor"], second, verdict="rectified", reasons="核实无误", verified_amount="125000.00")
+    finding.refresh_from_db()
+    return finding
+
+
+def test_close_out_sheet_and_report_list_a_rule_reported_in_two_rounds_once(world):
+    finding = _reported_twice(world)
+    sheet = open_docx(services.close_out_sheet(world["auditor"], finding).content)
+    assert form_cells(sheet.tables[0])["制定完善制度"] == "《往来款项管理办法》（甲一中〔2025〕7号）"
+    text = all_text(open_docx(services.unit_report(world["unit"], world.unit).content))
+    assert "制定完善制度：1项：《往来款项管理办法》（甲一中〔2025〕7号）。" in text
+    assert text.count("《往来款项管理办法》") == 1
+    assert "通过整改制定完善制度1项" in text

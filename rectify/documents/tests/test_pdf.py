@@ -127,3 +127,16 @@ def test_conversion_reports_failure_clearly(tmp_path, settings):
     source.write_bytes(b"not a document")
     with pytest.raises(pdf.ConversionError, match="could not be started"):
         pdf.convert_to_pdf([source], tmp_path / "out", timeout=10)
+
+
+@pytest.mark.django_db
+def test_the_close_out_sheet_fits_one_page_with_its_signature_block(world, soffice, tmp_path):
+    finding = rich_finding(world)
+    source = tmp_path / "close-out-sheet.docx"
+    source.write_bytes(services.close_out_sheet(world["auditor"], finding).content)
+    (output,) = pdf.convert_to_pdf([source], tmp_path, timeout=120)
+    content = output.read_bytes()
+    assert pdf_page_count(content) == 1
+    (page,) = pdf_text_lines(content)
+    # The signature block is the form's last row: its lines are on the page, inside the text block.
+    assert min(line.y for line in page if line.size != builder.PAGE_NUMBER_PT) >= TEXT_BOTTOM - 1
