@@ -291,6 +291,29 @@ def _reorder_ppr(ppr) -> None:
         ppr.append(child)
 
 
+def _no_break_hyphens(run) -> None:
+    """Writes each hyphen of ``run`` as ``w:noBreakHyphen``, so that a ledger number (QJ-2025-003-012)
+    never breaks across lines; the text read back is unchanged."""
+    r = run._r
+    for t in list(r.findall(qn("w:t"))):
+        if "-" not in (t.text or ""):
+            continue
+        anchor = t
+        for number, part in enumerate(t.text.split("-")):
+            if number:
+                hyphen = OxmlElement("w:noBreakHyphen")
+                anchor.addnext(hyphen)
+                anchor = hyphen
+            if part:
+                piece = OxmlElement("w:t")
+                piece.text = part
+                if part != part.strip():
+                    piece.set(qn("xml:space"), "preserve")
+                anchor.addnext(piece)
+                anchor = piece
+        r.remove(t)
+
+
 # --- The document ---------------------------------------------------------------------------------
 
 
@@ -520,6 +543,8 @@ class OfficialDocument:
         # (and tools that read run properties) still see the standard's fonts and sizes.
         run = paragraph.add_run(text)
         _apply_fonts(run._r.get_or_add_rPr(), self.font(role), size, bold=bold)
+        if "-" in text:
+            _no_break_hyphens(run)
         return run
 
     def title(self, *lines: str):

@@ -15,10 +15,10 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -57,6 +57,12 @@ class GeneratedDocument:
 
 def yuan(amount: Decimal | None) -> str:
     return f"{(amount or ZERO):,.2f}元"
+
+
+def wan_yuan(amount: Decimal | None) -> str:
+    """An amount in 万元 to two decimals (the unit of a report's totals): 430000 → 43.00万元."""
+    value = ((amount or ZERO) / Decimal(10000)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return f"{value:,.2f}万元"
 
 
 def chinese_number(n: int) -> str:
@@ -399,18 +405,92 @@ def _person_line(person) -> str:
 # --- 整改情况报告 -----------------------------------------------------------------------------------
 
 
-def unit_report(user: User, organization: Organization) -> GeneratedDocument:
+@dataclass(frozen=True)
+class ReportPeriod:
+    """What a unit's report covers: the findings still open, and (unless ``open_only``) those closed
+    out between ``start`` and ``end`` (local dates, both included)."""
+
+    start: datetime.date | None = None
+    end: datetime.date | None = None
+    open_only: bool = False
+
+    @classmethod
+    def this_year(cls, today: datetime.date | None = None) -> ReportPeriod:
+        today = today or local_today()
+        return cls(start=datetime.date(today.year, 1, 1), end=today)
+
+    @classmethod
+    def from_query(cls, params) -> ReportPeriod:
+        """``?period=open``: the open findings only; ``?from=YYYY-MM-DD&to=YYYY-MM-DD``: the open ones and
+        those closed in those dates (``from`` alone: up to today; ``to`` alone: from 1 January of its
+        year); nothing: the open ones and those closed this year."""
+        if (params.get("period") or "").strip() == "open":
+            return cls(open_only=True)
+        start, end = (_query_date(params, name) for name in ("from", "to"))
+        if start is None and end is None:
+            return cls.this_year()
+        end = end or local_today()
+        start = start or datetime.date(end.year, 1, 1)
+        if start > end:
+            raise ActionRefused(_("报告期的开始日期晚于结束日期。"))
+        return cls(start=start, end=end)
+
+    def select(self, findings: QuerySet) -> QuerySet:
+        still_open = ~Q(state=FindingState.CLOSED)
+        if self.open_only:
+            return findings.filter(still_open)
+        closed = Q(state=FindingState.CLOSED)
+        if self.start is not None:
+            closed &= Q(closed_at__gte=_local_midnight(self.start))
+        if self.end is not None:
+            closed &= Q(closed_at__lt=_local_midnight(self.end + datetime.timedelta(days=1)))
+        return findings.filter(still_open | closed)
+
+    def describe(self) -> str:
+        if self.open_only:
+            return "本报告列出尚未销号的问题。"
+        if self.start is None and self.end is None:
+            return "本报告列出全部问题。"
+        return f"本报告列出尚未销号的问题和{_date(self.start)}至{_date(self.end)}期间已销号的问题。"
+
+
+def _query_date(params, name: str) -> datetime.date | None:
+    value = (params.get(name) or "").strip()
+    if not value:
+        return None
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise ActionRefused(_("日期“%(value)s”无法识别，请按 YYYY-MM-DD 填写。") % {"value": value}) from None
+
+
+def _local_midnight(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def unit_report(user: User, organization: Organization, period: ReportPeriod | None = None) -> GeneratedDocument:
     """A unit's rectification report assembled from its ledger: an overview with counts and amounts,
     then each finding with its measures, progress, amounts, rules, people held accountable and the
     auditor's verdict, then the next steps for what is still open. The ledger is the one the
-    organization page shows: the unit and the units under it, as far as the user may see."""
+    organization page shows: the unit and the units under it, as far as the user may see.
+
+    ``period`` chooses the findings (ReportPeriod; by default the open ones and those closed this
+    year), so that the report is not every closed finding's history; its totals are of those findings
+    and in 万元."""
     from rectify.rectification.models import AccountabilityRecord
 
+    period = period or ReportPeriod.this_year()
     scope = Finding.objects.restrict(user).filter(unit_id__in=organization.subtree_ids())
+    if not scope.exclude(state=FindingState.DRAFT).exists():
+        raise ActionRefused(
+            _("%(unit)s没有已下达的审计查出问题，无需报告整改情况。") % {"unit": organization.name},
+            code="invalid_state",
+        )
+    scope = period.select(scope)
     findings = list(_findings_for_documents(scope))
     if not findings:
         raise ActionRefused(
-            _("%(unit)s没有已下达的审计查出问题，无需报告整改情况。") % {"unit": organization.name},
+            _("%(unit)s在所选报告期内没有需要报告的审计查出问题。") % {"unit": organization.name},
             code="invalid_state",
         )
     published = scope.exclude(state=FindingState.DRAFT)
@@ -432,6 +512,7 @@ def unit_report(user: User, organization: Organization) -> GeneratedDocument:
         if not several_units
         else "根据审计整改工作有关要求，现将我单位及所属单位审计查出问题整改情况报告如下。"
     )
+    doc.paragraph(period.describe())
 
     doc.heading1("一、总体情况")
     rate = f"，整改率{figures['rate']}%" if figures["rate"] is not None else ""
@@ -449,11 +530,11 @@ def unit_report(user: User, organization: Organization) -> GeneratedDocument:
         f"截至{chinese_date(today)}，审计查出问题{figures['published']}个，已完成整改并销号{figures['closed']}个{rate}；"
         f"尚未销号{figures['open']}个" + (f"（其中{'、'.join(details)}）" if details else "") + "。"
     )
-    by_method = "、".join(f"{label}{yuan(amount)}" for _f, label, amount in figures["amount_by_method"] if amount)
+    by_method = "、".join(f"{label}{wan_yuan(amount)}" for _f, label, amount in figures["amount_by_method"] if amount)
     doc.paragraph(
-        f"问题涉及金额{yuan(figures['amount_involved'])}，已整改金额{yuan(figures['amount_rectified'])}"
+        f"问题涉及金额{wan_yuan(figures['amount_involved'])}，已整改金额{wan_yuan(figures['amount_rectified'])}"
         + (f"（其中{by_method}）" if by_method else "")
-        + f"，经审计机关认定的整改金额{yuan(figures['amount_verified'])}。"
+        + f"，经审计机关认定的整改金额{wan_yuan(figures['amount_verified'])}。"
         f"通过整改制定完善制度{rules_count}项，追责问责{people_count}人。"
     )
 

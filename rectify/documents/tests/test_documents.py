@@ -257,8 +257,9 @@ def test_unit_report_assembles_the_ledger(world):
     text = all_text(docx)
     for expected in (
         "审计查出问题2个，已完成整改并销号1个，整改率50.0%；尚未销号1个",
-        "问题涉及金额430,000.00元，已整改金额380,000.00元（其中上缴财政200,000.00元、归还原资金渠道180,000.00元）",
-        "经审计机关认定的整改金额380,000.00元",
+        # The report's totals in 万元.
+        "问题涉及金额43.00万元，已整改金额38.00万元（其中上缴财政20.00万元、归还原资金渠道18.00万元）",
+        "经审计机关认定的整改金额38.00万元",
         "制定完善制度1项，追责问责1人",
         closed.ledger_number,
         open_.ledger_number,
@@ -378,7 +379,7 @@ def test_money_of_a_rejected_round_does_not_count(world):
     text = all_text(open_docx(services.unit_report(world["unit"], world.unit).content))
     figures = ledger_figures(Finding.objects.filter(pk=finding.pk))
     assert figures["amount_rectified"] == 125000
-    assert "已整改金额125,000.00元" in text and "整改金额：125,000.00元，其中调整账务125,000.00元。" in text
+    assert "已整改金额12.50万元" in text and "整改金额：125,000.00元，其中调整账务125,000.00元。" in text
     assert "（经审计机关认定为「未整改」，本轮报送的整改金额不予计入）" in text
 
 
@@ -500,3 +501,87 @@ def test_close_out_sheet_and_report_list_a_rule_reported_in_two_rounds_once(worl
     assert "制定完善制度：1项：《往来款项管理办法》（甲一中〔2025〕7号）。" in text
     assert text.count("《往来款项管理办法》") == 1
     assert "通过整改制定完善制度1项" in text
+
+
+# --- 整改情况报告: the period it covers, totals in 万元, ledger numbers in one piece --------------------
+
+
+def _closed_on(finding, day):
+    """Moves a closed finding's close-out to ``day`` (noon, local time)."""
+    import datetime
+
+    from django.utils import timezone
+
+    from rectify.findings.models import Finding
+
+    closed_at = timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
+    Finding.all_objects.filter(pk=finding.pk).update(closed_at=closed_at)
+
+
+def test_unit_report_covers_the_open_findings_and_those_closed_in_the_period(world):
+    import datetime
+
+    today = services.local_today()
+    last_year = rich_finding(world, title="上年已销号的问题")
+    _closed_on(last_year, datetime.date(today.year - 1, 6, 1))
+    this_year = rich_finding(world, title="本年已销号的问题")
+    _closed_on(this_year, datetime.date(today.year, 1, 1))
+    open_ = make_finding(world, state="rectifying", title="尚未整改的问题")
+
+    def text(period=None):
+        return all_text(open_docx(services.unit_report(world["unit"], world.unit, period).content))
+
+    default = text()  # open + closed this year
+    assert open_.ledger_number in default and this_year.ledger_number in default
+    assert last_year.ledger_number not in default and "上年已销号的问题" not in default
+    assert f"本报告列出尚未销号的问题和{today.year}年1月1日至{builder.chinese_date(today)}期间已销号的问题。" in default
+    assert "审计查出问题2个，已完成整改并销号1个，整改率50.0%；尚未销号1个" in default
+
+    only_open = text(services.ReportPeriod.from_query({"period": "open"}))
+    assert open_.ledger_number in only_open
+    assert this_year.ledger_number not in only_open and last_year.ledger_number not in only_open
+    assert "本报告列出尚未销号的问题。" in only_open
+
+    span = services.ReportPeriod.from_query({"from": f"{today.year - 1}-01-01", "to": f"{today.year - 1}-12-31"})
+    last = text(span)
+    assert last_year.ledger_number in last and open_.ledger_number in last
+    assert this_year.ledger_number not in last
+
+
+def test_unit_report_period_from_the_query(world):
+    import datetime
+
+    today = services.local_today()
+    assert services.ReportPeriod.from_query({}) == services.ReportPeriod(datetime.date(today.year, 1, 1), today)
+    assert services.ReportPeriod.from_query({"period": "open"}).open_only
+    assert services.ReportPeriod.from_query({"to": "2025-03-31"}) == services.ReportPeriod(
+        datetime.date(2025, 1, 1), datetime.date(2025, 3, 31)
+    )
+    with pytest.raises(ActionRefused, match="YYYY-MM-DD"):
+        services.ReportPeriod.from_query({"from": "31/03/2025"})
+    with pytest.raises(ActionRefused, match="开始日期晚于结束日期"):
+        services.ReportPeriod.from_query({"from": "2025-04-01", "to": "2025-03-31"})
+
+
+def test_unit_report_with_nothing_in_the_period_is_refused(world):
+    finding = rich_finding(world)
+    import datetime
+
+    _closed_on(finding, datetime.date(2020, 1, 2))
+    with pytest.raises(ActionRefused, match="所选报告期内没有"):
+        services.unit_report(world["unit"], world.unit)
+
+
+def test_ledger_numbers_do_not_break_across_lines(world):
+    finding = make_finding(world, state="rectifying")
+    assert "-" in finding.ledger_number
+    for document in (
+        services.unit_report(world["unit"], world.unit),
+        services.rectification_notice(world["auditor"], world.project),
+    ):
+        docx = open_docx(document.content)
+        assert finding.ledger_number in all_text(docx)  # read back unchanged
+        body = docx.element.body
+        # Every hyphen is a non-breaking one: no line may break inside QJ-2025-003-012.
+        assert not [t.text for t in body.iter(qn("w:t")) if "-" in (t.text or "")]
+        assert body.findall(".//" + qn("w:noBreakHyphen"))
