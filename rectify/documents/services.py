@@ -356,9 +356,9 @@ def close_out_sheet(user: User, finding: Finding) -> GeneratedDocument:
         ],
     ]
     # One page with its signature block: the form's lines at 1.15 times 4号 rather than 1.5.
-    # Labels of seven characters (涉及金额（元）) on one line, and values wide enough for an amount
-    # of hundreds of millions or a date on one line.
-    doc.form(rows, [41, 37, 41, 37], line_scale=CLOSE_OUT_LINE_SCALE)
+    # Labels of seven characters (涉及金额（元）) on one line, the ledger number whole on one line in
+    # 4号, and values wide enough for an amount of hundreds of millions or a date on one line.
+    doc.form(rows, [39, 41, 39, 37], line_scale=CLOSE_OUT_LINE_SCALE)
     return GeneratedDocument(
         safe_filename(f"{finding.ledger_number}对账销号单") + ".docx",
         doc.to_bytes(),
