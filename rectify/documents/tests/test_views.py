@@ -225,3 +225,14 @@ def test_render_document_command_takes_the_reports_period(world, tmp_path):
     assert open_.ledger_number in text and closed.ledger_number not in text
     with pytest.raises(CommandError, match="YYYY-MM-DD"):
         call_command("render_document", "unit-report", str(world.unit.pk), "--user", "unit", "--from", "x")
+
+
+def test_the_organization_page_offers_the_report_of_the_open_findings(client, world):
+    closed = make_finding(world, state="closed")
+    open_ = make_finding(world, state="rectifying")
+    login(client, world["auditor"])
+    html = client.get(world.unit.get_absolute_url()).content.decode()
+    href = html.split('data-testid="unit-report-open-docx"')[0].rsplit('href="', 1)[1].split('"')[0]
+    assert href.endswith("?period=open")
+    text = all_text(assert_docx(client.get(href), "甲区第一中学整改情况报告.docx"))
+    assert open_.ledger_number in text and closed.ledger_number not in text
