@@ -585,3 +585,29 @@ def test_ledger_numbers_do_not_break_across_lines(world):
         # Every hyphen is a non-breaking one: no line may break inside QJ-2025-003-012.
         assert not [t.text for t in body.iter(qn("w:t")) if "-" in (t.text or "")]
         assert body.findall(".//" + qn("w:noBreakHyphen"))
+
+
+def test_each_office_numbers_its_notices_from_one(world):
+    from rectify.documents import numbering
+
+    make_finding(world, state="issued")
+    make_finding(
+        world,
+        state="issued",
+        actor=world["auditor_b"],
+        project=world.project_b,
+        unit=world.unit_b,
+        category=world.category,
+    )
+    year = services.local_today().year
+
+    def number(user, project):
+        docx = open_docx(services.rectification_notice(user, project).content)
+        return docx.paragraphs[0].text, next(p.text for p in docx.paragraphs if "审改〔" in p.text)
+
+    assert number(world["auditor"], world.project) == ("甲区审计局文件", f"甲审改〔{year}〕1号")
+    assert number(world["auditor_b"], world.project_b) == ("乙区审计局文件", f"乙审改〔{year}〕1号")
+    # A new year starts again from 1; the office's earlier numbers stay as they were.
+    again = numbering.notice_number(world.office_a, world.cadre_project, None, year + 1)
+    assert again.text == f"甲审改〔{year + 1}〕1号"
+    assert numbering.notice_number(world.office_a, world.project, world.unit, year).text == f"甲审改〔{year}〕1号"
