@@ -218,7 +218,7 @@ def rectification_notice(user: User, project: AuditProject, unit: Organization |
     doc.attachments(["审计查出问题清单"])
     doc.signature(office, today)
     doc.attachment_heading("附件", "审计查出问题清单")
-    # Four columns so that a ledger number, an amount and a date each fit on one line in 4号.
+    # Four columns so that 序号, a ledger number, an amount and a date each fit on one line in 4号.
     rows = [
         [
             str(index),
@@ -233,7 +233,7 @@ def rectification_notice(user: User, project: AuditProject, unit: Organization |
     doc.table(
         ["序号", "问题编号及摘要", "涉及金额（元）", "整改类型及期限"],
         rows,
-        [10, 68 - (amount_mm - 32), amount_mm, 46],
+        [13, 65 - (amount_mm - 32), amount_mm, 46],
         align=["center", "left", "right", "center"],
     )
     doc.imprint(f"{office}办公室", today)

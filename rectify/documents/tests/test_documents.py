@@ -457,6 +457,8 @@ def test_notice_amount_column_holds_the_longest_amount_on_one_line(world):
     needed_tw = builder.text_width(amount) * builder.TABLE_PT * 20 + 2 * builder.CELL_MARGIN_TW
     assert widths[2] > needed_tw
     assert sum(widths) == pytest.approx(builder.TEXT_WIDTH_TW, abs=5)
+    # 序号 on one line too (two characters of 4号 and the cell's margins).
+    assert widths[0] > 2 * builder.TABLE_PT * 20 + 2 * builder.CELL_MARGIN_TW
 
 
 def test_notice_file_name_does_not_say_audit_twice(world):
