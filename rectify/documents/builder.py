@@ -36,7 +36,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
-from docx.shared import Mm, Twips
+from docx.shared import Mm, RGBColor, Twips
 from lxml import etree
 
 from rectify.documents import fonts
@@ -63,6 +63,16 @@ TABLE_PT = 14  # tables and forms in 4号, so that a form of several columns fit
 
 CELL_MARGIN_TW = 85  # 1.5 mm
 EM_DASH = "\u2014"
+
+# 版头 (7.2): the issuing office's mark (发文机关标志) in red 小标宋, centred, at most the width of the
+# text block; two blank lines below it the document number (发文字号), centred; 4 mm below that the red
+# separator line (红色分隔线) as wide as the text block. 版记 (7.4): 4号 仿宋 between thin rules.
+RED = "FF0000"
+MASTHEAD_PT = 36  # 小初; a longer name is set smaller so that it fits on one line
+SEPARATOR_EIGHTHS = 12  # 1.5 pt, w:sz counts eighths of a point
+SEPARATOR_GAP_PT = 11  # ≈ 4 mm between the document number and the red line
+IMPRINT_PT = 14
+IMPRINT_RULE_EIGHTHS = 6  # 0.75 pt
 
 
 def _twips(mm: float) -> int:
@@ -97,6 +107,7 @@ HEADER_DISTANCE_MM = 15
 
 # --- Style names ----------------------------------------------------------------------------------
 
+STYLE_MASTHEAD = "发文机关标志"
 STYLE_TITLE = "公文标题"
 STYLE_BODY = "公文正文"
 STYLE_ADDRESSEE = "主送机关"
@@ -107,6 +118,7 @@ STYLE_HEADING_1 = "Heading 1"  # the built-in heading styles, so Word's navigati
 STYLE_HEADING_2 = "Heading 2"
 STYLE_PAGE_NUMBER = "页码"
 STYLE_IDS = {
+    STYLE_MASTHEAD: "GBMasthead",
     STYLE_TITLE: "GBTitle",
     STYLE_BODY: "GBBody",
     STYLE_ADDRESSEE: "GBAddressee",
@@ -125,6 +137,13 @@ def chinese_date(value: datetime.date) -> str:
 def text_width(text: str) -> float:
     """Width of ``text`` in body characters: full-width characters count 1, ASCII (half-width) 0.5."""
     return sum(0.5 if ord(ch) < 0x2E80 and ch != EM_DASH else 1 for ch in text)
+
+
+def one_line_mm(texts: Iterable[str], size_pt: float = TABLE_PT) -> float:
+    """Width in mm of a table column in which the longest of ``texts`` stays on one line at
+    ``size_pt``: the text, the cell's margins and 1 mm to spare (an amount must not break)."""
+    widest = max((text_width(t) for t in texts), default=0)
+    return widest * size_pt * 25.4 / 72 + 2 * CELL_MARGIN_TW / 56.7 + 1
 
 
 @dataclass
@@ -272,6 +291,29 @@ def _reorder_ppr(ppr) -> None:
         ppr.append(child)
 
 
+def _no_break_hyphens(run) -> None:
+    """Writes each hyphen of ``run`` as ``w:noBreakHyphen``, so that a ledger number (QJ-2025-003-012)
+    never breaks across lines; the text read back is unchanged."""
+    r = run._r
+    for t in list(r.findall(qn("w:t"))):
+        if "-" not in (t.text or ""):
+            continue
+        anchor = t
+        for number, part in enumerate(t.text.split("-")):
+            if number:
+                hyphen = OxmlElement("w:noBreakHyphen")
+                anchor.addnext(hyphen)
+                anchor = hyphen
+            if part:
+                piece = OxmlElement("w:t")
+                piece.text = part
+                if part != part.strip():
+                    piece.set(qn("xml:space"), "preserve")
+                anchor.addnext(piece)
+                anchor = piece
+        r.remove(t)
+
+
 # --- The document ---------------------------------------------------------------------------------
 
 
@@ -374,6 +416,15 @@ class OfficialDocument:
             condense_tw=0,
             align=center,
             after_twips=LINE_PITCH_TW,
+            snap_to_grid=False,
+        )
+        paragraph_style(
+            STYLE_MASTHEAD,
+            fonts.TITLE,
+            MASTHEAD_PT,
+            condense_tw=0,
+            align=center,
+            line_twips=round(MASTHEAD_PT * 20 * 1.2),
             snap_to_grid=False,
         )
         paragraph_style(STYLE_BODY, fonts.BODY, BODY_PT, align=WD_ALIGN_PARAGRAPH.JUSTIFY, first_line_chars=2)
@@ -492,6 +543,8 @@ class OfficialDocument:
         # (and tools that read run properties) still see the standard's fonts and sizes.
         run = paragraph.add_run(text)
         _apply_fonts(run._r.get_or_add_rPr(), self.font(role), size, bold=bold)
+        if "-" in text:
+            _no_break_hyphens(run)
         return run
 
     def title(self, *lines: str):
@@ -575,6 +628,61 @@ class OfficialDocument:
         _paragraph_format(second, align=WD_ALIGN_PARAGRAPH.LEFT, left_chars=date_left)
         return first, second
 
+    # 版头 and 版记 ----------------------------------------------------------------------------------
+
+    def _border(self, paragraph, side: str, *, size: int, color: str = "000000", space: int = 0) -> None:
+        ppr = paragraph._p.get_or_add_pPr()
+        borders = _set(ppr, "w:pBdr")
+        _set(borders, f"w:{side}", val="single", sz=size, space=space, color=color)
+        order = {qn(f"w:{tag}"): i for i, tag in enumerate(("top", "left", "bottom", "right", "between", "bar"))}
+        for child in sorted(borders, key=lambda el: order.get(el.tag, 9)):
+            borders.append(child)
+        _reorder_ppr(ppr)
+
+    def masthead(self, mark: str, number: str):
+        """版头: the issuing office's mark (``…审计局文件``) in red 小标宋, two blank lines, the document
+        number (发文字号) centred, and the red separator line below it across the text block."""
+        size = min(MASTHEAD_PT, math.floor(TEXT_WIDTH_TW / 20 / max(text_width(mark), 1)))
+        head = self.document.add_paragraph(style=STYLE_MASTHEAD)
+        if size != MASTHEAD_PT:
+            _paragraph_format(
+                head, line_twips=round(size * 20 * 1.2), align=WD_ALIGN_PARAGRAPH.CENTER, snap_to_grid=False
+            )
+        run = head.add_run(mark)
+        _apply_fonts(run._r.get_or_add_rPr(), self.font(fonts.TITLE), size)
+        run.font.color.rgb = RGBColor.from_string(RED)
+        _reorder(run._r.get_or_add_rPr())
+        self.blank_line()
+        self.blank_line()
+        line = self._paragraph(STYLE_ADDRESSEE, number)
+        _paragraph_format(line, align=WD_ALIGN_PARAGRAPH.CENTER, first_line_chars=0)
+        self._border(line, "bottom", size=SEPARATOR_EIGHTHS, color=RED, space=SEPARATOR_GAP_PT)
+        self.blank_line()
+        return head, line
+
+    def imprint(self, issuer: str, date: datetime.date):
+        """版记: 印发机关 one character in from the left and 印发日期 ("…印发") one character in from the
+        right on one line, 4号 仿宋, between a rule above and a rule below."""
+        self.blank_line()
+        paragraph = self.document.add_paragraph(style=STYLE_TABLE)
+        one_char = IMPRINT_PT * 20
+        _paragraph_format(
+            paragraph,
+            line_twips=round(IMPRINT_PT * 1.5 * 20),
+            align=WD_ALIGN_PARAGRAPH.LEFT,
+            snap_to_grid=False,
+            keep_with_next=False,
+        )
+        ppr = paragraph._p.get_or_add_pPr()
+        _set(ppr, "w:ind", left=one_char, right=one_char)
+        tabs = _set(ppr, "w:tabs")
+        _set(tabs, "w:tab", val="right", pos=TEXT_WIDTH_TW - 2 * one_char)
+        self._border(paragraph, "top", size=IMPRINT_RULE_EIGHTHS, space=4)
+        self._border(paragraph, "bottom", size=IMPRINT_RULE_EIGHTHS, space=4)
+        self._run(paragraph, issuer, STYLE_TABLE)
+        self._run(paragraph, f"\t{chinese_date(date)}印发", STYLE_TABLE)
+        return paragraph
+
     # Tables ---------------------------------------------------------------------------------------
 
     def _table(self, columns_mm: Sequence[float], rows: int):
@@ -603,7 +711,9 @@ class OfficialDocument:
                 cell.width = width
         return table, widths
 
-    def _fill(self, cell, text: str, *, heading: bool = False, align: str = "left") -> None:
+    def _fill(
+        self, cell, text: str, *, heading: bool = False, align: str = "left", line_twips: int | None = None
+    ) -> None:
         cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
         style = STYLE_TABLE_HEADING if heading else STYLE_TABLE
         lines = (text or "").split("\n")
@@ -617,6 +727,8 @@ class OfficialDocument:
                 "center": WD_ALIGN_PARAGRAPH.CENTER,
                 "right": WD_ALIGN_PARAGRAPH.RIGHT,
             }[("center" if heading else align)]
+            if line_twips is not None:
+                paragraph.paragraph_format.line_spacing = Twips(line_twips)
             if line:
                 self._run(paragraph, line, style)
 
@@ -642,8 +754,11 @@ class OfficialDocument:
         self._paragraph(STYLE_BODY)  # Word needs a paragraph after a table; it also spaces what follows
         return table
 
-    def form(self, rows: Sequence[Sequence[Cell]], columns_mm: Sequence[float]):
-        """A form (登记表、销号单): rows of labelled cells spanning grid columns; labels in 黑体."""
+    def form(self, rows: Sequence[Sequence[Cell]], columns_mm: Sequence[float], *, line_scale: float | None = None):
+        """A form (登记表、销号单): rows of labelled cells spanning grid columns; labels in 黑体.
+        ``line_scale``: the lines of the cells at that multiple of 4号 (1.5 by default), so that a
+        one-page form (the close-out sheet) fits its page."""
+        line_twips = round(TABLE_PT * line_scale * 20) if line_scale is not None else None
         table, widths = self._table(columns_mm, len(rows))
         for row, cells in zip(table.rows, rows, strict=True):
             _set(row._tr.get_or_add_trPr(), "w:cantSplit")
@@ -653,13 +768,19 @@ class OfficialDocument:
                 if spec.span > 1:
                     cell = cell.merge(row.cells[column + spec.span - 1])
                 if spec.label:
-                    self._fill(cell, spec.text, heading=True)
+                    self._fill(cell, spec.text, heading=True, line_twips=line_twips)
                 else:
-                    self._fill(cell, spec.text, align=spec.align)
+                    self._fill(cell, spec.text, align=spec.align, line_twips=line_twips)
                 column += spec.span
             if column != len(widths):
                 raise ValueError(f"form row spans {column} columns of {len(widths)}")
-        self._paragraph(STYLE_BODY)
+        # The paragraph Word needs after a table, one point high and off the grid, so that a form
+        # filling its page does not push an empty page after it.
+        after = self._paragraph(STYLE_BODY)
+        _paragraph_format(after, line_twips=20, snap_to_grid=False, first_line_chars=0)
+        ppr = after._p.get_or_add_pPr()
+        _apply_fonts(_set(ppr, "w:rPr"), self.font(fonts.BODY), 1)  # the paragraph mark's size
+        _reorder_ppr(ppr)
         return table
 
     # Output ---------------------------------------------------------------------------------------

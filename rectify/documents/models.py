@@ -64,3 +64,63 @@ class DocumentBatch(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in (BatchStatus.DONE, BatchStatus.FAILED)
+
+
+class DocumentNumberSequence(models.Model):
+    """The last 发文字号 serial an audit office has given in a year (the row locked while allocating)."""
+
+    office = models.ForeignKey(
+        "organizations.Organization", verbose_name=_("发文机关"), on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("年份"))
+    last = models.PositiveIntegerField(_("已用序号"), default=0)
+
+    class Meta:
+        verbose_name = _("发文字号序列")
+        verbose_name_plural = _("发文字号序列")
+        constraints = [models.UniqueConstraint(fields=["office", "year"], name="document_number_sequence_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.office} {self.year}: {self.last}"
+
+
+class DocumentNumber(models.Model):
+    """The 发文字号 given to the rectification notice of a project (to one unit, or to all of them):
+    a document downloaded again for the same project and addressee keeps its number."""
+
+    office = models.ForeignKey(
+        "organizations.Organization", verbose_name=_("发文机关"), on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("年份"))
+    serial = models.PositiveIntegerField(_("序号"))
+    prefix = models.CharField(_("机关代字"), max_length=50)
+    project = models.ForeignKey(
+        "audits.AuditProject", verbose_name=_("审计项目"), on_delete=models.PROTECT, related_name="+"
+    )
+    unit = models.ForeignKey(
+        "organizations.Organization",
+        verbose_name=_("主送单位"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    created = models.DateTimeField(_("编号时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("发文字号")
+        verbose_name_plural = _("发文字号")
+        constraints = [
+            models.UniqueConstraint(fields=["office", "year", "serial"], name="document_number_serial_unique"),
+            # (The project's notice to all its units has no unit; the allocating service, under the
+            # sequence's lock, keeps that one unique too.)
+            models.UniqueConstraint(fields=["project", "unit"], name="document_number_per_addressee"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def text(self) -> str:
+        """黔江审改〔2026〕3号: 机关代字, the year in 六角括号, the serial without leading zeros."""
+        return f"{self.prefix}〔{self.year}〕{self.serial}号"

@@ -15,15 +15,16 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rectify.core.exceptions import ActionRefused
-from rectify.documents.builder import Cell, OfficialDocument, chinese_date
+from rectify.documents import numbering
+from rectify.documents.builder import Cell, OfficialDocument, chinese_date, one_line_mm
 from rectify.documents.fonts import available_cjk_font
 from rectify.findings.choices import Colour, FindingState
 from rectify.findings.models import Finding
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 ZERO = Decimal("0.00")
 CHINESE_NUMERALS = "〇一二三四五六七八九"
+CLOSE_OUT_LINE_SCALE = 1.15
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,12 @@ def yuan(amount: Decimal | None) -> str:
     return f"{(amount or ZERO):,.2f}元"
 
 
+def wan_yuan(amount: Decimal | None) -> str:
+    """An amount in 万元 to two decimals (the unit of a report's totals): 430000 → 43.00万元."""
+    value = ((amount or ZERO) / Decimal(10000)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return f"{value:,.2f}万元"
+
+
 def chinese_number(n: int) -> str:
     """1 → 一, 10 → 十, 12 → 十二, 21 → 二十一, 100+ in digits (a list that long numbers its items)."""
     if n < 10:
@@ -65,6 +73,11 @@ def chinese_number(n: int) -> str:
         tens, ones = divmod(n, 10)
         return ("" if tens == 1 else CHINESE_NUMERALS[tens]) + "十" + (CHINESE_NUMERALS[ones] if ones else "")
     return str(n)
+
+
+def notice_name(project_name: str) -> str:
+    """审计整改通知书 after the project's name, without saying 审计 twice (…专项审计整改通知书)."""
+    return f"{project_name}{'整改通知书' if project_name.endswith('审计') else '审计整改通知书'}"
 
 
 def safe_filename(name: str) -> str:
@@ -156,14 +169,17 @@ def rectification_notice(user: User, project: AuditProject, unit: Organization |
         if finding.unit.name not in units:
             units.append(finding.unit.name)
     today = local_today()
+    addressed = findings[0].unit if unit is None and len(units) == 1 else unit
+    number = numbering.notice_number(project.audit_office, project, addressed, today.year)
 
-    doc = OfficialDocument(subject=f"{project.name}审计整改通知书", author=office)
+    doc = OfficialDocument(subject=notice_name(project.name), author=office)
+    doc.masthead(f"{office}文件", number.text)
     doc.title("审计整改通知书")
     doc.addressee(units)
     issued = f"，并于{_date(project.report_date)}出具了审计报告" if project.report_date else ""
-    number = f"（{project.report_number}）" if project.report_number else ""
+    report_number = f"（{project.report_number}）" if project.report_number else ""
     doc.paragraph(
-        f"根据《中华人民共和国审计法》及有关规定，{office}组织实施了{project.name}{issued}{number}。"
+        f"根据《中华人民共和国审计法》及有关规定，{office}组织实施了{project.name}{issued}{report_number}。"
         f"现将审计查出的问题及整改要求通知如下，请你单位切实履行整改主体责任，"
         f"对照问题清单逐条逐项整改到位，并按期报送整改情况。"
     )
@@ -202,7 +218,7 @@ def rectification_notice(user: User, project: AuditProject, unit: Organization |
     doc.attachments(["审计查出问题清单"])
     doc.signature(office, today)
     doc.attachment_heading("附件", "审计查出问题清单")
-    # Four columns so that a ledger number, an amount and a date each fit on one line in 4号.
+    # Four columns so that 序号, a ledger number, an amount and a date each fit on one line in 4号.
     rows = [
         [
             str(index),
@@ -212,15 +228,18 @@ def rectification_notice(user: User, project: AuditProject, unit: Organization |
         ]
         for index, f in enumerate(findings, start=1)
     ]
+    # The amount column is as wide as the longest amount: a number never breaks across lines.
+    amount_mm = max(32.0, one_line_mm(row[2] for row in rows))
     doc.table(
         ["序号", "问题编号及摘要", "涉及金额（元）", "整改类型及期限"],
         rows,
-        [10, 68, 32, 46],
+        [13, 65 - (amount_mm - 32), amount_mm, 46],
         align=["center", "left", "right", "center"],
     )
+    doc.imprint(f"{office}办公室", today)
     suffix = f"（{findings[0].unit.name}）" if unit is not None else ""
     return GeneratedDocument(
-        safe_filename(f"{project.name}审计整改通知书{suffix}") + ".docx",
+        safe_filename(f"{notice_name(project.name)}{suffix}") + ".docx",
         doc.to_bytes(),
         ascii_filename=f"rectification-notice-{project.pk}{f'-unit-{unit.pk}' if unit is not None else ''}.docx",
     )
@@ -254,7 +273,7 @@ def close_out_sheet(user: User, finding: Finding) -> GeneratedDocument:
     voided = [f"第{r.round}轮" for r in reports if _rejected(r) is not None]
     if voided:
         measures.append(f"{'、'.join(voided)}经审计机关认定未整改到位，其报送的整改金额不予计入。")
-    rules = [r for report in reports for r in report.rules.all()]
+    rules = _distinct_rules(reports)
     people = [p for report in reports for p in report.accountability.all()]
     closed = finding.state == FindingState.CLOSED
     project = finding.project
@@ -332,16 +351,32 @@ def close_out_sheet(user: User, finding: Finding) -> GeneratedDocument:
             Cell(chinese_date(local_today())),
         ],
         [
-            Cell("被审计单位意见：\n\n\n负责人（签字）：\n（盖章）\n年    月    日", span=2),
-            Cell("审计机关意见：\n\n\n核实人（签字）：\n（盖章）\n年    月    日", span=2),
+            Cell("被审计单位意见：\n\n负责人（签字）：        （盖章）\n年    月    日", span=2),
+            Cell("审计机关意见：\n\n核实人（签字）：        （盖章）\n年    月    日", span=2),
         ],
     ]
-    doc.form(rows, [34, 44, 34, 44])
+    # One page with its signature block: the form's lines at 1.15 times 4号 rather than 1.5.
+    # Labels of seven characters (涉及金额（元）) on one line, the ledger number whole on one line in
+    # 4号, and values wide enough for an amount of hundreds of millions or a date on one line.
+    doc.form(rows, [39, 41, 39, 37], line_scale=CLOSE_OUT_LINE_SCALE)
     return GeneratedDocument(
         safe_filename(f"{finding.ledger_number}对账销号单") + ".docx",
         doc.to_bytes(),
         ascii_filename=f"close-out-sheet-{safe_filename(finding.ledger_number)}.docx",
     )
+
+
+def _distinct_rules(reports) -> list:
+    """The rules adopted over the rounds, each once: a rule a unit reports again in a later round
+    (same title and document number) is the same rule."""
+    seen, rules = set(), []
+    for report in reports:
+        for rule in report.rules.all():
+            key = (rule.title.strip().strip("《》"), (rule.document_number or "").strip())
+            if key not in seen:
+                seen.add(key)
+                rules.append(rule)
+    return rules
 
 
 def _evidence_text(reports) -> str:
@@ -370,23 +405,97 @@ def _person_line(person) -> str:
 # --- 整改情况报告 -----------------------------------------------------------------------------------
 
 
-def unit_report(user: User, organization: Organization) -> GeneratedDocument:
+@dataclass(frozen=True)
+class ReportPeriod:
+    """What a unit's report covers: the findings still open, and (unless ``open_only``) those closed
+    out between ``start`` and ``end`` (local dates, both included)."""
+
+    start: datetime.date | None = None
+    end: datetime.date | None = None
+    open_only: bool = False
+
+    @classmethod
+    def this_year(cls, today: datetime.date | None = None) -> ReportPeriod:
+        today = today or local_today()
+        return cls(start=datetime.date(today.year, 1, 1), end=today)
+
+    @classmethod
+    def from_query(cls, params) -> ReportPeriod:
+        """``?period=open``: the open findings only; ``?from=YYYY-MM-DD&to=YYYY-MM-DD``: the open ones and
+        those closed in those dates (``from`` alone: up to today; ``to`` alone: from 1 January of its
+        year); nothing: the open ones and those closed this year."""
+        if (params.get("period") or "").strip() == "open":
+            return cls(open_only=True)
+        start, end = (_query_date(params, name) for name in ("from", "to"))
+        if start is None and end is None:
+            return cls.this_year()
+        end = end or local_today()
+        start = start or datetime.date(end.year, 1, 1)
+        if start > end:
+            raise ActionRefused(_("报告期的开始日期晚于结束日期。"))
+        return cls(start=start, end=end)
+
+    def select(self, findings: QuerySet) -> QuerySet:
+        still_open = ~Q(state=FindingState.CLOSED)
+        if self.open_only:
+            return findings.filter(still_open)
+        closed = Q(state=FindingState.CLOSED)
+        if self.start is not None:
+            closed &= Q(closed_at__gte=_local_midnight(self.start))
+        if self.end is not None:
+            closed &= Q(closed_at__lt=_local_midnight(self.end + datetime.timedelta(days=1)))
+        return findings.filter(still_open | closed)
+
+    def describe(self) -> str:
+        if self.open_only:
+            return "本报告列出尚未销号的问题。"
+        if self.start is None and self.end is None:
+            return "本报告列出全部问题。"
+        return f"本报告列出尚未销号的问题和{_date(self.start)}至{_date(self.end)}期间已销号的问题。"
+
+
+def _query_date(params, name: str) -> datetime.date | None:
+    value = (params.get(name) or "").strip()
+    if not value:
+        return None
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise ActionRefused(_("日期“%(value)s”无法识别，请按 YYYY-MM-DD 填写。") % {"value": value}) from None
+
+
+def _local_midnight(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def unit_report(user: User, organization: Organization, period: ReportPeriod | None = None) -> GeneratedDocument:
     """A unit's rectification report assembled from its ledger: an overview with counts and amounts,
     then each finding with its measures, progress, amounts, rules, people held accountable and the
     auditor's verdict, then the next steps for what is still open. The ledger is the one the
-    organization page shows: the unit and the units under it, as far as the user may see."""
-    from rectify.rectification.models import AccountabilityRecord, AdoptedRule
+    organization page shows: the unit and the units under it, as far as the user may see.
 
+    ``period`` chooses the findings (ReportPeriod; by default the open ones and those closed this
+    year), so that the report is not every closed finding's history; its totals are of those findings
+    and in 万元."""
+    from rectify.rectification.models import AccountabilityRecord
+
+    period = period or ReportPeriod.this_year()
     scope = Finding.objects.restrict(user).filter(unit_id__in=organization.subtree_ids())
-    findings = list(_findings_for_documents(scope))
-    if not findings:
+    if not scope.exclude(state=FindingState.DRAFT).exists():
         raise ActionRefused(
             _("%(unit)s没有已下达的审计查出问题，无需报告整改情况。") % {"unit": organization.name},
             code="invalid_state",
         )
+    scope = period.select(scope)
+    findings = list(_findings_for_documents(scope))
+    if not findings:
+        raise ActionRefused(
+            _("%(unit)s在所选报告期内没有需要报告的审计查出问题。") % {"unit": organization.name},
+            code="invalid_state",
+        )
     published = scope.exclude(state=FindingState.DRAFT)
     figures = ledger_figures(published)
-    rules_count = AdoptedRule.objects.filter(report__finding__in=published.values("pk")).count()
+    rules_count = sum(len(_distinct_rules(f.reports.all())) for f in findings)  # a rule reported again is one
     people_count = AccountabilityRecord.objects.filter(report__finding__in=published.values("pk")).count()
     today = local_today()
     offices = []
@@ -403,6 +512,7 @@ def unit_report(user: User, organization: Organization) -> GeneratedDocument:
         if not several_units
         else "根据审计整改工作有关要求，现将我单位及所属单位审计查出问题整改情况报告如下。"
     )
+    doc.paragraph(period.describe())
 
     doc.heading1("一、总体情况")
     rate = f"，整改率{figures['rate']}%" if figures["rate"] is not None else ""
@@ -420,11 +530,11 @@ def unit_report(user: User, organization: Organization) -> GeneratedDocument:
         f"截至{chinese_date(today)}，审计查出问题{figures['published']}个，已完成整改并销号{figures['closed']}个{rate}；"
         f"尚未销号{figures['open']}个" + (f"（其中{'、'.join(details)}）" if details else "") + "。"
     )
-    by_method = "、".join(f"{label}{yuan(amount)}" for _f, label, amount in figures["amount_by_method"] if amount)
+    by_method = "、".join(f"{label}{wan_yuan(amount)}" for _f, label, amount in figures["amount_by_method"] if amount)
     doc.paragraph(
-        f"问题涉及金额{yuan(figures['amount_involved'])}，已整改金额{yuan(figures['amount_rectified'])}"
+        f"问题涉及金额{wan_yuan(figures['amount_involved'])}，已整改金额{wan_yuan(figures['amount_rectified'])}"
         + (f"（其中{by_method}）" if by_method else "")
-        + f"，经审计机关认定的整改金额{yuan(figures['amount_verified'])}。"
+        + f"，经审计机关认定的整改金额{wan_yuan(figures['amount_verified'])}。"
         f"通过整改制定完善制度{rules_count}项，追责问责{people_count}人。"
     )
 
@@ -495,7 +605,7 @@ def _report_finding(doc: OfficialDocument, index: int, finding: Finding, several
     total = sum((amount for _label, amount in amounts), ZERO)
     detail = "、".join(f"{label}{yuan(amount)}" for label, amount in amounts if amount)
     doc.labelled("整改金额", yuan(total) + (f"，其中{detail}" if detail else "") + "。")
-    rules = [r for report in reports for r in report.rules.all()]
+    rules = _distinct_rules(reports)
     rules_text = f"{len(rules)}项：" + "、".join(_rule_line(r) for r in rules) + "。" if rules else "无。"
     doc.labelled("制定完善制度", rules_text)
     people = [p for report in reports for p in report.accountability.all()]

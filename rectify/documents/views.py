@@ -87,11 +87,12 @@ class CloseOutSheetView(DocumentView):
 
 
 class UnitReportView(DocumentView):
-    """整改情况报告 of a unit, assembled from its ledger."""
+    """整改情况报告 of a unit, assembled from its ledger: ?period=open for the open findings only, or
+    ?from=&to= (YYYY-MM-DD) for the open ones and those closed in those dates; by default this year."""
 
     def generate(self, request, pk):
         self.object = get_object_or_404(Organization.objects.restrict(request.user), pk=pk)
-        return services.unit_report(request.user, self.object)
+        return services.unit_report(request.user, self.object, services.ReportPeriod.from_query(request.GET))
 
 
 # --- batches: asked for here, built by a job, followed on their page ---------------------------------

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 
-from rectify.findings.choices import FindingState, Kind
+from rectify.findings.choices import Colour, FindingState, Kind
 from rectify.rectification.choices import AMOUNT_METHODS, Verdict
 
 LEDGER_SHEET = "整改台账"
@@ -35,6 +35,9 @@ class Column:
     required: bool = False
     # Shown for reference: read and checked on import, never written back.
     reference: bool = False
+    # Computed on the day of the export (the year, the days overdue, the warning colour): optional in
+    # an imported file, and neither read nor compared there, since it changes with the date.
+    derived: bool = False
     # The choices a coded column takes, as (stored value, label written in the sheet).
     choices: tuple[tuple[str, str], ...] = ()
     help: str = ""
@@ -51,6 +54,7 @@ def _choices(text_choices) -> tuple[tuple[str, str], ...]:
 KIND_CHOICES = _choices(Kind)
 VERDICT_CHOICES = _choices(Verdict)
 STATE_CHOICES = _choices(FindingState)
+WARNING_CHOICES = _choices(Colour)
 
 COLUMNS: tuple[Column, ...] = (
     Column("ledger_number", "问题编号", 22, help=_("系统生成；新增问题留空，修改已有问题时须保留原编号")),
@@ -72,13 +76,27 @@ COLUMNS: tuple[Column, ...] = (
     Column("rules_adopted", "制定完善制度数", 10, kind=COUNT, reference=True),
     Column("people_held_accountable", "追责问责人数", 10, kind=COUNT, reference=True),
     Column("verdict", "认定结论", 12, kind=CHOICE, reference=True, choices=VERDICT_CHOICES),
-    Column("state", "销号状态", 12, kind=CHOICE, reference=True, choices=STATE_CHOICES),
+    Column("state", "整改状态", 12, kind=CHOICE, reference=True, choices=STATE_CHOICES),
+    # Added at the end, so that the letters of the columns above stay those of files already in use;
+    # the year, never empty, last, so that no row of an export ends in empty cells.
+    Column(
+        "overdue_days",
+        "逾期天数",
+        10,
+        kind=COUNT,
+        reference=True,
+        derived=True,
+        help=_("导出当日已超过整改期限的天数；未逾期留空"),
+    ),
+    Column("warning", "预警", 14, kind=CHOICE, reference=True, derived=True, choices=WARNING_CHOICES),
+    Column("year", "年度", 8, kind=COUNT, reference=True, derived=True, help=_("审计项目的年度")),
 )
 COLUMN_INDEX = {column.key: index for index, column in enumerate(COLUMNS)}
 BY_KEY = {column.key: column for column in COLUMNS}
 HEADERS = tuple(column.header for column in COLUMNS)
 AMOUNT_KEYS = tuple(field for field, _label in AMOUNT_METHODS)
-REFERENCE_KEYS = tuple(column.key for column in COLUMNS if column.reference)
+REFERENCE_KEYS = tuple(column.key for column in COLUMNS if column.reference and not column.derived)
+DERIVED_KEYS = frozenset(column.key for column in COLUMNS if column.derived)
 
 AMOUNT_FORMAT = "#,##0.00"
 DATE_FORMAT = "yyyy-mm-dd"
@@ -92,7 +110,12 @@ def normalize_header(value) -> str:
     return _SPACES.sub("", str(value or "")).translate(_PARENS)
 
 
-HEADER_KEYS = {normalize_header(column.header): column.key for column in COLUMNS}
+# Headers of earlier versions of the layout, still read: the state column was called 销号状态.
+FORMER_HEADERS = {"销号状态": "state"}
+HEADER_KEYS = {
+    **{normalize_header(header): key for header, key in FORMER_HEADERS.items()},
+    **{normalize_header(column.header): column.key for column in COLUMNS},
+}
 
 
 def clean_text(value: str | None) -> str:

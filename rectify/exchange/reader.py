@@ -347,7 +347,7 @@ def _read_header(sheet_name: str, header: tuple) -> tuple[dict[str, int], list[L
         else:
             positions[key] = index
     for column in COLUMNS:
-        if column.key not in positions:
+        if column.key not in positions and not column.derived:
             errors.append(
                 LedgerError(
                     _("缺少列「%(header)s」。") % {"header": column.header},
@@ -446,6 +446,8 @@ def _read_rows(sheet, progress, get_column_letter) -> LedgerSheet:
             )
         row = LedgerRow(number=number)
         for column in present:
+            if column.derived:  # computed on the day of the export; not read back
+                continue
             raw = values[positions[column.key]]
             if raw is not None and not (isinstance(raw, str) and not raw.strip()):
                 row.filled.add(column.key)

@@ -16,7 +16,7 @@ Import rules: a row with a 问题编号 corrects that finding; a row without one
 finding of an existing audit project (matched by name, and by 文号 when given), unless a finding of
 the same project, unit, summary and description already exists, in which case the row stands for it
 (so importing the same file twice changes nothing). The columns the unit reports and the auditor
-verifies (责任人 … 销号状态) are for reference: checked, compared, never written back.
+verifies (责任人 … 整改状态) are for reference: checked, compared, never written back.
 """
 
 from __future__ import annotations
@@ -55,6 +55,7 @@ from rectify.exchange.writer import category_label, write_ledger
 from rectify.findings import services as findings
 from rectify.findings.choices import FindingState
 from rectify.findings.models import Category, Finding, Requirement
+from rectify.findings.warning import colour_for, days_left, local_today
 
 if TYPE_CHECKING:
     from rectify.accounts.models import User
@@ -120,7 +121,17 @@ _FINDING_FIELDS = (
     "kind",
     "deadline",
     "state",
+    "project__year",
 )
+
+
+READ_COLUMNS = tuple(column for column in COLUMNS if not column.derived)  # what an imported row holds
+
+
+def overdue_days(state: str, deadline: datetime.date | None, today: datetime.date) -> int | None:
+    """Days past the deadline of a finding still being rectified; None when it is not overdue."""
+    left = days_left(state, deadline, today)
+    return -left if left is not None and left < 0 else None
 
 
 def _batched(iterable, size: int):
@@ -139,6 +150,7 @@ def ledger_rows(queryset: QuerySet, *, batch_size: int = BATCH, audited: _Audite
     from rectify.rectification.models import AccountabilityRecord, AdoptedRule, Plan, ProgressReport, Verification
 
     audited = audited or _AuditedUnits()
+    today = local_today()
     rows = queryset.values_list(*_FINDING_FIELDS).iterator(chunk_size=batch_size)
     for batch in _batched(rows, batch_size):
         ids = [row[0] for row in batch]
@@ -198,6 +210,7 @@ def ledger_rows(queryset: QuerySet, *, batch_size: int = BATCH, audited: _Audite
             kind,
             deadline,
             state,
+            year,
         ) in batch:
             person, measures = plans.get(pk, ("", ""))
             sums = amounts.get(pk) or dict.fromkeys(AMOUNT_KEYS, ZERO)
@@ -226,6 +239,9 @@ def ledger_rows(queryset: QuerySet, *, batch_size: int = BATCH, audited: _Audite
                 "people_held_accountable": people.get(pk, 0),
                 "verdict": verdicts.get(pk, ""),
                 "state": state,
+                "year": year,
+                "overdue_days": overdue_days(state, deadline, today),
+                "warning": colour_for(state, deadline, today) or "",
             }
 
 
@@ -538,7 +554,7 @@ class _Planner:
                 % {"deadline": deadline.isoformat(), "report": project["report_date"].isoformat()},
             )
             complete = False
-        if not complete or project is None or category is None or unit_id is None or len(values) < len(COLUMNS):
+        if not complete or project is None or category is None or unit_id is None or len(values) < len(READ_COLUMNS):
             return None
         if project and values.get("audited_unit"):
             names = self.lookups.audited.names(project_id)

@@ -67,6 +67,7 @@ class _Skeleton:
         for column in COLUMNS:
             sheet.column_dimensions[column.letter].width = column.width
         sheet.freeze_panes = "B2"  # the header row and the ledger number stay in view
+        self._print_setup(sheet)
         self.lists = self._list_values()
         self._add_validations()
         header = []
@@ -89,6 +90,20 @@ class _Skeleton:
         self._write_lists()
         self.workbook.properties.creator = "Rectify 审计整改管理系统"
         self.workbook.properties.title = LEDGER_SHEET
+
+    @staticmethod
+    def _print_setup(sheet) -> None:
+        """Printed, the ledger is A4 landscape, all its columns on the width of the page (as many
+        pages down as it takes) and the header row repeated at the top of every page."""
+        sheet.page_setup.orientation = "landscape"
+        sheet.page_setup.paperSize = "9"  # A4
+        sheet.page_setup.fitToWidth = 1
+        sheet.page_setup.fitToHeight = 0
+        sheet.sheet_properties.pageSetUpPr.fitToPage = True
+        sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+        sheet.print_options.horizontalCentered = True
+        sheet.page_margins.left = sheet.page_margins.right = 0.4
+        sheet.page_margins.top = sheet.page_margins.bottom = 0.6
 
     def _list_values(self) -> dict[str, list[str]]:
         from rectify.findings.models import Category
@@ -152,7 +167,7 @@ class _Skeleton:
             _("每行一个问题；表头须保持第 1 行原样，不得增删列。"),
             _("问题编号留空的行将登记为新问题（草稿）；填写问题编号的行将修改该问题，修改须在职责范围内。"),
             _(
-                "“仅供参考”的列（整改措施、整改进展、已整改金额、认定结论、销号状态等）"
+                "“仅供参考”的列（整改措施、整改进展、已整改金额、认定结论、整改状态、年度、逾期天数、预警等）"
                 "由整改报送和核实认定产生，导入时不会更新。"
             ),
             _("整个文件全部校验通过才会导入；任何一处错误都会逐一列出（工作表、行、列），数据不作任何修改。"),
@@ -200,7 +215,8 @@ class _Rows:
                 if value:
                     parts.append(f'<c r="{ref}"{self.date}><v>{(value - EXCEL_EPOCH).days}</v></c>')
             elif kind == COUNT:
-                parts.append(f'<c r="{ref}"><v>{int(value or 0)}</v></c>')
+                if value is not None or not column.derived:  # a derived count may be blank (not overdue)
+                    parts.append(f'<c r="{ref}"><v>{int(value or 0)}</v></c>')
             else:
                 if kind == CHOICE:
                     text = choice_label(column, value)

@@ -7,6 +7,7 @@ GET /api/documents/notice/<project_id>/[?unit=<id>], /api/documents/close-out-sh
 
 from __future__ import annotations
 
+import datetime
 import json
 
 from django.shortcuts import get_object_or_404
@@ -102,6 +103,11 @@ class UnitReportAPIView(DocumentAPIView):
     @extend_schema(
         operation_id="documents_unit_report",
         summary="单位整改情况报告（.docx）",
+        parameters=[
+            OpenApiParameter("period", str, enum=["open"], description="open：只列尚未销号的问题"),
+            OpenApiParameter("from", datetime.date, description="列入此日起销号的问题（默认当年1月1日）"),
+            OpenApiParameter("to", datetime.date, description="列入此日前销号的问题（默认今天）"),
+        ],
         responses=_responses("由整改台账汇编的整改情况报告"),
         tags=["documents"],
     )
@@ -110,4 +116,4 @@ class UnitReportAPIView(DocumentAPIView):
 
     def generate(self, request, pk):
         organization = get_object_or_404(Organization.objects.restrict(request.user), pk=pk)
-        return services.unit_report(request.user, organization)
+        return services.unit_report(request.user, organization, services.ReportPeriod.from_query(request.query_params))

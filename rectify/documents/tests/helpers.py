@@ -140,3 +140,113 @@ def pdf_text_lines(pdf: bytes) -> list[list[TextLine]]:
             lines.append(TextLine(float(m.group(1)), float(m.group(2)), float(m.group(3)), glyphs))
         pages.append(lines)
     return pages
+
+
+@dataclass
+class TextRun:
+    x: float
+    y: float
+    size: float
+    text: str
+    red: bool
+
+
+def _pdf_objects(pdf: bytes) -> dict[int, bytes]:
+    return {int(m.group(1)): m.group(2) for m in re.finditer(rb"(\d+) 0 obj(.*?)endobj", pdf, re.S)}
+
+
+def _pdf_stream(body: bytes) -> bytes:
+    data = re.search(rb"stream\r?\n(.*?)\r?\nendstream", body, re.S).group(1)
+    try:
+        return zlib.decompress(data)
+    except zlib.error:
+        return data
+
+
+def _pdf_page_streams(pdf: bytes) -> list[str]:
+    objects = _pdf_objects(pdf)
+    pages = []
+    for number in sorted(n for n, body in objects.items() if re.search(rb"/Type\s*/Page\b(?!s)", body)):
+        contents = re.search(rb"/Contents\s+(\d+) 0 R", objects[number])
+        pages.append(_pdf_stream(objects[int(contents.group(1))]).decode("latin-1"))
+    return pages
+
+
+def _pdf_fonts(pdf: bytes) -> dict[str, dict[str, str]]:
+    """Font resource name (F1) → {one-byte code (hex) → text}, from each font's ToUnicode CMap."""
+    objects = _pdf_objects(pdf)
+    fonts: dict[str, dict[str, str]] = {}
+    for body in objects.values():
+        if b"stream" in body:
+            continue
+        for name, ref in re.findall(rb"/(F\d+)\s+(\d+) 0 R", body):
+            font = objects.get(int(ref), b"")
+            cmap_ref = re.search(rb"/ToUnicode\s+(\d+) 0 R", font)
+            if cmap_ref is None:
+                continue
+            cmap = _pdf_stream(objects[int(cmap_ref.group(1))]).decode("latin-1")
+            codes = {}
+            for block in re.findall(r"beginbfchar(.*?)endbfchar", cmap, re.S):
+                for code, uni in re.findall(r"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", block):
+                    codes[code.upper()] = bytes.fromhex(uni).decode("utf-16-be")
+            for block in re.findall(r"beginbfrange(.*?)endbfrange", cmap, re.S):
+                for low, high, start in re.findall(r"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", block):
+                    first = int.from_bytes(bytes.fromhex(start), "big")
+                    for offset, code in enumerate(range(int(low, 16), int(high, 16) + 1)):
+                        codes[f"{code:02X}"] = chr(first + offset)
+            fonts[name.decode()] = codes
+    return fonts
+
+
+def pdf_text_runs(pdf: bytes) -> list[list[TextRun]]:
+    """The text of each page, run by run, decoded through the fonts' ToUnicode maps, with whether it
+    is drawn in red (the fill colour ``1 0 0 rg`` LibreOffice sets before the run)."""
+    fonts = _pdf_fonts(pdf)
+    pattern = (
+        r"([\d.]+) ([\d.]+) ([\d.]+) rg\s*BT\s*([-\d.]+) ([-\d.]+) Td /(F\d+) ([\d.]+) Tf\s*"
+        r"(\[.*?\]TJ|<[0-9A-Fa-f]*>Tj)"
+    )
+    pages = []
+    for text in _pdf_page_streams(pdf):
+        runs = []
+        for m in re.finditer(pattern, text, re.S):
+            r, g, b, x, y, font, size, shown = m.groups()
+            codes = fonts.get(font, {})
+            chars = "".join(
+                codes.get(hexes[i : i + 2].upper(), "?")
+                for hexes in re.findall(r"<([0-9A-Fa-f]+)>", shown)
+                for i in range(0, len(hexes), 2)
+            )
+            red = float(r) > 0.9 and float(g) < 0.1 and float(b) < 0.1
+            runs.append(TextRun(float(x), float(y), float(size), chars, red))
+        pages.append(runs)
+    return pages
+
+
+def pdf_lines_of_text(pdf: bytes) -> list[list[str]]:
+    """Each page's text as lines: the runs on one baseline joined left to right, top line first."""
+    pages = []
+    for runs in pdf_text_runs(pdf):
+        by_line: dict[float, list[TextRun]] = {}
+        for run in runs:
+            by_line.setdefault(round(run.y), []).append(run)
+        pages.append(
+            [
+                "".join(r.text for r in sorted(line, key=lambda r: r.x))
+                for _y, line in sorted(by_line.items(), reverse=True)
+            ]
+        )
+    return pages
+
+
+def pdf_red_rules(pdf: bytes) -> list[list[tuple[float, float, float, float]]]:
+    """The red horizontal lines of each page, as (x from, x to, y, width in points)."""
+    pattern = r"1 0 0 RG\s*q ([\d.]+) w[^\n]*\n\s*([\d.]+) ([\d.]+) m\s*([\d.]+) ([\d.]+) l S"
+    pages = []
+    for text in _pdf_page_streams(pdf):
+        rules = []
+        for width, x1, y1, x2, y2 in re.findall(pattern, text):
+            if abs(float(y1) - float(y2)) < 0.1:
+                rules.append((min(float(x1), float(x2)), max(float(x1), float(x2)), float(y1), float(width)))
+        pages.append(rules)
+    return pages

@@ -46,9 +46,11 @@ def assert_gbt9704(content: bytes) -> None:
     width = Length(section.page_width - section.left_margin - section.right_margin).twips
     assert 28 * char_pitch <= width < 29 * char_pitch
 
-    # The title: 2号 (22 pt) in the title font.
-    title = document.paragraphs[0]
-    assert title.style.name == builder.STYLE_TITLE
+    # The title: 2号 (22 pt) in the title font; only a 版头 (the issuing office's mark, the number and
+    # the red line) may come before it.
+    title = next(p for p in document.paragraphs if p.style.name == builder.STYLE_TITLE)
+    before = document.paragraphs[: [p._p for p in document.paragraphs].index(title._p)]
+    assert not before or before[0].style.name == builder.STYLE_MASTHEAD
     assert (title.alignment or title.style.paragraph_format.alignment) == WD_ALIGN_PARAGRAPH.CENTER
     for run in title.runs:
         assert run.font.size.pt == 22
@@ -99,8 +101,10 @@ def test_notice_lists_the_problems_with_everything_the_unit_needs(world):
     assert_gbt9704(document.content)
     docx = open_docx(document.content)
     text = all_text(docx)
-    assert docx.paragraphs[0].text == "审计整改通知书"
-    assert docx.paragraphs[1].text == "甲区第一中学："  # 主送, flush left, full-width colon
+    texts = [p.text for p in docx.paragraphs]
+    assert texts[0] == "甲区审计局文件"  # 版头
+    title = texts.index("审计整改通知书")
+    assert texts[title + 1] == "甲区第一中学："  # 主送, flush left, full-width colon
     for expected in (
         closed.ledger_number,
         issued.ledger_number,
@@ -253,8 +257,9 @@ def test_unit_report_assembles_the_ledger(world):
     text = all_text(docx)
     for expected in (
         "审计查出问题2个，已完成整改并销号1个，整改率50.0%；尚未销号1个",
-        "问题涉及金额430,000.00元，已整改金额380,000.00元（其中上缴财政200,000.00元、归还原资金渠道180,000.00元）",
-        "经审计机关认定的整改金额380,000.00元",
+        # The report's totals in 万元.
+        "问题涉及金额43.00万元，已整改金额38.00万元（其中上缴财政20.00万元、归还原资金渠道18.00万元）",
+        "经审计机关认定的整改金额38.00万元",
         "制定完善制度1项，追责问责1人",
         closed.ledger_number,
         open_.ledger_number,
@@ -374,5 +379,237 @@ def test_money_of_a_rejected_round_does_not_count(world):
     text = all_text(open_docx(services.unit_report(world["unit"], world.unit).content))
     figures = ledger_figures(Finding.objects.filter(pk=finding.pk))
     assert figures["amount_rectified"] == 125000
-    assert "已整改金额125,000.00元" in text and "整改金额：125,000.00元，其中调整账务125,000.00元。" in text
+    assert "已整改金额12.50万元" in text and "整改金额：125,000.00元，其中调整账务125,000.00元。" in text
     assert "（经审计机关认定为「未整改」，本轮报送的整改金额不予计入）" in text
+
+
+# --- 审计整改通知书: 版头, 发文字号, 版记 ------------------------------------------------------------
+
+
+def _red(run) -> bool:
+    color = run._r.rPr.find(qn("w:color")) if run._r.rPr is not None else None
+    return color is not None and color.get(qn("w:val")).upper() == builder.RED
+
+
+def test_notice_has_the_red_masthead_its_number_and_the_red_line(world):
+    make_finding(world, state="issued")
+    docx = open_docx(services.rectification_notice(world["auditor"], world.project).content)
+    mark = docx.paragraphs[0]
+    assert mark.text == "甲区审计局文件"
+    assert mark.style.name == builder.STYLE_MASTHEAD
+    assert (mark.alignment or mark.style.paragraph_format.alignment) == WD_ALIGN_PARAGRAPH.CENTER
+    assert all(_red(run) for run in mark.runs)
+    assert {east_asia_font(run) for run in mark.runs} == {fonts.choose(fonts.TITLE).name}
+    year = services.local_today().year
+    (number,) = [p for p in docx.paragraphs[:6] if p.text.startswith("甲审改")]
+    assert number.text == f"甲审改〔{year}〕1号"
+    assert number.alignment == WD_ALIGN_PARAGRAPH.CENTER
+    bottom = number._p.pPr.find(qn("w:pBdr")).find(qn("w:bottom"))
+    assert bottom.get(qn("w:color")) == builder.RED and bottom.get(qn("w:val")) == "single"
+    texts = [p.text for p in docx.paragraphs]
+    assert texts.index("审计整改通知书") > texts.index(number.text)
+
+
+def test_notice_numbers_run_per_office_and_year_and_a_notice_keeps_its_number(world):
+    make_finding(world, state="issued")
+    make_finding(world, state="issued", unit=world.sibling_unit)
+    year = services.local_today().year
+
+    def number(unit=None):
+        docx = open_docx(services.rectification_notice(world["auditor"], world.project, unit).content)
+        return next(p.text for p in docx.paragraphs if p.text.startswith("甲审改"))
+
+    assert number() == f"甲审改〔{year}〕1号"
+    assert number(world.sibling_unit) == f"甲审改〔{year}〕2号"
+    assert number(world.unit) == f"甲审改〔{year}〕3号"
+    # Downloaded again: the same numbers.
+    assert number() == f"甲审改〔{year}〕1号"
+    assert number(world.sibling_unit) == f"甲审改〔{year}〕2号"
+    from rectify.documents.models import DocumentNumber
+
+    assert DocumentNumber.objects.count() == 3
+
+
+def test_notice_ends_with_the_annex_and_the_imprint(world):
+    make_finding(world, state="issued")
+    docx = open_docx(services.rectification_notice(world["auditor"], world.project).content)
+    texts = [p.text for p in docx.paragraphs]
+    assert "附件：审计查出问题清单" in texts
+    assert texts.index("附件") > texts.index("附件：审计查出问题清单")  # the annex on its own page
+    today = services.local_today()
+    imprint = [p for p in docx.paragraphs if p.text.endswith("印发")]
+    assert [p.text for p in imprint] == [f"甲区审计局办公室\t{builder.chinese_date(today)}印发"]
+    borders = imprint[0]._p.pPr.find(qn("w:pBdr"))
+    assert borders.find(qn("w:top")) is not None and borders.find(qn("w:bottom")) is not None
+    body = docx.element.body
+    assert body.index(imprint[0]._p) > body.index(docx.tables[0]._tbl)  # 版记 after the annex
+
+
+def test_notice_amount_column_holds_the_longest_amount_on_one_line(world):
+    from decimal import Decimal
+
+    make_finding(world, state="issued", amount_involved=Decimal("123456789.00"))
+    docx = open_docx(services.rectification_notice(world["auditor"], world.project).content)
+    (table,) = docx.tables
+    widths = [int(c.get(qn("w:w"))) for c in table._tbl.tblGrid.findall(qn("w:gridCol"))]
+    amount = "123,456,789.00"
+    assert table.rows[1].cells[2].text == amount
+    needed_tw = builder.text_width(amount) * builder.TABLE_PT * 20 + 2 * builder.CELL_MARGIN_TW
+    assert widths[2] > needed_tw
+    assert sum(widths) == pytest.approx(builder.TEXT_WIDTH_TW, abs=5)
+    # 序号 on one line too (two characters of 4号 and the cell's margins).
+    assert widths[0] > 2 * builder.TABLE_PT * 20 + 2 * builder.CELL_MARGIN_TW
+
+
+def test_notice_file_name_does_not_say_audit_twice(world):
+    world.project.name = "2025年度甲区教育经费专项审计"
+    world.project.save()
+    make_finding(world, state="issued")
+    document = services.rectification_notice(world["auditor"], world.project)
+    assert document.filename == "2025年度甲区教育经费专项审计整改通知书.docx"
+    assert open_docx(document.content).core_properties.title == "2025年度甲区教育经费专项审计整改通知书"
+
+
+# --- 对账销号单: each rule once, one page -------------------------------------------------------------
+
+
+def _reported_twice(world):
+    """A finding whose unit reported the same rule in both rounds; the first round was not accepted."""
+    from rectify.rectification import services as rectification
+
+    finding = make_finding(world, state="issued")
+    rule = {"title": "往来款项管理办法", "document_number": "甲一中〔2025〕7号"}
+    first = rectification.submit_report(world["unit"], finding, measures="清理挂账", progress="部分完成", rules=[rule])
+    rectification.verify(world["auditor"], first, verdict="not_rectified", reasons="挂账未实际清理")
+    finding.refresh_from_db()
+    second = rectification.submit_report(
+        world["unit"],
+        finding,
+        measures="重新清理挂账款项",
+        progress="全部完成",
+        amounts={"amount_adjusted_in_accounts": "125000.00"},
+        rules=[{"title": "《往来款项管理办法》", "document_number": "甲一中〔2025〕7号"}],
+    )
+    rectification.verify(world["auditor"], second, verdict="rectified", reasons="核实无误", verified_amount="125000.00")
+    finding.refresh_from_db()
+    return finding
+
+
+def test_close_out_sheet_and_report_list_a_rule_reported_in_two_rounds_once(world):
+    finding = _reported_twice(world)
+    sheet = open_docx(services.close_out_sheet(world["auditor"], finding).content)
+    assert form_cells(sheet.tables[0])["制定完善制度"] == "《往来款项管理办法》（甲一中〔2025〕7号）"
+    text = all_text(open_docx(services.unit_report(world["unit"], world.unit).content))
+    assert "制定完善制度：1项：《往来款项管理办法》（甲一中〔2025〕7号）。" in text
+    assert text.count("《往来款项管理办法》") == 1
+    assert "通过整改制定完善制度1项" in text
+
+
+# --- 整改情况报告: the period it covers, totals in 万元, ledger numbers in one piece --------------------
+
+
+def _closed_on(finding, day):
+    """Moves a closed finding's close-out to ``day`` (noon, local time)."""
+    import datetime
+
+    from django.utils import timezone
+
+    from rectify.findings.models import Finding
+
+    closed_at = timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
+    Finding.all_objects.filter(pk=finding.pk).update(closed_at=closed_at)
+
+
+def test_unit_report_covers_the_open_findings_and_those_closed_in_the_period(world):
+    import datetime
+
+    today = services.local_today()
+    last_year = rich_finding(world, title="上年已销号的问题")
+    _closed_on(last_year, datetime.date(today.year - 1, 6, 1))
+    this_year = rich_finding(world, title="本年已销号的问题")
+    _closed_on(this_year, datetime.date(today.year, 1, 1))
+    open_ = make_finding(world, state="rectifying", title="尚未整改的问题")
+
+    def text(period=None):
+        return all_text(open_docx(services.unit_report(world["unit"], world.unit, period).content))
+
+    default = text()  # open + closed this year
+    assert open_.ledger_number in default and this_year.ledger_number in default
+    assert last_year.ledger_number not in default and "上年已销号的问题" not in default
+    assert f"本报告列出尚未销号的问题和{today.year}年1月1日至{builder.chinese_date(today)}期间已销号的问题。" in default
+    assert "审计查出问题2个，已完成整改并销号1个，整改率50.0%；尚未销号1个" in default
+
+    only_open = text(services.ReportPeriod.from_query({"period": "open"}))
+    assert open_.ledger_number in only_open
+    assert this_year.ledger_number not in only_open and last_year.ledger_number not in only_open
+    assert "本报告列出尚未销号的问题。" in only_open
+
+    span = services.ReportPeriod.from_query({"from": f"{today.year - 1}-01-01", "to": f"{today.year - 1}-12-31"})
+    last = text(span)
+    assert last_year.ledger_number in last and open_.ledger_number in last
+    assert this_year.ledger_number not in last
+
+
+def test_unit_report_period_from_the_query(world):
+    import datetime
+
+    today = services.local_today()
+    assert services.ReportPeriod.from_query({}) == services.ReportPeriod(datetime.date(today.year, 1, 1), today)
+    assert services.ReportPeriod.from_query({"period": "open"}).open_only
+    assert services.ReportPeriod.from_query({"to": "2025-03-31"}) == services.ReportPeriod(
+        datetime.date(2025, 1, 1), datetime.date(2025, 3, 31)
+    )
+    with pytest.raises(ActionRefused, match="YYYY-MM-DD"):
+        services.ReportPeriod.from_query({"from": "31/03/2025"})
+    with pytest.raises(ActionRefused, match="开始日期晚于结束日期"):
+        services.ReportPeriod.from_query({"from": "2025-04-01", "to": "2025-03-31"})
+
+
+def test_unit_report_with_nothing_in_the_period_is_refused(world):
+    finding = rich_finding(world)
+    import datetime
+
+    _closed_on(finding, datetime.date(2020, 1, 2))
+    with pytest.raises(ActionRefused, match="所选报告期内没有"):
+        services.unit_report(world["unit"], world.unit)
+
+
+def test_ledger_numbers_do_not_break_across_lines(world):
+    finding = make_finding(world, state="rectifying")
+    assert "-" in finding.ledger_number
+    for document in (
+        services.unit_report(world["unit"], world.unit),
+        services.rectification_notice(world["auditor"], world.project),
+    ):
+        docx = open_docx(document.content)
+        assert finding.ledger_number in all_text(docx)  # read back unchanged
+        body = docx.element.body
+        # Every hyphen is a non-breaking one: no line may break inside QJ-2025-003-012.
+        assert not [t.text for t in body.iter(qn("w:t")) if "-" in (t.text or "")]
+        assert body.findall(".//" + qn("w:noBreakHyphen"))
+
+
+def test_each_office_numbers_its_notices_from_one(world):
+    from rectify.documents import numbering
+
+    make_finding(world, state="issued")
+    make_finding(
+        world,
+        state="issued",
+        actor=world["auditor_b"],
+        project=world.project_b,
+        unit=world.unit_b,
+        category=world.category,
+    )
+    year = services.local_today().year
+
+    def number(user, project):
+        docx = open_docx(services.rectification_notice(user, project).content)
+        return docx.paragraphs[0].text, next(p.text for p in docx.paragraphs if "审改〔" in p.text)
+
+    assert number(world["auditor"], world.project) == ("甲区审计局文件", f"甲审改〔{year}〕1号")
+    assert number(world["auditor_b"], world.project_b) == ("乙区审计局文件", f"乙审改〔{year}〕1号")
+    # A new year starts again from 1; the office's earlier numbers stay as they were.
+    again = numbering.notice_number(world.office_a, world.cadre_project, None, year + 1)
+    assert again.text == f"甲审改〔{year + 1}〕1号"
+    assert numbering.notice_number(world.office_a, world.project, world.unit, year).text == f"甲审改〔{year}〕1号"

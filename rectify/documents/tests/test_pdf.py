@@ -13,9 +13,12 @@ import pytest
 from rectify.documents import builder, fonts, pdf, services
 from rectify.documents.tests.helpers import (
     pdf_base_fonts,
+    pdf_lines_of_text,
     pdf_media_boxes,
     pdf_page_count,
+    pdf_red_rules,
     pdf_text_lines,
+    pdf_text_runs,
     rich_finding,
 )
 from rectify.testing import make_finding
@@ -127,3 +130,79 @@ def test_conversion_reports_failure_clearly(tmp_path, settings):
     source.write_bytes(b"not a document")
     with pytest.raises(pdf.ConversionError, match="could not be started"):
         pdf.convert_to_pdf([source], tmp_path / "out", timeout=10)
+
+
+@pytest.mark.django_db
+def test_the_close_out_sheet_fits_one_page_with_its_signature_block(world, soffice, tmp_path):
+    finding = rich_finding(world)
+    source = tmp_path / "close-out-sheet.docx"
+    source.write_bytes(services.close_out_sheet(world["auditor"], finding).content)
+    (output,) = pdf.convert_to_pdf([source], tmp_path, timeout=120)
+    content = output.read_bytes()
+    assert pdf_page_count(content) == 1
+    (page,) = pdf_text_lines(content)
+    # The signature block is the form's last row: its lines are on the page, inside the text block.
+    assert min(line.y for line in page if line.size != builder.PAGE_NUMBER_PT) >= TEXT_BOTTOM - 1
+
+
+@pytest.mark.django_db
+def test_the_rendered_documents_have_their_header_number_and_page_numbers(world, soffice, tmp_path):
+    """Each document drawn by LibreOffice, read back as text: the notice's red 版头, its 发文字号 and red
+    separator line, the 版记 at its end; every page of every document numbered "— N —"; pages counted."""
+    import re
+
+    finding = rich_finding(world)
+    open_ = make_finding(world, state="rectifying", title="食堂收入未纳入单位预算")
+    documents = {
+        "notice": services.rectification_notice(world["auditor"], world.project),
+        "close-out-sheet": services.close_out_sheet(world["auditor"], finding),
+        "unit-report": services.unit_report(world["unit"], world.unit),
+    }
+    sources = []
+    for name, document in documents.items():
+        path = tmp_path / f"{name}.docx"
+        path.write_bytes(document.content)
+        sources.append(path)
+    rendered = {path.stem: path.read_bytes() for path in pdf.convert_to_pdf(sources, tmp_path / "pdf", timeout=120)}
+
+    pages_of = {}
+    for name, content in rendered.items():
+        pages = pdf_lines_of_text(content)
+        pages_of[name] = pages
+        assert len(pages) == pdf_page_count(content) >= 1, name
+        for number, page in enumerate(pages, start=1):
+            # The page number is the lowest line of the page, "— N —" in 4号.
+            assert page[-1].replace(" ", "") == f"{builder.EM_DASH}{number}{builder.EM_DASH}", (name, number, page[-1])
+        text = "\n".join(line for page in pages for line in page)
+        # A ledger number is drawn whole, never split at the end of a line.
+        assert finding.ledger_number in text, name
+        assert not [line for page in pages for line in page if line.endswith("-")], name
+
+    assert len(pages_of["close-out-sheet"]) == 1
+    assert 2 <= len(pages_of["notice"]) <= 4  # the body, then the annex on a page of its own
+    assert len(pages_of["unit-report"]) <= 4
+
+    # The notice's 版头: the office's mark in red, first on page 1; the number; the red line between
+    # the number and the title, across the text block.
+    notice = rendered["notice"]
+    first = pdf_text_runs(notice)[0]
+    mark = [run for run in first if run.red]
+    assert "".join(run.text for run in mark) == "甲区审计局文件"
+    assert mark[0].y == max(run.y for run in first)
+    year = services.local_today().year
+    lines = pages_of["notice"][0]
+    assert lines[0] == "甲区审计局文件" and lines[1] == f"甲审改〔{year}〕1号" and lines[2] == "审计整改通知书"
+    number_y = next(run.y for run in first if run.text.startswith("甲审改"))
+    title_y = next(run.y for run in first if run.size == builder.TITLE_PT)
+    (rule,) = pdf_red_rules(notice)[0]
+    x_from, x_to, y, _width = rule
+    assert x_from == pytest.approx(TEXT_LEFT, abs=1) and x_to == pytest.approx(TEXT_RIGHT, abs=1)
+    assert title_y < y < number_y
+    assert not any(pdf_red_rules(rendered[name])[0] for name in ("close-out-sheet", "unit-report"))
+    # The annex and, at the very end, the 版记.
+    last = pages_of["notice"][-1]
+    assert any(line.startswith("审计查出问题清单") for page in pages_of["notice"][1:] for line in page)
+    imprint = [line for line in last if line.endswith("印发")]
+    assert imprint and imprint[0].startswith("甲区审计局办公室")
+    assert open_.ledger_number in "\n".join(line for page in pages_of["notice"] for line in page)
+    assert re.search(r"甲审改〔\d{4}〕\d+号", "\n".join(lines))

@@ -184,3 +184,55 @@ def test_render_document_command(world, tmp_path):
     unverified = make_finding(world, state="submitted")
     with pytest.raises(CommandError, match="尚未经审计机关核实认定"):
         call_command("render_document", "close-out-sheet", str(unverified.pk), "--user", "auditor")
+
+
+def test_unit_report_period_from_the_query_on_the_web_and_the_api(client, world):
+    closed = make_finding(world, state="closed")
+    open_ = make_finding(world, state="rectifying")
+    login(client, world["auditor"])
+    url = reverse("documents:unit-report", args=[world.unit.pk])
+    only_open = all_text(assert_docx(client.get(url, {"period": "open"}), "甲区第一中学整改情况报告.docx"))
+    assert open_.ledger_number in only_open and closed.ledger_number not in only_open
+    assert client.get(url, {"from": "2025-13-01"}).status_code == 400
+
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=world['auditor']).key}")
+    api_url = reverse("documents-api-unit-report", args=[world.unit.pk])
+    text = all_text(assert_docx(api.get(api_url, {"period": "open"}), "甲区第一中学整改情况报告.docx"))
+    assert open_.ledger_number in text and closed.ledger_number not in text
+    response = api.get(api_url, {"from": "2025-04-01", "to": "2025-03-31"})
+    assert response.status_code == 400 and "开始日期晚于结束日期" in response.json()["detail"]
+
+
+def test_render_document_command_takes_the_reports_period(world, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    closed = make_finding(world, state="closed")
+    open_ = make_finding(world, state="rectifying")
+    target = tmp_path / "report.docx"
+    call_command(
+        "render_document",
+        "unit-report",
+        str(world.unit.pk),
+        "--user",
+        "unit",
+        "--period",
+        "open",
+        "--output",
+        str(target),
+    )
+    text = all_text(open_docx(target.read_bytes()))
+    assert open_.ledger_number in text and closed.ledger_number not in text
+    with pytest.raises(CommandError, match="YYYY-MM-DD"):
+        call_command("render_document", "unit-report", str(world.unit.pk), "--user", "unit", "--from", "x")
+
+
+def test_the_organization_page_offers_the_report_of_the_open_findings(client, world):
+    closed = make_finding(world, state="closed")
+    open_ = make_finding(world, state="rectifying")
+    login(client, world["auditor"])
+    html = client.get(world.unit.get_absolute_url()).content.decode()
+    href = html.split('data-testid="unit-report-open-docx"')[0].rsplit('href="', 1)[1].split('"')[0]
+    assert href.endswith("?period=open")
+    text = all_text(assert_docx(client.get(href), "甲区第一中学整改情况报告.docx"))
+    assert open_.ledger_number in text and closed.ledger_number not in text

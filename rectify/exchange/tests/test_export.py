@@ -41,7 +41,7 @@ def test_the_export_has_the_ledger_layout(world):
     assert values["整改类型"] == "立行立改"
     assert values["被审计单位"] == world.unit.name and values["责任单位"] == world.unit.name
     assert values["整改进展"] == "全部完成"
-    assert values["认定结论"] == "已整改" and values["销号状态"] == "已销号"
+    assert values["认定结论"] == "已整改" and values["整改状态"] == "已销号"
     assert values["制定完善制度数"] == 0 and values["追责问责人数"] == 0
 
 
@@ -99,3 +99,37 @@ def test_export_leaves_out_money_of_a_rejected_round(world):
     rectification.verify(world["auditor2"], finding.reports.get(), verdict="false_rectification", reasons="账实不符")
     after = sheet_rows(export_file(world["auditor"], Finding.objects.filter(pk=finding.pk)))
     assert after[1][column] in (0, None)
+
+
+def test_the_export_prints_landscape_on_the_width_of_a_page_with_the_header_on_every_page(world):
+    make_finding(world, state="issued")
+    ws = load_workbook(export_file(world["auditor"]))[LEDGER_SHEET]
+    assert ws.page_setup.orientation == "landscape"
+    assert str(ws.page_setup.paperSize) == "9"  # A4
+    assert ws.sheet_properties.pageSetUpPr.fitToPage
+    assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0  # one page wide, as many down
+    assert ws.print_title_rows.replace("$", "") == "1:1"
+
+
+def test_the_columns_say_what_they_hold(world):
+    assert "整改状态" in HEADERS and "销号状态" not in HEADERS  # the state of the rectification, closed or not
+    assert set(HEADERS[-3:]) == {"年度", "逾期天数", "预警"}
+
+
+def test_the_export_has_the_year_the_days_overdue_and_the_warning(world):
+    from rectify.findings.warning import local_today
+
+    today = local_today()
+    overdue = make_finding(world, state="rectifying", deadline=today - datetime.timedelta(days=12))
+    on_time = make_finding(world, state="rectifying", deadline=today + datetime.timedelta(days=200))
+    closed = make_finding(world, state="closed")
+    rows = sheet_rows(export_file(world["auditor"]))
+    header = rows[0]
+    by_number = {row[0]: dict(zip(header, row, strict=False)) for row in rows[1:]}
+    assert by_number[overdue.ledger_number]["年度"] == world.project.year
+    assert by_number[overdue.ledger_number]["逾期天数"] == 12
+    assert by_number[overdue.ledger_number]["预警"] == "红色（逾期）"
+    assert by_number[on_time.ledger_number].get("逾期天数") in (None, "")
+    assert by_number[on_time.ledger_number]["预警"] == "绿色（正常）"
+    assert by_number[closed.ledger_number].get("逾期天数") in (None, "")
+    assert by_number[closed.ledger_number].get("预警") in (None, "")

@@ -10,6 +10,7 @@ import pytest
 from rectify.exchange import services
 from rectify.exchange.reader import OLE2_MAGIC
 from rectify.exchange.tests.helpers import (
+    HEADER_KEY,
     edit,
     export_file,
     new_row,
@@ -149,17 +150,17 @@ def test_a_draft_finding_s_requirements_are_replaced(world):
 
 def test_reference_columns_are_compared_not_imported(world):
     finding = make_finding(world, state="submitted")
-    edited = edit(export_file(world["auditor"]), {(2, "整改进展"): "已全部完成并建章立制", (2, "销号状态"): "已销号"})
+    edited = edit(export_file(world["auditor"]), {(2, "整改进展"): "已全部完成并建章立制", (2, "整改状态"): "已销号"})
     counts = snapshot()
     result = run(world, edited)
     assert result.ok and not result.changed and result.unchanged == 1
-    assert "「整改进展」「销号状态」" in str(result.notices[0]) and "仅供参考" in str(result.notices[0])
+    assert "「整改进展」「整改状态」" in str(result.notices[0]) and "仅供参考" in str(result.notices[0])
     finding.refresh_from_db()
     assert finding.state == FindingState.SUBMITTED and snapshot() == counts
 
 
 def test_new_rows_are_drafts_whatever_the_file_says(world):
-    result = run(world, workbook([new_row(world, 销号状态="已销号", 整改进展="已完成")]))
+    result = run(world, workbook([new_row(world, 整改状态="已销号", 整改进展="已完成")]))
     assert result.ok
     assert Finding.objects.get(pk=result.created[0].finding_id).state == FindingState.DRAFT
     assert "草稿" in str(result.notices[0])
@@ -265,7 +266,9 @@ def test_an_extra_column_is_named_with_its_letter(world):
 
     rows = [dict(new_row(world), 备注="补充说明")]
     result = assert_refused(world, workbook(rows, headers=[*HEADERS, "备注"]), "多余的列「备注」")
-    assert str(result.errors[0]).startswith(f"{SHEET}第 1 行 Z 列")
+    from openpyxl.utils import get_column_letter
+
+    assert str(result.errors[0]).startswith(f"{SHEET}第 1 行 {get_column_letter(len(HEADERS) + 1)} 列")
 
 
 def test_headers_in_another_order_and_with_ascii_brackets_are_read(world):
@@ -454,3 +457,32 @@ def test_a_category_code_without_a_space_or_by_its_two_levels_is_read(world):
     assert_refused(
         world, workbook(mismatch), "类别代码 0602 对应「往来款长期挂账未清理」", "与所填名称「会计核算不规范」不符"
     )
+
+
+def test_a_file_in_the_former_layout_still_imports(world):
+    """Files exported before the state column was renamed (销号状态) and before 年度, 逾期天数 and 预警
+    were added read as before."""
+    from rectify.exchange.columns import DERIVED_KEYS, FORMER_HEADERS
+
+    make_finding(world, state="submitted")
+    current = sheet_rows(export_file(world["auditor"]))
+    keep = [i for i, header in enumerate(current[0]) if HEADER_KEY[header] not in DERIVED_KEYS]
+    former = {key: header for header, key in FORMER_HEADERS.items()}
+    headers = [former.get(HEADER_KEY[current[0][i]], current[0][i]) for i in keep]
+    assert "销号状态" in headers and "年度" not in headers
+    rows = [dict(zip(headers, [row[i] for i in keep], strict=True)) for row in current[1:]]
+    counts = snapshot()
+    result = run(world, workbook(rows, headers=headers))
+    assert result.ok, result.errors
+    assert (len(result.created), len(result.changed), result.unchanged) == (0, 0, 1)
+    assert result.notices == [] and snapshot() == counts
+
+
+def test_the_derived_columns_are_not_read_back(world):
+    """年度, 逾期天数 and 预警 change with the day of the export: whatever they say, nothing differs."""
+    make_finding(world, state="rectifying")
+    edited = edit(export_file(world["auditor"]), {(2, "年度"): "二〇二五", (2, "逾期天数"): 99, (2, "预警"): "紫色"})
+    counts = snapshot()
+    result = run(world, edited)
+    assert result.ok, result.errors
+    assert result.unchanged == 1 and result.notices == [] and snapshot() == counts

@@ -2,7 +2,7 @@
 
 manage.py render_document notice 3 --user auditor --output notice.docx [--unit 12] [--pdf]
 manage.py render_document close-out-sheet 41 --user auditor --output sheet.docx
-manage.py render_document unit-report 7 --user unit --output report.docx --pdf
+manage.py render_document unit-report 7 --user unit --output report.docx --pdf [--period open | --from … --to …]
 """
 
 from pathlib import Path
@@ -28,13 +28,19 @@ class Command(RectifyCommand):
         parser.add_argument("kind", choices=KINDS)
         parser.add_argument("pk", type=int, help="项目、问题或单位的 id")
         parser.add_argument("--unit", type=int, help="通知书只列该单位的问题")
+        parser.add_argument("--period", choices=["open"], help="报告只列尚未销号的问题")
+        parser.add_argument("--from", dest="date_from", help="报告列入此日（YYYY-MM-DD）起销号的问题")
+        parser.add_argument("--to", dest="date_to", help="报告列入此日（YYYY-MM-DD）前销号的问题")
         parser.add_argument("--output", help="输出文件（默认为公文的中文文件名）")
         parser.add_argument("--pdf", action="store_true", dest="to_pdf", help="同时用 LibreOffice 转换为 PDF")
 
     def run(self, *args, kind, pk, unit=None, output=None, to_pdf=False, **options):
         actor = self.actor
         try:
-            document = self._generate(actor, kind, pk, unit)
+            period = services.ReportPeriod.from_query(
+                {"period": options.get("period"), "from": options.get("date_from"), "to": options.get("date_to")}
+            )
+            document = self._generate(actor, kind, pk, unit, period)
         except ActionRefused as refusal:
             raise CommandError(refusal.messages[0]) from refusal
         target = Path(output or document.filename)
@@ -48,7 +54,9 @@ class Command(RectifyCommand):
             self.stdout.write(str(converted))
 
     @staticmethod
-    def _generate(actor, kind: str, pk: int, unit_pk: int | None) -> services.GeneratedDocument:
+    def _generate(
+        actor, kind: str, pk: int, unit_pk: int | None, period: services.ReportPeriod
+    ) -> services.GeneratedDocument:
         def fetch(model, key):
             found = model.objects.restrict(actor).filter(pk=key).first()
             if found is None:
@@ -62,4 +70,4 @@ class Command(RectifyCommand):
             return services.rectification_notice(actor, fetch(AuditProject, pk), unit)
         if kind == "close-out-sheet":
             return services.close_out_sheet(actor, fetch(Finding, pk))
-        return services.unit_report(actor, fetch(Organization, pk))
+        return services.unit_report(actor, fetch(Organization, pk), period)
