@@ -110,6 +110,8 @@ def test_lifecycle_across_roles_in_the_browser(page: Page, live_server, world_li
         expect(page.locator(".upload-list li")).to_have_count(2)
         page.get_by_role("button", name="报送整改情况").click()
         expect(page.get_by_test_id("finding-state")).to_have_text("待核实")
+        # Sent in the background with its files, it still ends on a page with its confirmation.
+        expect(page.get_by_text("整改情况已报送，等待审计机关核实。")).to_be_visible()
 
     report("50000.00")
     expect(page.get_by_test_id("evidence")).to_have_count(2)

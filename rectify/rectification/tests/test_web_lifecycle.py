@@ -186,3 +186,20 @@ def test_report_form_renders_each_amount_input_once(client, world):
     html = client.get(reverse("rectification:report", args=[finding.pk])).content.decode()
     for field in ("amount_to_treasury", "amount_adjusted_in_accounts", "amount_other"):
         assert html.count(f'name="{field}"') == 1, field
+
+
+def test_a_report_sent_in_the_background_ends_on_the_finding_page_with_its_confirmation(client, world):
+    """The upload script sends the report in the background: the answer names the page to open (a
+    redirect would be followed by the background request itself, which would take the confirmation)."""
+    from rectify.testing import make_finding
+
+    finding = make_finding(world, state="rectifying")
+    as_user(client, world["unit"])
+    response = client.post(
+        reverse("rectification:report", args=[finding.pk]),
+        report_data(evidence=[upload()]),
+        headers={"X-Rectify-Background": "1"},
+    )
+    assert response.status_code == 204 and response["X-Rectify-Location"] == finding.get_absolute_url()
+    page = client.get(response["X-Rectify-Location"]).content.decode()
+    assert "整改情况已报送，等待审计机关核实。" in page

@@ -75,6 +75,13 @@
         bar.textContent = percent + "%";
       });
       request.addEventListener("load", function () {
+        // Done: the server names the page to go to, where its confirmation waits (it sent no redirect,
+        // which this background request would have followed, consuming the confirmation).
+        var next = request.getResponseHeader("X-Rectify-Location");
+        if (next) {
+          window.location.href = next;
+          return;
+        }
         if (request.responseURL && request.responseURL.split("#")[0] !== (form.action || window.location.href)) {
           window.location.href = request.responseURL;
           return;
@@ -87,6 +94,7 @@
         }
       });
       request.addEventListener("error", function () { problems.textContent = messages.failed; });
+      request.setRequestHeader("X-Rectify-Background", "1");
       progress.classList.remove("d-none");
       request.send(new FormData(form));
     });
