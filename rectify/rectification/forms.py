@@ -68,12 +68,21 @@ class ReportForm(StyledFormMixin, forms.Form):
                 "data-empty": _("文件「%s」是空文件"),
                 "data-failed": _("上传失败，请检查网络后重试"),
                 "data-progress-label": _("上传进度"),
+                "data-kept": _("您选择的佐证材料已保留，无需重新选择：%s"),
                 "accept": ACCEPTED_EXTENSIONS,
             }
         )
         for field, label in AMOUNT_METHODS:
             self.fields[field] = MoneyField(label=_("%(method)s（元）") % {"method": label})
             self.fields[field].widget.attrs["class"] = "form-control"
+
+    @property
+    def dropped_files(self) -> list[str]:
+        """The names of the evidence files sent with a report that was not accepted: a file input comes
+        back empty, so the page says which files must be chosen again (the upload script keeps them)."""
+        if not self.is_bound or not self.errors:
+            return []
+        return [upload.name for upload in self.files.getlist(self.add_prefix("evidence"))]
 
     @property
     def amount_fields(self):

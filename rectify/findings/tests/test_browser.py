@@ -100,20 +100,27 @@ def test_lifecycle_across_roles_in_the_browser(page: Page, live_server, world_li
     evidence_pdf = tmp_path / "清理情况说明.pdf"
     evidence_pdf.write_bytes(PDF_BYTES)
 
-    def report(amount: str) -> None:
+    def report(amount: str, refused_first: bool = False) -> None:
         page.goto(f"{base}{finding.get_absolute_url()}")
         page.get_by_role("link", name="报送整改情况").click()
         page.get_by_label("整改措施").fill("已清理挂账款项")
         page.get_by_label("整改进展").fill("已收回 2 笔，核销 1 笔")
+        if refused_first:  # more than the amount involved, unexplained: refused, the files are kept
+            page.get_by_label("调整账务（元）").fill("999999.00")
+            page.locator("input[type=file][data-upload]").set_input_files([evidence_png, evidence_pdf])
+            page.get_by_role("button", name="报送整改情况").click()
+            expect(page.get_by_text("超过问题涉及金额")).to_be_visible()
+            expect(page.get_by_test_id("files-notice")).to_contain_text("已保留")
+        else:
+            page.locator("input[type=file][data-upload]").set_input_files([evidence_png, evidence_pdf])
         page.get_by_label("调整账务（元）").fill(amount)
-        page.locator("input[type=file][data-upload]").set_input_files([evidence_png, evidence_pdf])
         expect(page.locator(".upload-list li")).to_have_count(2)
         page.get_by_role("button", name="报送整改情况").click()
         expect(page.get_by_test_id("finding-state")).to_have_text("待核实")
         # Sent in the background with its files, it still ends on a page with its confirmation.
         expect(page.get_by_text("整改情况已报送，等待审计机关核实。")).to_be_visible()
 
-    report("50000.00")
+    report("50000.00", refused_first=True)
     expect(page.get_by_test_id("evidence")).to_have_count(2)
     thumbnail = page.locator("img.evidence-thumb").first
     expect(thumbnail).to_be_visible()

@@ -203,3 +203,17 @@ def test_a_report_sent_in_the_background_ends_on_the_finding_page_with_its_confi
     assert response.status_code == 204 and response["X-Rectify-Location"] == finding.get_absolute_url()
     page = client.get(response["X-Rectify-Location"]).content.decode()
     assert "整改情况已报送，等待审计机关核实。" in page
+
+
+def test_a_report_not_accepted_says_which_chosen_files_must_be_chosen_again(client, world):
+    from rectify.testing import make_finding
+
+    finding = make_finding(world, state="rectifying")
+    as_user(client, world["unit"])
+    response = client.post(
+        reverse("rectification:report", args=[finding.pk]),
+        report_data(amount_adjusted_in_accounts="200000.00", evidence=[upload("收款凭证.png")]),
+    )
+    assert response.status_code == 200 and finding.reports.count() == 0
+    notice = response.content.decode().split('data-testid="files-notice"')[1].split("</div>")[0]
+    assert "收款凭证.png" in notice and "重新选择" in notice

@@ -86,11 +86,25 @@
           window.location.href = request.responseURL;
           return;
         }
+        // Not accepted: the form comes back with its errors and an empty file input. Put the chosen
+        // files back into it, and say so, so that the user need not choose them again.
+        var chosen = input.files;
         var page = new DOMParser().parseFromString(request.responseText, "text/html");
         var main = page.querySelector("main");
         if (main) {
           document.querySelector("main").replaceWith(main);
           document.querySelectorAll("input[type=file][data-upload]").forEach(enhance);
+          var again = main.querySelector("input[type=file][data-upload][name='" + input.name + "']");
+          if (again && chosen.length) {
+            again.files = chosen;
+            again.dispatchEvent(new Event("change"));
+            var notice = main.querySelector("[data-files-notice]");
+            if (notice) {
+              var names = Array.prototype.map.call(chosen, function (f) { return f.name; }).join("、");
+              notice.textContent = again.dataset.kept.replace("%s", names);
+              notice.classList.replace("alert-warning", "alert-info");
+            }
+          }
         }
       });
       request.addEventListener("error", function () { problems.textContent = messages.failed; });
