@@ -15,7 +15,24 @@ class PlanForm(StyledFormMixin, forms.Form):
     responsible_department = forms.CharField(label=_("责任部门（科室）"), max_length=100, required=False)
     responsible_person = forms.CharField(label=_("责任人"), max_length=50)
     planned_completion = forms.DateField(label=_("计划完成时间"), widget=DateInput())
+    delay_reason = forms.CharField(
+        label=_("延期说明"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("计划完成时间晚于整改期限时必填，作为延期原因报送审计机关"),
+    )
     version = version_field()
+
+    def __init__(self, *args, deadline=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if deadline:
+            # The page warns as soon as a date after the deadline is chosen (plan.js).
+            self.fields["planned_completion"].widget.attrs.update(
+                {
+                    "data-deadline": deadline.isoformat(),
+                    "data-late": _("计划完成时间晚于整改期限（%s），请在下方填写延期说明。") % deadline.isoformat(),
+                }
+            )
 
 
 class MilestoneForm(StyledFormMixin, forms.Form):

@@ -60,6 +60,9 @@ class PlanView(FormsetActionView):
     title = gettext_lazy("制定整改方案")
     success_message = gettext_lazy("整改方案已提交。")
 
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "deadline": self.object.deadline}
+
     def get_initial(self):
         plan = Plan.objects.filter(finding=self.object).first()
         if plan is None:

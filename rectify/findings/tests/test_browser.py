@@ -91,7 +91,10 @@ def test_lifecycle_across_roles_in_the_browser(page: Page, live_server, world_li
     page.get_by_role("link", name="制定整改方案").click()
     page.get_by_label("整改措施").fill("逐笔核对挂账款项，联系债务人收回或按规定核销")
     page.locator("#id_responsible_person").fill("王五")
+    page.get_by_label("计划完成时间").fill("2099-12-31")  # after the deadline: warned at once
+    expect(page.get_by_test_id("plan-late-warning")).to_be_visible()
     page.get_by_label("计划完成时间").fill("2025-07-25")
+    expect(page.get_by_test_id("plan-late-warning")).to_be_hidden()
     page.get_by_role("button", name="制定整改方案").click()
     expect(page.get_by_test_id("finding-state")).to_have_text("整改中")
 

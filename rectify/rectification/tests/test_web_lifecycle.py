@@ -217,3 +217,29 @@ def test_a_report_not_accepted_says_which_chosen_files_must_be_chosen_again(clie
     assert response.status_code == 200 and finding.reports.count() == 0
     notice = response.content.decode().split('data-testid="files-notice"')[1].split("</div>")[0]
     assert "收款凭证.png" in notice and "重新选择" in notice
+
+
+def test_the_plan_form_warns_of_a_date_after_the_deadline_and_asks_why(client, world):
+    from rectify.rectification.models import DelayExplanation
+    from rectify.testing import make_finding
+
+    finding = make_finding(world, state="issued", deadline=datetime.date(2099, 6, 30))
+    as_user(client, world["unit"])
+    url = reverse("rectification:plan", args=[finding.pk])
+    form = client.get(url).content.decode()
+    assert 'data-deadline="2099-06-30"' in form and "rectify/plan.js" in form and 'name="delay_reason"' in form
+    data = {
+        "measures": "逐笔清理",
+        "responsible_person": "王五",
+        "planned_completion": "2099-12-31",
+        "rows-TOTAL_FORMS": "0",
+        "rows-INITIAL_FORMS": "0",
+        "rows-MIN_NUM_FORMS": "0",
+        "rows-MAX_NUM_FORMS": "20",
+    }
+    refused = client.post(url, data)
+    assert refused.status_code == 200 and "晚于整改期限 2099-06-30" in refused.content.decode()
+    assert not DelayExplanation.objects.exists()
+    accepted = client.post(url, {**data, "delay_reason": "涉及诉讼，需待法院判决"})
+    assert accepted.status_code == 302
+    assert DelayExplanation.objects.get(finding=finding).expected_completion == datetime.date(2099, 12, 31)
