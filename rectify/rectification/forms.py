@@ -141,10 +141,30 @@ class VerifyForm(StyledFormMixin, forms.Form):
     complete = forms.BooleanField(label=_("整改完整"), required=False, initial=True)
     compliant = forms.BooleanField(label=_("整改合规"), required=False, initial=True)
     reasons = forms.CharField(label=_("认定理由"), widget=forms.Textarea(attrs={"rows": 3}))
+    confirm_close = forms.BooleanField(
+        label=_("我已确认：认定为「已整改」即对账销号，该问题关闭，不再要求单位整改"),
+        required=False,
+    )
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, closes_when_rectified: bool = True, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["verdict"].widget.attrs["class"] = "form-check-input"
+        self.fields["verdict"].help_text = (
+            _("「已整改」将对该问题销号（关闭）；其他结论将退回单位重新整改。")
+            if closes_when_rectified
+            else _("持续整改事项的阶段性报告：认定不改变问题的状态。")
+        )
+        self.closes_when_rectified = closes_when_rectified
+        if not closes_when_rectified:
+            del self.fields["confirm_close"]
+
+    def clean(self):
+        data = super().clean()
+        closing = self.closes_when_rectified and data.get("verdict") == Verdict.RECTIFIED
+        if closing and not data.get("confirm_close"):
+            self.add_error("confirm_close", _("认定为「已整改」将对该问题销号，请勾选确认。"))
+        data.pop("confirm_close", None)
+        return data
 
 
 class DelayForm(StyledFormMixin, forms.Form):

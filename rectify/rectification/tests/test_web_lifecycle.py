@@ -123,6 +123,7 @@ def test_lifecycle_across_roles_with_one_return(client, world):
             "reasons": "全部清理完毕",
             "complete": "on",
             "compliant": "on",
+            "confirm_close": "on",  # rectified closes the finding: the auditor confirms it
         },
     )
     assert response.status_code == 302
@@ -243,3 +244,45 @@ def test_the_plan_form_warns_of_a_date_after_the_deadline_and_asks_why(client, w
     accepted = client.post(url, {**data, "delay_reason": "涉及诉讼，需待法院判决"})
     assert accepted.status_code == 302
     assert DelayExplanation.objects.get(finding=finding).expected_completion == datetime.date(2099, 12, 31)
+
+
+def test_the_verification_form_shows_what_the_verdict_weighs_and_asks_to_confirm_a_close_out(client, world):
+    from rectify.rectification.services import submit_plan, submit_report
+    from rectify.testing import make_finding
+
+    finding = make_finding(world, state="rectifying", deadline=datetime.date(2099, 12, 31))
+    submit_plan(
+        world["unit"], finding, measures="逐笔核对挂账", responsible_person="王五",
+        planned_completion=datetime.date(2099, 11, 30),
+    )  # fmt: skip
+    submit_report(
+        world["unit"], finding, measures="已清理2笔", progress="尚余1笔", unfinished_reason="债务人失联",
+        amounts={"amount_to_treasury": "30000.00", "amount_returned_to_source": "20000.00"},
+    )  # fmt: skip
+    as_user(client, world["auditor"])
+    url = reverse("rectification:verify", args=[finding.pk])
+    html = client.get(url).content.decode()
+    requirements = html.split('data-testid="verify-requirements"')[1].split("</section>")[0]
+    assert all(r.text in requirements for r in finding.requirements.all())
+    assert "逐笔核对挂账" in html.split('data-testid="verify-plan"')[1].split("</section>")[0]
+    report = html.split('data-testid="report-under-review"')[1].split("</section>")[0]
+    assert "未完成原因" in report and "债务人失联" in report
+    assert "整改措施" in report and "整改进展" in report
+    amounts = report.split('data-testid="report-amounts"')[1]
+    assert "上缴财政" in amounts and "30000.00" in amounts and "归还原资金渠道" in amounts
+    assert "「已整改」将对该问题销号（关闭）" in html and 'name="confirm_close"' in html
+
+    data = {
+        "verdict": "rectified",
+        "verified_amount": "50000.00",
+        "reasons": "核实无误",
+        "complete": "on",
+        "compliant": "on",
+    }
+    refused = client.post(url, data)
+    assert refused.status_code == 200 and "请勾选确认" in refused.content.decode()
+    finding.refresh_from_db()
+    assert finding.state == "submitted" and not finding.verifications.exists()
+    assert client.post(url, {**data, "confirm_close": "on"}).status_code == 302
+    finding.refresh_from_db()
+    assert finding.state == "closed"
