@@ -73,6 +73,12 @@ def _require_auditor_of(actor: User, project: AuditProject) -> None:
 
 
 def _check_deadline(deadline: datetime.date | None, project: AuditProject) -> None:
+    # Refused when the finding is recorded or corrected, not only when the project is issued.
+    if deadline and project.started_on and deadline < project.started_on:
+        raise ActionRefused(
+            _("整改期限 %(deadline)s 早于审计项目开始日期 %(start)s。")
+            % {"deadline": deadline.isoformat(), "start": project.started_on.isoformat()}
+        )
     if deadline and project.report_date and deadline < project.report_date:
         raise ActionRefused(
             _("整改期限 %(deadline)s 早于审计报告出具日期 %(report)s。")
