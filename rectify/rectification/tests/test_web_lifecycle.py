@@ -286,3 +286,24 @@ def test_the_verification_form_shows_what_the_verdict_weighs_and_asks_to_confirm
     assert client.post(url, {**data, "confirm_close": "on"}).status_code == 302
     finding.refresh_from_db()
     assert finding.state == "closed"
+
+
+def test_the_finding_form_pickers_are_scoped_to_the_project(client, world):
+    from rectify.audits.choices import AuditType
+    from rectify.testing import make_finding, make_project
+
+    earlier_project = make_project(world, world.office_a, [world.unit, world.other_unit], AuditType.SPECIAL_FUND, 2024)
+    own_earlier = make_finding(world, state="issued", project=earlier_project, deadline=datetime.date(2024, 12, 31))
+    others_earlier = make_finding(
+        world, state="issued", project=earlier_project, unit=world.other_unit, deadline=datetime.date(2024, 12, 31)
+    )
+    project = make_project(world, world.office_a, [world.unit], AuditType.INVESTMENT, report_number="甲审报〔2025〕7号")
+    as_user(client, world["auditor"])
+    form = client.get(reverse("findings:finding-create"), {"project": project.pk}).context["form"]
+    assert list(form.fields["repeats"].queryset) == [own_earlier]  # not the other unit's, not thousands
+    assert others_earlier not in form.fields["repeats"].queryset
+    assert form.fields["unit"].queryset.first() == world.unit  # the project's own unit first
+    label = form.fields["project"].label_from_instance(project)
+    assert "2025年" in label and "甲审报〔2025〕7号" in label
+    blank = client.get(reverse("findings:finding-create")).context["form"]
+    assert not blank.fields["repeats"].queryset.exists()
