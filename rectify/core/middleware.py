@@ -27,6 +27,29 @@ class RequestIdMiddleware:
         return response
 
 
+class BackgroundRedirectMiddleware:
+    """Answers a page's background request (``X-Rectify-Background``, sent by the upload script) with
+    the address a redirect points to, instead of the redirect: a browser's background request follows
+    redirects by itself, and the page it fetched so would consume the confirmation (the message) meant
+    for the page the user is then sent to. The script goes there itself; the message is still waiting.
+    """
+
+    HEADER = "X-Rectify-Background"
+    LOCATION = "X-Rectify-Location"
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.headers.get(self.HEADER) and 300 <= response.status_code < 400 and response.has_header("Location"):
+            answer = HttpResponse(status=204)
+            answer[self.LOCATION] = response["Location"]
+            answer.cookies = response.cookies
+            return answer
+        return response
+
+
 class ContentSecurityPolicyMiddleware:
     """Forbids inline script, inline event handlers and any asset from elsewhere.
 

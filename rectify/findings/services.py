@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -78,6 +79,12 @@ def _require_auditor_of(actor: User, project: AuditProject) -> None:
 
 
 def _check_deadline(deadline: datetime.date | None, project: AuditProject) -> None:
+    # Refused when the finding is recorded or corrected, not only when the project is issued.
+    if deadline and project.started_on and deadline < project.started_on:
+        raise ActionRefused(
+            _("整改期限 %(deadline)s 早于审计项目开始日期 %(start)s。")
+            % {"deadline": deadline.isoformat(), "start": project.started_on.isoformat()}
+        )
     if deadline and project.report_date and deadline < project.report_date:
         raise ActionRefused(
             _("整改期限 %(deadline)s 早于审计报告出具日期 %(report)s。")
@@ -85,8 +92,23 @@ def _check_deadline(deadline: datetime.date | None, project: AuditProject) -> No
         )
 
 
+# Numbering typed before a requirement: "1." "1．" "1、" "1)" "（1）" "(一)" "（一）" "一、" "①". The rows
+# are numbered by the system (and shown and printed "1. …"), so the typed number is left out. A number
+# followed by a digit is part of the text ("1.5万元…"), not numbering.
+_CN_DIGITS = "一二三四五六七八九十百"
+TYPED_NUMBERING = re.compile(
+    rf"^\s*(?:[（(]\s*(?:\d+|[{_CN_DIGITS}]+)\s*[)）]|\d+\s*(?:[.．](?!\d)|[、)）])|[{_CN_DIGITS}]+\s*[、.．]|[①-⑳])\s*"
+)
+
+
+def requirement_texts(requirements: Iterable[str]) -> list[str]:
+    """The requirements as they are stored: trimmed, blank ones dropped, typed numbering left out."""
+    texts = (TYPED_NUMBERING.sub("", r.strip(), count=1).strip() for r in requirements if r and r.strip())
+    return [text for text in texts if text]
+
+
 def _clean_requirements(requirements: Iterable[str]) -> list[str]:
-    cleaned = [r.strip() for r in requirements if r and r.strip()]
+    cleaned = requirement_texts(requirements)
     if not cleaned:
         raise ActionRefused(_("至少须列明一条整改要求。"))
     return cleaned
@@ -359,7 +381,7 @@ def correct_finding(
     if changes or requirements is None:
         update_finding(actor, finding, reason=reason, **changes)
     if requirements is not None:
-        wanted = [text.strip() for text in requirements if text and text.strip()]
+        wanted = requirement_texts(requirements)
         if wanted != [r.text for r in finding.requirements.all()]:
             set_requirements(actor, finding, wanted)
     finding.refresh_from_db()
@@ -380,7 +402,7 @@ def check_correction(
             setattr(finding, field, value)
         finding.full_clean()
     if requirements is not None:
-        wanted = [text.strip() for text in requirements if text and text.strip()]
+        wanted = requirement_texts(requirements)
         if wanted != [r.text for r in finding.requirements.all()]:
             _checked_requirements(actor, finding, wanted)
 

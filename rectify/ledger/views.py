@@ -57,6 +57,16 @@ def finding_actions(user, finding: Finding) -> list[dict]:
     return buttons
 
 
+def transition_reason(reason: str) -> str:
+    """A change's reason as a reader reads it: a move of the finding is recorded as "<transition>: comment"
+    (``perform_transition``), shown with the transition's label."""
+    name, sep, comment = reason.partition(": ")
+    if sep and name in TRANSITIONS:
+        label = str(TRANSITIONS[name].label)
+        return f"{label}：{comment}" if comment else label
+    return reason
+
+
 class CountedPaginator(Paginator):
     """A paginator told how many rows there are: the page's figures have counted them already."""
 
@@ -186,7 +196,7 @@ class FindingDetailView(LoginRequiredMixin, DetailView):
             repeated_by=Finding.objects.restrict(user).filter(repeats=finding),
             actions=finding_actions(user, finding),
             previewable=PREVIEWABLE,
-            history=history_with_changes(finding.history),
+            history=history_with_changes(finding.history, reason_label=transition_reason),
         )
         return context
 

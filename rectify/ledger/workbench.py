@@ -38,10 +38,11 @@ from django.utils.translation import gettext_lazy as _
 
 from rectify.accounts.choices import AUDIT_ROLES, UNIT_ROLES, RoleCode
 from rectify.core.visibility import NOTHING, scope_q
-from rectify.findings.choices import Colour, FindingState, Kind
-from rectify.findings.models import DeadlineRule, Finding
+from rectify.findings.choices import Colour, EventKind, FindingState, Kind
+from rectify.findings.models import DeadlineRule, Finding, FindingEvent
 from rectify.findings.warning import RUNNING_STATES, colour_q, local_today, warning_days
-from rectify.rectification.models import DelayExplanation, ProgressReport
+from rectify.rectification.choices import Verdict
+from rectify.rectification.models import DelayExplanation, ProgressReport, Verification
 
 if TYPE_CHECKING:
     from rectify.accounts.models import User
@@ -60,10 +61,17 @@ class Task:
     order_by: list = field(default_factory=list)
     filters: dict = field(default_factory=dict)
     style: str = "primary"
-    # Whether the items show when the next report falls due (``due``) rather than the deadline.
-    shows_due: bool = False
+    # Which date the items show: the deadline, when the next report falls due (``due``) or when the
+    # latest report came in (``reported_at``). The list says which.
+    shows: str = "deadline"
+    # Whether the items show why the auditor returned them (``return_reasons``, ``return_verdict``).
+    shows_return: bool = False
     count: int = 0
     items: list[Finding] = field(default_factory=list)
+
+    @property
+    def date_label(self) -> str:
+        return {"due": _("应报送日"), "reported_at": _("报送日")}.get(self.shows, _("整改期限"))
 
     @property
     def url(self) -> str:
@@ -91,6 +99,30 @@ def _last_report_at() -> Subquery:
         .values("latest"),
         output_field=DateTimeField(),
     )
+
+
+def _transitions():
+    return FindingEvent.objects.filter(kind=EventKind.TRANSITION).order_by()
+
+
+def returned_q() -> Q:
+    """Findings returned for rework (部分整改、未整改 or 退回) on which the unit has not reported again:
+    rectifying, and the last move that brought them there was the return."""
+    later = _transitions().filter(finding=OuterRef(OuterRef("pk")), at__gt=OuterRef("at"))
+    returns = _transitions().filter(finding=OuterRef("pk"), action="return")
+    return Q(state=FindingState.RECTIFYING) & Exists(returns.filter(~Exists(later)))
+
+
+def _return_reasons() -> Subquery:
+    """Why the finding was last returned (the auditor's reasons, recorded as the move's comment)."""
+    returns = _transitions().filter(finding=OuterRef("pk"), action="return").order_by("-at", "-pk")
+    return Subquery(returns.values("comment")[:1])
+
+
+def _return_verdict() -> Subquery:
+    """The verdict on the round that was returned (NULL when the auditor returned it without one)."""
+    verdicts = Verification.objects.filter(finding=OuterRef("pk")).order_by("-verified_at", "-pk")
+    return Subquery(verdicts.values("verdict")[:1])
 
 
 def reporting_interval() -> datetime.timedelta:
@@ -135,7 +167,7 @@ def _tasks(user: User, interval: datetime.timedelta | None) -> list[Task]:
             Task(
                 "to_verify", _("待核实的整改报告"), _("单位已报送，等待核实认定"),
                 _within(scope, Q(state=FindingState.SUBMITTED)), [waiting.asc(nulls_last=True), F("pk").asc()],
-                {"state": FindingState.SUBMITTED}, "success",
+                {"state": FindingState.SUBMITTED}, "success", shows="reported_at",
             ),
             Task(
                 "long_term_reports", _("持续整改待核实的报告"), _("持续整改事项报送的阶段性情况"),
@@ -155,23 +187,29 @@ def _tasks(user: User, interval: datetime.timedelta | None) -> list[Task]:
         ]  # fmt: skip
     if user.has_role(*UNIT_ROLES):
         own = Q(unit_id=user.organization_id)
+        returned = returned_q()
         tasks += [
+            Task(
+                "returned", _("被退回、须重新整改"), _("审计机关认定未完成整改并退回，请按退回原因重新整改后再次报送"),
+                own & returned, deadline, {"state": FindingState.RECTIFYING}, "danger", shows_return=True,
+            ),
+            Task(
+                "overdue_unexplained", _("已逾期、须说明原因"), _("未在规定时间内整改又未说明原因的，将约谈主要负责人"),
+                own & red & ~Q(_live_delay_explanation()), deadline, {"colour": Colour.RED}, "danger",
+            ),
             Task(
                 "to_plan", _("待制定整改方案"), _("审计报告已下达，请制定整改方案"),
                 own & Q(state=FindingState.ISSUED), deadline, {"state": FindingState.ISSUED}, "primary",
             ),
             Task(
-                "to_report", _("待报送整改情况"), _("整改中或退回重新整改的问题，按期限先后排列"),
-                own & Q(state=FindingState.RECTIFYING), deadline, {"state": FindingState.RECTIFYING}, "warning",
+                "to_report", _("待报送整改情况"), _("整改中的问题，按期限先后排列，已逾期的在前"),
+                own & Q(state=FindingState.RECTIFYING) & ~returned, deadline,
+                {"state": FindingState.RECTIFYING}, "warning",
             ),
             Task(
                 "continued_report_due", _("持续整改待报送"), _("持续整改事项按报送周期报送阶段性整改情况"),
                 own & continued_report_due_q(interval), [F("due").asc(nulls_last=True), F("pk").asc()],
-                {"state": FindingState.LONG_TERM}, "info", shows_due=True,
-            ),
-            Task(
-                "overdue_unexplained", _("已逾期、须说明原因"), _("未在规定时间内整改又未说明原因的，将约谈主要负责人"),
-                own & red & ~Q(_live_delay_explanation()), deadline, {"colour": Colour.RED}, "danger",
+                {"state": FindingState.LONG_TERM}, "info", shows="due",
             ),
             Task(
                 "awaiting_verification", _("等待审计机关核实"), _("已报送的整改情况"),
@@ -225,13 +263,22 @@ def _fetch_items(tasks: list[Task], base: QuerySet, interval: datetime.timedelta
     for name in ranks:
         wanted |= Q(**{f"{name}__lte": ITEMS_SHOWN})
     extra = {}
-    if any(task.shows_due for task in shown):
+    if any(task.shows == "due" for task in shown):
         extra["due"] = continued_report_due_at(interval)
+    if any(task.shows == "reported_at" for task in shown):
+        extra["reported_at"] = _last_report_at()
+    if any(task.shows_return for task in shown):
+        extra["return_reasons"] = _return_reasons()
+        extra["return_verdict"] = _return_verdict()
     rows = list(base.order_by().annotate(**extra).annotate(**ranks).filter(wanted))
     for task in shown:
         name = f"rank_{task.key}"
         ranked = [(getattr(row, name), row) for row in rows if getattr(row, name) is not None]
         task.items = [row for number, row in sorted(ranked, key=lambda pair: pair[0]) if number <= ITEMS_SHOWN]
+        if task.shows_return:
+            for row in task.items:
+                verdict = getattr(row, "return_verdict", None)
+                row.return_label = Verdict(verdict).label if verdict in Verdict.values else _("退回")
 
 
 def tasks_for(user: User) -> list[Task]:

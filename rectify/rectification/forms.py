@@ -15,7 +15,24 @@ class PlanForm(StyledFormMixin, forms.Form):
     responsible_department = forms.CharField(label=_("责任部门（科室）"), max_length=100, required=False)
     responsible_person = forms.CharField(label=_("责任人"), max_length=50)
     planned_completion = forms.DateField(label=_("计划完成时间"), widget=DateInput())
+    delay_reason = forms.CharField(
+        label=_("延期说明"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("计划完成时间晚于整改期限时必填，作为延期原因报送审计机关"),
+    )
     version = version_field()
+
+    def __init__(self, *args, deadline=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if deadline:
+            # The page warns as soon as a date after the deadline is chosen (plan.js).
+            self.fields["planned_completion"].widget.attrs.update(
+                {
+                    "data-deadline": deadline.isoformat(),
+                    "data-late": _("计划完成时间晚于整改期限（%s），请在下方填写延期说明。") % deadline.isoformat(),
+                }
+            )
 
 
 class MilestoneForm(StyledFormMixin, forms.Form):
@@ -68,12 +85,21 @@ class ReportForm(StyledFormMixin, forms.Form):
                 "data-empty": _("文件「%s」是空文件"),
                 "data-failed": _("上传失败，请检查网络后重试"),
                 "data-progress-label": _("上传进度"),
+                "data-kept": _("您选择的佐证材料已保留，无需重新选择：%s"),
                 "accept": ACCEPTED_EXTENSIONS,
             }
         )
         for field, label in AMOUNT_METHODS:
             self.fields[field] = MoneyField(label=_("%(method)s（元）") % {"method": label})
             self.fields[field].widget.attrs["class"] = "form-control"
+
+    @property
+    def dropped_files(self) -> list[str]:
+        """The names of the evidence files sent with a report that was not accepted: a file input comes
+        back empty, so the page says which files must be chosen again (the upload script keeps them)."""
+        if not self.is_bound or not self.errors:
+            return []
+        return [upload.name for upload in self.files.getlist(self.add_prefix("evidence"))]
 
     @property
     def amount_fields(self):
@@ -115,10 +141,30 @@ class VerifyForm(StyledFormMixin, forms.Form):
     complete = forms.BooleanField(label=_("整改完整"), required=False, initial=True)
     compliant = forms.BooleanField(label=_("整改合规"), required=False, initial=True)
     reasons = forms.CharField(label=_("认定理由"), widget=forms.Textarea(attrs={"rows": 3}))
+    confirm_close = forms.BooleanField(
+        label=_("我已确认：认定为「已整改」即对账销号，该问题关闭，不再要求单位整改"),
+        required=False,
+    )
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, closes_when_rectified: bool = True, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["verdict"].widget.attrs["class"] = "form-check-input"
+        self.fields["verdict"].help_text = (
+            _("「已整改」将对该问题销号（关闭）；其他结论将退回单位重新整改。")
+            if closes_when_rectified
+            else _("持续整改事项的阶段性报告：认定不改变问题的状态。")
+        )
+        self.closes_when_rectified = closes_when_rectified
+        if not closes_when_rectified:
+            del self.fields["confirm_close"]
+
+    def clean(self):
+        data = super().clean()
+        closing = self.closes_when_rectified and data.get("verdict") == Verdict.RECTIFIED
+        if closing and not data.get("confirm_close"):
+            self.add_error("confirm_close", _("认定为「已整改」将对该问题销号，请勾选确认。"))
+        data.pop("confirm_close", None)
+        return data
 
 
 class DelayForm(StyledFormMixin, forms.Form):

@@ -141,6 +141,17 @@ def build_plan(
     return NewPlan(plan=plan, milestones=rows, event=event, move=move)
 
 
+def plan_needs_delay_explanation(finding: Finding, planned_completion: datetime.date | None) -> bool:
+    """Whether a plan finishing on ``planned_completion`` misses the deadline with no delay explanation
+    that already expects completion by then."""
+    from rectify.rectification.models import DelayExplanation
+
+    if planned_completion is None or finding.deadline is None or planned_completion <= finding.deadline:
+        return False
+    explained = DelayExplanation.objects.filter(finding=finding, expected_completion__gte=planned_completion)
+    return not explained.exists()
+
+
 @transaction.atomic
 def submit_plan(
     actor: User,
@@ -152,9 +163,12 @@ def submit_plan(
     responsible_department: str = "",
     milestones: Sequence[tuple[str, datetime.date]] = (),
     version=None,
+    delay_reason: str = "",
 ) -> Plan:
     """The unit writes (or revises) its rectification plan; an issued finding starts rectifying.
-    ``version``: the plan's version the unit's page showed; a revision of an older one is refused."""
+    ``version``: the plan's version the unit's page showed; a revision of an older one is refused.
+    A plan finishing after the deadline needs ``delay_reason``, recorded as a delay explanation
+    (``explain_delay``), unless an earlier explanation already expects completion by then."""
     finding = _require(actor, UNIT_ROLES, finding, _("只有整改责任单位可以制定整改方案。"))
     new = build_plan(
         actor,
@@ -165,6 +179,13 @@ def submit_plan(
         responsible_department=responsible_department,
         milestones=milestones,
     )
+    late = plan_needs_delay_explanation(finding, planned_completion)
+    if late and not (delay_reason or "").strip():
+        raise ActionRefused(
+            _("计划完成时间 %(date)s 晚于整改期限 %(deadline)s，请填写延期说明（将作为延期原因报送审计机关）。")
+            % {"date": planned_completion.isoformat(), "deadline": finding.deadline.isoformat()},
+            code="delay_unexplained",
+        )
     plan = Plan.objects.filter(finding=finding).first()
     if plan is None:
         plan = new.plan
@@ -182,6 +203,8 @@ def submit_plan(
         milestone.plan = plan
         milestone.save()
     new.event.save()
+    if late:
+        explain_delay(actor, finding, reason=delay_reason, expected_completion=planned_completion)
     publish("plan.submitted", finding, actor=actor, plan_id=plan.pk)
     if new.move:
         perform_transition(actor, finding, new.move.name, comment=new.move.comment)

@@ -8,10 +8,12 @@ from django.views import View
 
 from rectify.core.actions import ObjectActionView
 from rectify.findings import services as finding_actions
+from rectify.findings.choices import FindingState
 from rectify.findings.forms import TransitionForm
 from rectify.findings.models import Finding
 from rectify.findings.workflow import TRANSITIONS
 from rectify.rectification import services
+from rectify.rectification.choices import AMOUNT_METHODS
 from rectify.rectification.evidence import PREVIEWABLE
 from rectify.rectification.forms import (
     AccountabilityFormSet,
@@ -59,6 +61,9 @@ class PlanView(FormsetActionView):
     template_name = "rectification/plan_form.html"
     title = gettext_lazy("制定整改方案")
     success_message = gettext_lazy("整改方案已提交。")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "deadline": self.object.deadline}
 
     def get_initial(self):
         plan = Plan.objects.filter(finding=self.object).first()
@@ -140,9 +145,20 @@ class VerifyView(ObjectActionView):
     def get_initial(self):
         return {"verified_amount": services.amount_rectified_so_far(self.object)}
 
+    def get_form_kwargs(self):
+        # Only a submitted finding is closed out by a rectified verdict (a long-term one stays open).
+        return {**super().get_form_kwargs(), "closes_when_rectified": self.object.state == FindingState.SUBMITTED}
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["report"] = self.get_latest_report()
+        report = self.get_latest_report()
+        # What the verdict is weighed against: the requirements, the plan, and the round with its money.
+        context.update(
+            report=report,
+            requirements=self.object.requirements.all(),
+            plan=Plan.objects.filter(finding=self.object).prefetch_related("milestones").first(),
+            amounts=[(label, getattr(report, field)) for field, label in AMOUNT_METHODS],
+        )
         return context
 
     def perform(self, form) -> None:

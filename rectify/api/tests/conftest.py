@@ -74,6 +74,7 @@ def ledger(world):
         responsible_person="李四",
         planned_completion=TODAY + 30 * day,
         milestones=[("完成核对", TODAY + 10 * day)],
+        delay_reason="挂账单位已撤销，需重新确认债务人",  # after its deadline: a plan says why
     )
     explain_delay(world["unit"], findings["issued_yellow"], reason="资金尚未到位", expected_completion=TODAY + 20 * day)
     return findings

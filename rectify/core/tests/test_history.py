@@ -94,7 +94,7 @@ def test_a_correction_records_the_reason_and_the_amount_before_and_after(world):
 
 
 def test_every_record_of_a_rectification_keeps_its_history(world):
-    finding = make_finding(world, state="issued")
+    finding = make_finding(world, state="issued", deadline=timezone.localdate())
     with request_id_context("req-plan"):
         plan = rectification.submit_plan(
             world["unit"],

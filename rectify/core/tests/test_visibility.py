@@ -144,8 +144,8 @@ def rectify_fully(finding: Finding, unit_user: User, auditor: User) -> None:
         finding,
         measures="清理往来款项",
         responsible_person="李四",
-        planned_completion=datetime.date(2099, 12, 31),
-        milestones=[("完成清理", datetime.date(2099, 11, 30))],
+        planned_completion=finding.deadline,  # by the deadline: no delay explanation asked with the plan
+        milestones=[("完成清理", finding.deadline)],
     )
     report = rectification.submit_report(
         unit_user,

@@ -91,7 +91,10 @@ def test_lifecycle_across_roles_in_the_browser(page: Page, live_server, world_li
     page.get_by_role("link", name="制定整改方案").click()
     page.get_by_label("整改措施").fill("逐笔核对挂账款项，联系债务人收回或按规定核销")
     page.locator("#id_responsible_person").fill("王五")
+    page.get_by_label("计划完成时间").fill("2099-12-31")  # after the deadline: warned at once
+    expect(page.get_by_test_id("plan-late-warning")).to_be_visible()
     page.get_by_label("计划完成时间").fill("2025-07-25")
+    expect(page.get_by_test_id("plan-late-warning")).to_be_hidden()
     page.get_by_role("button", name="制定整改方案").click()
     expect(page.get_by_test_id("finding-state")).to_have_text("整改中")
 
@@ -100,18 +103,27 @@ def test_lifecycle_across_roles_in_the_browser(page: Page, live_server, world_li
     evidence_pdf = tmp_path / "清理情况说明.pdf"
     evidence_pdf.write_bytes(PDF_BYTES)
 
-    def report(amount: str) -> None:
+    def report(amount: str, refused_first: bool = False) -> None:
         page.goto(f"{base}{finding.get_absolute_url()}")
         page.get_by_role("link", name="报送整改情况").click()
         page.get_by_label("整改措施").fill("已清理挂账款项")
         page.get_by_label("整改进展").fill("已收回 2 笔，核销 1 笔")
+        if refused_first:  # more than the amount involved, unexplained: refused, the files are kept
+            page.get_by_label("调整账务（元）").fill("999999.00")
+            page.locator("input[type=file][data-upload]").set_input_files([evidence_png, evidence_pdf])
+            page.get_by_role("button", name="报送整改情况").click()
+            expect(page.get_by_text("超过问题涉及金额")).to_be_visible()
+            expect(page.get_by_test_id("files-notice")).to_contain_text("已保留")
+        else:
+            page.locator("input[type=file][data-upload]").set_input_files([evidence_png, evidence_pdf])
         page.get_by_label("调整账务（元）").fill(amount)
-        page.locator("input[type=file][data-upload]").set_input_files([evidence_png, evidence_pdf])
         expect(page.locator(".upload-list li")).to_have_count(2)
         page.get_by_role("button", name="报送整改情况").click()
         expect(page.get_by_test_id("finding-state")).to_have_text("待核实")
+        # Sent in the background with its files, it still ends on a page with its confirmation.
+        expect(page.get_by_text("整改情况已报送，等待审计机关核实。")).to_be_visible()
 
-    report("50000.00")
+    report("50000.00", refused_first=True)
     expect(page.get_by_test_id("evidence")).to_have_count(2)
     thumbnail = page.locator("img.evidence-thumb").first
     expect(thumbnail).to_be_visible()
@@ -137,6 +149,10 @@ def test_lifecycle_across_roles_in_the_browser(page: Page, live_server, world_li
     page.get_by_label("已整改", exact=True).check()
     page.get_by_label("认定整改金额（元）").fill("125000.00")
     page.get_by_label("认定理由").fill("挂账款项已全部清理，制度已建立")
+    page.get_by_role("button", name="核实认定").click()
+    expect(page.get_by_text("认定为「已整改」将对该问题销号，请勾选确认。")).to_be_visible()
+    expect(page.get_by_test_id("finding-state")).to_have_count(0)
+    page.get_by_label("我已确认", exact=False).check()
     page.get_by_role("button", name="核实认定").click()
     expect(page.get_by_test_id("finding-state")).to_have_text("已销号")
     expect(page.get_by_test_id("timeline")).to_contain_text("待核实 → 已销号")

@@ -685,7 +685,9 @@ def test_the_steps_offered_follow_state_role_and_scope(world, state, username, s
 
 
 def test_an_overdue_finding_offers_the_unit_to_explain_the_delay(world):
-    finding = make_finding(world, state="rectifying", deadline=datetime.date(2020, 1, 31))
+    finding = make_finding(
+        world, state="rectifying", deadline=datetime.date(2025, 3, 31)
+    )  # overdue, after the audit started
     assert findings.steps_open_to(world["unit"], finding) == ["plan", "report", "delay"]
 
 
@@ -704,3 +706,36 @@ def test_a_list_tells_repeat_findings_without_a_query_per_row(world, django_asse
     with django_assert_num_queries(2):
         prefetched = Finding.objects.filter(pk__in=[earlier.pk, later.pk]).prefetch_related("repeats")
         assert {f.pk: f.is_repeat for f in prefetched} == flags
+
+
+def test_requirements_typed_with_their_own_numbering_are_stored_without_it(client, world):
+    from rectify.findings import services as findings_services
+    from rectify.testing import PASSWORD, make_finding
+
+    typed = ["1. 清理挂账款项", "（二）建立往来款清理制度", "3、追究相关人员责任", "(4)1.5万元退回原渠道", "五、整改"]
+    finding = make_finding(world, state="draft", requirements=typed)
+    expected = ["清理挂账款项", "建立往来款清理制度", "追究相关人员责任", "1.5万元退回原渠道", "整改"]
+    assert [r.text for r in finding.requirements.all()] == expected
+
+    # Retyped with the numbering, the same requirements are no change.
+    findings_services.issue_finding(world["auditor"], finding)
+    findings_services.correct_finding(world["auditor"], finding, requirements=typed)
+    assert [r.text for r in finding.requirements.all()] == expected
+
+    assert client.login(username="auditor", password=PASSWORD)
+    for url in (finding.get_absolute_url(), f"{finding.get_absolute_url()}print/"):
+        html = client.get(url).content.decode()
+        assert "<li>清理挂账款项</li>" in html and "1. 清理挂账款项" not in html, url
+
+
+def test_a_deadline_before_the_audit_started_is_refused_when_the_finding_is_recorded(world):
+    from rectify.findings.models import Finding
+    from rectify.testing import finding_data
+
+    with pytest.raises(ActionRefused) as refused:
+        findings.create_finding(world["auditor"], **finding_data(world, deadline=datetime.date(2025, 2, 1)))
+    assert "早于审计项目开始日期 2025-03-01" in refused.value.messages[0]
+    assert not Finding.all_objects.exists()
+    finding = findings.create_finding(world["auditor"], **finding_data(world))
+    with pytest.raises(ActionRefused):
+        findings.update_finding(world["auditor"], finding, deadline=datetime.date(2025, 2, 28))

@@ -208,3 +208,22 @@ def test_a_unit_reaches_its_own_page_and_report_from_the_navigation(client, worl
     page = client.get(href).content.decode()
     assert 'data-testid="unit-report-docx"' in page
     assert client.get(world.sibling_unit.get_absolute_url()).status_code == 404
+
+
+def test_the_change_log_shows_labels_display_names_and_the_reason(client, world):
+    from rectify.findings import services as findings_services
+    from rectify.testing import PASSWORD, make_finding
+
+    finding = make_finding(world, state="draft")
+    findings_services.issue_finding(world["auditor"], finding, comment="审计报告已出具")
+    findings_services.update_finding(
+        world["auditor"], finding, reason="复核后调整涉及金额", amount_involved="130000.50", disclosure="limited"
+    )
+    assert client.login(username="auditor", password=PASSWORD)
+    html = client.get(finding.get_absolute_url()).content.decode()
+    log = html.split("变更记录")[1]
+    assert "状态：草稿 → 已下达" in log and "原因：下达：审计报告已出具" in log
+    assert "涉及金额（元）：125000.00 → 130000.50" in log and "公开范围：公开 → 限定范围" in log
+    assert "原因：复核后调整涉及金额" in log
+    for raw in ("state：", "amount_involved", "draft →", "issue:"):
+        assert raw not in log, raw

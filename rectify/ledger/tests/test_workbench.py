@@ -114,3 +114,43 @@ def test_the_auditor_is_given_long_term_findings_whose_latest_report_awaits_veri
     tasks = {task.key: task for task in client.get("/workbench/").context["tasks"]}
     assert tasks["long_term_reports"].count == 2
     assert {f.pk for f in tasks["long_term_reports"].items} == {f.pk for f in waiting}
+
+
+@time_machine.travel(datetime.datetime(2025, 10, 15, 9, 0, tzinfo=datetime.UTC), tick=False)
+def test_a_returned_finding_stands_out_at_the_top_with_the_reasons_until_reported_again(client, world):
+    from rectify.rectification.services import submit_report, verify
+
+    make_finding(world, state="rectifying", deadline=datetime.date(2025, 10, 20))
+    returned = make_finding(world, state="submitted", deadline=datetime.date(2025, 12, 31))
+    verify(world["auditor"], returned.reports.get(), verdict="partly_rectified", reasons="挂账款项尚未全部清理")
+
+    assert client.login(username="unit", password=PASSWORD)
+    response = client.get("/workbench/")
+    tasks = response.context["tasks"]
+    assert tasks[0].key == "returned" and tasks[0].count == 1 and tasks[0].items == [returned]
+    assert tasks[1].key == "overdue_unexplained"
+    counts = {task.key: task.count for task in tasks}
+    assert counts["to_report"] == 1  # the returned one is not lost among the others
+    card = response.content.decode().split('data-task="returned"')[1].split('data-task="overdue_unexplained"')[0]
+    assert "被退回、须重新整改" in card and "部分整改" in card and "挂账款项尚未全部清理" in card
+
+    submit_report(world["unit"], returned, measures="已全部清理", progress="完成")
+    assert task_counts(client, world["unit"])["returned"] == 0
+
+
+@time_machine.travel(datetime.datetime(2025, 10, 15, 9, 0, tzinfo=datetime.UTC), tick=False)
+def test_lists_say_how_long_overdue_and_which_date_they_show(client, world):
+    make_finding(world, state="rectifying", deadline=datetime.date(2025, 10, 1))
+    make_finding(world, state="submitted", deadline=datetime.date(2025, 12, 31))
+
+    assert client.login(username="unit", password=PASSWORD)
+    page = client.get("/workbench/").content.decode()
+    overdue = page.split('data-task="overdue_unexplained"')[1].split('data-task="to_plan"')[0]
+    assert "已逾期 14 天" in overdue and "text-danger" in overdue and "2025-10-01" not in overdue.split("title=")[0]
+    assert '<span data-testid="date-label">整改期限</span>' in overdue
+
+    client.logout()
+    assert client.login(username="auditor", password=PASSWORD)
+    page = client.get("/workbench/").content.decode()
+    to_verify = page.split('data-task="to_verify"')[1].split('data-task="long_term_reports"')[0]
+    assert '<span data-testid="date-label">报送日</span>' in to_verify and "2025-10-15" in to_verify

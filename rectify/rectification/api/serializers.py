@@ -190,6 +190,12 @@ class PlanInputSerializer(serializers.Serializer):
     responsible_person = serializers.CharField(max_length=50)
     responsible_department = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     planned_completion = serializers.DateField()
+    delay_reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Required when planned_completion is after the deadline: recorded as a delay explanation.",
+    )
     milestones = JSONListField(child=MilestoneInputSerializer(), required=False, default=list, max_length=20)
     version = serializers.IntegerField(
         required=False,

@@ -47,7 +47,7 @@ def last_event_pk() -> int | None:
 
 @pytest.mark.parametrize("username", ["unit", "unithead"])
 def test_a_plan_on_an_issued_finding_starts_rectification(world, username):
-    finding = make_finding(world, state="issued")
+    finding = make_finding(world, state="issued", deadline=datetime.date(2099, 12, 31))
     since = last_event_pk()
 
     made = plan(world, finding, user=username)
@@ -65,7 +65,7 @@ def test_a_plan_on_an_issued_finding_starts_rectification(world, username):
 
 
 def test_revising_a_plan_replaces_its_milestones_and_keeps_the_old_ones(world):
-    finding = make_finding(world, state="issued")
+    finding = make_finding(world, state="issued", deadline=datetime.date(2099, 12, 31))
     first = plan(world, finding)
     old = set(first.milestones.values_list("pk", flat=True))
 
@@ -80,6 +80,27 @@ def test_revising_a_plan_replaces_its_milestones_and_keeps_the_old_ones(world):
     assert revised.history.count() == 2
     finding.refresh_from_db()
     assert finding.state == FindingState.RECTIFYING  # already rectifying: no second start
+
+
+def test_a_plan_finishing_after_the_deadline_needs_a_delay_explanation_and_records_one(world):
+    from rectify.rectification.models import DelayExplanation
+
+    finding = make_finding(world, state="issued", deadline=datetime.date(2099, 6, 30))
+    with pytest.raises(ActionRefused) as info:
+        plan(world, finding)  # planned for 2099-12-31
+    assert info.value.code == "delay_unexplained" and "2099-06-30" in info.value.messages[0]
+    assert not Plan.all_objects.exists() and not DelayExplanation.objects.exists()
+
+    since = last_event_pk()
+    plan(world, finding, delay_reason="涉及诉讼，需待法院判决后清理")
+    explanation = DelayExplanation.objects.get(finding=finding)
+    assert explanation.reason == "涉及诉讼，需待法院判决后清理"
+    assert explanation.expected_completion == datetime.date(2099, 12, 31)
+    assert (EventKind.DELAY, "explain_delay") in new_events(since)
+
+    # Revised within the explained date, the plan needs no second explanation.
+    plan(world, finding, measures="改为分两步清理")
+    assert DelayExplanation.objects.filter(finding=finding).count() == 1
 
 
 @pytest.mark.parametrize(

@@ -123,6 +123,7 @@ def test_lifecycle_across_roles_with_one_return(client, world):
             "reasons": "全部清理完毕",
             "complete": "on",
             "compliant": "on",
+            "confirm_close": "on",  # rectified closes the finding: the auditor confirms it
         },
     )
     assert response.status_code == 302
@@ -186,3 +187,123 @@ def test_report_form_renders_each_amount_input_once(client, world):
     html = client.get(reverse("rectification:report", args=[finding.pk])).content.decode()
     for field in ("amount_to_treasury", "amount_adjusted_in_accounts", "amount_other"):
         assert html.count(f'name="{field}"') == 1, field
+
+
+def test_a_report_sent_in_the_background_ends_on_the_finding_page_with_its_confirmation(client, world):
+    """The upload script sends the report in the background: the answer names the page to open (a
+    redirect would be followed by the background request itself, which would take the confirmation)."""
+    from rectify.testing import make_finding
+
+    finding = make_finding(world, state="rectifying")
+    as_user(client, world["unit"])
+    response = client.post(
+        reverse("rectification:report", args=[finding.pk]),
+        report_data(evidence=[upload()]),
+        headers={"X-Rectify-Background": "1"},
+    )
+    assert response.status_code == 204 and response["X-Rectify-Location"] == finding.get_absolute_url()
+    page = client.get(response["X-Rectify-Location"]).content.decode()
+    assert "整改情况已报送，等待审计机关核实。" in page
+
+
+def test_a_report_not_accepted_says_which_chosen_files_must_be_chosen_again(client, world):
+    from rectify.testing import make_finding
+
+    finding = make_finding(world, state="rectifying")
+    as_user(client, world["unit"])
+    response = client.post(
+        reverse("rectification:report", args=[finding.pk]),
+        report_data(amount_adjusted_in_accounts="200000.00", evidence=[upload("收款凭证.png")]),
+    )
+    assert response.status_code == 200 and finding.reports.count() == 0
+    notice = response.content.decode().split('data-testid="files-notice"')[1].split("</div>")[0]
+    assert "收款凭证.png" in notice and "重新选择" in notice
+
+
+def test_the_plan_form_warns_of_a_date_after_the_deadline_and_asks_why(client, world):
+    from rectify.rectification.models import DelayExplanation
+    from rectify.testing import make_finding
+
+    finding = make_finding(world, state="issued", deadline=datetime.date(2099, 6, 30))
+    as_user(client, world["unit"])
+    url = reverse("rectification:plan", args=[finding.pk])
+    form = client.get(url).content.decode()
+    assert 'data-deadline="2099-06-30"' in form and "rectify/plan.js" in form and 'name="delay_reason"' in form
+    data = {
+        "measures": "逐笔清理",
+        "responsible_person": "王五",
+        "planned_completion": "2099-12-31",
+        "rows-TOTAL_FORMS": "0",
+        "rows-INITIAL_FORMS": "0",
+        "rows-MIN_NUM_FORMS": "0",
+        "rows-MAX_NUM_FORMS": "20",
+    }
+    refused = client.post(url, data)
+    assert refused.status_code == 200 and "晚于整改期限 2099-06-30" in refused.content.decode()
+    assert not DelayExplanation.objects.exists()
+    accepted = client.post(url, {**data, "delay_reason": "涉及诉讼，需待法院判决"})
+    assert accepted.status_code == 302
+    assert DelayExplanation.objects.get(finding=finding).expected_completion == datetime.date(2099, 12, 31)
+
+
+def test_the_verification_form_shows_what_the_verdict_weighs_and_asks_to_confirm_a_close_out(client, world):
+    from rectify.rectification.services import submit_plan, submit_report
+    from rectify.testing import make_finding
+
+    finding = make_finding(world, state="rectifying", deadline=datetime.date(2099, 12, 31))
+    submit_plan(
+        world["unit"], finding, measures="逐笔核对挂账", responsible_person="王五",
+        planned_completion=datetime.date(2099, 11, 30),
+    )  # fmt: skip
+    submit_report(
+        world["unit"], finding, measures="已清理2笔", progress="尚余1笔", unfinished_reason="债务人失联",
+        amounts={"amount_to_treasury": "30000.00", "amount_returned_to_source": "20000.00"},
+    )  # fmt: skip
+    as_user(client, world["auditor"])
+    url = reverse("rectification:verify", args=[finding.pk])
+    html = client.get(url).content.decode()
+    requirements = html.split('data-testid="verify-requirements"')[1].split("</section>")[0]
+    assert all(r.text in requirements for r in finding.requirements.all())
+    assert "逐笔核对挂账" in html.split('data-testid="verify-plan"')[1].split("</section>")[0]
+    report = html.split('data-testid="report-under-review"')[1].split("</section>")[0]
+    assert "未完成原因" in report and "债务人失联" in report
+    assert "整改措施" in report and "整改进展" in report
+    amounts = report.split('data-testid="report-amounts"')[1]
+    assert "上缴财政" in amounts and "30,000.00" in amounts and "归还原资金渠道" in amounts
+    assert "「已整改」将对该问题销号（关闭）" in html and 'name="confirm_close"' in html
+
+    data = {
+        "verdict": "rectified",
+        "verified_amount": "50000.00",
+        "reasons": "核实无误",
+        "complete": "on",
+        "compliant": "on",
+    }
+    refused = client.post(url, data)
+    assert refused.status_code == 200 and "请勾选确认" in refused.content.decode()
+    finding.refresh_from_db()
+    assert finding.state == "submitted" and not finding.verifications.exists()
+    assert client.post(url, {**data, "confirm_close": "on"}).status_code == 302
+    finding.refresh_from_db()
+    assert finding.state == "closed"
+
+
+def test_the_finding_form_pickers_are_scoped_to_the_project(client, world):
+    from rectify.audits.choices import AuditType
+    from rectify.testing import make_finding, make_project
+
+    earlier_project = make_project(world, world.office_a, [world.unit, world.other_unit], AuditType.SPECIAL_FUND, 2024)
+    own_earlier = make_finding(world, state="issued", project=earlier_project, deadline=datetime.date(2024, 12, 31))
+    others_earlier = make_finding(
+        world, state="issued", project=earlier_project, unit=world.other_unit, deadline=datetime.date(2024, 12, 31)
+    )
+    project = make_project(world, world.office_a, [world.unit], AuditType.INVESTMENT, report_number="甲审报〔2025〕7号")
+    as_user(client, world["auditor"])
+    form = client.get(reverse("findings:finding-create"), {"project": project.pk}).context["form"]
+    assert list(form.fields["repeats"].queryset) == [own_earlier]  # not the other unit's, not thousands
+    assert others_earlier not in form.fields["repeats"].queryset
+    assert form.fields["unit"].queryset.first() == world.unit  # the project's own unit first
+    label = form.fields["project"].label_from_instance(project)
+    assert "2025年" in label and "甲审报〔2025〕7号" in label
+    blank = client.get(reverse("findings:finding-create")).context["form"]
+    assert not blank.fields["repeats"].queryset.exists()

@@ -75,18 +75,40 @@
         bar.textContent = percent + "%";
       });
       request.addEventListener("load", function () {
+        // Done: the server names the page to go to, where its confirmation waits (it sent no redirect,
+        // which this background request would have followed, consuming the confirmation).
+        var next = request.getResponseHeader("X-Rectify-Location");
+        if (next) {
+          window.location.href = next;
+          return;
+        }
         if (request.responseURL && request.responseURL.split("#")[0] !== (form.action || window.location.href)) {
           window.location.href = request.responseURL;
           return;
         }
+        // Not accepted: the form comes back with its errors and an empty file input. Put the chosen
+        // files back into it, and say so, so that the user need not choose them again.
+        var chosen = input.files;
         var page = new DOMParser().parseFromString(request.responseText, "text/html");
         var main = page.querySelector("main");
         if (main) {
           document.querySelector("main").replaceWith(main);
           document.querySelectorAll("input[type=file][data-upload]").forEach(enhance);
+          var again = main.querySelector("input[type=file][data-upload][name='" + input.name + "']");
+          if (again && chosen.length) {
+            again.files = chosen;
+            again.dispatchEvent(new Event("change"));
+            var notice = main.querySelector("[data-files-notice]");
+            if (notice) {
+              var names = Array.prototype.map.call(chosen, function (f) { return f.name; }).join("、");
+              notice.textContent = again.dataset.kept.replace("%s", names);
+              notice.classList.replace("alert-warning", "alert-info");
+            }
+          }
         }
       });
       request.addEventListener("error", function () { problems.textContent = messages.failed; });
+      request.setRequestHeader("X-Rectify-Background", "1");
       progress.classList.remove("d-none");
       request.send(new FormData(form));
     });
