@@ -61,6 +61,16 @@ def test_lifecycle_across_roles_in_the_browser(page: Page, live_server, world_li
     console = Console(page)
     project = world.project
     other_units_finding = make_finding(world, state="issued", unit=world.sibling_unit)
+    steps = screenshots / "lifecycle"
+    steps.mkdir(exist_ok=True)
+    for old in steps.glob("*.png"):
+        old.unlink()
+    taken: list[str] = []
+
+    def step(name: str) -> None:
+        """A screenshot of every step of the life cycle, numbered in order (README: 截图)."""
+        taken.append(name)
+        page.screenshot(path=steps / f"{len(taken):02d}-{name}.png", full_page=True)
 
     # The auditor records a finding during fieldwork, from the project page.
     login(page, base, "auditor")
@@ -72,8 +82,10 @@ def test_lifecycle_across_roles_in_the_browser(page: Page, live_server, world_li
     page.get_by_label("问题类别").select_option(str(world.category.pk))
     page.get_by_label("涉及金额（元）").fill("125000.00")
     page.get_by_label("整改要求").fill("清理长期挂账的往来款项\n建立往来款定期清理制度")
+    step("auditor-records-a-finding")
     page.get_by_role("button", name="保存").click()
     expect(page.get_by_test_id("finding-state")).to_have_text("草稿")
+    step("auditor-sees-the-draft")
     finding = Finding.objects.get(title="往来款长期挂账清理不及时")
 
     # … and issues the report with its number.
@@ -81,22 +93,28 @@ def test_lifecycle_across_roles_in_the_browser(page: Page, live_server, world_li
     page.get_by_test_id("issue-project").click()
     page.get_by_label("审计报告文号").fill("甲审报〔2025〕7号")
     page.get_by_label("报告出具日期").fill("2025-06-30")
+    step("auditor-issues-the-report")
     page.get_by_role("button", name="出具审计报告并下达问题").click()
     expect(page.get_by_text("已下达 1 个问题")).to_be_visible()
+    step("auditor-sees-it-issued")
 
     # The unit plans and reports with two evidence files.
     login(page, base, "unit")
     page.screenshot(path=screenshots / "workbench-unit.png", full_page=True)
+    expect(page.get_by_test_id("unread-count")).to_have_text("1")  # the issue reached the unit's inbox
+    step("unit-workbench-with-a-new-finding")
     page.goto(f"{base}{finding.get_absolute_url()}")
     page.get_by_role("link", name="制定整改方案").click()
     page.get_by_label("整改措施").fill("逐笔核对挂账款项，联系债务人收回或按规定核销")
     page.locator("#id_responsible_person").fill("王五")
     page.get_by_label("计划完成时间").fill("2099-12-31")  # after the deadline: warned at once
     expect(page.get_by_test_id("plan-late-warning")).to_be_visible()
+    step("unit-plan-warned-past-the-deadline")
     page.get_by_label("计划完成时间").fill("2025-07-25")
     expect(page.get_by_test_id("plan-late-warning")).to_be_hidden()
     page.get_by_role("button", name="制定整改方案").click()
     expect(page.get_by_test_id("finding-state")).to_have_text("整改中")
+    step("unit-plan-submitted")
 
     evidence_png = tmp_path / "收款凭证.png"
     evidence_png.write_bytes(PNG_BYTES)
@@ -114,14 +132,17 @@ def test_lifecycle_across_roles_in_the_browser(page: Page, live_server, world_li
             page.get_by_role("button", name="报送整改情况").click()
             expect(page.get_by_text("超过问题涉及金额")).to_be_visible()
             expect(page.get_by_test_id("files-notice")).to_contain_text("已保留")
+            step("unit-report-refused-files-kept")
         else:
             page.locator("input[type=file][data-upload]").set_input_files([evidence_png, evidence_pdf])
         page.get_by_label("调整账务（元）").fill(amount)
         expect(page.locator(".upload-list li")).to_have_count(2)
+        step(f"unit-reports-{amount}")
         page.get_by_role("button", name="报送整改情况").click()
         expect(page.get_by_test_id("finding-state")).to_have_text("待核实")
         # Sent in the background with its files, it still ends on a page with its confirmation.
         expect(page.get_by_text("整改情况已报送，等待审计机关核实。")).to_be_visible()
+        step(f"unit-report-{amount}-confirmed")
 
     report("50000.00", refused_first=True)
     expect(page.get_by_test_id("evidence")).to_have_count(2)
@@ -137,11 +158,16 @@ def test_lifecycle_across_roles_in_the_browser(page: Page, live_server, world_li
     page.get_by_label("部分整改").check()
     page.get_by_label("认定整改金额（元）").fill("50000.00")
     page.get_by_label("认定理由").fill("尚有 1 笔挂账未清理")
+    step("auditor-verifies-partly-rectified")
     page.get_by_role("button", name="核实认定").click()
     expect(page.get_by_test_id("finding-state")).to_have_text("整改中")
+    step("auditor-returned-it")
 
-    # The unit reports again; the auditor verifies and closes out.
+    # The unit sees it returned, with the reasons, at the top of its workbench; reports again; the
+    # auditor verifies and closes out.
     login(page, base, "unit")
+    expect(page.get_by_text("尚有 1 笔挂账未清理").first).to_be_visible()
+    step("unit-workbench-returned-first")
     report("75000.00")
     login(page, base, "auditor2")
     page.goto(f"{base}{finding.get_absolute_url()}")
@@ -151,12 +177,14 @@ def test_lifecycle_across_roles_in_the_browser(page: Page, live_server, world_li
     page.get_by_label("认定理由").fill("挂账款项已全部清理，制度已建立")
     page.get_by_role("button", name="核实认定").click()
     expect(page.get_by_text("认定为「已整改」将对该问题销号，请勾选确认。")).to_be_visible()
+    step("auditor-asked-to-confirm-the-close-out")
     expect(page.get_by_test_id("finding-state")).to_have_count(0)
     page.get_by_label("我已确认", exact=False).check()
     page.get_by_role("button", name="核实认定").click()
     expect(page.get_by_test_id("finding-state")).to_have_text("已销号")
     expect(page.get_by_test_id("timeline")).to_contain_text("待核实 → 已销号")
     page.screenshot(path=screenshots / "finding.png", full_page=True)
+    step("auditor-closed-it-out")
 
     # The ledger and the dashboard reflect it.
     page.goto(f"{base}/ledger/")
@@ -165,6 +193,7 @@ def test_lifecycle_across_roles_in_the_browser(page: Page, live_server, world_li
     expect(page.locator("#ledger-table")).to_contain_text(finding.ledger_number)
     expect(page.get_by_test_id("ledger-count")).to_have_text("共 1 个问题")
     page.screenshot(path=screenshots / "ledger.png", full_page=True)
+    step("ledger-shows-it-closed")
     page.get_by_role("link", name=finding.ledger_number).click()  # opens the finding's own page
     expect(page).to_have_url(re.compile(rf"/findings/{finding.pk}/$"))
     expect(page.locator("nav.navbar")).to_have_count(1)
@@ -176,6 +205,7 @@ def test_lifecycle_across_roles_in_the_browser(page: Page, live_server, world_li
     expect(page.locator('[data-testid="dashboard-figures"] [data-figure="closed"]')).to_have_text("1")
     expect(page.locator("[data-chart=by_year] canvas")).to_have_count(1)
     page.screenshot(path=screenshots / "dashboard.png", full_page=True)
+    step("dashboard")
     page.goto(f"{base}/workbench/")
     page.screenshot(path=screenshots / "workbench-auditor.png", full_page=True)
 
@@ -188,6 +218,7 @@ def test_lifecycle_across_roles_in_the_browser(page: Page, live_server, world_li
     finding.refresh_from_db()
     assert finding.state == "closed" and finding.reports.count() == 2
     assert console.unexpected() == []
+    assert len(list(steps.glob("*.png"))) == len(taken) >= 18
 
 
 def test_dashboard_click_opens_the_ledger_filtered_to_the_point(page: Page, live_server, world_live):
