@@ -70,6 +70,22 @@ class FindingTable(tables.Table):
             return ngettext("逾期 %(n)d 天", "逾期 %(n)d 天", -left) % {"n": -left}
         return str(left)
 
+    @staticmethod
+    def render_deadline_cell(finding) -> str:
+        """The deadline, and for an overdue finding how long overdue, in red (not a bare date)."""
+        if finding.deadline is None:
+            return "—"
+        left = finding.days_left
+        if left is None or left >= 0:
+            return finding.deadline.isoformat()
+        overdue = ngettext("已逾期 %(days)s 天", "已逾期 %(days)s 天", -left) % {"days": -left}
+        return format_html(
+            '{} <span class="text-danger fw-semibold" data-overdue-days="{}">{}</span>',
+            finding.deadline.isoformat(),
+            -left,
+            overdue,
+        )
+
     def render_colour_code(self, record) -> str:
         return colour_badge(record.colour_code)
 
@@ -86,7 +102,7 @@ class FindingTable(tables.Table):
         "title": lambda f: format_html('<span class="summary-text" title="{}">{}</span>', f.title, f.title),
         "amount_involved": lambda f: format_money(f.amount_involved),
         "kind": lambda f: f.get_kind_display(),
-        "deadline": lambda f: f.deadline.isoformat() if f.deadline else "—",
+        "deadline": lambda f: FindingTable.render_deadline_cell(f),
         "days_left": lambda f: FindingTable.render_days_left(None, f),
         "colour_code": lambda f: colour_badge(f.colour_code),
         "state": lambda f: f.get_state_display(),

@@ -36,6 +36,17 @@ def test_ledger_rows_carry_their_warning_colour(client, world):
         assert f"colour-{colour}" in row, (finding.ledger_number, colour)
 
 
+@time_machine.travel(datetime.datetime(2025, 9, 25, 10, 0, tzinfo=datetime.UTC), tick=False)
+def test_the_ledger_says_how_long_a_finding_is_overdue_not_a_bare_date(client, world):
+    overdue = make_finding(world, state="rectifying", deadline=datetime.date(2025, 9, 1))
+    on_time = make_finding(world, state="issued", deadline=datetime.date(2025, 12, 31))
+    html = login(client, world["auditor"]).get("/ledger/").content.decode()
+    row = html.split(overdue.ledger_number, 1)[1].split("</tr>")[0]
+    assert "2025-09-01" in row and 'class="text-danger fw-semibold" data-overdue-days="24">已逾期 24 天' in row
+    row = html.split(on_time.ledger_number, 1)[1].split("</tr>")[0]
+    assert "2025-12-31" in row and "已逾期" not in row
+
+
 def test_ledger_filters_by_state_and_text(client, world):
     closed = make_finding(world, state="closed", title="公务接待超标准")
     draft = make_finding(world, state="draft", title="会计核算不规范")
