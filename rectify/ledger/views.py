@@ -7,10 +7,11 @@ view of the app that owns the action.
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
@@ -92,6 +93,15 @@ class LedgerView(LoginRequiredMixin, SingleTableMixin, FilterView):
     template_name = "ledger/ledger.html"
     paginate_by = None  # the table pages, not the list view
     per_page = 50
+
+    def dispatch(self, request, *args, **kwargs):
+        # A role that sees figures but no rows (the committee office, the government, the congress,
+        # the discipline commission, the administrators) would find an empty ledger: its workbench
+        # holds what it may use.
+        if request.user.is_authenticated and not sees_rows(request.user):
+            messages.info(request, gettext("您的角色不查看逐条问题，整改台账对您为空；您可使用的内容在工作台。"))
+            return redirect("ledger:workbench")
+        return super().dispatch(request, *args, **kwargs)
 
     def get_queryset(self):
         return Finding.objects.restrict(self.request.user).with_colour().select_related("project", "unit", "category")

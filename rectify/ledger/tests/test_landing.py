@@ -87,3 +87,21 @@ def test_the_header_offers_the_ledger_only_to_those_who_see_its_rows(client, wor
     _response, html = landing(client, username)
     assert ('data-testid="nav-ledger"' in html) is ledger
     assert ('data-testid="nav-dashboard"' in html) is dashboard
+
+
+@pytest.mark.parametrize("username", ["gov", "committee", "congress", "discipline", "sysadmin", "logaudit"])
+def test_a_role_that_sees_no_rows_is_sent_from_the_ledger_to_its_workbench(client, world, username):
+    from rectify.testing import PASSWORD
+
+    assert client.login(username=username, password=PASSWORD)
+    response = client.get("/ledger/", follow=True)
+    assert response.redirect_chain == [("/workbench/", 302)]
+    assert "整改台账对您为空" in response.content.decode()
+
+
+def test_a_role_that_sees_rows_keeps_its_ledger(client, world):
+    from rectify.testing import PASSWORD
+
+    for username in ("auditor", "unit", "dept", "orgdept", "finance"):
+        assert client.login(username=username, password=PASSWORD)
+        assert client.get("/ledger/").status_code == 200, username
