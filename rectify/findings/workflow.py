@@ -138,20 +138,9 @@ def new_event(
     )
 
 
-def record_event(
-    finding: Finding,
-    actor: User,
-    kind: str,
-    *,
-    action: str = "",
-    from_state: str = "",
-    to_state: str = "",
-    comment: str = "",
-    at=None,
-):
-    event = new_event(
-        finding, actor, kind, action=action, from_state=from_state, to_state=to_state, comment=comment, at=at
-    )
+def record_event(finding: Finding, actor: User, kind: str, **fields):
+    """``new_event`` (same keywords), saved."""
+    event = new_event(finding, actor, kind, **fields)
     event.save()
     return event
 

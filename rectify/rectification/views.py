@@ -2,6 +2,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -65,8 +66,12 @@ class PlanView(FormsetActionView):
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "deadline": self.object.deadline}
 
+    @cached_property
+    def plan(self) -> Plan | None:
+        return Plan.objects.filter(finding=self.object).prefetch_related("milestones").first()
+
     def get_initial(self):
-        plan = Plan.objects.filter(finding=self.object).first()
+        plan = self.plan
         if plan is None:
             return {"planned_completion": self.object.deadline}
         return {
@@ -78,7 +83,7 @@ class PlanView(FormsetActionView):
         }
 
     def get_formset_initial(self):
-        plan = Plan.objects.filter(finding=self.object).first()
+        plan = self.plan
         if plan is None:
             return None
         return [{"title": m.title, "due_date": m.due_date} for m in plan.milestones.all()]
