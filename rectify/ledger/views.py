@@ -19,6 +19,7 @@ from django_tables2 import RequestConfig, SingleTableMixin
 from rectify.audits.models import AuditProject
 from rectify.audits.scopes import can_work_on_project
 from rectify.core.history import history_with_changes
+from rectify.core.panels import FINDING, ORGANIZATION, WORKBENCH, panels_for
 from rectify.findings import services
 from rectify.findings.filters import FindingFilterSet
 from rectify.findings.models import Category, Finding, SavedView
@@ -207,6 +208,7 @@ class FindingDetailView(LoginRequiredMixin, DetailView):
             actions=finding_actions(user, finding),
             previewable=PREVIEWABLE,
             history=history_with_changes(finding.history, reason_label=transition_reason),
+            panels=panels_for(FINDING, user, finding),
         )
         return context
 
@@ -230,6 +232,7 @@ class WorkbenchView(LoginRequiredMixin, TemplateView):
         findings = summary_findings(user) if has_figures else None
         context.update(
             tasks=tasks_for(user),
+            panels=panels_for(WORKBENCH, user),
             figures=ledger_figures(findings) if has_figures else None,
             guides=guides_for(user),
             admin_links=admin_links_for(user),
@@ -336,5 +339,6 @@ class OrganizationDetailView(LoginRequiredMixin, DetailView):
             figures=ledger_figures(findings),
             subordinates=Organization.objects.restrict(user).filter(competent_department=org),
             projects=AuditProject.objects.restrict(user).filter(units=org).order_by("-year")[:20],
+            panels=panels_for(ORGANIZATION, user, org),
         )
         return context

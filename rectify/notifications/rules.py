@@ -1,15 +1,18 @@
 """What triggers which notification, to whom: the one table.
 
 Each rule names an event of the bus, who receives it, and its title and text. Recipients are found
-from the finding the event is about; the person who acted is never notified of their own action.
+from the object the event is about (its *subject*: a finding, unless the rule names another); the
+person who acted is never notified of their own action. Mechanism apps above this one add their own
+subjects and rules with ``register_subject`` and ``register_rule`` in their ``AppConfig.ready``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from rectify.accounts.choices import AUDIT_ROLES, RoleCode
@@ -19,7 +22,50 @@ if TYPE_CHECKING:
     from rectify.core.events import Event
     from rectify.findings.models import Finding
 
-Recipients = Callable[["Finding"], Iterable[int]]
+Recipients = Callable[[Any], Iterable[int]]
+
+FINDING = "findings.Finding"
+
+
+@dataclass(frozen=True)
+class Subject:
+    """A kind of object notifications are about: how to load one, the facts its texts use, its page."""
+
+    label: str
+    load: Callable[[int], Any]
+    facts: Callable[[Any, Event], dict[str, str]]
+    url: Callable[[Any], str]
+
+
+def _load_finding(pk: int):
+    from rectify.findings.models import Finding
+
+    return Finding.objects.select_related("unit", "project").filter(pk=pk).first()
+
+
+def _finding_facts(finding: Finding, event: Event) -> dict[str, str]:
+    return {
+        # What the event carries (a reminder's due date …), then the finding's own facts.
+        **{key: str(value) for key, value in event.data.items() if isinstance(value, str | int)},
+        "ledger_number": finding.ledger_number,
+        "title": finding.title,
+        "unit": finding.unit.name,
+        "deadline": finding.deadline.isoformat() if finding.deadline else gettext("未定"),
+        "comment": str(event.data.get("comment") or ""),
+    }
+
+
+_SUBJECTS: dict[str, Subject] = {
+    FINDING: Subject(FINDING, _load_finding, _finding_facts, lambda finding: finding.get_absolute_url()),
+}
+
+
+def register_subject(subject: Subject) -> None:
+    _SUBJECTS[subject.label] = subject
+
+
+def subject_for(label: str) -> Subject | None:
+    return _SUBJECTS.get(label)
 
 
 def _users(organization_ids, roles) -> list[int]:
@@ -54,6 +100,7 @@ class Rule:
     title: str
     body: str = ""
     when: Callable[[Event], bool] | None = None
+    subject: str = FINDING
 
     def applies(self, event: Event) -> bool:
         return self.when is None or self.when(event)
@@ -112,9 +159,26 @@ RULES: tuple[Rule, ...] = (
 )
 
 
+_REGISTERED: list[Rule] = []
+
+
+def register_rule(rule: Rule) -> None:
+    """Adds a rule of another app; its event is subscribed to like the table's own."""
+    from rectify.core import events
+    from rectify.notifications.jobs import on_event
+
+    if rule not in _REGISTERED:
+        _REGISTERED.append(rule)
+    events.subscribe(rule.event, on_event)
+
+
+def all_rules() -> tuple[Rule, ...]:
+    return (*RULES, *_REGISTERED)
+
+
 def rules_for(event_name: str) -> list[Rule]:
-    return [rule for rule in RULES if rule.event == event_name]
+    return [rule for rule in all_rules() if rule.event == event_name]
 
 
 def event_names() -> set[str]:
-    return {rule.event for rule in RULES}
+    return {rule.event for rule in all_rules()}

@@ -21,7 +21,7 @@ from rectify.core.exceptions import ActionRefused
 from rectify.notifications.channels import CHANNELS
 from rectify.notifications.choices import ChannelCode, DeliveryStatus
 from rectify.notifications.models import ChannelPreference, Delivery, Notification, OrganizationChannel
-from rectify.notifications.rules import rules_for
+from rectify.notifications.rules import rules_for, subject_for
 
 if TYPE_CHECKING:
     from rectify.accounts.models import User
@@ -38,16 +38,6 @@ def retry_delay(attempts: int) -> datetime.timedelta:
 
 
 # --- from events to notifications -----------------------------------------------------------------
-
-
-def _finding_facts(finding, event: Event) -> dict[str, str]:
-    return {
-        "ledger_number": finding.ledger_number,
-        "title": finding.title,
-        "unit": finding.unit.name,
-        "deadline": finding.deadline.isoformat() if finding.deadline else _("未定"),
-        "comment": str(event.data.get("comment") or ""),
-    }
 
 
 def channels_for(user: User, organization_settings: Mapping[str, OrganizationChannel]) -> dict[str, str]:
@@ -69,19 +59,20 @@ def channels_for(user: User, organization_settings: Mapping[str, OrganizationCha
 def notify_event(event: Event) -> list[Notification]:
     """Writes the notifications and deliveries ``event`` calls for, then sends them. Idempotent."""
     from rectify.accounts.models import User
-    from rectify.findings.models import Finding
 
-    rules = [rule for rule in rules_for(event.name) if rule.applies(event)]
-    if not rules or event.object_label != "findings.Finding":
+    rules = [rule for rule in rules_for(event.name) if rule.subject == event.object_label and rule.applies(event)]
+    subject = subject_for(event.object_label)
+    if not rules or subject is None:
         return []
-    finding = Finding.objects.select_related("unit", "project").filter(pk=event.object_id).first()
-    if finding is None:
+    target = subject.load(event.object_id)
+    if target is None:
         return []
     notifications = []
     with translation.override("zh-hans"):
-        facts = _finding_facts(finding, event)
+        facts = subject.facts(target, event)
+        url = subject.url(target)
         for rule in rules:
-            recipient_ids = {pk for find in rule.recipients for pk in find(finding)} - {event.actor_id}
+            recipient_ids = {pk for find in rule.recipients for pk in find(target)} - {event.actor_id}
             recipients = User.objects.filter(pk__in=recipient_ids, is_active=True).select_related("organization")
             for user in recipients:
                 notification = _notification_once(
@@ -89,7 +80,7 @@ def notify_event(event: Event) -> list[Notification]:
                     event,
                     title=str(rule.title) % facts,
                     body=str(rule.body) % facts if rule.body else "",
-                    url=finding.get_absolute_url(),
+                    url=url,
                 )
                 notifications.append(notification)
     for notification in notifications:
