@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "rectify.rectification",
     "rectify.ledger",
     "rectify.notifications",
+    "rectify.reporting",
     "rectify.exchange",
     "rectify.documents",
     "rectify.demo",

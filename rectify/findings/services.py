@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from rectify.accounts.choices import AUDIT_ROLES, UNIT_ROLES
 from rectify.accounts.scopes import is_audit_office_auditor
 from rectify.audits.scopes import can_work_on_project
+from rectify.core.events import publish
 from rectify.core.exceptions import ActionRefused
 from rectify.core.locking import bump_version, check_version
 from rectify.core.money import parse_amount
@@ -362,6 +363,9 @@ def update_finding(actor: User, finding: Finding, *, reason: str = "", version=N
     finding._history_user = actor
     finding._change_reason = reason.strip()
     finding.save()
+    if finding.state != FindingState.DRAFT and {"deadline", "kind"} & set(changes):
+        # What the unit owes and by when follows the deadline and the kind.
+        publish("finding.updated", finding, actor=actor, fields=",".join(sorted(changes)))
     return finding
 
 
@@ -522,7 +526,7 @@ NAMED_TRANSITIONS = ("issue", "start", "return", "to_long_term", "resume")
 
 def steps_open_to(actor: User, finding: Finding) -> list[str]:
     """The steps the actor may take on the finding now, for offering them (the actions still decide):
-    "edit", "plan", "report", "delay", "verify" and the named transitions."""
+    "edit", "plan", "report", "delay", "decide_delay", "verify" and the named transitions."""
     from rectify.findings.scopes import acting_roles
     from rectify.findings.warning import RUNNING_STATES, warning_days
     from rectify.findings.workflow import available_transitions
@@ -537,6 +541,13 @@ def steps_open_to(actor: User, finding: Finding) -> list[str]:
         steps += ["plan", "report"]
         if finding.days_left is not None and finding.days_left <= warning_days():
             steps.append("delay")
+    # The reverse relation names rectification's records without importing them (findings is below).
+    if (
+        is_auditor
+        and finding.state in RUNNING_STATES
+        and finding.delay_explanations.filter(decision="pending").exists()
+    ):
+        steps.append("decide_delay")
     if is_auditor and finding.state in (FindingState.SUBMITTED, FindingState.LONG_TERM):
         latest = finding.reports.select_related("verification").order_by("-round").first()
         if latest is not None and not hasattr(latest, "verification"):

@@ -41,6 +41,7 @@ STEP_BUTTONS = {
     "plan": (gettext_lazy("制定整改方案"), "rectification:plan", "outline-primary"),
     "report": (gettext_lazy("报送整改情况"), "rectification:report", "primary"),
     "delay": (gettext_lazy("说明延期原因"), "rectification:delay", "outline-warning"),
+    "decide_delay": (gettext_lazy("审核延期说明"), "rectification:delay-decide", "outline-warning"),
     "verify": (gettext_lazy("核实认定"), "rectification:verify", "success"),
 }
 

@@ -50,6 +50,7 @@ def _finding_facts(finding: Finding, event: Event) -> dict[str, str]:
         "ledger_number": finding.ledger_number,
         "title": finding.title,
         "unit": finding.unit.name,
+        "project_official": finding.project.audited_official or "—",
         "deadline": finding.deadline.isoformat() if finding.deadline else gettext("未定"),
         "comment": str(event.data.get("comment") or ""),
     }

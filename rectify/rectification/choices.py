@@ -39,3 +39,9 @@ AMOUNT_METHODS: tuple[tuple[str, str], ...] = (
     ("amount_losses_recovered", _("挽回损失")),
     ("amount_other", _("其他")),
 )
+
+
+class DelayDecision(models.TextChoices):
+    PENDING = "pending", _("待审核")
+    ACCEPTED = "accepted", _("同意延期")
+    REJECTED = "rejected", _("不同意延期")

@@ -167,6 +167,21 @@ class VerifyForm(StyledFormMixin, forms.Form):
         return data
 
 
+class DelayDecisionForm(StyledFormMixin, forms.Form):
+    accept = forms.TypedChoiceField(
+        label=_("审核结果"),
+        choices=[("1", _("同意延期")), ("0", _("不同意延期"))],
+        coerce=lambda value: value == "1",
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("审核意见"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("不同意延期时必须填写，将告知整改责任单位"),
+    )
+
+
 class DelayForm(StyledFormMixin, forms.Form):
     reason = forms.CharField(label=_("未按期完成的原因"), widget=forms.Textarea(attrs={"rows": 4}))
     expected_completion = forms.DateField(label=_("预计完成时间"), widget=DateInput())

@@ -9,7 +9,14 @@ from django.utils.translation import gettext_lazy as _
 
 from rectify.core.models import RectifyModel, RestrictedQuerySet, VersionedModel
 from rectify.findings.models import MONEY
-from rectify.rectification.choices import AMOUNT_METHODS, REJECTED_VERDICTS, AccountabilityOutcome, ReportKind, Verdict
+from rectify.rectification.choices import (
+    AMOUNT_METHODS,
+    REJECTED_VERDICTS,
+    AccountabilityOutcome,
+    DelayDecision,
+    ReportKind,
+    Verdict,
+)
 
 
 class Plan(VersionedModel, RectifyModel):
@@ -253,6 +260,21 @@ class DelayExplanation(RectifyModel):
         settings.AUTH_USER_MODEL, verbose_name=_("说明人"), on_delete=models.PROTECT, related_name="+"
     )
     submitted_at = models.DateTimeField(_("说明时间"))
+    # The audit office's decision: an accepted explanation keeps an overdue finding from being
+    # proposed for accountability until its expected completion date has passed.
+    decision = models.CharField(
+        _("审核结果"), max_length=20, choices=DelayDecision.choices, default=DelayDecision.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审核人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    decision_note = models.TextField(_("审核意见"), blank=True)
 
     class Meta:
         verbose_name = _("延期说明")

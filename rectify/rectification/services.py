@@ -28,12 +28,14 @@ from rectify.rectification.choices import (
     AMOUNT_METHODS,
     REJECTED_VERDICTS,
     AccountabilityOutcome,
+    DelayDecision,
     ReportKind,
     Verdict,
 )
 from rectify.rectification.models import (
     AccountabilityRecord,
     AdoptedRule,
+    DelayExplanation,
     Evidence,
     Milestone,
     Plan,
@@ -681,4 +683,52 @@ def explain_delay(actor: User, finding: Finding, *, reason: str, expected_comple
         % {"reason": explanation.reason[:300], "date": expected_completion.isoformat()},
     )
     publish("delay.explained", finding, actor=actor, explanation_id=explanation.pk)
+    return explanation
+
+
+def pending_delay_explanation(finding: Finding) -> DelayExplanation | None:
+    """The latest explanation the audit office has not yet decided on."""
+    return (
+        DelayExplanation.objects.filter(finding=finding, decision=DelayDecision.PENDING)
+        .order_by("-submitted_at", "-pk")
+        .first()
+    )
+
+
+@transaction.atomic
+def decide_delay(actor: User, finding: Finding, *, accept: bool, note: str = "") -> DelayExplanation:
+    """The audit office accepts or rejects the unit's latest delay explanation.
+
+    Accepting it keeps the overdue finding from being proposed for accountability until the expected
+    completion date has passed; it does not move the deadline (that is an edit of the finding, with
+    its reason). Rejecting it needs a reason, which the unit is told.
+    """
+    finding = _require(actor, AUDIT_ROLES, finding, _("只有审计机关可以审核延期说明。"))
+    explanation = pending_delay_explanation(finding)
+    if explanation is None:
+        raise ActionRefused(_("该问题没有待审核的延期说明。"), code="invalid_state")
+    note = (note or "").strip()
+    if not accept and not note:
+        raise ActionRefused(_("不同意延期时请填写审核意见。"))
+    explanation.decision = DelayDecision.ACCEPTED if accept else DelayDecision.REJECTED
+    explanation.decided_by = actor
+    explanation.decided_at = timezone.now()
+    explanation.decision_note = note
+    explanation._history_user = actor
+    explanation.save()
+    label = explanation.get_decision_display()
+    record_event(
+        finding,
+        actor,
+        EventKind.DELAY,
+        action="decide_delay",
+        comment=f"{label}{_('：')}{note}" if note else str(label),
+    )
+    publish(
+        "delay.accepted" if accept else "delay.rejected",
+        finding,
+        actor=actor,
+        explanation_id=explanation.pk,
+        comment=note,
+    )
     return explanation

@@ -1,5 +1,5 @@
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from rectify.accounts.choices import AUDIT_ROLES
 from rectify.core.actions import ObjectActionView
 from rectify.findings import services as finding_actions
 from rectify.findings.choices import FindingState
@@ -18,6 +19,7 @@ from rectify.rectification.choices import AMOUNT_METHODS
 from rectify.rectification.evidence import PREVIEWABLE
 from rectify.rectification.forms import (
     AccountabilityFormSet,
+    DelayDecisionForm,
     DelayForm,
     MilestoneFormSet,
     PlanForm,
@@ -183,6 +185,30 @@ class DelayView(ObjectActionView):
 
     def perform(self, form) -> None:
         services.explain_delay(self.request.user, self.object, **form.cleaned_data)
+
+
+class DelayDecisionView(ObjectActionView):
+    """The audit office decides on the unit's latest delay explanation, seen beside the form."""
+
+    model = Finding
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not (request.user.role_codes & AUDIT_ROLES):
+            raise PermissionDenied(_("只有审计机关可以审核延期说明。"))
+        return super().dispatch(request, *args, **kwargs)
+
+    form_class = DelayDecisionForm
+    title = gettext_lazy("审核延期说明")
+    template_name = "rectification/delay_decision.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["explanation"] = services.pending_delay_explanation(self.object)
+        return context
+
+    def perform(self, form) -> None:
+        explanation = services.decide_delay(self.request.user, self.object, **form.cleaned_data)
+        self.success_message = _("已审核延期说明：%(decision)s。") % {"decision": explanation.get_decision_display()}
 
 
 class TransitionView(ObjectActionView):

@@ -202,7 +202,9 @@ def test_every_restrictable_business_model_has_a_scope():
     """A model of a Rectify app that can be restricted is either declared or reference data (refused)."""
     from django.apps import apps
 
-    reference = {Category, DeadlineRule, Jurisdiction, Sector}
+    from rectify.reporting.models import Holiday, ReportingRules
+
+    reference = {Category, DeadlineRule, Jurisdiction, Sector, ReportingRules, Holiday}
     for model in apps.get_models():
         if not model.__module__.startswith("rectify.") or not hasattr(model._default_manager, "restrict"):
             continue

@@ -29,23 +29,24 @@ WORKBENCH_ROLES = (
 # rest is the page's own. Before the ledger app (the same demo
 # district, 500 findings): the workbench 23 to 27 by role, the ledger 21, the finding page 46 to 52.
 BUDGETS = {
-    "/workbench/ auditor": 16,  # task counts, task items, figures (3), roles
-    "/workbench/ auditlead": 14,  # no task of the auditor's falls to the audit leader
-    "/workbench/ unit": 15,  # reporting interval, task counts, task items, figures (3), roles
-    "/workbench/ unithead": 15,
-    "/workbench/ dept": 16,  # the department's units, task counts, task items, figures (3), roles
+    "/workbench/ auditor": 17,  # task counts, task items, figures (3), roles, escalation proposals
+    "/workbench/ auditlead": 15,  # no task of the auditor's falls to the audit leader
+    "/workbench/ unit": 16,  # reporting interval, task counts, task items, figures (3), roles, obligations owed
+    "/workbench/ unithead": 16,
+    "/workbench/ dept": 17,  # the department's units, task counts, task items, figures (3), roles
     "/workbench/ gov": 16,  # figures only, and the overview of overdue and repeat findings (by unit, by category)
     "/workbench/ committee": 16,
     "/workbench/ congress": 16,
-    "/workbench/ orgdept": 18,  # the overview too
+    "/workbench/ orgdept": 19,  # the overview too
     "/workbench/ finance": 16,
     "/workbench/ discipline": 11,  # no figures, no tasks: the roles' names
     "/workbench/ sysadmin": 11,
     "/ledger/ auditor": 20,  # figures (3, the row count among them), filter choices (5), saved views, rows
     "/ledger/ unit": 19,
     "/ledger/ dept": 20,
-    "/findings/<id>/ auditor": 24,  # the finding, reports (+3), plan (+1), steps (2), history, requirements, …
-    "/findings/<id>/ unit": 21,
+    "/findings/<id>/ auditor": 25,  # the finding, reports (+3), plan (+1), steps (3), history, requirements,
+    # obligations, …
+    "/findings/<id>/ unit": 22,
     "/dashboard/ auditor": 22,
     "/dashboard/ gov": 20,
     "/api/findings/ auditor": 13,
