@@ -40,6 +40,7 @@ from rectify.demo.projects import ProjectsPart
 from rectify.demo.summary import Summary, summarize
 from rectify.demo.writer import WriterPart, story_timestamps
 from rectify.organizations.models import Jurisdiction
+from rectify.reporting.sweep import catch_up
 
 __all__ = [
     "DEFAULT_FINDINGS",
@@ -85,4 +86,6 @@ class _Builder(OrganizationsPart, ProjectsPart, FindingsPart, OutcomesPart, Evid
         self._outcomes()
         self._write_projects()
         self._write_findings()
+        # What the units owe as of the demo's day, and the proposals the sweep would have made.
+        catch_up(self.today)
         return summarize(self)

@@ -8,7 +8,6 @@ condition, keeps the first ``ITEMS_SHOWN`` of each).
 
 from __future__ import annotations
 
-import datetime
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
@@ -27,20 +26,18 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
-    Value,
     When,
     Window,
 )
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models.functions import RowNumber
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from rectify.accounts.choices import AUDIT_ROLES, UNIT_ROLES, RoleCode
 from rectify.core.visibility import NOTHING, scope_q
-from rectify.findings.choices import Colour, EventKind, FindingState, Kind
-from rectify.findings.models import DeadlineRule, Finding, FindingEvent
-from rectify.findings.warning import RUNNING_STATES, colour_q, local_today, warning_days
+from rectify.findings.choices import Colour, EventKind, FindingState
+from rectify.findings.models import Finding, FindingEvent
+from rectify.findings.warning import RUNNING_STATES, colour_q, local_today
 from rectify.rectification.choices import Verdict
 from rectify.rectification.models import DelayExplanation, ProgressReport, Verification
 
@@ -48,8 +45,6 @@ if TYPE_CHECKING:
     from rectify.accounts.models import User
 
 ITEMS_SHOWN = 8
-# Used when the long-term deadline rule sets no reporting interval.
-DEFAULT_REPORTING_DAYS = 90
 
 
 @dataclass
@@ -71,7 +66,7 @@ class Task:
 
     @property
     def date_label(self) -> str:
-        return {"due": _("应报送日"), "reported_at": _("报送日")}.get(self.shows, _("整改期限"))
+        return {"reported_at": _("报送日")}.get(self.shows, _("整改期限"))
 
     @property
     def url(self) -> str:
@@ -125,37 +120,11 @@ def _return_verdict() -> Subquery:
     return Subquery(verdicts.values("verdict")[:1])
 
 
-def reporting_interval() -> datetime.timedelta:
-    rule = DeadlineRule.objects.filter(kind=Kind.LONG_TERM).first()
-    return datetime.timedelta(days=(rule.reporting_interval_days if rule else None) or DEFAULT_REPORTING_DAYS)
-
-
-def continued_report_due_q(interval: datetime.timedelta) -> Q:
-    """Long-term findings whose next continued report (持续报送) falls due within the warning days: the
-    last report (or, without one, the issue) plus the reporting interval is at most that far ahead."""
-    horizon = timezone.now() + datetime.timedelta(days=warning_days()) - interval
-    reports = ProgressReport.objects.filter(finding=OuterRef("pk"))
-    return (
-        Q(state=FindingState.LONG_TERM)
-        & ~Exists(reports.filter(submitted_at__gt=horizon))
-        & (Exists(reports) | Q(issued_at__lte=horizon))
-    )
-
-
-def continued_report_due_at(interval: datetime.timedelta):
-    """When a long-term finding's next continued report falls due (its last report or issue plus the interval)."""
-    last = Case(
-        When(state=FindingState.LONG_TERM, then=Coalesce(_last_report_at(), F("issued_at"))),
-        output_field=DateTimeField(),
-    )
-    return ExpressionWrapper(last + Value(interval), output_field=DateTimeField())
-
-
 def _within(scope: Q, condition: Q) -> Q:
     return NOTHING if scope is NOTHING else scope & condition
 
 
-def _tasks(user: User, interval: datetime.timedelta | None) -> list[Task]:
+def _tasks(user: User) -> list[Task]:
     """The tasks of the user's roles, each a condition on what the user may see."""
     tasks: list[Task] = []
     red, yellow = colour_q(Colour.RED), colour_q(Colour.YELLOW)
@@ -207,11 +176,6 @@ def _tasks(user: User, interval: datetime.timedelta | None) -> list[Task]:
                 {"state": FindingState.RECTIFYING}, "warning",
             ),
             Task(
-                "continued_report_due", _("持续整改待报送"), _("持续整改事项按报送周期报送阶段性整改情况"),
-                own & continued_report_due_q(interval), [F("due").asc(nulls_last=True), F("pk").asc()],
-                {"state": FindingState.LONG_TERM}, "info", shows="due",
-            ),
-            Task(
                 "awaiting_verification", _("等待审计机关核实"), _("已报送的整改情况"),
                 own & Q(state=FindingState.SUBMITTED), deadline, {"state": FindingState.SUBMITTED}, "secondary",
             ),
@@ -246,7 +210,7 @@ def _count(tasks: list[Task], base: QuerySet) -> None:
         task.count = counts[task.key]
 
 
-def _fetch_items(tasks: list[Task], base: QuerySet, interval: datetime.timedelta | None) -> None:
+def _fetch_items(tasks: list[Task], base: QuerySet) -> None:
     """The first ITEMS_SHOWN findings of every task that has any, in one query."""
     shown = [task for task in tasks if task.count]
     if not shown:
@@ -263,8 +227,6 @@ def _fetch_items(tasks: list[Task], base: QuerySet, interval: datetime.timedelta
     for name in ranks:
         wanted |= Q(**{f"{name}__lte": ITEMS_SHOWN})
     extra = {}
-    if any(task.shows == "due" for task in shown):
-        extra["due"] = continued_report_due_at(interval)
     if any(task.shows == "reported_at" for task in shown):
         extra["reported_at"] = _last_report_at()
     if any(task.shows_return for task in shown):
@@ -283,8 +245,7 @@ def _fetch_items(tasks: list[Task], base: QuerySet, interval: datetime.timedelta
 
 def tasks_for(user: User) -> list[Task]:
     base = Finding.objects.restrict(user).with_colour().select_related("project", "unit", "category")
-    interval = reporting_interval() if user.has_role(*UNIT_ROLES) else None
-    tasks = _tasks(user, interval)
+    tasks = _tasks(user)
     _count(tasks, base)
-    _fetch_items(tasks, base, interval)
+    _fetch_items(tasks, base)
     return tasks

@@ -35,9 +35,6 @@ class ReportingRules(RectifyModel):
     day_counting = models.CharField(
         _("期限计算方式"), max_length=20, choices=DayCounting.choices, default=DayCounting.CALENDAR
     )
-    first_report_days = models.PositiveSmallIntegerField(
-        _("首次报送期限（天）"), default=30, help_text=_("未定整改期限的问题，自下达之日起计算")
-    )
     roadmap_days = models.PositiveSmallIntegerField(_("持续整改问题报送时间表和路线图期限（天）"), default=30)
     continued_interval_months = models.PositiveSmallIntegerField(_("持续整改报送间隔（月）"), default=6)
     resubmission_days = models.PositiveSmallIntegerField(_("退回后重新报送期限（天）"), default=30)
@@ -192,3 +189,6 @@ class EscalationProposal(RectifyModel):
 
     def __str__(self) -> str:
         return f"{self.finding.ledger_number} {self._meta.verbose_name}"
+
+    def get_absolute_url(self) -> str:
+        return self.finding.get_absolute_url()

@@ -9,13 +9,15 @@ the round (or the plan) that answered.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.db import connection, transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from rectify.core.exceptions import ActionRefused
 from rectify.core.locking import lock_for_action
@@ -30,8 +32,8 @@ if TYPE_CHECKING:
     from rectify.accounts.models import User
     from rectify.findings.models import Finding
     from rectify.organizations.models import Jurisdiction
-    from rectify.rectification.models import Plan, ProgressReport
 
+BATCH = 500
 # States in which a finding still owes reports (submitted: a continued report may still fall due).
 OWING_STATES = (*RUNNING_STATES, FindingState.SUBMITTED)
 
@@ -71,78 +73,66 @@ class Wanted:
     milestone_id: int | None = None
 
 
-def _long_term_since(finding: Finding) -> datetime.date | None:
-    """The day the finding became long-term: its issue for a long-term finding, else its last move
-    into long-term reporting."""
-    from rectify.findings.choices import EventKind
+@dataclass
+class History:
+    """What a finding's obligations are computed from, read for many findings at once."""
 
-    moved = finding.events.filter(kind=EventKind.TRANSITION, to_state=FindingState.LONG_TERM).order_by("-at").first()
-    if moved is not None and (finding.kind != Kind.LONG_TERM or finding.state == FindingState.LONG_TERM):
-        return local_date(moved.at)
+    long_term_moves: list[datetime.date] = field(default_factory=list)
+    returns: list[datetime.date] = field(default_factory=list)
+    plan_submitted_at: datetime.datetime | None = None
+    milestones: list[tuple[int, int, datetime.date]] = field(default_factory=list)  # (pk, number, due)
+    reports: list[tuple[int, datetime.datetime]] = field(default_factory=list)  # (pk, submitted_at)
+
+
+def _long_term_since(finding: Finding, history: History) -> datetime.date | None:
+    """The day the finding began continued reporting: its issue for a long-term finding, else its
+    last move into long-term."""
     if finding.kind == Kind.LONG_TERM:
         return local_date(finding.issued_at)
-    return None
-
-
-def _returns(finding: Finding) -> list[datetime.date]:
-    from rectify.findings.choices import EventKind
-
-    return [
-        local_date(at)
-        for at in finding.events.filter(
-            kind=EventKind.TRANSITION, from_state=FindingState.SUBMITTED, to_state=FindingState.RECTIFYING
-        )
-        .order_by("at")
-        .values_list("at", flat=True)
-    ]
+    return history.long_term_moves[-1] if history.long_term_moves else None
 
 
 def wanted_obligations(
-    finding: Finding, rules: ReportingRules, cal: WorkCalendar, today: datetime.date
+    finding: Finding, history: History, rules: ReportingRules, cal: WorkCalendar, today: datetime.date
 ) -> list[Wanted]:
-    """What ``finding`` owes as of ``today``, by its kind, plan, returns and state."""
-    if finding.state in (FindingState.DRAFT, FindingState.CLOSED) or finding.issued_at is None:
+    """What ``finding`` owes (or owed, until it closed) as of ``today``, by its kind, plan and returns."""
+    if finding.state == FindingState.DRAFT or finding.issued_at is None:
         return []
     issued = local_date(finding.issued_at)
+    closed_on = local_date(finding.closed_at) if finding.state == FindingState.CLOSED else None
+    horizon = min(today, closed_on) if closed_on else today
     wanted: list[Wanted] = []
-    long_term_since = _long_term_since(finding)
-    from rectify.rectification.models import Plan
-
-    plan = Plan.objects.filter(finding=finding).prefetch_related("milestones").first()
 
     if finding.kind == Kind.LONG_TERM:
         wanted.append(Wanted(ObligationKind.ROADMAP, 1, cal.add_days(issued, rules.roadmap_days)))
-    else:
-        first_due = finding.deadline or cal.add_days(issued, rules.first_report_days)
-        wanted.append(Wanted(ObligationKind.FIRST_REPORT, 1, cal.due(first_due)))
-        if finding.kind == Kind.PHASED and plan is not None:
-            for milestone in plan.milestones.all():
-                if finding.deadline is None or milestone.due_date < finding.deadline:
-                    wanted.append(
-                        Wanted(ObligationKind.MILESTONE, milestone.number, cal.due(milestone.due_date), milestone.pk)
-                    )
+    elif finding.deadline is not None:  # issuing requires one; a finding loaded without one owes nothing dated
+        wanted.append(Wanted(ObligationKind.FIRST_REPORT, 1, cal.due(finding.deadline)))
+        if finding.kind == Kind.PHASED:
+            for pk, number, due in history.milestones:
+                if due < finding.deadline:
+                    wanted.append(Wanted(ObligationKind.MILESTONE, number, cal.due(due), pk))
 
-    for number, returned_on in enumerate(_returns(finding), start=1):
+    for number, returned_on in enumerate(history.returns, start=1):
         due = cal.add_days(returned_on, rules.resubmission_days)
         if finding.deadline and finding.deadline > due:
             due = cal.due(finding.deadline)
         wanted.append(Wanted(ObligationKind.RESUBMISSION, number, due))
 
+    since = _long_term_since(finding, history)
     reports_continually = finding.kind == Kind.LONG_TERM or finding.state in (
         FindingState.LONG_TERM,
         FindingState.SUBMITTED,
+        FindingState.CLOSED,
     )
-    if long_term_since is not None and reports_continually:
-        # Every N months from the day it became long-term, counted from that day (not chained from the
-        # previous due date, which would drift at month ends); up to the first one still ahead.
+    if since is not None and reports_continually:
+        # Every N months counted from the start (not chained from the previous due date, which would
+        # drift at month ends), up to the first one still ahead of the horizon.
         interval = max(rules.continued_interval_months, 1)
-        number = 1
-        while True:
-            due = cal.add_months(long_term_since, interval * number)
+        for number in range(1, 241):
+            due = cal.add_months(since, interval * number)
             wanted.append(Wanted(ObligationKind.CONTINUED, number, due))
-            if due >= today or number >= 240:
+            if due >= horizon:
                 break
-            number += 1
     return wanted
 
 
@@ -150,110 +140,181 @@ def wanted_obligations(
 
 
 def _lock_of_self() -> dict:
-    """Lock the finding's row alone (PostgreSQL); SQLite locks the whole database anyway."""
+    """Lock the findings' rows alone (PostgreSQL); SQLite locks the whole database anyway."""
     return {"of": ("self",)} if connection.features.has_select_for_update_of else {}
 
 
+class RulesCache:
+    """Each jurisdiction's rules and calendar, read once for a run over many findings."""
+
+    def __init__(self) -> None:
+        self._cache: dict[int | None, tuple[ReportingRules, WorkCalendar]] = {}
+
+    def get(self, jurisdiction: Jurisdiction) -> tuple[ReportingRules, WorkCalendar]:
+        if jurisdiction.pk not in self._cache:
+            rules = rules_for(jurisdiction)
+            self._cache[jurisdiction.pk] = (rules, calendar_for(rules, jurisdiction))
+        return self._cache[jurisdiction.pk]
+
+
+def _histories(finding_ids: list[int]) -> dict[int, History]:
+    from rectify.findings.choices import EventKind
+    from rectify.findings.models import FindingEvent
+    from rectify.rectification.models import Milestone, Plan, ProgressReport
+
+    histories = {pk: History() for pk in finding_ids}
+    moves = (
+        FindingEvent.objects.filter(finding_id__in=finding_ids, kind=EventKind.TRANSITION)
+        .filter(
+            Q(to_state=FindingState.LONG_TERM) | Q(from_state=FindingState.SUBMITTED, to_state=FindingState.RECTIFYING)
+        )
+        .order_by("at", "pk")
+        .values_list("finding_id", "to_state", "at")
+    )
+    for finding_id, to_state, at in moves:
+        target = histories[finding_id].long_term_moves if to_state == FindingState.LONG_TERM else None
+        (target if target is not None else histories[finding_id].returns).append(local_date(at))
+    for finding_id, submitted_at in Plan.objects.filter(finding_id__in=finding_ids).values_list(
+        "finding_id", "submitted_at"
+    ):
+        histories[finding_id].plan_submitted_at = submitted_at
+    for pk, finding_id, number, due in (
+        Milestone.objects.filter(plan__finding_id__in=finding_ids)
+        .order_by("number", "pk")
+        .values_list("pk", "plan__finding_id", "number", "due_date")
+    ):
+        histories[finding_id].milestones.append((pk, number, due))
+    for pk, finding_id, submitted_at in (
+        ProgressReport.objects.filter(finding_id__in=finding_ids)
+        .order_by("submitted_at", "pk")
+        .values_list("pk", "finding_id", "submitted_at")
+    ):
+        histories[finding_id].reports.append((pk, submitted_at))
+    return histories
+
+
+def _meet(rows: list[Obligation], history: History) -> set[int]:
+    """Meets, in memory, what the plan and the rounds already in answered; the ids of rows changed.
+
+    The plan meets the road map. A round meets every open obligation fallen due by its day (late),
+    or else the next one ahead (on time)."""
+    changed: set[int] = set()
+    open_rows = [row for row in rows if row.met_at is None and row.cancelled_at is None]
+    if history.plan_submitted_at is not None:
+        for row in [r for r in open_rows if r.kind == ObligationKind.ROADMAP]:
+            _mark_met(row, history.plan_submitted_at, None)
+            changed.add(id(row))
+    used = {row.met_by_id for row in rows if row.met_by_id}
+    for report_id, submitted_at in history.reports:
+        if report_id in used:
+            continue
+        day = local_date(submitted_at)
+        owed = sorted(
+            (r for r in rows if r.met_at is None and r.cancelled_at is None and r.kind != ObligationKind.ROADMAP),
+            key=lambda r: (r.due_date, r.kind, r.sequence),
+        )
+        late = [r for r in owed if r.due_date < day]
+        for row in late or [r for r in owed if r.due_date >= day][:1]:
+            _mark_met(row, submitted_at, report_id)
+            changed.add(id(row))
+    return changed
+
+
+def _mark_met(row: Obligation, at: datetime.datetime, report_id: int | None) -> None:
+    row.met_at = at
+    row.met_by_id = report_id
+    row.met_on_time = local_date(at) <= row.due_date
+
+
+UPDATED_FIELDS = ["due_date", "milestone", "met_at", "met_by", "met_on_time", "cancelled_at", "cancel_reason"]
+
+
 @transaction.atomic
-def sync_obligations(finding_id: int, today: datetime.date | None = None) -> list[Obligation]:
-    """Brings the finding's obligations in line with what it owes: adds the missing, moves the due
-    date of those not yet met when the deadline or plan moved, and cancels those no longer owed
-    (a closed finding owes nothing more). Met obligations are history and never change."""
+def sync_many(finding_ids, today: datetime.date | None = None, rules: RulesCache | None = None) -> int:
+    """Brings the obligations of the given findings in line with what each owes: adds the missing,
+    moves the due date of those not yet met when the deadline or plan moved, counts the rounds and
+    plan already in, and cancels what is no longer owed (nothing after a close-out). Met obligations
+    are history and never change. Reads a fixed number of queries for the whole batch; returns how
+    many rows it wrote."""
     from rectify.findings.models import Finding
 
     today = today or local_today()
-    finding = (
+    rules = rules or RulesCache()
+    findings = list(
         Finding.objects.select_for_update(**_lock_of_self())
+        .filter(pk__in=list(finding_ids))
         .select_related("project__jurisdiction")
-        .filter(pk=finding_id)
-        .first()
+        .order_by("pk")
     )
-    if finding is None:
-        return []
-    jurisdiction = finding.project.jurisdiction
-    rules = rules_for(jurisdiction)
-    cal = calendar_for(rules, jurisdiction)
-    wanted = {(w.kind, w.sequence): w for w in wanted_obligations(finding, rules, cal, today)}
-    existing = {(o.kind, o.sequence): o for o in Obligation.objects.filter(finding=finding)}
+    ids = [finding.pk for finding in findings]
+    histories = _histories(ids)
+    existing: dict[int, dict[tuple[str, int], Obligation]] = {pk: {} for pk in ids}
+    for row in Obligation.objects.filter(finding_id__in=ids):
+        existing[row.finding_id][(row.kind, row.sequence)] = row
     now = timezone.now()
-    for key, want in wanted.items():
-        row = existing.get(key)
-        if row is None:
-            Obligation.objects.create(
-                finding=finding,
-                kind=want.kind,
-                sequence=want.sequence,
-                due_date=want.due_date,
-                milestone_id=want.milestone_id,
-            )
-        elif row.met_at is None and (row.due_date != want.due_date or row.cancelled_at):
-            row.due_date = want.due_date
-            row.milestone_id = want.milestone_id
-            row.cancelled_at = None
-            row.cancel_reason = ""
-            row.save(update_fields=["due_date", "milestone", "cancelled_at", "cancel_reason", "last_updated"])
-    reason = _("问题已销号") if finding.state == FindingState.CLOSED else _("不再需要报送")
-    for key, row in existing.items():
-        if key not in wanted and row.met_at is None and row.cancelled_at is None:
-            row.cancelled_at = now
-            row.cancel_reason = reason
-            row.save(update_fields=["cancelled_at", "cancel_reason", "last_updated"])
-    if finding.state not in (FindingState.DRAFT, FindingState.CLOSED):
-        _meet_from_history(finding)
-    return list(Obligation.objects.filter(finding=finding).order_by("due_date", "pk"))
+    to_create: list[Obligation] = []
+    to_update: dict[int, Obligation] = {}
+    for finding in findings:
+        history = histories[finding.pk]
+        finding_rules, cal = rules.get(finding.project.jurisdiction)
+        wanted = {(w.kind, w.sequence): w for w in wanted_obligations(finding, history, finding_rules, cal, today)}
+        rows = existing[finding.pk]
+        for key, want in wanted.items():
+            row = rows.get(key)
+            if row is None:
+                row = Obligation(
+                    finding=finding,
+                    kind=want.kind,
+                    sequence=want.sequence,
+                    due_date=want.due_date,
+                    milestone_id=want.milestone_id,
+                )
+                rows[key] = row
+                to_create.append(row)
+            elif row.met_at is None and (row.due_date != want.due_date or row.cancelled_at):
+                row.due_date, row.milestone_id = want.due_date, want.milestone_id
+                row.cancelled_at, row.cancel_reason = None, ""
+                to_update[id(row)] = row
+        for key, row in rows.items():
+            if key not in wanted and row.met_at is None and row.cancelled_at is None:
+                row.cancelled_at, row.cancel_reason = now, gettext("不再需要报送")
+                to_update[id(row)] = row
+        changed = _meet(list(rows.values()), history)
+        if finding.state == FindingState.CLOSED:
+            for row in rows.values():
+                if row.met_at is None and row.cancelled_at is None:
+                    row.cancelled_at, row.cancel_reason = now, gettext("问题已销号")
+                    changed.add(id(row))
+        for row in rows.values():
+            if id(row) in changed and row.pk is not None:
+                to_update[id(row)] = row
+    if to_create:
+        bulk_create_with_history(to_create, Obligation, batch_size=BATCH)
+    if to_update:
+        for row in to_update.values():
+            row.last_updated = now
+        bulk_update_with_history(
+            list(to_update.values()), Obligation, [*UPDATED_FIELDS, "last_updated"], batch_size=BATCH
+        )
+    return len(to_create) + len(to_update)
 
 
-def _meet_from_history(finding: Finding) -> None:
-    """Meets open obligations from rounds and the plan already in (a sync after a missed event)."""
-    from rectify.rectification.models import Plan, ProgressReport
-
-    open_rows = Obligation.objects.filter(finding=finding).open()
-    if not open_rows.exists():
-        return
-    plan = Plan.objects.filter(finding=finding).first()
-    if plan is not None:
-        _meet_roadmap(finding, plan)
-    met_report_ids = set(
-        Obligation.objects.filter(finding=finding, met_by__isnull=False).values_list("met_by_id", flat=True)
-    )
-    for report in ProgressReport.objects.filter(finding=finding).order_by("submitted_at", "pk"):
-        if report.pk not in met_report_ids:
-            _meet_with_report(finding, report)
-
-
-def _meet_roadmap(finding: Finding, plan: Plan) -> None:
-    for row in Obligation.objects.filter(finding=finding, kind=ObligationKind.ROADMAP).open():
-        _mark_met(row, plan.submitted_at, None)
-
-
-def _meet_with_report(finding: Finding, report: ProgressReport) -> list[Obligation]:
-    """A round meets every open obligation fallen due by its day (late), or else the next one (on time)."""
-    day = local_date(report.submitted_at)
-    rows = Obligation.objects.filter(finding=finding).open().exclude(kind=ObligationKind.ROADMAP)
-    overdue = list(rows.filter(due_date__lt=day).order_by("due_date", "pk"))
-    chosen = overdue or list(rows.filter(due_date__gte=day).order_by("due_date", "pk")[:1])
-    for row in chosen:
-        _mark_met(row, report.submitted_at, report)
-    return chosen
-
-
-def _mark_met(row: Obligation, at: datetime.datetime, report: ProgressReport | None) -> None:
-    row.met_at = at
-    row.met_by = report
-    row.met_on_time = local_date(at) <= row.due_date
-    row.save(update_fields=["met_at", "met_by", "met_on_time", "last_updated"])
+def sync_obligations(finding_id: int, today: datetime.date | None = None) -> list[Obligation]:
+    """``sync_many`` for one finding; its obligations, earliest first."""
+    sync_many([finding_id], today)
+    return list(Obligation.objects.filter(finding_id=finding_id).order_by("due_date", "pk"))
 
 
 @transaction.atomic
 def meet_with_report(report_id: int) -> list[Obligation]:
-    """Records that a round met what its finding owed (idempotent)."""
+    """Records what a round met (idempotent): the sync counts every round already in."""
     from rectify.rectification.models import ProgressReport
 
-    report = ProgressReport.objects.select_related("finding").filter(pk=report_id).first()
-    if report is None or Obligation.objects.filter(met_by=report).exists():
+    finding_id = ProgressReport.objects.filter(pk=report_id).values_list("finding_id", flat=True).first()
+    if finding_id is None:
         return []
-    sync_obligations(report.finding_id)  # the rows exist before they are met
-    return _meet_with_report(report.finding, report)
+    sync_many([finding_id])
+    return list(Obligation.objects.filter(met_by_id=report_id))
 
 
 # --- escalation ------------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from rectify.core.commands import AlreadyRunning, exclusive
 from rectify.core.events import publish_once
 from rectify.core.models import PublishedEvent
+from rectify.findings.choices import FindingState
 from rectify.findings.models import Finding
 from rectify.findings.warning import RUNNING_STATES, local_today
 from rectify.reporting import services
@@ -90,11 +91,23 @@ def sweep(today: datetime.date | None = None) -> SweepResult:
     return result
 
 
+def catch_up(today: datetime.date | None = None, *, announce: bool = False) -> SweepResult:
+    """Obligations and escalation proposals brought up to date without reminders (data loaded in bulk,
+    such as the demo district or an imported ledger); ``announce`` tells the audit office of the
+    proposals made."""
+    today = today or local_today()
+    result = SweepResult(day=today)
+    result.synced = _sync_due(today)
+    result.escalations = _escalate(today, announce=announce)
+    return result
+
+
 def _sync_due(today: datetime.date) -> int:
-    """Findings that owe reports but have no obligations yet (issued while no worker ran, or data
-    loaded without events), and long-term ones whose last continued report has come due."""
+    """Findings issued but without obligations (issued while no worker ran, or loaded in bulk), and
+    those whose last continued report has come due, synced in batches."""
     obligations = Obligation.objects.filter(finding=OuterRef("pk"))
-    lacking = Finding.objects.filter(state__in=services.OWING_STATES).filter(~Exists(obligations))
+    lacking = Finding.objects.filter(issued_at__isnull=False).exclude(state=FindingState.DRAFT)
+    lacking = lacking.filter(~Exists(obligations))
     latest_continued = (
         Obligation.objects.filter(kind=ObligationKind.CONTINUED, cancelled_at__isnull=True)
         .values("finding")
@@ -103,9 +116,10 @@ def _sync_due(today: datetime.date) -> int:
         .values("finding")
     )
     rolling = Finding.objects.filter(state__in=services.OWING_STATES, pk__in=latest_continued)
-    ids = set(lacking.values_list("pk", flat=True)) | set(rolling.values_list("pk", flat=True))
-    for finding_id in sorted(ids):
-        services.sync_obligations(finding_id, today=today)
+    ids = sorted(set(lacking.values_list("pk", flat=True)) | set(rolling.values_list("pk", flat=True)))
+    rules = services.RulesCache()
+    for start in range(0, len(ids), BATCH):
+        services.sync_many(ids[start : start + BATCH], today=today, rules=rules)
     return len(ids)
 
 
@@ -183,7 +197,7 @@ def accepted_delay_q(today: datetime.date) -> Q:
     )
 
 
-def _escalate(today: datetime.date) -> int:
+def _escalate(today: datetime.date, *, announce: bool = True) -> int:
     made = 0
     rules_cache: dict[int, ReportingRules] = {}
     candidates = (
@@ -212,6 +226,7 @@ def _escalate(today: datetime.date) -> int:
         )
         if created:
             made += 1
+        if created and announce:
             publish_once(
                 "obligation.escalated",
                 proposal,

@@ -47,14 +47,6 @@ class EscalationDecideView(AuditOfficeOnlyMixin, ObjectActionView):
     title = gettext_lazy("处理问责建议")
     template_name = "reporting/escalation_decide.html"
 
-    def get_success_url(self) -> str:
-        return self.object.finding.get_absolute_url()
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["cancel_url"] = self.object.finding.get_absolute_url()
-        return context
-
     def perform(self, form) -> None:
         proposal = services.decide_escalation(self.request.user, self.object.pk, **form.cleaned_data)
         self.success_message = _("问责建议已处理：%(state)s。") % {"state": proposal.get_state_display()}

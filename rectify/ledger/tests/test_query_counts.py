@@ -31,8 +31,8 @@ WORKBENCH_ROLES = (
 BUDGETS = {
     "/workbench/ auditor": 17,  # task counts, task items, figures (3), roles, escalation proposals
     "/workbench/ auditlead": 15,  # no task of the auditor's falls to the audit leader
-    "/workbench/ unit": 16,  # reporting interval, task counts, task items, figures (3), roles, obligations owed
-    "/workbench/ unithead": 16,
+    "/workbench/ unit": 15,  # task counts, task items, figures (3), roles, obligations owed
+    "/workbench/ unithead": 15,
     "/workbench/ dept": 17,  # the department's units, task counts, task items, figures (3), roles
     "/workbench/ gov": 16,  # figures only, and the overview of overdue and repeat findings (by unit, by category)
     "/workbench/ committee": 16,

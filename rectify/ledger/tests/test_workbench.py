@@ -67,23 +67,6 @@ def test_a_higher_office_is_not_given_a_districts_work(client, world):
     assert city["to_verify"] == 0 and city["to_issue"] == 0
 
 
-def test_a_long_term_finding_falls_due_for_its_continued_report_by_the_interval(client, world):
-    from rectify.rectification.services import submit_report
-
-    with time_machine.travel(datetime.datetime(2025, 6, 1, 2, 0, tzinfo=datetime.UTC), tick=False):
-        finding = make_finding(world, state="long_term", deadline=datetime.date(2027, 12, 31))
-    # The long-term rule asks for a report every 90 days; the task shows from 7 days before.
-    with time_machine.travel(datetime.datetime(2025, 8, 20, 2, 0, tzinfo=datetime.UTC), tick=False):
-        assert task_counts(client, world["unit"])["continued_report_due"] == 0
-    with time_machine.travel(datetime.datetime(2025, 8, 24, 2, 0, tzinfo=datetime.UTC), tick=False):
-        assert task_counts(client, world["unit"])["continued_report_due"] == 1
-        submit_report(
-            world["unit"], finding, measures="分年度推进", progress="已完成第一阶段",
-            next_steps="推进第二阶段", next_steps_due=datetime.date(2025, 12, 31),
-        )  # fmt: skip
-        assert task_counts(client, world["unit"])["continued_report_due"] == 0
-
-
 def _continued_report(world, finding):
     from rectify.rectification.services import submit_report
 
