@@ -21,6 +21,7 @@ from rectify.rectification.api.views import (
     ProgressReportViewSet,
     VerificationViewSet,
 )
+from rectify.reporting.api.views import EscalationProposalViewSet, ObligationViewSet
 
 app_name = "api"
 
@@ -37,6 +38,8 @@ router.register("evidence", EvidenceViewSet, basename="evidence")
 router.register("verifications", VerificationViewSet, basename="verification")
 router.register("delay-explanations", DelayExplanationViewSet, basename="delay-explanation")
 router.register("notifications", NotificationViewSet, basename="notification")
+router.register("reporting-obligations", ObligationViewSet, basename="reporting-obligation")
+router.register("escalation-proposals", EscalationProposalViewSet, basename="escalation-proposal")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="token"),

@@ -46,6 +46,15 @@ class ReportingRules(RectifyModel):
         _("逾期多少天后提出问责建议"), default=30, help_text=_("逾期超过此天数且无经同意的延期说明的，提出约谈建议")
     )
 
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        leads = self.reminder_lead_days
+        if not isinstance(leads, list) or not all(isinstance(v, int) and 0 <= v <= 365 for v in leads):
+            raise ValidationError(
+                {"reminder_lead_days": _("请填写 0 至 365 之间的整数列表，如 [7, 1, 0]（0 表示到期当日）。")}
+            )
+
     class Meta:
         verbose_name = _("报送规则")
         verbose_name_plural = _("报送规则")

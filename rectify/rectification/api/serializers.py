@@ -172,7 +172,10 @@ class DelayExplanationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = DelayExplanation
-        fields = ["id", "finding", "reason", "expected_completion", "submitted_by", "submitted_by_name", "submitted_at"]
+        fields = [
+            "id", "finding", "reason", "expected_completion", "submitted_by", "submitted_by_name", "submitted_at",
+            "decision", "decided_by", "decided_at", "decision_note",
+        ]  # fmt: skip
 
 
 # --- actions -------------------------------------------------------------------------------
@@ -254,6 +257,11 @@ class VerifyInputSerializer(serializers.Serializer):
     verified_amount = MoneyField(required=False)
     complete = serializers.BooleanField(required=False, allow_null=True, default=None)
     compliant = serializers.BooleanField(required=False, allow_null=True, default=None)
+
+
+class DelayDecisionInputSerializer(serializers.Serializer):
+    accept = serializers.BooleanField(help_text="true: 同意延期; false: 不同意 (note required)")
+    note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 class DelayInputSerializer(serializers.Serializer):

@@ -28,6 +28,7 @@ from rectify.rectification.api.filters import (
     VerificationFilterSet,
 )
 from rectify.rectification.api.serializers import (
+    DelayDecisionInputSerializer,
     DelayExplanationSerializer,
     DelayInputSerializer,
     EvidenceInputSerializer,
@@ -145,6 +146,17 @@ class FindingViewSet(FindingRecordViewSet):
         finding = self.get_object()
         explanation = services.explain_delay(request.user, finding, **self.validated(DelayInputSerializer))
         return Response(self.represent(DelayExplanationSerializer, explanation), status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="审核延期说明 (the audit office accepts or rejects the latest pending delay explanation)",
+        request=DelayDecisionInputSerializer,
+        responses={200: DelayExplanationSerializer, **REFUSALS},
+    )
+    @action(detail=True, methods=["post"], url_path="decide-delay")
+    def decide_delay(self, request, pk=None):
+        finding = self.get_object()
+        explanation = services.decide_delay(request.user, finding, **self.validated(DelayDecisionInputSerializer))
+        return Response(self.represent(DelayExplanationSerializer, explanation), status=status.HTTP_200_OK)
 
 
 class PassthroughRenderer(BaseRenderer):
