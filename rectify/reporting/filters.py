@@ -1,13 +1,14 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from rectify.core.filters import IdFilter
 from rectify.reporting.choices import EscalationState, ObligationKind
 from rectify.reporting.models import EscalationProposal, Obligation
 
 
 class ObligationFilterSet(django_filters.FilterSet):
-    finding = django_filters.NumberFilter(label=_("问题"))
-    unit = django_filters.NumberFilter(field_name="finding__unit", label=_("整改责任单位"))
+    finding = IdFilter(label=_("问题"), field_name="finding_id")
+    unit = IdFilter(field_name="finding__unit_id", label=_("整改责任单位"))
     kind = django_filters.ChoiceFilter(choices=ObligationKind.choices, label=_("报送事项"))
     open = django_filters.BooleanFilter(method="filter_open", label=_("尚未报送"))
     due_before = django_filters.DateFilter(field_name="due_date", lookup_expr="lte", label=_("报送期限不晚于"))
@@ -24,7 +25,7 @@ class ObligationFilterSet(django_filters.FilterSet):
 
 class EscalationFilterSet(django_filters.FilterSet):
     state = django_filters.ChoiceFilter(choices=EscalationState.choices, label=_("状态"))
-    finding = django_filters.NumberFilter(label=_("问题"))
+    finding = IdFilter(label=_("问题"), field_name="finding_id")
 
     class Meta:
         model = EscalationProposal

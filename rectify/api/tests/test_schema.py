@@ -91,6 +91,25 @@ def _auditors_notification(ledger) -> int:
     return notification.pk
 
 
+def _obligation(ledger) -> int:
+    from rectify.reporting.services import sync_obligations
+
+    return sync_obligations(ledger["rectifying_red"].pk)[0].pk
+
+
+def _escalation(ledger) -> int:
+    import datetime
+
+    from rectify.reporting.models import EscalationProposal, Obligation
+
+    obligation = Obligation.objects.get(pk=_obligation(ledger))
+    proposal, _created = EscalationProposal.objects.get_or_create(
+        obligation=obligation,
+        defaults={"finding": obligation.finding, "proposed_on": datetime.date.today(), "days_overdue": 40},
+    )
+    return proposal.pk
+
+
 SAMPLE_IDS = {
     "/api/findings/": lambda ledger: ledger["submitted"].pk,
     "/api/audit-projects/": lambda ledger: ledger["draft"].project_id,
@@ -107,6 +126,8 @@ SAMPLE_IDS = {
     "/api/documents/close-out-sheet/": lambda ledger: ledger["closed"].pk,
     "/api/documents/unit-report/": lambda ledger: ledger["closed"].unit_id,
     "/api/notifications/": _auditors_notification,
+    "/api/reporting-obligations/": _obligation,
+    "/api/escalation-proposals/": _escalation,
 }
 
 
