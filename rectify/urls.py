@@ -27,5 +27,6 @@ urlpatterns = [
     path("", include("rectify.exchange.urls")),
     path("", include("rectify.documents.urls")),
     path("", include("rectify.notifications.urls")),
+    path("", include("rectify.summaries.urls")),
     path("api/", include("rectify.api.urls")),
 ]
