@@ -10,6 +10,8 @@ from rest_framework.routers import DefaultRouter
 
 from rectify.accounts.api.views import MeView, TokenView
 from rectify.audits.api.views import AuditProjectViewSet
+from rectify.documents.api.summaries import SummaryReportDocumentAPIView
+from rectify.exchange.api.summaries import SummaryAnnexAPIView
 from rectify.findings.api.views import CategoryViewSet, FindingEventViewSet, RequirementViewSet
 from rectify.notifications.api.views import NotificationViewSet
 from rectify.organizations.api.views import OrganizationViewSet
@@ -21,6 +23,7 @@ from rectify.rectification.api.views import (
     ProgressReportViewSet,
     VerificationViewSet,
 )
+from rectify.summaries.api.views import SummaryReportViewSet
 
 app_name = "api"
 
@@ -37,6 +40,7 @@ router.register("evidence", EvidenceViewSet, basename="evidence")
 router.register("verifications", VerificationViewSet, basename="verification")
 router.register("delay-explanations", DelayExplanationViewSet, basename="delay-explanation")
 router.register("notifications", NotificationViewSet, basename="notification")
+router.register("summary-reports", SummaryReportViewSet, basename="summary-report")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="token"),
@@ -46,5 +50,7 @@ urlpatterns = [
     # Content Security Policy (no inline script) holds. Redoc is left out: its page loads web fonts.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("documents/", include("rectify.documents.api.urls")),
+    path("summary-reports/<int:pk>/document/", SummaryReportDocumentAPIView.as_view(), name="summary-report-document"),
+    path("summary-reports/<int:pk>/annex/", SummaryAnnexAPIView.as_view(), name="summary-report-annex"),
     path("", include(router.urls)),
 ]
