@@ -37,6 +37,7 @@ from rectify.demo.findings import FindingsPart
 from rectify.demo.organizations import OrganizationsPart
 from rectify.demo.outcomes import OutcomesPart
 from rectify.demo.projects import ProjectsPart
+from rectify.demo.summaries import SummariesPart
 from rectify.demo.summary import Summary, summarize
 from rectify.demo.writer import WriterPart, story_timestamps
 from rectify.organizations.models import Jurisdiction
@@ -76,7 +77,9 @@ def load_demo(
     return summary
 
 
-class _Builder(OrganizationsPart, ProjectsPart, FindingsPart, OutcomesPart, EvidencePart, WriterPart, BuilderBase):
+class _Builder(
+    OrganizationsPart, ProjectsPart, FindingsPart, OutcomesPart, EvidencePart, WriterPart, SummariesPart, BuilderBase
+):
     def build(self) -> Summary:
         self._reference_data()
         self._users()
@@ -85,4 +88,5 @@ class _Builder(OrganizationsPart, ProjectsPart, FindingsPart, OutcomesPart, Evid
         self._outcomes()
         self._write_projects()
         self._write_findings()
+        self._summaries()
         return summarize(self)
