@@ -118,7 +118,7 @@ def _by_area(doc: OfficialDocument, areas: list[dict], report_date: datetime.dat
     for index, area in enumerate(areas, start=1):
         doc.heading2(f"（{chinese_number(index)}）{area['name']}方面的问题")
         sentence = overview(area, report_date)
-        doc.paragraph(sentence.replace(f"涉及{area['areas']}个方面、", "涉及", 1))
+        doc.paragraph(sentence.replace(f"审计工作报告反映涉及{area['areas']}个方面、", "审计反映该方面问题涉及", 1))
 
 
 def _accountability(doc: OfficialDocument, rows: list[dict]) -> None:
