@@ -161,7 +161,12 @@ class OrganizationsPart:
                     first_name="",
                     organization=org,
                     title=title,
-                    phone=f"1{self.rng.choice('35789')}{self.rng.randint(100000000, 999999999)}",
+                    # depthead (added with the summary reports) draws nothing, so the district stays the same.
+                    phone=(
+                        org.phone
+                        if username == "depthead"
+                        else f"1{self.rng.choice('35789')}{self.rng.randint(100000000, 999999999)}"
+                    ),
                     is_staff=username in ("sysadmin", "secadmin"),
                     date_joined=self.epoch,
                 )
