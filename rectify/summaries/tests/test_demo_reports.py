@@ -100,7 +100,9 @@ def recount(rows) -> dict:
         "amount_involved": sum((f.amount_involved for f in findings), Decimal("0")),
         "amount_rectified": sum(rectified.values(), Decimal("0")),
         "amount_by_method": by_method,
-        "amount_unrectified": sum((max(f.amount_involved - rectified[f.pk], Decimal("0")) for f in findings), Decimal("0")),
+        "amount_unrectified": sum(
+            (max(f.amount_involved - rectified[f.pk], Decimal("0")) for f in findings), Decimal("0")
+        ),
         "rules": len(rules),
         "people": AccountabilityRecord.objects.filter(report__finding_id__in=ids).count(),
         "repeats": rows.filter(repeats__isnull=False).distinct().count(),
