@@ -230,6 +230,9 @@ SPECTACULAR_SETTINGS = {
         "AuditTypeEnum": "rectify.audits.choices.AuditType",
         "ColourEnum": "rectify.findings.choices.Colour",
         "VerdictEnum": "rectify.rectification.choices.Verdict",
+        "SummaryKindEnum": "rectify.summaries.choices.SummaryKind",
+        "SummaryStateEnum": "rectify.summaries.choices.SummaryState",
+        "SummaryStepKindEnum": "rectify.summaries.choices.StepKind",
     },
 }
 

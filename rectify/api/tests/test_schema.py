@@ -91,6 +91,12 @@ def _auditors_notification(ledger) -> int:
     return notification.pk
 
 
+def _auditors_summary_report(ledger) -> int:
+    from rectify.summaries import services
+
+    return services.create_report(ledger["closed"].created_by, kind="committee").pk
+
+
 SAMPLE_IDS = {
     "/api/findings/": lambda ledger: ledger["submitted"].pk,
     "/api/audit-projects/": lambda ledger: ledger["draft"].project_id,
@@ -107,6 +113,7 @@ SAMPLE_IDS = {
     "/api/documents/close-out-sheet/": lambda ledger: ledger["closed"].pk,
     "/api/documents/unit-report/": lambda ledger: ledger["closed"].unit_id,
     "/api/notifications/": _auditors_notification,
+    "/api/summary-reports/": _auditors_summary_report,
 }
 
 

@@ -93,7 +93,11 @@ def test_every_summary_report_converts_to_pdf_with_its_header_number_and_page_nu
         pages = pdf_lines_of_text(content)
         assert len(pages) == pdf_page_count(content) >= 1, kind
         for number, page in enumerate(pages, start=1):
-            assert page[-1].replace(" ", "") == f"{builder.EM_DASH}{number}{builder.EM_DASH}", (kind, number)
+            assert page and page[-1].replace(" ", "") == f"{builder.EM_DASH}{number}{builder.EM_DASH}", (
+                kind,
+                number,
+                [p[-3:] for p in pages],
+            )
         first = pdf_text_runs(content)[0]
         mark = "".join(run.text for run in first if run.red)
         assert mark == f"{report.issuer.name}文件", kind
