@@ -233,7 +233,7 @@ def summary_report_document(report: SummaryReport) -> GeneratedDocument:
         elif kind == K.UNIT and key == "measures":
             doc.heading1("二、问题整改情况")
             doc.paragraph(overview(totals, date, unit=True))
-            _unit_items(doc, figures.get("items", []))
+            _unit_items(doc, figures.get("unit_items", []))
 
     for section in report.narrative:
         doc.heading1(section["heading"])

@@ -312,7 +312,7 @@ SECTIONS_BY_KIND = {
     SummaryKind.COMMITTEE: ("by_project", "by_unit", "unrectified", "accountability"),
     SummaryKind.GOVERNMENT: ("by_project", "by_unit", "unrectified", "accountability"),
     SummaryKind.CONGRESS: ("by_area", "unrectified"),
-    SummaryKind.UNIT: ("items",),
+    SummaryKind.UNIT: ("unit_items",),
 }
 
 
@@ -334,7 +334,7 @@ def report_figures(report: SummaryReport, today: datetime.date | None = None) ->
             figures[part] = unrectified_items(findings, today)
         elif part == "accountability":
             figures[part] = accountability_proposals(findings, today)
-        elif part == "items":
+        elif part == "unit_items":
             figures[part] = unit_items(findings)
     ids = list(findings.order_by("project__year", "ledger_number").values_list("pk", flat=True))
     return dict(figures), ids

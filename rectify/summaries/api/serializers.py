@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from rectify.core.filters import MAX_ID
 from rectify.summaries.choices import SummaryKind
 from rectify.summaries.models import SummaryReport, SummaryStep
 
@@ -42,10 +43,10 @@ class CreateInputSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=SummaryKind.choices)
     report_date = serializers.DateField(required=False, allow_null=True)
     year = serializers.IntegerField(required=False, allow_null=True, min_value=2000, max_value=2100)
-    project = serializers.IntegerField(required=False, allow_null=True)
-    department = serializers.IntegerField(required=False, allow_null=True)
-    findings = serializers.ListField(child=serializers.IntegerField(), required=False)
-    recipients = serializers.ListField(child=serializers.IntegerField(), required=False)
+    project = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=MAX_ID)
+    department = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=MAX_ID)
+    findings = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=MAX_ID), required=False)
+    recipients = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=MAX_ID), required=False)
     title = serializers.CharField(required=False, allow_blank=True, max_length=200)
 
 
@@ -53,8 +54,8 @@ class NarrativeInputSerializer(serializers.Serializer):
     sections = serializers.DictField(child=serializers.CharField(allow_blank=True), help_text="{key: text}")
     title = serializers.CharField(required=False, max_length=200)
     report_date = serializers.DateField(required=False)
-    recipients = serializers.ListField(child=serializers.IntegerField(), required=False)
-    version = serializers.IntegerField(required=False)
+    recipients = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=MAX_ID), required=False)
+    version = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
 
 
 class CommentInputSerializer(serializers.Serializer):

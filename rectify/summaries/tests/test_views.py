@@ -29,6 +29,7 @@ def test_drafting_on_the_web_then_each_step_ends_on_the_report(client, world):
     assert response.status_code == 302 and response["Location"] == report.get_absolute_url()
     page = client.get(report.get_absolute_url()).content.decode()
     assert report.title in page and 'data-figure="count">5<' in page
+    assert 'data-testid="unit-items"' not in page and 'data-testid="unrectified"' in page
     response = client.post(f"/summaries/{report.pk}/submit/", {"comment": ""}, follow=True)
     assert "已报请审批" in response.content.decode()
     client.logout()
