@@ -78,9 +78,9 @@ class SummaryDetailView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         user = self.request.user
         report = get_object_or_404(
-            SummaryReport.objects.restrict(user).select_related(
-                "issuer", "preparer", "project", "department", "drafted_by", "approved_by", "sent_by"
-            ),
+            SummaryReport.objects.restrict(user)
+            .select_related("issuer", "preparer", "project", "department", "drafted_by", "approved_by", "sent_by")
+            .defer("rows"),  # the annex's rows: read by the download only
             pk=kwargs["pk"],
         )
         figures = report.figures or {}
