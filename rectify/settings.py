@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "rectify.ledger",
     "rectify.notifications",
     "rectify.reporting",
+    "rectify.summaries",
     "rectify.exchange",
     "rectify.documents",
     "rectify.demo",
@@ -112,6 +113,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "rectify.notifications.context_processors.inbox",
                 "rectify.ledger.context_processors.navigation",
+                "rectify.summaries.context_processors.navigation",
             ],
         },
     },
@@ -229,6 +231,9 @@ SPECTACULAR_SETTINGS = {
         "AuditTypeEnum": "rectify.audits.choices.AuditType",
         "ColourEnum": "rectify.findings.choices.Colour",
         "VerdictEnum": "rectify.rectification.choices.Verdict",
+        "SummaryKindEnum": "rectify.summaries.choices.SummaryKind",
+        "SummaryStateEnum": "rectify.summaries.choices.SummaryState",
+        "SummaryStepKindEnum": "rectify.summaries.choices.StepKind",
     },
 }
 

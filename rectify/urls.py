@@ -28,5 +28,6 @@ urlpatterns = [
     path("", include("rectify.documents.urls")),
     path("", include("rectify.notifications.urls")),
     path("", include("rectify.reporting.urls")),
+    path("", include("rectify.summaries.urls")),
     path("api/", include("rectify.api.urls")),
 ]

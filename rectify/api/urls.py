@@ -10,6 +10,8 @@ from rest_framework.routers import DefaultRouter
 
 from rectify.accounts.api.views import MeView, TokenView
 from rectify.audits.api.views import AuditProjectViewSet
+from rectify.documents.api.summaries import SummaryReportDocumentAPIView
+from rectify.exchange.api.summaries import SummaryAnnexAPIView
 from rectify.findings.api.views import CategoryViewSet, FindingEventViewSet, RequirementViewSet
 from rectify.notifications.api.views import NotificationViewSet
 from rectify.organizations.api.views import OrganizationViewSet
@@ -22,6 +24,7 @@ from rectify.rectification.api.views import (
     VerificationViewSet,
 )
 from rectify.reporting.api.views import EscalationProposalViewSet, ObligationViewSet
+from rectify.summaries.api.views import SummaryReportViewSet
 
 app_name = "api"
 
@@ -40,6 +43,7 @@ router.register("delay-explanations", DelayExplanationViewSet, basename="delay-e
 router.register("notifications", NotificationViewSet, basename="notification")
 router.register("reporting-obligations", ObligationViewSet, basename="reporting-obligation")
 router.register("escalation-proposals", EscalationProposalViewSet, basename="escalation-proposal")
+router.register("summary-reports", SummaryReportViewSet, basename="summary-report")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="token"),
@@ -49,5 +53,7 @@ urlpatterns = [
     # Content Security Policy (no inline script) holds. Redoc is left out: its page loads web fonts.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("documents/", include("rectify.documents.api.urls")),
+    path("summary-reports/<int:pk>/document/", SummaryReportDocumentAPIView.as_view(), name="summary-report-document"),
+    path("summary-reports/<int:pk>/annex/", SummaryAnnexAPIView.as_view(), name="summary-report-annex"),
     path("", include(router.urls)),
 ]

@@ -124,6 +124,8 @@ class OrganizationsPart:
             ("unit", demo_unit, [R.UNIT_CONTACT], self._name(), "财务科科长"),
             ("unithead", demo_unit, [R.UNIT_HEAD], demo_unit.head_name, demo_unit.head_title),
             ("dept", dept, [R.DEPT_SUPERVISOR], self._name(), "规划财务科科长"),
+            # The department's head: approves its sector summary report (rectify.summaries).
+            ("depthead", dept, [R.UNIT_HEAD], dept.head_name, dept.head_title),
             ("orgdept", o["orgdept"], [R.ORG_OFFICER], self._name(), "干部监督科科长"),
             ("discipline", o["discipline"], [R.DISCIPLINE_OFFICER], self._name(), "第三纪检监察室主任"),
             ("finance", o["finance"], [R.FINANCE_OFFICER], self._name(), "预算科科长"),
@@ -159,7 +161,12 @@ class OrganizationsPart:
                     first_name="",
                     organization=org,
                     title=title,
-                    phone=f"1{self.rng.choice('35789')}{self.rng.randint(100000000, 999999999)}",
+                    # depthead (added with the summary reports) draws nothing, so the district stays the same.
+                    phone=(
+                        org.phone
+                        if username == "depthead"
+                        else f"1{self.rng.choice('35789')}{self.rng.randint(100000000, 999999999)}"
+                    ),
                     is_staff=username in ("sysadmin", "secadmin"),
                     date_joined=self.epoch,
                 )

@@ -37,6 +37,7 @@ from rectify.demo.findings import FindingsPart
 from rectify.demo.organizations import OrganizationsPart
 from rectify.demo.outcomes import OutcomesPart
 from rectify.demo.projects import ProjectsPart
+from rectify.demo.summaries import SummariesPart
 from rectify.demo.summary import Summary, summarize
 from rectify.demo.writer import WriterPart, story_timestamps
 from rectify.organizations.models import Jurisdiction
@@ -77,7 +78,9 @@ def load_demo(
     return summary
 
 
-class _Builder(OrganizationsPart, ProjectsPart, FindingsPart, OutcomesPart, EvidencePart, WriterPart, BuilderBase):
+class _Builder(
+    OrganizationsPart, ProjectsPart, FindingsPart, OutcomesPart, EvidencePart, WriterPart, SummariesPart, BuilderBase
+):
     def build(self) -> Summary:
         self._reference_data()
         self._users()
@@ -88,4 +91,5 @@ class _Builder(OrganizationsPart, ProjectsPart, FindingsPart, OutcomesPart, Evid
         self._write_findings()
         # What the units owe as of the demo's day, and the proposals the sweep would have made.
         catch_up(self.today)
+        self._summaries()
         return summarize(self)

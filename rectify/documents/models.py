@@ -124,3 +124,33 @@ class DocumentNumber(models.Model):
     def text(self) -> str:
         """黔江审改〔2026〕3号: 机关代字, the year in 六角括号, the serial without leading zeros."""
         return f"{self.prefix}〔{self.year}〕{self.serial}号"
+
+
+class SummaryReportNumber(models.Model):
+    """The 发文字号 of a summary report (``rectify.summaries``), taken from its issuer's sequence for the
+    year the first time the approved report is written, and kept: every later copy has the same number."""
+
+    office = models.ForeignKey(
+        "organizations.Organization", verbose_name=_("发文机关"), on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("年份"))
+    serial = models.PositiveIntegerField(_("序号"))
+    prefix = models.CharField(_("机关代字"), max_length=50)
+    report = models.OneToOneField(
+        "summaries.SummaryReport", verbose_name=_("汇总报告"), on_delete=models.PROTECT, related_name="document_number"
+    )
+    created = models.DateTimeField(_("编号时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("汇总报告发文字号")
+        verbose_name_plural = _("汇总报告发文字号")
+        constraints = [
+            models.UniqueConstraint(fields=["office", "year", "prefix", "serial"], name="summary_number_serial_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def text(self) -> str:
+        return f"{self.prefix}〔{self.year}〕{self.serial}号"

@@ -43,3 +43,39 @@ def notice_number(office: Organization, project: AuditProject, unit: Organizatio
         return DocumentNumber.objects.create(
             office=office, year=year, serial=sequence.last, prefix=office_prefix(office), project=project, unit=unit
         )
+
+
+# 代字 of the summary reports by the kind of the issuing body: the audit office's reports 审, the
+# government's 府; a department or a unit uses its short name (区教委 → 黔江教委).
+SUMMARY_WORDS = {"audit_office": "审", "government": "府"}
+
+
+def _place(office: Organization) -> str:
+    place = office.jurisdiction.name if office.jurisdiction_id else ""
+    return re.sub(r"(自治县|自治州|新区|区|县|市|州|省)$", "", place) or place
+
+
+def summary_prefix(issuer: Organization) -> str:
+    word = SUMMARY_WORDS.get(issuer.kind)
+    if word is None:
+        word = re.sub(r"^(区|县|市)", "", issuer.short_name or issuer.name)
+        place = _place(issuer)
+        return word if word.startswith(place) else f"{place}{word}"
+    return f"{_place(issuer)}{word}"
+
+
+def summary_number(report, year: int):
+    """The number of a summary report, allocated from its issuer's sequence for ``year`` if new."""
+    from rectify.documents.models import SummaryReportNumber
+
+    with transaction.atomic():
+        sequence, _created = DocumentNumberSequence.objects.get_or_create(office=report.issuer, year=year)
+        sequence = DocumentNumberSequence.objects.select_for_update().get(pk=sequence.pk)
+        existing = SummaryReportNumber.objects.filter(report=report).first()
+        if existing is not None:
+            return existing
+        sequence.last += 1
+        sequence.save(update_fields=["last"])
+        return SummaryReportNumber.objects.create(
+            office=report.issuer, year=year, serial=sequence.last, prefix=summary_prefix(report.issuer), report=report
+        )

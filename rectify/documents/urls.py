@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rectify.documents import views
+from rectify.documents import summary_views, views
 
 app_name = "documents"
 
@@ -16,4 +16,5 @@ urlpatterns = [
         views.UnitReportView.as_view(),
         name="unit-report",
     ),
+    path("summaries/<int:pk>/document.docx", summary_views.SummaryReportDocumentView.as_view(), name="summary-report"),
 ]

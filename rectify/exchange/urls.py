@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from rectify.exchange import views
+from rectify.exchange import summary_views, views
 
 app_name = "exchange"
 
@@ -17,4 +17,5 @@ urlpatterns = [
         views.LedgerImportProgressView.as_view(),
         name="ledger-import-progress",
     ),
+    path("summaries/<int:pk>/annex.xlsx", summary_views.SummaryAnnexView.as_view(), name="summary-annex"),
 ]

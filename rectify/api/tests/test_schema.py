@@ -110,6 +110,12 @@ def _escalation(ledger) -> int:
     return proposal.pk
 
 
+def _auditors_summary_report(ledger) -> int:
+    from rectify.summaries import services
+
+    return services.create_report(ledger["closed"].created_by, kind="committee").pk
+
+
 SAMPLE_IDS = {
     "/api/findings/": lambda ledger: ledger["submitted"].pk,
     "/api/audit-projects/": lambda ledger: ledger["draft"].project_id,
@@ -128,6 +134,7 @@ SAMPLE_IDS = {
     "/api/notifications/": _auditors_notification,
     "/api/reporting-obligations/": _obligation,
     "/api/escalation-proposals/": _escalation,
+    "/api/summary-reports/": _auditors_summary_report,
 }
 
 

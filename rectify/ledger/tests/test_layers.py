@@ -71,3 +71,31 @@ def test_the_checker_sees_lazy_and_package_imports(tmp_path):
     )
     found = imported_modules(module)
     assert {"rectify.rectification", "rectify.ledger.figures", "rectify.rectification.models"} <= found
+
+
+def summaries_modules_outside_api() -> list[Path]:
+    return [
+        path for path in app_modules("summaries") if "api" not in path.relative_to(RECTIFY / "summaries").parts[:-1]
+    ]
+
+
+@pytest.mark.parametrize("forbidden", ["rectify.documents", "rectify.exchange", "rectify.api", "rectify.demo"])
+def test_summaries_is_a_mechanism_app_that_imports_no_way_in_or_out(forbidden):
+    """Summary reports (layer 5) compute and record; their Word documents and Excel annexes are written
+    in ``documents`` and ``exchange`` (layer 6), which import them. Its ``api/`` package builds on the API's
+    base classes, as every app's does, and imports neither documents nor exchange either."""
+    found = [
+        f"{path.relative_to(RECTIFY.parent)} imports {module}"
+        for path in app_modules("summaries")
+        for module in sorted(imported_modules(path))
+        if (module == forbidden or module.startswith(forbidden + "."))
+        and not (forbidden == "rectify.api" and path not in summaries_modules_outside_api())
+    ]
+    assert found == []
+
+
+@pytest.mark.parametrize(
+    "app", ["core", "accounts", "organizations", "audits", "findings", "rectification", "ledger", "notifications"]
+)
+def test_summaries_is_imported_by_no_app_below_it(app):
+    assert offenders(app, "rectify.summaries") == []

@@ -28,18 +28,20 @@ WORKBENCH_ROLES = (
 # session (about nine queries), and every page counts the unread notifications in its header; the
 # rest is the page's own. Before the ledger app (the same demo
 # district, 500 findings): the workbench 23 to 27 by role, the ledger 21, the finding page 46 to 52.
+# The summary reports' panels add to every workbench of a business role the reports sent to the user's
+# organization (one query) and, for those who draft or approve them, their own reports on the way (one).
 BUDGETS = {
-    "/workbench/ auditor": 17,  # task counts, task items, figures (3), roles, escalation proposals
-    "/workbench/ auditlead": 15,  # no task of the auditor's falls to the audit leader
-    "/workbench/ unit": 15,  # task counts, task items, figures (3), roles, obligations owed
-    "/workbench/ unithead": 15,
-    "/workbench/ dept": 17,  # the department's units, task counts, task items, figures (3), roles
-    "/workbench/ gov": 16,  # figures only, and the overview of overdue and repeat findings (by unit, by category)
-    "/workbench/ committee": 16,
-    "/workbench/ congress": 16,
-    "/workbench/ orgdept": 19,  # the overview too
-    "/workbench/ finance": 16,
-    "/workbench/ discipline": 11,  # no figures, no tasks: the roles' names
+    "/workbench/ auditor": 19,  # task counts, task items, figures (3), roles, escalation proposals, summary reports (2)
+    "/workbench/ auditlead": 17,  # no task of the auditor's falls to the audit leader
+    "/workbench/ unit": 17,  # task counts, task items, figures (3), roles, obligations owed, summary reports (2)
+    "/workbench/ unithead": 17,
+    "/workbench/ dept": 19,  # the department's units, task counts, task items, figures (3), roles, routed reports
+    "/workbench/ gov": 18,  # figures only, and the overview of overdue and repeat findings (by unit, by category)
+    "/workbench/ committee": 17,
+    "/workbench/ congress": 17,
+    "/workbench/ orgdept": 20,  # the overview too, routed reports
+    "/workbench/ finance": 17,
+    "/workbench/ discipline": 12,  # no figures, no tasks: the roles' names, reports sent to it
     "/workbench/ sysadmin": 11,
     "/ledger/ auditor": 20,  # figures (3, the row count among them), filter choices (5), saved views, rows
     "/ledger/ unit": 19,
@@ -50,6 +52,11 @@ BUDGETS = {
     "/dashboard/ auditor": 22,
     "/dashboard/ gov": 20,
     "/api/findings/ auditor": 13,
+    "/summaries/ auditor": 12,  # the reports (count, rows), the filter's choices need none
+    "/summaries/ congress": 12,
+    "/summaries/<id>/ auditor": 13,  # the report with its people, recipients, steps, the user's roles
+    "/summaries/<id>/ congress": 13,
+    "/api/summary-reports/ auditor": 12,  # count, rows, their recipients
 }
 
 
@@ -80,6 +87,14 @@ def pages() -> list[tuple[str, str, str]]:
         found.append((f"/findings/<id>/ {role}", role, f"/findings/{finding.pk}/"))
     found += [(f"/dashboard/ {role}", role, "/dashboard/") for role in ("auditor", "gov")]
     found.append(("/api/findings/ auditor", "auditor", "/api/findings/"))
+    # Summary reports: the list and a report's page read the stored figures, whatever the ledger's size.
+    from rectify.summaries.models import SummaryReport
+
+    found += [(f"/summaries/ {role}", role, "/summaries/") for role in ("auditor", "congress")]
+    for role, kind in (("auditor", "committee"), ("congress", "congress")):
+        report = SummaryReport.objects.get(issuer__jurisdiction__code="QJ", kind=kind, state="sent")
+        found.append((f"/summaries/<id>/ {role}", role, f"/summaries/{report.pk}/"))
+    found.append(("/api/summary-reports/ auditor", "auditor", "/api/summary-reports/"))
     return found
 
 
