@@ -24,6 +24,7 @@ from rectify.core.locking import lock_for_action
 from rectify.core.visibility import restrict
 from rectify.findings.choices import FindingState, Kind
 from rectify.findings.warning import RUNNING_STATES, local_today
+from rectify.rectification.choices import ReportKind
 from rectify.reporting.calendar import WorkCalendar
 from rectify.reporting.choices import DayCounting, EscalationState, ObligationKind
 from rectify.reporting.models import EscalationProposal, Holiday, Obligation, ReportingRules
@@ -81,7 +82,7 @@ class History:
     returns: list[datetime.date] = field(default_factory=list)
     plan_submitted_at: datetime.datetime | None = None
     milestones: list[tuple[int, int, datetime.date]] = field(default_factory=list)  # (pk, number, due)
-    reports: list[tuple[int, datetime.datetime]] = field(default_factory=list)  # (pk, submitted_at)
+    reports: list[tuple[int, datetime.datetime, str]] = field(default_factory=list)  # (pk, submitted_at, kind)
 
 
 def _long_term_since(finding: Finding, history: History) -> datetime.date | None:
@@ -184,20 +185,21 @@ def _histories(finding_ids: list[int]) -> dict[int, History]:
         .values_list("pk", "plan__finding_id", "number", "due_date")
     ):
         histories[finding_id].milestones.append((pk, number, due))
-    for pk, finding_id, submitted_at in (
+    for pk, finding_id, submitted_at, kind in (
         ProgressReport.objects.filter(finding_id__in=finding_ids)
         .order_by("submitted_at", "pk")
-        .values_list("pk", "finding_id", "submitted_at")
+        .values_list("pk", "finding_id", "submitted_at", "kind")
     ):
-        histories[finding_id].reports.append((pk, submitted_at))
+        histories[finding_id].reports.append((pk, submitted_at, kind))
     return histories
 
 
 def _meet(rows: list[Obligation], history: History) -> set[int]:
     """Meets, in memory, what the plan and the rounds already in answered; the ids of rows changed.
 
-    The plan meets the road map. A round meets every open obligation fallen due by its day (late),
-    or else the next one ahead (on time)."""
+    The plan meets the road map. A round meets every open obligation fallen due by its day (late).
+    A continued report (持续报送) meets, when nothing was late, the next one ahead (on time); a round
+    put up for verification meets everything else owed too, but the continued reports ahead."""
     changed: set[int] = set()
     open_rows = [row for row in rows if row.met_at is None and row.cancelled_at is None]
     if history.plan_submitted_at is not None:
@@ -205,7 +207,7 @@ def _meet(rows: list[Obligation], history: History) -> set[int]:
             _mark_met(row, history.plan_submitted_at, None)
             changed.add(id(row))
     used = {row.met_by_id for row in rows if row.met_by_id}
-    for report_id, submitted_at in history.reports:
+    for report_id, submitted_at, kind in history.reports:
         if report_id in used:
             continue
         day = local_date(submitted_at)
@@ -214,7 +216,14 @@ def _meet(rows: list[Obligation], history: History) -> set[int]:
             key=lambda r: (r.due_date, r.kind, r.sequence),
         )
         late = [r for r in owed if r.due_date < day]
-        for row in late or [r for r in owed if r.due_date >= day][:1]:
+        ahead = [r for r in owed if r.due_date >= day]
+        if kind != ReportKind.CONTINUED:
+            # A round put up for verification answers all the finding owes but the continued
+            # reports still ahead, which a long-term finding keeps owing.
+            ahead = [r for r in ahead if r.kind != ObligationKind.CONTINUED] or ahead[:1]
+        else:
+            ahead = [] if late else ahead[:1]
+        for row in [*late, *ahead]:
             _mark_met(row, submitted_at, report_id)
             changed.add(id(row))
     return changed

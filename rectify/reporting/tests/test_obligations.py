@@ -73,10 +73,15 @@ def test_a_phased_plan_owes_a_report_at_each_milestone_before_the_deadline(world
         (ObligationKind.MILESTONE, 2, D(2025, 8, 31)),
         (ObligationKind.FIRST_REPORT, 1, D(2025, 12, 31)),
     ]
-    with on(D(2025, 6, 3)):  # the first milestone's report, late
+    with on(D(2025, 6, 3)):  # the first milestone's report, late, put up for verification
         report(world, finding)
-    assert obligations(finding)[0][3] is False  # met, late
-    assert obligations(finding)[1][3] is None  # the next milestone still owed
+    with on(D(2025, 6, 10)):
+        rectification.return_for_rework(world["auditor"], finding, comment="仅完成第一阶段，继续整改")
+    met = obligations(finding)
+    assert met[0][3] is False  # the first milestone met, late
+    # A round put up for verification answers what is owed ahead too; the return owes a new report.
+    assert met[1][3] is True and met[2][3] is True
+    assert met[-1][:3] == (ObligationKind.RESUBMISSION, 1, D(2025, 12, 31))
 
 
 def test_a_long_term_finding_owes_a_road_map_then_a_report_every_six_months_from_a_month_end(world, on):
