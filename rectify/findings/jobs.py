@@ -35,7 +35,9 @@ def publish_overdue(today: datetime.date | None = None) -> int:
             ).order_by("deadline", "pk")
             published = 0
             batch: list[Finding] = []
-            for finding in due.only("pk", "deadline", "state").iterator(chunk_size=BATCH):
+            # Read whole before publishing: queueing a job may recycle the connection, which would close an
+            # open cursor (SQLite). The window bounds the list to the findings falling due in it.
+            for finding in list(due.only("pk", "deadline", "state")):
                 batch.append(finding)
                 if len(batch) >= BATCH:
                     published += _publish_batch(batch)

@@ -56,6 +56,18 @@ class SweepResult:
         }
 
 
+def _in_batches(queryset):
+    """Rows by ascending id, BATCH at a time, each batch read whole before the next: the sweep writes
+    (and queues jobs, which may recycle the connection) between batches, so no cursor stays open."""
+    last = 0
+    while True:
+        batch = list(queryset.filter(pk__gt=last).order_by("pk")[:BATCH])
+        if not batch:
+            return
+        yield from batch
+        last = batch[-1].pk
+
+
 def reminder_slot(
     due: datetime.date, today: datetime.date, leads: list[int], overdue_every: int
 ) -> tuple[str, datetime.date] | None:
@@ -128,7 +140,6 @@ def _open_obligations(today: datetime.date, horizon_days: int):
         Obligation.objects.open()
         .filter(finding__state__in=services.OWING_STATES, due_date__lte=today + datetime.timedelta(days=horizon_days))
         .select_related("finding__project__jurisdiction")
-        .order_by("due_date", "pk")
     )
 
 
@@ -143,7 +154,7 @@ def _remind(today: datetime.date, result: SweepResult) -> None:
 
     horizon = max([*services.rules_for(None).reminder_lead_days, *_all_leads()])
     batch: list[tuple[str, Obligation, str, datetime.date]] = []
-    for obligation in _open_obligations(today, horizon).iterator(chunk_size=BATCH):
+    for obligation in _in_batches(_open_obligations(today, horizon)):
         rules = rules_of(obligation)
         slot = reminder_slot(obligation.due_date, today, list(rules.reminder_lead_days), rules.overdue_reminder_days)
         if slot is None:
@@ -205,9 +216,8 @@ def _escalate(today: datetime.date, *, announce: bool = True) -> int:
         .filter(finding__state__in=RUNNING_STATES, due_date__lt=today, escalation__isnull=True)
         .exclude(accepted_delay_q(today))
         .select_related("finding__project__jurisdiction")
-        .order_by("due_date", "pk")
     )
-    for obligation in candidates.iterator(chunk_size=BATCH):
+    for obligation in _in_batches(candidates):
         jurisdiction = obligation.finding.project.jurisdiction
         if jurisdiction.pk not in rules_cache:
             rules_cache[jurisdiction.pk] = services.rules_for(jurisdiction)
