@@ -199,3 +199,14 @@ def test_the_workbenches_show_what_is_owed_routed_and_proposed(client, world, on
     for username in ("unit", "dept", "orgdept", "discipline"):
         assert 'data-testid="escalations"' not in pages[username]
     assert 'data-panel="reporting' not in pages["discipline"]
+
+
+def test_a_sweep_over_more_obligations_than_a_batch_reminds_each_once(world, on, monkeypatch):
+    from rectify.reporting import sweep as sweep_module
+
+    monkeypatch.setattr(sweep_module, "BATCH", 2)
+    with on(D(2025, 7, 1)):
+        for _ in range(5):
+            make_finding(world, state="rectifying", deadline=DUE)
+    assert sweep_on(on, D(2025, 7, 24)).reminders == 5
+    assert sweep_on(on, D(2025, 7, 24)).reminders == 0
