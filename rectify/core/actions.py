@@ -17,7 +17,7 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.views.generic import FormView
 
-from rectify.core.exceptions import ActionRefused
+from rectify.core.exceptions import ActionRefused, add_refusal_to_form
 
 
 class RefusedUnlessMixin:
@@ -66,8 +66,7 @@ class ObjectActionView(LoginRequiredMixin, FormView):
         try:
             self.perform(form)
         except ActionRefused as refusal:
-            for message in refusal.messages:
-                form.add_error(None, message)
+            add_refusal_to_form(form, refusal)
             return self.form_invalid(form)
         if self.success_message:
             messages.success(self.request, self.success_message)

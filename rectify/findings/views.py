@@ -8,7 +8,7 @@ from django.views import View
 from django.views.generic import FormView
 
 from rectify.core.actions import ObjectActionView, RefusedUnlessMixin
-from rectify.core.exceptions import ActionRefused
+from rectify.core.exceptions import ActionRefused, add_refusal_to_form
 from rectify.findings import services
 from rectify.findings.forms import FindingForm
 from rectify.findings.models import Finding, SavedView
@@ -93,8 +93,7 @@ class FindingCreateView(LoginRequiredMixin, RefusedUnlessMixin, FormView):
                 repeats=list(data["repeats"]),
             )
         except ActionRefused as refusal:
-            for message in refusal.messages:
-                form.add_error(None, message)
+            add_refusal_to_form(form, refusal)
             return self.form_invalid(form)
         messages.success(self.request, _("已登记问题 %(number)s。") % {"number": finding.ledger_number})
         return redirect(finding)

@@ -64,7 +64,7 @@ def rich_finding(world: World, **overrides):
         deadline=datetime.date(2025, 12, 31),
     )
     data.update(overrides)
-    finding = findings.create_finding(auditor, **data)
+    finding = findings.create_finding(auditor, allow_past_deadline=True, **data)
     findings.issue_finding(auditor, finding)
     rectification.submit_plan(
         contact,
