@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import Case, F, IntegerField, Max, Q, Value, When
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -147,11 +147,45 @@ def _check_repeats(actor: User, finding_project: AuditProject, repeats: Sequence
     visible = Finding.objects.restrict(actor)
     for earlier in repeats:
         if not visible.filter(pk=earlier.pk).exists():
-            raise ActionRefused(_("关联的以往问题不存在，或不在您的职责范围内。"))
+            raise ActionRefused({"repeats": [_("关联的以往问题不存在，或不在您的职责范围内。")]})
         if earlier.project_id == finding_project.pk or earlier.project.year > finding_project.year:
-            raise ActionRefused(
-                _("问题 %(number)s 不是以往审计查出的问题，不能作为屡审屡犯关联。") % {"number": earlier.ledger_number}
-            )
+            message = _("问题 %(number)s 不是以往审计查出的问题，不能作为屡审屡犯关联。") % {
+                "number": earlier.ledger_number
+            }
+            raise ActionRefused({"repeats": [message]})
+
+
+# How many earlier findings one search for a repeat answers: the answer does not grow with the ledger.
+REPEAT_SEARCH_LIMIT = 20
+
+
+def repeat_candidates(
+    actor: User,
+    *,
+    project: AuditProject | None = None,
+    text: str = "",
+    exclude: Iterable[int] = (),
+    limit: int | None = None,
+) -> list[Finding]:
+    """The earlier findings ``actor`` may see that a finding of ``project`` could repeat (屡审屡犯), matching
+    every word of ``text`` in the ledger number or the title: those of the project's own units (and the
+    units under them) first, then the latest audits first; at most ``limit``. Drafts are not offered,
+    nor the project's own findings or those of later years (``_check_repeats`` refuses them)."""
+    found = Finding.objects.restrict(actor).exclude(state=FindingState.DRAFT)
+    for word in (text or "").split()[:5]:
+        found = found.filter(Q(ledger_number__icontains=word) | Q(title__icontains=word))
+    excluded = [int(pk) for pk in exclude]
+    if excluded:
+        found = found.exclude(pk__in=excluded)
+    order = ["-project__year", "ledger_number"]
+    if project is not None:
+        found = found.exclude(project=project).filter(project__year__lte=project.year)
+        own = FindingRules().units_of(project)
+        found = found.annotate(
+            own=Case(When(unit_id__in=own, then=Value(0)), default=Value(1), output_field=IntegerField())
+        )
+        order = ["own", *order]
+    return list(found.select_related("unit", "project").order_by(*order)[: limit or REPEAT_SEARCH_LIMIT])
 
 
 def ledger_number(project: AuditProject, sequence: int) -> str:

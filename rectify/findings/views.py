@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.shortcuts import get_object_or_404, redirect
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -10,6 +11,7 @@ from django.views.generic import FormView
 from rectify.core.actions import ObjectActionView, RefusedUnlessMixin
 from rectify.core.exceptions import ActionRefused, add_refusal_to_form
 from rectify.findings import services
+from rectify.findings.choices import FindingState
 from rectify.findings.forms import FindingForm
 from rectify.findings.models import Finding, SavedView
 from rectify.findings.tables import DEFAULT_COLUMNS, FindingTable
@@ -73,6 +75,19 @@ class FindingCreateView(LoginRequiredMixin, RefusedUnlessMixin, FormView):
     def get_initial(self):
         return {"project": self.request.GET.get("project"), "unit": self.request.GET.get("unit")}
 
+    def post(self, request, *args, **kwargs):
+        if "repeats_search" in request.POST:
+            # Without JavaScript the repeat picker's search button posts the form back: the page comes
+            # again with what was typed and the matches to tick; nothing is checked or saved yet.
+            initial = {
+                name: request.POST.getlist(name) if name == "repeats" else request.POST.get(name)
+                for name in request.POST
+                if name not in ("csrfmiddlewaretoken", "repeats_search")
+            }
+            form = FindingForm(user=request.user, initial=initial, search_repeats=request.POST.get("repeats_q", ""))
+            return self.render_to_response(self.get_context_data(form=form))
+        return super().post(request, *args, **kwargs)
+
     def form_valid(self, form):
         data = form.cleaned_data
         try:
@@ -100,6 +115,48 @@ class FindingCreateView(LoginRequiredMixin, RefusedUnlessMixin, FormView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(title=_("登记审计查出问题"), **kwargs)
+
+
+def _ids(values: list[str]) -> list[int]:
+    return [int(value) for value in values if value.isdigit()][:100]
+
+
+class RepeatSearchView(LoginRequiredMixin, View):
+    """The repeat picker's search (HTMX): the earlier findings the user may see whose number or summary
+    holds the words typed, the chosen project's units first, at most ``REPEAT_SEARCH_LIMIT``, leaving out
+    those already chosen (``repeats``)."""
+
+    def get(self, request):
+        from rectify.audits.models import AuditProject
+
+        project_id = request.GET.get("project", "")
+        project = (
+            AuditProject.objects.restrict(request.user).filter(pk=int(project_id)).first()
+            if project_id.isdigit()
+            else None
+        )
+        found = services.repeat_candidates(
+            request.user,
+            project=project,
+            text=request.GET.get("repeats_q", "")[:100],
+            exclude=_ids(request.GET.getlist("repeats")),
+        )
+        return render(request, "findings/repeat_results.html", {"found": found, "limit": services.REPEAT_SEARCH_LIMIT})
+
+
+class RepeatPickView(LoginRequiredMixin, View):
+    """Adds a found finding to the picker's chosen ones (HTMX): a checked box named ``repeats``, and the
+    match taken out of the results. Outside the user's scope: 404."""
+
+    def get(self, request):
+        pk = request.GET.get("finding", "")
+        visible = Finding.objects.restrict(request.user).exclude(state=FindingState.DRAFT)
+        if not pk.isdigit():
+            raise Http404
+        finding = get_object_or_404(visible.select_related("unit", "project"), pk=int(pk))
+        already = finding.pk in _ids(request.GET.getlist("repeats"))
+        context = {"finding": None if already else finding, "picked": finding.pk, "name": "repeats"}
+        return render(request, "findings/repeat_picked.html", context)
 
 
 class FindingUpdateView(ObjectActionView):
