@@ -112,7 +112,9 @@ def _findings_for_documents(findings: QuerySet, *, published_only: bool = True) 
     if published_only:
         findings = findings.exclude(state=FindingState.DRAFT)
     return (
-        findings.select_related("project", "project__audit_office", "unit", "category", "plan")
+        findings.select_related(
+            "project", "project__audit_office", "unit", "unit__competent_department", "category", "plan"
+        )
         .prefetch_related(
             "requirements",
             Prefetch(
@@ -236,7 +238,13 @@ def rectification_notice(user: User, project: AuditProject, unit: Organization |
         [13, 65 - (amount_mm - 32), amount_mm, 46],
         align=["center", "left", "right", "center"],
     )
-    doc.imprint(f"{office}办公室", today)
+    # 抄送: the competent departments of the units, which supervise their rectification (source 二(二)).
+    addressed_units = [f.unit for f in findings]
+    copies = []
+    for department in (u.competent_department for u in addressed_units if u.competent_department_id):
+        if department.name not in copies and department.name not in units:
+            copies.append(department.name)
+    doc.imprint(f"{office}办公室", today, copies=copies)
     suffix = f"（{findings[0].unit.name}）" if unit is not None else ""
     return GeneratedDocument(
         safe_filename(f"{notice_name(project.name)}{suffix}") + ".docx",

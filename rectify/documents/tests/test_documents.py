@@ -2,6 +2,7 @@
 geometry, fonts and sizes, the page-number field, and the ledger's facts in the text."""
 
 import pytest
+from docx.enum.section import WD_SECTION
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Length
@@ -17,19 +18,23 @@ pytestmark = pytest.mark.django_db
 def assert_gbt9704(content: bytes) -> None:
     """Everything the standard fixes that a reader can check in the file."""
     document = open_docx(content)
-    assert len(document.sections) == 1
+    # One section; a document with a 版记 has a second, last one for it, starting on an even page.
+    assert len(document.sections) in (1, 2)
+    if len(document.sections) == 2:
+        assert document.sections[1].start_type == WD_SECTION.EVEN_PAGE
+    for section in document.sections:
+        # A4 portrait, margins 37 / 28 / 35 / 26 mm, so a 156 × 225 mm text block.
+        assert mm(section.page_width) == pytest.approx(210, abs=0.5)
+        assert mm(section.page_height) == pytest.approx(297, abs=0.5)
+        assert mm(section.top_margin) == pytest.approx(37, abs=0.5)
+        assert mm(section.left_margin) == pytest.approx(28, abs=0.5)
+        assert mm(section.bottom_margin) == pytest.approx(35, abs=0.5)
+        assert mm(section.right_margin) == pytest.approx(26, abs=0.5)
+        assert mm(section.gutter) == 0
+        text_height = Length(section.page_height - section.top_margin - section.bottom_margin)
+        assert mm(text_height) == pytest.approx(225, abs=0.5)
+        assert mm(section.page_width - section.left_margin - section.right_margin) == pytest.approx(156, abs=0.5)
     section = document.sections[0]
-    # A4 portrait, margins 37 / 28 / 35 / 26 mm, so a 156 × 225 mm text block.
-    assert mm(section.page_width) == pytest.approx(210, abs=0.5)
-    assert mm(section.page_height) == pytest.approx(297, abs=0.5)
-    assert mm(section.top_margin) == pytest.approx(37, abs=0.5)
-    assert mm(section.left_margin) == pytest.approx(28, abs=0.5)
-    assert mm(section.bottom_margin) == pytest.approx(35, abs=0.5)
-    assert mm(section.right_margin) == pytest.approx(26, abs=0.5)
-    assert mm(section.gutter) == 0
-    text_height = Length(section.page_height - section.top_margin - section.bottom_margin)
-    assert mm(text_height) == pytest.approx(225, abs=0.5)
-    assert mm(section.page_width - section.left_margin - section.right_margin) == pytest.approx(156, abs=0.5)
 
     # 22 lines: the grid's pitch is the text block's height / 22 (rounded down to whole twips).
     grid = section._sectPr.find(qn("w:docGrid"))
@@ -75,8 +80,12 @@ def assert_gbt9704(content: bytes) -> None:
     # Page numbers "— N —" in 4号 宋体: a PAGE field between em dashes, odd pages right, even pages left.
     assert document.settings.odd_and_even_pages_header_footer
     for footer, alignment in (
-        (section.footer, WD_ALIGN_PARAGRAPH.RIGHT),
-        (section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT),
+        (footer, alignment)
+        for section in document.sections
+        for footer, alignment in (
+            (section.footer, WD_ALIGN_PARAGRAPH.RIGHT),
+            (section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT),
+        )
     ):
         (paragraph,) = footer.paragraphs
         assert paragraph.alignment == alignment
@@ -124,8 +133,8 @@ def test_notice_lists_the_problems_with_everything_the_unit_needs(world):
     headings = {p.text: p.style.name for p in docx.paragraphs}
     assert headings["一、审计查出的问题及整改要求"] == builder.STYLE_HEADING_1
     assert headings["（一）往来款长期挂账未清理"] == builder.STYLE_HEADING_2
-    # The problem list as a table whose header repeats.
-    (table,) = docx.tables
+    # The problem list as a table whose header repeats (the other table is the 版记).
+    table, _imprint = docx.tables
     assert [c.text for c in table.rows[0].cells] == ["序号", "问题编号及摘要", "涉及金额（元）", "整改类型及期限"]
     assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
     assert [r.cells[1].text.split("\n")[0] for r in table.rows[1:]] == [closed.ledger_number, issued.ledger_number]
@@ -430,19 +439,59 @@ def test_notice_numbers_run_per_office_and_year_and_a_notice_keeps_its_number(wo
     assert DocumentNumber.objects.count() == 3
 
 
-def test_notice_ends_with_the_annex_and_the_imprint(world):
+def test_notice_ends_with_the_annex_and_the_imprint_on_an_even_page(world):
     make_finding(world, state="issued")
+    make_finding(world, state="issued", unit=world.sibling_unit)
+    make_finding(world, state="issued", unit=world.other_unit)  # audited by no competent department
     docx = open_docx(services.rectification_notice(world["auditor"], world.project).content)
     texts = [p.text for p in docx.paragraphs]
     assert "附件：审计查出问题清单" in texts
     assert texts.index("附件") > texts.index("附件：审计查出问题清单")  # the annex on its own page
     today = services.local_today()
-    imprint = [p for p in docx.paragraphs if p.text.endswith("印发")]
-    assert [p.text for p in imprint] == [f"甲区审计局办公室\t{builder.chinese_date(today)}印发"]
-    borders = imprint[0]._p.pPr.find(qn("w:pBdr"))
-    assert borders.find(qn("w:top")) is not None and borders.find(qn("w:bottom")) is not None
+    annex, imprint = docx.tables
     body = docx.element.body
-    assert body.index(imprint[0]._p) > body.index(docx.tables[0]._tbl)  # 版记 after the annex
+    assert body.index(imprint._tbl) > body.index(annex._tbl)  # 版记 after the annex
+    # 抄送 the units' competent department once (7.4.2), above 印发机关 and 印发日期 (7.4.3).
+    assert [c.text for c in imprint.rows[0].cells] == ["抄送：甲区教育委员会。"] * 2  # one merged cell
+    assert [c.text for c in imprint.rows[1].cells] == ["甲区审计局办公室", f"{builder.chinese_date(today)}印发"]
+    assert imprint.rows[1].cells[1].paragraphs[0].alignment == WD_ALIGN_PARAGRAPH.RIGHT
+    # Thick first and last rules, a thin one between, nothing at the sides (7.4.1).
+    borders = imprint._tbl.tblPr.find(qn("w:tblBorders"))
+    sizes = {side: (borders.find(qn(f"w:{side}")).get(qn("w:val")), borders.find(qn(f"w:{side}")).get(qn("w:sz")))
+             for side in ("top", "bottom", "insideH", "left", "right", "insideV")}  # fmt: skip
+    assert sizes == {
+        "top": ("single", "8"), "bottom": ("single", "8"), "insideH": ("single", "6"),
+        "left": ("nil", "0"), "right": ("nil", "0"), "insideV": ("nil", "0"),
+    }  # fmt: skip
+    # The 版记 alone in the last section, which starts on an even page; the rows are exactly one 4号
+    # line and a line-high spacer above puts them at the foot of the page.
+    last = docx.sections[-1]
+    assert last.start_type == WD_SECTION.EVEN_PAGE
+    heights = [int(row._tr.trPr.find(qn("w:trHeight")).get(qn("w:val"))) for row in imprint.rows]
+    assert heights == [builder.IMPRINT_LINE_TW] * 2
+    spacer = imprint._tbl.getprevious()
+    line = int(spacer.pPr.find(qn("w:spacing")).get(qn("w:line")))
+    assert 0 <= builder.TEXT_HEIGHT_TW - line - sum(heights) <= 3 * builder.TINY_PARAGRAPH_TW
+
+
+def test_notice_copies_go_on_as_many_lines_as_they_need(world):
+    from rectify.organizations.models import Organization
+
+    departments = []
+    for n, unit in enumerate((world.unit, world.sibling_unit, world.other_unit)):
+        department = Organization.objects.create(
+            name=f"甲区某某很长名称的主管部门第{n}号委员会", code=f"DEPT{n}", jurisdiction=world.district_a,
+            kind=world.dept.kind,
+        )  # fmt: skip
+        unit.competent_department = department
+        unit.save()
+        departments.append(department.name)
+        make_finding(world, state="issued", unit=unit)
+    docx = open_docx(services.rectification_notice(world["auditor"], world.project).content)
+    _annex, imprint = docx.tables
+    assert imprint.rows[0].cells[0].text == "抄送：" + "、".join(departments) + "。"
+    height = int(imprint.rows[0]._tr.trPr.find(qn("w:trHeight")).get(qn("w:val")))
+    assert height == 3 * builder.IMPRINT_LINE_TW  # 64½ characters: 28 on the first line, 25 on the next ones
 
 
 def test_notice_amount_column_holds_the_longest_amount_on_one_line(world):
@@ -450,7 +499,7 @@ def test_notice_amount_column_holds_the_longest_amount_on_one_line(world):
 
     make_finding(world, state="issued", amount_involved=Decimal("123456789.00"))
     docx = open_docx(services.rectification_notice(world["auditor"], world.project).content)
-    (table,) = docx.tables
+    table, _imprint = docx.tables
     widths = [int(c.get(qn("w:w"))) for c in table._tbl.tblGrid.findall(qn("w:gridCol"))]
     amount = "123,456,789.00"
     assert table.rows[1].cells[2].text == amount
