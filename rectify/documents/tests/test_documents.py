@@ -1,6 +1,8 @@
 """The three documents, generated from the test world and read back with python-docx: GB/T 9704 page
 geometry, fonts and sizes, the page-number field, and the ledger's facts in the text."""
 
+from decimal import Decimal
+
 import pytest
 from docx.enum.section import WD_SECTION
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -276,7 +278,9 @@ def test_unit_report_assembles_the_ledger(world):
         "整改措施：已将超支款项分别上缴财政和归还原资金渠道；整改进展：全部整改完成",
         "制定完善制度：1项：《公务用车管理办法》（甲一中〔2025〕12号）。",
         "追责问责：1人：王五（批评教育，总务处主任）。",
-        "经审计机关核实认定为「已整改」，认定整改金额380,000.00元",
+        "经审计机关核实认定为「已整改」，认定整改金额38.00万元",
+        "涉及金额38.00万元；分阶段整改",  # per finding in 万元 too
+        "整改金额：累计38.00万元，其中上缴财政20.00万元、归还原资金渠道18.00万元。",
         "整改进展：尚未报送整改情况。",
         f"对尚未完成整改的1个问题（{open_.ledger_number}）",
     ):
@@ -388,7 +392,7 @@ def test_money_of_a_rejected_round_does_not_count(world):
     text = all_text(open_docx(services.unit_report(world["unit"], world.unit).content))
     figures = ledger_figures(Finding.objects.filter(pk=finding.pk))
     assert figures["amount_rectified"] == 125000
-    assert "已整改金额12.50万元" in text and "整改金额：125,000.00元，其中调整账务125,000.00元。" in text
+    assert "已整改金额12.50万元" in text and "整改金额：累计12.50万元，其中调整账务12.50万元。" in text
     assert "（经审计机关认定为「未整改」，本轮报送的整改金额不予计入）" in text
 
 
@@ -662,3 +666,115 @@ def test_each_office_numbers_its_notices_from_one(world):
     again = numbering.notice_number(world.office_a, world.cadre_project, None, year + 1)
     assert again.text == f"甲审改〔{year + 1}〕1号"
     assert numbering.notice_number(world.office_a, world.project, world.unit, year).text == f"甲审改〔{year}〕1号"
+
+
+def _three_rounds(world):
+    """A finding reported three times (February, May and August 2025), returned twice, then closed."""
+    import datetime
+
+    from django.utils import timezone
+
+    from rectify.rectification import services as rectification
+    from rectify.rectification.models import ProgressReport
+
+    finding = make_finding(world, state="issued", title="专项资金结余未上缴")
+    for number, (day, amount, verdict) in enumerate(
+        [
+            (datetime.date(2025, 2, 10), "30000.00", "partly_rectified"),
+            (datetime.date(2025, 5, 10), "40000.00", "partly_rectified"),
+            (datetime.date(2025, 8, 10), "55000.00", "rectified"),
+        ],
+        start=1,
+    ):
+        report = rectification.submit_report(
+            world["unit"],
+            finding,
+            measures=f"第{number}次上缴结余资金",
+            progress=f"上缴{amount}元",
+            unfinished_reason="" if verdict == "rectified" else "尚有结余未上缴",
+            amounts={"amount_to_treasury": amount},
+        )
+        moment = timezone.make_aware(datetime.datetime.combine(day, datetime.time(10)))
+        ProgressReport.objects.filter(pk=report.pk).update(submitted_at=moment)
+        rectification.verify(world["auditor"], report, verdict=verdict, reasons="核实", verified_amount=amount)
+        finding.refresh_from_db()
+    _closed_on(finding, datetime.date(2025, 8, 20))
+    return finding
+
+
+def test_unit_report_for_a_period_lists_only_its_rounds_and_not_what_closed_before(world):
+    import datetime
+
+    closed_before = rich_finding(world, title="报告期前已销号的问题")
+    _closed_on(closed_before, datetime.date(2025, 3, 1))
+    several = _three_rounds(world)  # closed in the period, its first round before it
+    open_ = make_finding(world, state="rectifying", title="尚未整改的问题", amount_involved=Decimal("8888.88"))
+
+    period = services.ReportPeriod.from_query({"from": "2025-04-01", "to": "2025-09-30"})
+    docx = open_docx(services.unit_report(world["unit"], world.unit, period).content)
+    text = all_text(docx)
+    assert closed_before.ledger_number not in text and "报告期前已销号的问题" not in text
+    assert "本报告列出尚未销号的问题和2025年4月1日至2025年9月30日期间已销号的问题。" in text
+    assert several.ledger_number in text
+    assert "第2轮报送（2025年5月10日）" in text and "第3轮报送（2025年8月10日）" in text
+    assert "第1轮报送" not in text and "第1次上缴结余资金" not in text
+    assert "以往报送：第1轮在报告期外报送，不在本报告中列出。" in text
+    # Per finding and in total, in 万元 with two decimals; the money counts every round that counts.
+    assert "整改金额：累计12.50万元，其中上缴财政12.50万元。" in text
+    assert "涉及金额0.89万元" in text  # 8,888.88 元
+    (table,) = docx.tables
+    rows = [[cell.text for cell in row.cells] for row in table.rows]
+    assert rows[0] == ["问题编号", "问题摘要", "涉及金额（万元）", "已整改金额（万元）", "整改状态"]
+    assert rows[1:] == [
+        [several.ledger_number, "专项资金结余未上缴", "12.50", "12.50", "已销号"],
+        [open_.ledger_number, "尚未整改的问题", "0.89", "0.00", "整改中"],
+        ["合计", "2个问题", "13.39", "12.50", ""],
+    ]
+    assert "问题涉及金额13.39万元，已整改金额12.50万元" in text
+
+    # A period from January: the finding closed in March is in it, and so are all three rounds.
+    spring = services.ReportPeriod.from_query({"from": "2025-01-01", "to": "2025-08-31"})
+    spring_text = all_text(open_docx(services.unit_report(world["unit"], world.unit, spring).content))
+    assert closed_before.ledger_number in spring_text  # closed in March: in this period
+    assert "第1轮报送（2025年2月10日）" in spring_text and "第3轮报送" in spring_text
+
+    # The open findings alone: not the closed ones.
+    open_only = all_text(
+        open_docx(services.unit_report(world["unit"], world.unit, services.ReportPeriod(open_only=True)).content)
+    )
+    assert several.ledger_number not in open_only and open_.ledger_number in open_only
+
+
+def test_unit_report_of_open_findings_lists_their_latest_round(world):
+    from rectify.rectification import services as rectification
+
+    finding = make_finding(world, state="submitted")
+    rectification.verify(world["auditor"], finding.reports.get(), verdict="partly_rectified", reasons="尚有余款")
+    finding.refresh_from_db()
+    rectification.submit_report(world["unit"], finding, measures="继续清理挂账", progress="已清理大部分")
+    text = all_text(
+        open_docx(services.unit_report(world["unit"], world.unit, services.ReportPeriod(open_only=True)).content)
+    )
+    assert "第2轮报送" in text and "继续清理挂账" in text and "第1轮报送" not in text
+    assert "以往报送：此前报送的第1轮不再列出，本报告只列出最近一轮。" in text
+
+
+def test_unit_report_table_keeps_each_ledger_number_and_amount_on_one_line(world):
+    finding = make_finding(world, state="rectifying", amount_involved=Decimal("9876543210.00"))
+    docx = open_docx(services.unit_report(world["unit"], world.unit).content)
+    (table,) = docx.tables
+    widths = [int(c.get(qn("w:w"))) for c in table._tbl.tblGrid.findall(qn("w:gridCol"))]
+    assert sum(widths) == pytest.approx(builder.TEXT_WIDTH_TW, abs=5)
+
+    def needed(text: str) -> float:
+        return builder.text_width(text) * builder.TABLE_PT * 20 + 2 * builder.CELL_MARGIN_TW
+
+    assert table.rows[1].cells[0].text == finding.ledger_number
+    assert widths[0] > needed(finding.ledger_number)
+    assert table.rows[1].cells[2].text == "987,654.32"  # 万元
+    assert widths[2] > needed("987,654.32") and widths[3] > needed("987,654.32")
+    assert widths[4] > needed("持续整改")
+    # The hyphens cannot break either.
+    cell = table.rows[1].cells[0]._tc
+    assert len(cell.findall(".//" + qn("w:noBreakHyphen"))) == 3
+    assert not [t.text for t in cell.iter(qn("w:t")) if "-" in (t.text or "")]
