@@ -36,6 +36,10 @@ class IssueProjectView(ObjectActionView):
     model = AuditProject
     form_class = IssueProjectForm
     title = gettext_lazy("出具审计报告并下达问题")
+    refused_message = findings.ISSUING_REFUSED
+
+    def may_use(self, user) -> bool:
+        return findings.may_issue_project(user, self.object)
 
     def get_initial(self):
         return {"report_number": self.object.report_number, "report_date": self.object.report_date}

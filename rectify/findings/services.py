@@ -74,6 +74,34 @@ def can_record_findings(actor: User) -> bool:
     return is_audit_office_auditor(actor)
 
 
+def may_correct(actor: User, finding: Finding) -> bool:
+    """Whether the actor's roles let them correct this finding at all (its state aside): an auditor of
+    the office whose project it is."""
+    from rectify.findings.scopes import acting_roles
+
+    return bool(acting_roles(actor, finding) & AUDIT_ROLES)
+
+
+ISSUING_REFUSED = gettext_lazy("只有本项目所属审计机关的审计人员可以出具审计报告并下达问题。")
+
+
+def may_issue_project(actor: User, project: AuditProject) -> bool:
+    """Whether the actor may issue the project's report (the rule ``issue_project_findings`` applies)."""
+    return can_work_on_project(actor, project)
+
+
+TRANSITION_REFUSED = gettext_lazy("您的角色不能对该问题执行「%(action)s」。")
+
+
+def may_transition(actor: User, finding: Finding, name: str) -> bool:
+    """Whether the actor's roles let them take the named transition on this finding at all (its state
+    aside): the roles of the transition table that the actor may act in on it."""
+    from rectify.findings.scopes import acting_roles
+    from rectify.findings.workflow import TRANSITIONS
+
+    return bool(acting_roles(actor, finding) & TRANSITIONS[name].roles)
+
+
 def _require_auditor_of(actor: User, project: AuditProject) -> None:
     if not can_work_on_project(actor, project):
         raise ActionRefused(RECORDING_REFUSED, code="forbidden")
@@ -517,7 +545,8 @@ def issue_project_findings(
     """
     from rectify.audits.models import AuditProject
 
-    _require_auditor_of(actor, project)
+    if not may_issue_project(actor, project):
+        raise ActionRefused(ISSUING_REFUSED, code="forbidden")
     if not (report_number or "").strip():
         raise ActionRefused(_("请填写审计报告文号。"))
     if report_date is None:

@@ -14,10 +14,21 @@ from rectify.findings import services
 from rectify.findings.choices import FindingState
 from rectify.findings.forms import FindingForm
 from rectify.findings.models import Finding, SavedView
+from rectify.findings.scopes import sees_rows
 from rectify.findings.tables import DEFAULT_COLUMNS, FindingTable
 
+# The ledger's own settings (its columns, its saved filters) are for those who see its rows.
+LEDGER_SETTINGS_REFUSED = gettext_lazy("您的角色不查看整改台账明细，无需设置台账。")
 
-class LedgerColumnsView(LoginRequiredMixin, View):
+
+class LedgerSettingsMixin(RefusedUnlessMixin):
+    refused_message = LEDGER_SETTINGS_REFUSED
+
+    def may_use(self, user) -> bool:
+        return sees_rows(user)
+
+
+class LedgerColumnsView(LoginRequiredMixin, LedgerSettingsMixin, View):
     """Remembers which ledger columns the user wants."""
 
     def post(self, request):
@@ -26,7 +37,7 @@ class LedgerColumnsView(LoginRequiredMixin, View):
         return redirect(reverse("ledger:ledger") + "?" + request.POST.get("query", ""))
 
 
-class SavedViewCreateView(LoginRequiredMixin, View):
+class SavedViewCreateView(LoginRequiredMixin, LedgerSettingsMixin, View):
     """Saves the current filters and columns under a name (saving the same name again replaces it)."""
 
     def post(self, request):
@@ -163,8 +174,12 @@ class FindingUpdateView(ObjectActionView):
     model = Finding
     form_class = FindingForm
     template_name = "findings/finding_form.html"
-    title = _("修改问题")
-    success_message = _("问题已修改。")
+    title = gettext_lazy("修改问题")
+    success_message = gettext_lazy("问题已修改。")
+    refused_message = services.RECORDING_REFUSED
+
+    def may_use(self, user) -> bool:
+        return services.may_correct(user, self.object)
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
