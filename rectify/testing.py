@@ -235,7 +235,8 @@ def make_finding(world: World, state: str = "draft", actor: User | None = None, 
 
     auditor = actor or world["auditor"]
     unit_user = world.users["unit"] if overrides.get("unit", world.unit) == world.unit else None
-    finding = findings.create_finding(auditor, **finding_data(world, **overrides))
+    # A factory records history: the tests' findings are set in 2025, their deadlines long past.
+    finding = findings.create_finding(auditor, allow_past_deadline=True, **finding_data(world, **overrides))
     if state == "draft":
         return finding
     findings.issue_finding(auditor, finding)

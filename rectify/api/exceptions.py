@@ -7,7 +7,7 @@ A service that refuses raises ``ActionRefused`` with a code; the code chooses th
 - ``invalid_state``: 409 Conflict, the request is well formed but the object's current state forbids it
   (issuing an issued finding, verifying a round twice …); retrying it as it is will not succeed;
 - ``stale``: 412 Precondition Failed, an edit made from an older version (``If-Match`` / ``version``);
-- ``invalid`` and anything else: 400, bad input.
+- ``invalid`` and anything else: 400, bad input; keyed by field when the refusal names one.
 
 Django's own ``ValidationError`` (a model's ``full_clean``) answers 400 with its field keys. The
 service has run in a transaction, so a refusal leaves the data as it was.
@@ -50,7 +50,11 @@ def _field_errors(error: DjangoValidationError) -> dict[str, list[str]]:
 def exception_handler(exc, context):
     if isinstance(exc, ActionRefused):
         set_rollback()
-        return Response({"detail": " ".join(exc.messages)}, status=refusal_status(exc))
+        status_code = refusal_status(exc)
+        if hasattr(exc, "error_dict") and status_code == status.HTTP_400_BAD_REQUEST:
+            # A refusal located on a field (the deadline …) answers keyed by that field.
+            return Response(_field_errors(exc), status=status_code)
+        return Response({"detail": " ".join(exc.messages)}, status=status_code)
     if isinstance(exc, DjangoValidationError):
         set_rollback()
         if hasattr(exc, "error_dict"):

@@ -13,7 +13,7 @@ from rectify.audits.forms import AuditProjectForm
 from rectify.audits.models import AuditProject
 from rectify.audits.tables import AuditProjectTable
 from rectify.core.actions import ObjectActionView, RefusedUnlessMixin
-from rectify.core.exceptions import ActionRefused
+from rectify.core.exceptions import ActionRefused, add_refusal_to_form
 from rectify.findings import services as findings
 from rectify.findings.forms import IssueProjectForm
 
@@ -36,6 +36,10 @@ class IssueProjectView(ObjectActionView):
     model = AuditProject
     form_class = IssueProjectForm
     title = gettext_lazy("出具审计报告并下达问题")
+    refused_message = findings.ISSUING_REFUSED
+
+    def may_use(self, user) -> bool:
+        return findings.may_issue_project(user, self.object)
 
     def get_initial(self):
         return {"report_number": self.object.report_number, "report_date": self.object.report_date}
@@ -62,8 +66,7 @@ class ProjectCreateView(LoginRequiredMixin, RefusedUnlessMixin, FormView):
         try:
             project = audits.create_project(self.request.user, **form.cleaned_data)
         except ActionRefused as refusal:
-            for message in refusal.messages:
-                form.add_error(None, message)
+            add_refusal_to_form(form, refusal)
             return self.form_invalid(form)
         messages.success(self.request, _("已新建审计项目「%(name)s」。") % {"name": project.name})
         return redirect(project)

@@ -17,7 +17,7 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.views.generic import FormView
 
-from rectify.core.exceptions import ActionRefused
+from rectify.core.exceptions import ActionRefused, add_refusal_to_form
 
 
 class RefusedUnlessMixin:
@@ -43,14 +43,26 @@ class ObjectActionView(LoginRequiredMixin, FormView):
     success_message: str = ""
     submit_label: str = ""
     multipart: bool = False
+    refused_message: str = ""
 
     def get_scoped_queryset(self) -> QuerySet:
         return self.model.objects.restrict(self.request.user)
+
+    def may_use(self, user) -> bool:
+        """Whether the user's roles could ever submit this form for ``self.object`` (its state aside). A
+        user who sees the object but may not act on it so gets a 403 saying why (``refused_message``)
+        before filling the form in; one who does not see it, a 404."""
+        return True
+
+    def get_refused_message(self) -> str:
+        return str(self.refused_message)
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         self.object = get_object_or_404(self.get_scoped_queryset(), pk=kwargs["pk"])
+        if not self.may_use(request.user):
+            raise PermissionDenied(self.get_refused_message())
         return super().dispatch(request, *args, **kwargs)
 
     def perform(self, form) -> Any:
@@ -66,8 +78,7 @@ class ObjectActionView(LoginRequiredMixin, FormView):
         try:
             self.perform(form)
         except ActionRefused as refusal:
-            for message in refusal.messages:
-                form.add_error(None, message)
+            add_refusal_to_form(form, refusal)
             return self.form_invalid(form)
         if self.success_message:
             messages.success(self.request, self.success_message)

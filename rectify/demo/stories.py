@@ -158,6 +158,7 @@ class Story:
             disclosure=disclosure,
             rectified_during_audit=f.rda,
             rules=self.b.finding_rules,
+            allow_past_deadline=True,  # the demo district's history: years of findings, most long due
         )
         f.obj = new.finding
         f.obj.sequence = f.sequence

@@ -29,7 +29,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from docx import Document
-from docx.enum.section import WD_ORIENT
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
@@ -37,6 +37,7 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
 from docx.shared import Mm, RGBColor, Twips
+from docx.text.paragraph import Paragraph
 from lxml import etree
 
 from rectify.documents import fonts
@@ -72,7 +73,11 @@ MASTHEAD_PT = 36  # 小初; a longer name is set smaller so that it fits on one 
 SEPARATOR_EIGHTHS = 12  # 1.5 pt, w:sz counts eighths of a point
 SEPARATOR_GAP_PT = 11  # ≈ 4 mm between the document number and the red line
 IMPRINT_PT = 14
-IMPRINT_RULE_EIGHTHS = 6  # 0.75 pt
+IMPRINT_LINE_TW = round(IMPRINT_PT * 1.5 * 20)  # one line of the 版记, exactly
+IMPRINT_THICK_EIGHTHS = 8  # 首条和末条分隔线: 0.35 mm ≈ 1 pt
+IMPRINT_THIN_EIGHTHS = 6  # 中间的分隔线: 0.25 mm ≈ 0.75 pt
+TINY_PARAGRAPH_TW = 20  # an empty paragraph that must take no line: 1 pt high
+IMPRINT_SLACK_TW = 20  # so that rounding in a reader never pushes the 版记 onto another page
 
 
 def _twips(mm: float) -> int:
@@ -314,6 +319,31 @@ def _no_break_hyphens(run) -> None:
         r.remove(t)
 
 
+def _imprint_lines(text: str, width_tw: int, *, hanging: int) -> int:
+    """How many lines ``text`` takes in 4号 in ``width_tw`` (continued lines ``hanging`` characters in),
+    counting each character at its full 14 pt so as never to count too few."""
+    per_char = IMPRINT_PT * 20
+    capacity, lines, used = width_tw / per_char, 1, 0.0
+    for ch in text:
+        w = text_width(ch)
+        if used + w > capacity:
+            lines, used, capacity = lines + 1, 0.0, width_tw / per_char - hanging
+        used += w
+    return lines
+
+
+_TBLPR_ORDER = [
+    "tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize", "tblStyleColBandSize", "tblW", "jc",
+    "tblCellSpacing", "tblInd", "tblBorders", "shd", "tblLayout", "tblCellMar", "tblLook",
+]  # fmt: skip
+
+
+def _order_tbl_pr(tbl_pr) -> None:
+    rank = {qn(f"w:{tag}"): i for i, tag in enumerate(_TBLPR_ORDER)}
+    for child in sorted(tbl_pr, key=lambda el: rank.get(el.tag, len(rank))):
+        tbl_pr.append(child)
+
+
 # --- The document ---------------------------------------------------------------------------------
 
 
@@ -454,9 +484,9 @@ class OfficialDocument:
             ppr = styles[name].element.get_or_add_pPr()
             _set(ppr, "w:spacing", before="0", after="0", line=str(LINE_PITCH_TW), lineRule="exact")
 
-    def _page_numbers(self) -> None:
+    def _page_numbers(self, section=None) -> None:
         """Page number "— N —" in 4号 宋体: right (one character in) on odd pages, left on even pages."""
-        section = self.document.sections[0]
+        section = section if section is not None else self.document.sections[0]
         one_char = PAGE_NUMBER_PT * 20
         for footer, align, indent in (
             (section.footer, WD_ALIGN_PARAGRAPH.RIGHT, "right"),
@@ -660,28 +690,77 @@ class OfficialDocument:
         self.blank_line()
         return head, line
 
-    def imprint(self, issuer: str, date: datetime.date):
-        """版记: 印发机关 one character in from the left and 印发日期 ("…印发") one character in from the
-        right on one line, 4号 仿宋, between a rule above and a rule below."""
-        self.blank_line()
-        paragraph = self.document.add_paragraph(style=STYLE_TABLE)
+    def imprint(self, issuer: str, date: datetime.date, *, copies: Sequence[str] = ()):
+        """版记 (7.4) at the foot of the last page, which is an even page (封四).
+
+        The 版记 goes in a last section that starts on an even page (``w:type="evenPage"``; when the
+        text before it ends on an even page, the reader inserts a blank page, which has no page
+        number; the 版记's page keeps its number either way, since which case occurs is known only
+        when the reader lays out the pages). Its page holds nothing else, so its height is known: a
+        spacer of exact height puts
+        the 版记's last rule on the bottom edge of the text block, in every reader, without a frame
+        (LibreOffice ignores the bottom alignment of frames and floating tables from Word files).
+
+        The 版记 is a table across the text block: 抄送 (when there are copies: "抄送：" and the names,
+        a continued line aligned after the colon, a full stop after the last) above 印发机关 (one
+        character in from the left) and 印发日期 ("…印发", one character in from the right), 4号 仿宋;
+        the first and last rules thick (0.35 mm), the one between thin (0.25 mm)."""
+        self._start_even_page_section()
         one_char = IMPRINT_PT * 20
-        _paragraph_format(
-            paragraph,
-            line_twips=round(IMPRINT_PT * 1.5 * 20),
-            align=WD_ALIGN_PARAGRAPH.LEFT,
-            snap_to_grid=False,
-            keep_with_next=False,
-        )
-        ppr = paragraph._p.get_or_add_pPr()
-        _set(ppr, "w:ind", left=one_char, right=one_char)
-        tabs = _set(ppr, "w:tabs")
-        _set(tabs, "w:tab", val="right", pos=TEXT_WIDTH_TW - 2 * one_char)
-        self._border(paragraph, "top", size=IMPRINT_RULE_EIGHTHS, space=4)
-        self._border(paragraph, "bottom", size=IMPRINT_RULE_EIGHTHS, space=4)
-        self._run(paragraph, issuer, STYLE_TABLE)
-        self._run(paragraph, f"\t{chinese_date(date)}印发", STYLE_TABLE)
-        return paragraph
+        inner = TEXT_WIDTH_TW - 2 * CELL_MARGIN_TW
+        rows: list[tuple[str, int]] = []
+        if copies:
+            text = "抄送：" + "、".join(copies) + "。"
+            rows.append((text, _imprint_lines(text, inner - 2 * one_char, hanging=3)))
+        rows.append(("", 1))
+        heights = [lines * IMPRINT_LINE_TW for _text, lines in rows]
+        spacer = TEXT_HEIGHT_TW - sum(heights) - TINY_PARAGRAPH_TW - IMPRINT_SLACK_TW
+        top = self._paragraph(STYLE_BODY)
+        _paragraph_format(top, line_twips=spacer, snap_to_grid=False, first_line_chars=0)
+
+        half = TEXT_WIDTH_MM / 2
+        table, _widths = self._table([half, half], len(rows))
+        borders = _set(table._tbl.tblPr, "w:tblBorders")
+        for child in list(borders):
+            borders.remove(child)
+        for side, size in (("top", IMPRINT_THICK_EIGHTHS), ("left", 0), ("bottom", IMPRINT_THICK_EIGHTHS),
+                           ("right", 0), ("insideH", IMPRINT_THIN_EIGHTHS), ("insideV", 0)):  # fmt: skip
+            _set(borders, f"w:{side}", val="single" if size else "nil", sz=size, space=0, color="000000")
+        _order_tbl_pr(table._tbl.tblPr)
+        for row, (text, _lines), height in zip(table.rows, rows, heights, strict=True):
+            _set(row._tr.get_or_add_trPr(), "w:cantSplit")
+            _set(row._tr.get_or_add_trPr(), "w:trHeight", val=height, hRule="exact")
+            if text:
+                cell = row.cells[0].merge(row.cells[1])
+                self._fill(cell, text, line_twips=IMPRINT_LINE_TW)
+                ppr = cell.paragraphs[0]._p.get_or_add_pPr()
+                # "抄送：" one character in; a continued line under the first name, after the colon.
+                _set(ppr, "w:ind", left=4 * one_char, right=one_char, hanging=3 * one_char)
+                _reorder_ppr(ppr)
+            else:
+                issuer_cell, date_cell = row.cells
+                self._fill(issuer_cell, issuer, line_twips=IMPRINT_LINE_TW)
+                self._fill(date_cell, f"{chinese_date(date)}印发", align="right", line_twips=IMPRINT_LINE_TW)
+                for cell, side in ((issuer_cell, "left"), (date_cell, "right")):
+                    ppr = cell.paragraphs[0]._p.get_or_add_pPr()
+                    _set(ppr, "w:ind", **{side: one_char})
+                    _reorder_ppr(ppr)
+        self._tiny(self._paragraph(STYLE_BODY))
+        return table
+
+    def _start_even_page_section(self) -> None:
+        """A new last section starting on an even page, with its own page numbers (LibreOffice drops the
+        footers an even-page section would inherit). The paragraph that holds the break is one point
+        high and off the grid, so that it adds no line to the page before; it has the Normal style, as a
+        break in a paragraph of the body style (indented two characters) makes LibreOffice indent the
+        版记's 印发机关 by two characters too."""
+        section = self.document.add_section(WD_SECTION.EVEN_PAGE)
+        self._page_numbers(section)
+        # No line grid on the 版记's page: nothing on it is body text, and LibreOffice lays the first
+        # line of a gridded page a few points lower, which would push the 版记 off the page.
+        section._sectPr.find(qn("w:docGrid")).set(qn("w:type"), "default")
+        holder = Paragraph(self.document.element.body.findall(qn("w:p"))[-1], self.document._body)
+        self._tiny(holder, "Normal")
 
     # Tables ---------------------------------------------------------------------------------------
 
@@ -776,12 +855,17 @@ class OfficialDocument:
                 raise ValueError(f"form row spans {column} columns of {len(widths)}")
         # The paragraph Word needs after a table, one point high and off the grid, so that a form
         # filling its page does not push an empty page after it.
-        after = self._paragraph(STYLE_BODY)
-        _paragraph_format(after, line_twips=20, snap_to_grid=False, first_line_chars=0)
-        ppr = after._p.get_or_add_pPr()
+        self._tiny(self._paragraph(STYLE_BODY))
+        return table
+
+    def _tiny(self, paragraph, style: str = STYLE_BODY) -> None:
+        """An empty paragraph one point high and off the grid (after a table that fills its page, or
+        holding a section break), so that it never takes a line of its own."""
+        paragraph.style = self.document.styles[style]
+        _paragraph_format(paragraph, line_twips=TINY_PARAGRAPH_TW, snap_to_grid=False, first_line_chars=0)
+        ppr = paragraph._p.get_or_add_pPr()
         _apply_fonts(_set(ppr, "w:rPr"), self.font(fonts.BODY), 1)  # the paragraph mark's size
         _reorder_ppr(ppr)
-        return table
 
     # Output ---------------------------------------------------------------------------------------
 

@@ -21,6 +21,9 @@ from django.conf import settings
 from rectify.documents import fonts
 
 DEFAULT_TIMEOUT = 120
+# The blank page a reader inserts before a section that starts on an even page (the notice's 版记 page)
+# is printed; LibreOffice leaves it out of a PDF unless told (JSON filter options: LibreOffice 7.4+).
+PDF_FILTER = 'pdf:writer_pdf_Export:{"IsSkipEmptyPages":{"type":"boolean","value":"false"}}'
 
 
 class ConversionError(RuntimeError):
@@ -56,7 +59,7 @@ def convert_to_pdf(sources: Sequence[Path | str], outdir: Path | str, *, timeout
             "--norestore",
             "--nolockcheck",
             "--convert-to",
-            "pdf",
+            PDF_FILTER,
             "--outdir",
             str(outdir),
             *map(str, sources),

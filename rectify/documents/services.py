@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.db.models import Prefetch, Q, QuerySet
@@ -23,8 +23,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rectify.core.exceptions import ActionRefused
+from rectify.core.money import format_money
 from rectify.documents import numbering
-from rectify.documents.builder import Cell, OfficialDocument, chinese_date, one_line_mm
+from rectify.documents.builder import TEXT_WIDTH_MM, Cell, OfficialDocument, chinese_date, one_line_mm
 from rectify.documents.fonts import available_cjk_font
 from rectify.findings.choices import Colour, FindingState
 from rectify.findings.models import Finding
@@ -55,14 +56,19 @@ class GeneratedDocument:
 # --- Formatting -----------------------------------------------------------------------------------
 
 
+def money(amount: Decimal | None, unit: str = "yuan") -> str:
+    """An amount as a table cell shows it (356,800.00), through the one money format
+    (``rectify.core.money.format_money``); ``unit="wan"`` in 万元 (430000 → 43.00)."""
+    return format_money(amount or ZERO, unit)
+
+
 def yuan(amount: Decimal | None) -> str:
-    return f"{(amount or ZERO):,.2f}元"
+    return f"{money(amount)}元"
 
 
 def wan_yuan(amount: Decimal | None) -> str:
-    """An amount in 万元 to two decimals (the unit of a report's totals): 430000 → 43.00万元."""
-    value = ((amount or ZERO) / Decimal(10000)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    return f"{value:,.2f}万元"
+    """An amount in 万元 to two decimals (the unit of a report's amounts and totals): 430000 → 43.00万元."""
+    return f"{money(amount, 'wan')}万元"
 
 
 def chinese_number(n: int) -> str:
@@ -112,7 +118,9 @@ def _findings_for_documents(findings: QuerySet, *, published_only: bool = True) 
     if published_only:
         findings = findings.exclude(state=FindingState.DRAFT)
     return (
-        findings.select_related("project", "project__audit_office", "unit", "category", "plan")
+        findings.select_related(
+            "project", "project__audit_office", "unit", "unit__competent_department", "category", "plan"
+        )
         .prefetch_related(
             "requirements",
             Prefetch(
@@ -223,7 +231,7 @@ def rectification_notice(user: User, project: AuditProject, unit: Organization |
         [
             str(index),
             "\n".join([f.ledger_number, f.title] + ([f"（{f.unit.name}）"] if len(units) > 1 else [])),
-            f"{f.amount_involved:,.2f}",
+            money(f.amount_involved),
             f"{f.get_kind_display()}\n{_date(f.deadline) if f.deadline else '—'}",
         ]
         for index, f in enumerate(findings, start=1)
@@ -236,7 +244,13 @@ def rectification_notice(user: User, project: AuditProject, unit: Organization |
         [13, 65 - (amount_mm - 32), amount_mm, 46],
         align=["center", "left", "right", "center"],
     )
-    doc.imprint(f"{office}办公室", today)
+    # 抄送: the competent departments of the units, which supervise their rectification (source 二(二)).
+    addressed_units = [f.unit for f in findings]
+    copies = []
+    for department in (u.competent_department for u in addressed_units if u.competent_department_id):
+        if department.name not in copies and department.name not in units:
+            copies.append(department.name)
+    doc.imprint(f"{office}办公室", today, copies=copies)
     suffix = f"（{findings[0].unit.name}）" if unit is not None else ""
     return GeneratedDocument(
         safe_filename(f"{notice_name(project.name)}{suffix}") + ".docx",
@@ -298,7 +312,7 @@ def close_out_sheet(user: User, finding: Finding) -> GeneratedDocument:
         [label("问题描述"), Cell(finding.description, span=3)],
         [
             label("涉及金额（元）"),
-            Cell(f"{finding.amount_involved:,.2f}", align="right"),
+            Cell(money(finding.amount_involved), align="right"),
             label("整改类型"),
             Cell(finding.get_kind_display()),
         ],
@@ -310,13 +324,13 @@ def close_out_sheet(user: User, finding: Finding) -> GeneratedDocument:
         rows.append(
             [
                 label(f"{first[0]}（元）"),
-                Cell(f"{first[1]:,.2f}", align="right"),
+                Cell(money(first[1]), align="right"),
                 label(f"{second[0]}（元）"),
-                Cell(f"{second[1]:,.2f}", align="right"),
+                Cell(money(second[1]), align="right"),
             ]
         )
     rows += [
-        [label("整改金额合计（元）"), Cell(f"{total:,.2f}", align="right"), label("报送轮次"), Cell(str(len(reports)))],
+        [label("整改金额合计（元）"), Cell(money(total), align="right"), label("报送轮次"), Cell(str(len(reports)))],
         [
             label("制定完善制度"),
             Cell("\n".join(_rule_line(r) for r in rules) if rules else "无", span=3),
@@ -329,7 +343,7 @@ def close_out_sheet(user: User, finding: Finding) -> GeneratedDocument:
             label("认定结论"),
             Cell(verification.get_verdict_display()),
             label("认定金额（元）"),
-            Cell(f"{verification.verified_amount:,.2f}", align="right"),
+            Cell(money(verification.verified_amount), align="right"),
         ],
         [
             label("整改完整性"),
@@ -446,6 +460,24 @@ class ReportPeriod:
             closed &= Q(closed_at__lt=_local_midnight(self.end + datetime.timedelta(days=1)))
         return findings.filter(still_open | closed)
 
+    def covers(self, moment: datetime.datetime) -> bool:
+        day = timezone.localtime(moment).date()
+        return (self.start is None or day >= self.start) and (self.end is None or day <= self.end)
+
+    def rounds(self, reports: list[ProgressReport]) -> list[ProgressReport]:
+        """The rounds of a finding the report lists: those reported in the period; for the open findings
+        alone, the latest one (where the finding stands). Earlier rounds were in earlier reports."""
+        if self.open_only:
+            return reports[-1:]
+        return [report for report in reports if self.covers(report.submitted_at)]
+
+    def left_out(self, rounds: list[ProgressReport]) -> str:
+        """Says which rounds of a finding the report does not list, and why."""
+        names = "、".join(f"第{report.round}轮" for report in rounds)
+        if self.open_only:
+            return f"此前报送的{names}不再列出，本报告只列出最近一轮。"
+        return f"{names}在报告期外报送，不在本报告中列出。"
+
     def describe(self) -> str:
         if self.open_only:
             return "本报告列出尚未销号的问题。"
@@ -538,9 +570,12 @@ def unit_report(user: User, organization: Organization, period: ReportPeriod | N
         f"通过整改制定完善制度{rules_count}项，追责问责{people_count}人。"
     )
 
+    doc.paragraph("各问题整改情况见下表（金额单位：万元）。")
+    _overview_table(doc, findings)
+
     doc.heading1("二、具体问题整改情况")
     for index, finding in enumerate(findings, start=1):
-        _report_finding(doc, index, finding, several_units)
+        _report_finding(doc, index, finding, several_units, period)
 
     doc.heading1("三、下一步工作")
     unfinished = [f for f in findings if f.state != FindingState.CLOSED]
@@ -559,8 +594,45 @@ def unit_report(user: User, organization: Organization, period: ReportPeriod | N
     )
 
 
-def _report_finding(doc: OfficialDocument, index: int, finding: Finding, several_units: bool) -> None:
+def _rectified(finding: Finding) -> Decimal:
+    """What the unit has rectified of ``finding`` so far, over the rounds that count."""
+    return sum((amount for _label, amount in _amounts_by_method(finding.reports.all())), ZERO)
+
+
+def _overview_table(doc: OfficialDocument, findings: list[Finding]) -> None:
+    """One row per finding, amounts in 万元, and the totals. The ledger number's column is as wide as
+    the longest number, and amounts and states as wide as theirs: none of them breaks across lines."""
+    rows, involved, rectified = [], ZERO, ZERO
+    for finding in findings:
+        done = _rectified(finding)
+        involved += finding.amount_involved or ZERO
+        rectified += done
+        rows.append(
+            [
+                finding.ledger_number,
+                finding.title,
+                money(finding.amount_involved, "wan"),
+                money(done, "wan"),
+                finding.get_state_display(),
+            ]
+        )
+    rows.append(["合计", f"{len(findings)}个问题", money(involved, "wan"), money(rectified, "wan"), ""])
+    number_mm = one_line_mm([row[0] for row in rows] + ["问题编号"])
+    amount_mm = max(one_line_mm(row[index] for row in rows) for index in (2, 3))
+    state_mm = one_line_mm([row[4] for row in rows] + ["整改状态"])
+    doc.table(
+        ["问题编号", "问题摘要", "涉及金额（万元）", "已整改金额（万元）", "整改状态"],
+        rows,
+        [number_mm, TEXT_WIDTH_MM - number_mm - 2 * amount_mm - state_mm, amount_mm, amount_mm, state_mm],
+        align=["left", "left", "right", "right", "center"],
+    )
+
+
+def _report_finding(
+    doc: OfficialDocument, index: int, finding: Finding, several_units: bool, period: ReportPeriod
+) -> None:
     reports = list(finding.reports.all())
+    shown = period.rounds(reports)
     verification = _latest(finding.verifications.all())
     plan = getattr(finding, "plan", None)
     doc.heading2(f"（{chinese_number(index)}）{finding.title}")
@@ -569,7 +641,7 @@ def _report_finding(doc: OfficialDocument, index: int, finding: Finding, several
         facts += f"，整改责任单位{finding.unit.name}"
     deadline = f"，整改期限{_date(finding.deadline)}" if finding.deadline else ""
     doc.paragraph(
-        f"{facts}；涉及金额{yuan(finding.amount_involved)}；{finding.get_kind_display()}{deadline}；"
+        f"{facts}；涉及金额{wan_yuan(finding.amount_involved)}；{finding.get_kind_display()}{deadline}；"
         f"当前状态：{finding.get_state_display()}。"
     )
     doc.labelled("问题描述", finding.description)
@@ -581,8 +653,11 @@ def _report_finding(doc: OfficialDocument, index: int, finding: Finding, several
             "整改方案",
             f"{plan.measures}（责任人：{who}；计划完成时间：{_date(plan.planned_completion)}）",
         )
-    if reports:
-        for report in reports:
+    left_out = [report for report in reports if report not in shown]
+    if left_out:
+        doc.labelled("以往报送", period.left_out(left_out))
+    if shown:
+        for report in shown:
             rejected = _rejected(report)
             void = (
                 f"（经审计机关认定为「{rejected.get_verdict_display()}」，本轮报送的整改金额不予计入）"
@@ -593,18 +668,20 @@ def _report_finding(doc: OfficialDocument, index: int, finding: Finding, several
                 f"第{report.round}轮报送（{_date(report.submitted_at)}）",
                 f"整改措施：{report.measures.rstrip('。；')}；整改进展：{report.progress}".replace("\n", "") + void,
             )
-        latest = reports[-1]
+        latest = shown[-1]
         if latest.unfinished_reason:
             doc.labelled("未完成原因", latest.unfinished_reason)
         if latest.next_steps and finding.state != FindingState.CLOSED:
             due = f"（时限：{_date(latest.next_steps_due)}）" if latest.next_steps_due else ""
             doc.labelled("下一步措施", latest.next_steps + due)
+    elif reports:
+        doc.labelled("整改进展", "报告期内未报送整改情况。")
     else:
         doc.labelled("整改进展", "尚未报送整改情况。")
     amounts = _amounts_by_method(reports)
     total = sum((amount for _label, amount in amounts), ZERO)
-    detail = "、".join(f"{label}{yuan(amount)}" for label, amount in amounts if amount)
-    doc.labelled("整改金额", yuan(total) + (f"，其中{detail}" if detail else "") + "。")
+    detail = "、".join(f"{label}{wan_yuan(amount)}" for label, amount in amounts if amount)
+    doc.labelled("整改金额", f"累计{wan_yuan(total)}" + (f"，其中{detail}" if detail else "") + "。")
     rules = _distinct_rules(reports)
     rules_text = f"{len(rules)}项：" + "、".join(_rule_line(r) for r in rules) + "。" if rules else "无。"
     doc.labelled("制定完善制度", rules_text)
@@ -619,7 +696,7 @@ def _report_finding(doc: OfficialDocument, index: int, finding: Finding, several
         doc.labelled(
             "核实认定",
             f"{_date(verification.verified_at)}经审计机关核实认定为「{verdict}」，认定整改金额"
-            f"{yuan(verification.verified_amount)}{closed}。认定理由：{verification.reasons}",
+            f"{wan_yuan(verification.verified_amount)}{closed}。认定理由：{verification.reasons}",
         )
     if verification is not None and verification.verdict == Verdict.FALSE_RECTIFICATION:
         doc.paragraph("该问题被认定为虚假整改，我单位将重新整改并配合有关部门依规追责问责。")

@@ -15,13 +15,16 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
 from rectify.audits.models import AuditProject
+from rectify.core.actions import RefusedUnlessMixin
 from rectify.core.exceptions import ActionRefused
 from rectify.documents import batches, services
 from rectify.documents.models import BatchStatus, DocumentBatch
 from rectify.findings.models import Finding
+from rectify.findings.scopes import sees_rows
 from rectify.organizations.models import Organization
 
 
@@ -117,8 +120,14 @@ class ProjectNoticesBatchView(LoginRequiredMixin, View):
         return redirect(batch)
 
 
-class CloseOutSheetsBatchView(LoginRequiredMixin, View):
-    """The close-out sheets of the verified findings in the ledger's current selection (its filters)."""
+class CloseOutSheetsBatchView(LoginRequiredMixin, RefusedUnlessMixin, View):
+    """The close-out sheets of the verified findings in the ledger's current selection (its filters),
+    for those who see ledger rows."""
+
+    refused_message = gettext_lazy("您的角色不查看整改台账明细，不能批量生成对账销号单。")
+
+    def may_use(self, user) -> bool:
+        return sees_rows(user)
 
     def post(self, request):
         from rectify.findings.filters import FindingFilterSet

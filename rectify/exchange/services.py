@@ -768,7 +768,10 @@ class _Writer:
             self.errors.append(LedgerError(_("对象不存在，或不在您的职责范围内。"), self.sheet.sheet, plan.row))
             return None
         try:
-            return findings.build_finding(self.user, project=project, unit=unit, rules=self.rules, **data)
+            # A ledger kept elsewhere brings its history: deadlines already past load as they were.
+            return findings.build_finding(
+                self.user, project=project, unit=unit, rules=self.rules, allow_past_deadline=True, **data
+            )
         except ValidationError as refusal:
             self._refused(refusal, plan)
             return None
@@ -816,7 +819,12 @@ class _Writer:
                 if finding is None:
                     raise ActionRefused(findings.RECORDING_REFUSED, code="forbidden")
                 findings.check_correction(
-                    self.user, finding, reason=self.reason, requirements=plan.requirements, **self._changes(plan)
+                    self.user,
+                    finding,
+                    reason=self.reason,
+                    requirements=plan.requirements,
+                    allow_past_deadline=True,
+                    **self._changes(plan),
                 )
             except ValidationError as refusal:
                 self._refused(refusal, plan)
@@ -862,7 +870,14 @@ class _Writer:
                     # Once a row is refused nothing more is written, but every row is still checked.
                     correct = findings.check_correction if self.errors else findings.correct_finding
                     changes = self._changes(plan)
-                    correct(self.user, finding, reason=self.reason, requirements=plan.requirements, **changes)
+                    correct(
+                        self.user,
+                        finding,
+                        reason=self.reason,
+                        requirements=plan.requirements,
+                        allow_past_deadline=True,
+                        **changes,
+                    )
                 except ValidationError as refusal:
                     self._refused(refusal, plan)
                 done += 1

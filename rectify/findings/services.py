@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import Case, F, IntegerField, Max, Q, Value, When
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -22,6 +22,7 @@ from rectify.core.locking import bump_version, check_version
 from rectify.core.money import parse_amount
 from rectify.findings.choices import Disclosure, EventKind, FindingState, Kind
 from rectify.findings.models import Category, DeadlineRule, Finding, FindingEvent, Requirement
+from rectify.findings.warning import local_today
 from rectify.findings.workflow import lock_finding, new_event, perform_transition, record_event
 
 if TYPE_CHECKING:
@@ -74,23 +75,69 @@ def can_record_findings(actor: User) -> bool:
     return is_audit_office_auditor(actor)
 
 
+def may_correct(actor: User, finding: Finding) -> bool:
+    """Whether the actor's roles let them correct this finding at all (its state aside): an auditor of
+    the office whose project it is."""
+    from rectify.findings.scopes import acting_roles
+
+    return bool(acting_roles(actor, finding) & AUDIT_ROLES)
+
+
+ISSUING_REFUSED = gettext_lazy("只有本项目所属审计机关的审计人员可以出具审计报告并下达问题。")
+
+
+def may_issue_project(actor: User, project: AuditProject) -> bool:
+    """Whether the actor may issue the project's report (the rule ``issue_project_findings`` applies)."""
+    return can_work_on_project(actor, project)
+
+
+TRANSITION_REFUSED = gettext_lazy("您的角色不能对该问题执行「%(action)s」。")
+
+
+def may_transition(actor: User, finding: Finding, name: str) -> bool:
+    """Whether the actor's roles let them take the named transition on this finding at all (its state
+    aside): the roles of the transition table that the actor may act in on it."""
+    from rectify.findings.scopes import acting_roles
+    from rectify.findings.workflow import TRANSITIONS
+
+    return bool(acting_roles(actor, finding) & TRANSITIONS[name].roles)
+
+
 def _require_auditor_of(actor: User, project: AuditProject) -> None:
     if not can_work_on_project(actor, project):
         raise ActionRefused(RECORDING_REFUSED, code="forbidden")
 
 
-def _check_deadline(deadline: datetime.date | None, project: AuditProject) -> None:
-    # Refused when the finding is recorded or corrected, not only when the project is issued.
-    if deadline and project.started_on and deadline < project.started_on:
-        raise ActionRefused(
-            _("整改期限 %(deadline)s 早于审计项目开始日期 %(start)s。")
-            % {"deadline": deadline.isoformat(), "start": project.started_on.isoformat()}
-        )
-    if deadline and project.report_date and deadline < project.report_date:
-        raise ActionRefused(
-            _("整改期限 %(deadline)s 早于审计报告出具日期 %(report)s。")
-            % {"deadline": deadline.isoformat(), "report": project.report_date.isoformat()}
-        )
+def _check_deadline(
+    deadline: datetime.date | None, project: AuditProject, *, allow_past: bool = False, given: bool = True
+) -> None:
+    """The rules of a finding's deadline, each refusal located on the deadline field.
+
+    Not before the audit's start nor before its report; and, unless ``allow_past`` (historical data:
+    the ledger import, the demo, the test factories), not before today (Asia/Shanghai). ``given`` says
+    whether the auditor typed the deadline or the rule for its kind computed it from the report date.
+    Refused when the finding is recorded or corrected, not only when the project is issued."""
+    if deadline is None:
+        return
+    if project.started_on and deadline < project.started_on:
+        message = _("整改期限 %(deadline)s 早于审计项目开始日期 %(start)s。") % {
+            "deadline": deadline.isoformat(),
+            "start": project.started_on.isoformat(),
+        }
+    elif project.report_date and deadline < project.report_date:
+        message = _("整改期限 %(deadline)s 早于审计报告出具日期 %(report)s。") % {
+            "deadline": deadline.isoformat(),
+            "report": project.report_date.isoformat(),
+        }
+    elif not allow_past and deadline < local_today():
+        values = {"deadline": deadline.isoformat(), "today": local_today().isoformat()}
+        if given:
+            message = _("整改期限 %(deadline)s 早于今天（%(today)s），请填写今天或以后的日期。") % values
+        else:
+            message = _("按整改类型规则计算的整改期限 %(deadline)s 早于今天（%(today)s），请填写整改期限。") % values
+    else:
+        return
+    raise ActionRefused({"deadline": [message]})
 
 
 # Numbering typed before a requirement: "1." "1．" "1、" "1)" "（1）" "(一)" "（一）" "一、" "①". The rows
@@ -129,11 +176,45 @@ def _check_repeats(actor: User, finding_project: AuditProject, repeats: Sequence
     visible = Finding.objects.restrict(actor)
     for earlier in repeats:
         if not visible.filter(pk=earlier.pk).exists():
-            raise ActionRefused(_("关联的以往问题不存在，或不在您的职责范围内。"))
+            raise ActionRefused({"repeats": [_("关联的以往问题不存在，或不在您的职责范围内。")]})
         if earlier.project_id == finding_project.pk or earlier.project.year > finding_project.year:
-            raise ActionRefused(
-                _("问题 %(number)s 不是以往审计查出的问题，不能作为屡审屡犯关联。") % {"number": earlier.ledger_number}
-            )
+            message = _("问题 %(number)s 不是以往审计查出的问题，不能作为屡审屡犯关联。") % {
+                "number": earlier.ledger_number
+            }
+            raise ActionRefused({"repeats": [message]})
+
+
+# How many earlier findings one search for a repeat answers: the answer does not grow with the ledger.
+REPEAT_SEARCH_LIMIT = 20
+
+
+def repeat_candidates(
+    actor: User,
+    *,
+    project: AuditProject | None = None,
+    text: str = "",
+    exclude: Iterable[int] = (),
+    limit: int | None = None,
+) -> list[Finding]:
+    """The earlier findings ``actor`` may see that a finding of ``project`` could repeat (屡审屡犯), matching
+    every word of ``text`` in the ledger number or the title: those of the project's own units (and the
+    units under them) first, then the latest audits first; at most ``limit``. Drafts are not offered,
+    nor the project's own findings or those of later years (``_check_repeats`` refuses them)."""
+    found = Finding.objects.restrict(actor).exclude(state=FindingState.DRAFT)
+    for word in (text or "").split()[:5]:
+        found = found.filter(Q(ledger_number__icontains=word) | Q(title__icontains=word))
+    excluded = [int(pk) for pk in exclude]
+    if excluded:
+        found = found.exclude(pk__in=excluded)
+    order = ["-project__year", "ledger_number"]
+    if project is not None:
+        found = found.exclude(project=project).filter(project__year__lte=project.year)
+        own = FindingRules().units_of(project)
+        found = found.annotate(
+            own=Case(When(unit_id__in=own, then=Value(0)), default=Value(1), output_field=IntegerField())
+        )
+        order = ["own", *order]
+    return list(found.select_related("unit", "project").order_by(*order)[: limit or REPEAT_SEARCH_LIMIT])
 
 
 def ledger_number(project: AuditProject, sequence: int) -> str:
@@ -193,6 +274,7 @@ def build_finding(
     involves_fiscal_funds: bool | None = None,
     repeats: Sequence[Finding] = (),
     rules: FindingRules | None = None,
+    allow_past_deadline: bool = False,
 ) -> NewFinding:
     """Every rule for recording a finding, applied to one row without writing anything: who may
     record it, its unit, category, requirements, amount, kind, deadline and disclosure. Raises
@@ -200,6 +282,8 @@ def build_finding(
 
     ``create_finding`` saves what this builds; the Excel import builds many and saves them in bulk.
     ``project`` should be the row read under the lock when the finding is to be saved.
+    ``allow_past_deadline``: only for historical data (the ledger import, the demo, the test factories);
+    a finding recorded through the web or the API gets no deadline before today.
     """
     rules = rules or FindingRules()
     _require_auditor_of(actor, project)
@@ -211,9 +295,10 @@ def build_finding(
         raise ActionRefused(_("未知的整改类型「%(kind)s」。") % {"kind": kind})
     if disclosure not in DISCLOSURES:
         raise ActionRefused(_("未知的公开范围「%(value)s」。") % {"value": disclosure})
+    given = deadline is not None
     if deadline is None and project.report_date:
         deadline = default_deadline(kind, project.report_date, rules)
-    _check_deadline(deadline, project)
+    _check_deadline(deadline, project, allow_past=allow_past_deadline, given=given)
     if repeats:
         _check_repeats(actor, project, repeats)
     if not (title or "").strip() or not (description or "").strip():
@@ -265,8 +350,10 @@ def create_finding(
     rectified_during_audit: bool = False,
     involves_fiscal_funds: bool | None = None,
     repeats: Sequence[Finding] = (),
+    allow_past_deadline: bool = False,
 ) -> Finding:
-    """An auditor records a finding (during fieldwork it stays a draft until the report is issued)."""
+    """An auditor records a finding (during fieldwork it stays a draft until the report is issued).
+    ``allow_past_deadline``: see ``build_finding``."""
     from rectify.audits.models import AuditProject
 
     _require_auditor_of(actor, project)
@@ -287,6 +374,7 @@ def create_finding(
         rectified_during_audit=rectified_during_audit,
         involves_fiscal_funds=involves_fiscal_funds,
         repeats=repeats,
+        allow_past_deadline=allow_past_deadline,
     )
     finding = new.finding
     finding.sequence, finding.ledger_number = next_ledger_number(project)
@@ -317,8 +405,13 @@ EDITABLE_FIELDS = {
 }
 
 
-def _checked_changes(actor: User, finding: Finding, reason: str, changes: dict) -> dict:
-    """The rules of correcting ``finding`` as it stands; returns the changes as they are to be saved."""
+def _checked_changes(
+    actor: User, finding: Finding, reason: str, changes: dict, *, allow_past_deadline: bool = False
+) -> dict:
+    """The rules of correcting ``finding`` as it stands; returns the changes as they are to be saved.
+
+    A deadline is held to today only when it changes: an old finding whose deadline has passed can
+    still be corrected in its other fields (or sent again with the same deadline)."""
     _require_auditor_of(actor, finding.project)
     if finding.state == FindingState.CLOSED:
         raise ActionRefused(_("已销号的问题不能修改。"))
@@ -338,7 +431,8 @@ def _checked_changes(actor: User, finding: Finding, reason: str, changes: dict) 
     if "unit" in changes:
         _check_unit(finding.project, changes["unit"])
     if "deadline" in changes:
-        _check_deadline(changes["deadline"], finding.project)
+        unchanged = changes["deadline"] == finding.deadline
+        _check_deadline(changes["deadline"], finding.project, allow_past=allow_past_deadline or unchanged)
     return changes
 
 
@@ -350,12 +444,15 @@ def _checked_requirements(actor: User, finding: Finding, requirements: Iterable[
 
 
 @transaction.atomic
-def update_finding(actor: User, finding: Finding, *, reason: str = "", version=None, **changes) -> Finding:
+def update_finding(
+    actor: User, finding: Finding, *, reason: str = "", version=None, allow_past_deadline: bool = False, **changes
+) -> Finding:
     """An auditor corrects a finding. After issue, changes need a reason and are kept in the history.
-    ``version``: the version the auditor's page showed; an edit from an older one is refused."""
+    ``version``: the version the auditor's page showed; an edit from an older one is refused.
+    ``allow_past_deadline``: see ``build_finding``."""
     finding = lock_finding(actor, finding, AUDIT_ROLES, RECORDING_REFUSED)
     check_version(finding, version)
-    changes = _checked_changes(actor, finding, reason, changes)
+    changes = _checked_changes(actor, finding, reason, changes, allow_past_deadline=allow_past_deadline)
     for field, value in changes.items():
         setattr(finding, field, value)
     finding.full_clean()
@@ -377,13 +474,14 @@ def correct_finding(
     reason: str = "",
     requirements: Iterable[str] | None = None,
     version=None,
+    allow_past_deadline: bool = False,
     **changes,
 ) -> Finding:
     """Corrects a finding's fields and, when given and different, its requirements: both or neither.
     ``version`` is checked once, on the locked row, before either is written."""
     check_version(lock_finding(actor, finding, AUDIT_ROLES, RECORDING_REFUSED), version)
     if changes or requirements is None:
-        update_finding(actor, finding, reason=reason, **changes)
+        update_finding(actor, finding, reason=reason, allow_past_deadline=allow_past_deadline, **changes)
     if requirements is not None:
         wanted = requirement_texts(requirements)
         if wanted != [r.text for r in finding.requirements.all()]:
@@ -393,7 +491,13 @@ def correct_finding(
 
 
 def check_correction(
-    actor: User, finding: Finding, *, reason: str = "", requirements: Iterable[str] | None = None, **changes
+    actor: User,
+    finding: Finding,
+    *,
+    reason: str = "",
+    requirements: Iterable[str] | None = None,
+    allow_past_deadline: bool = False,
+    **changes,
 ) -> None:
     """Raises what ``correct_finding`` would refuse, without writing or locking anything: for a preview.
 
@@ -401,7 +505,7 @@ def check_correction(
     and is changed in memory, never saved. The correction itself checks again on the locked row.
     """
     if changes or requirements is None:
-        changes = _checked_changes(actor, finding, reason, changes)
+        changes = _checked_changes(actor, finding, reason, changes, allow_past_deadline=allow_past_deadline)
         for field, value in changes.items():
             setattr(finding, field, value)
         finding.full_clean()
@@ -445,7 +549,8 @@ def issue_project_findings(
     """
     from rectify.audits.models import AuditProject
 
-    _require_auditor_of(actor, project)
+    if not may_issue_project(actor, project):
+        raise ActionRefused(ISSUING_REFUSED, code="forbidden")
     if not (report_number or "").strip():
         raise ActionRefused(_("请填写审计报告文号。"))
     if report_date is None:
@@ -460,10 +565,14 @@ def issue_project_findings(
     issued = []
     for finding in project.findings.filter(state=FindingState.DRAFT).order_by("sequence"):
         if finding.deadline is None:
-            update_finding(actor, finding, deadline=default_deadline(finding.kind, report_date))
+            # Derived from the report's date by the rule for its kind, not typed: a report issued some
+            # time ago may give a deadline already past, as the rule says.
+            update_finding(
+                actor, finding, deadline=default_deadline(finding.kind, report_date), allow_past_deadline=True
+            )
             finding.refresh_from_db()
         try:
-            _check_deadline(finding.deadline, project)
+            _check_deadline(finding.deadline, project, allow_past=True)
             issued.append(perform_transition(actor, finding, "issue", comment=report_number))
         except ActionRefused as refusal:
             raise ActionRefused(

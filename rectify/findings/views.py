@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.shortcuts import get_object_or_404, redirect
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -8,14 +9,26 @@ from django.views import View
 from django.views.generic import FormView
 
 from rectify.core.actions import ObjectActionView, RefusedUnlessMixin
-from rectify.core.exceptions import ActionRefused
+from rectify.core.exceptions import ActionRefused, add_refusal_to_form
 from rectify.findings import services
+from rectify.findings.choices import FindingState
 from rectify.findings.forms import FindingForm
 from rectify.findings.models import Finding, SavedView
+from rectify.findings.scopes import sees_rows
 from rectify.findings.tables import DEFAULT_COLUMNS, FindingTable
 
+# The ledger's own settings (its columns, its saved filters) are for those who see its rows.
+LEDGER_SETTINGS_REFUSED = gettext_lazy("您的角色不查看整改台账明细，无需设置台账。")
 
-class LedgerColumnsView(LoginRequiredMixin, View):
+
+class LedgerSettingsMixin(RefusedUnlessMixin):
+    refused_message = LEDGER_SETTINGS_REFUSED
+
+    def may_use(self, user) -> bool:
+        return sees_rows(user)
+
+
+class LedgerColumnsView(LoginRequiredMixin, LedgerSettingsMixin, View):
     """Remembers which ledger columns the user wants."""
 
     def post(self, request):
@@ -24,7 +37,7 @@ class LedgerColumnsView(LoginRequiredMixin, View):
         return redirect(reverse("ledger:ledger") + "?" + request.POST.get("query", ""))
 
 
-class SavedViewCreateView(LoginRequiredMixin, View):
+class SavedViewCreateView(LoginRequiredMixin, LedgerSettingsMixin, View):
     """Saves the current filters and columns under a name (saving the same name again replaces it)."""
 
     def post(self, request):
@@ -73,6 +86,19 @@ class FindingCreateView(LoginRequiredMixin, RefusedUnlessMixin, FormView):
     def get_initial(self):
         return {"project": self.request.GET.get("project"), "unit": self.request.GET.get("unit")}
 
+    def post(self, request, *args, **kwargs):
+        if "repeats_search" in request.POST:
+            # Without JavaScript the repeat picker's search button posts the form back: the page comes
+            # again with what was typed and the matches to tick; nothing is checked or saved yet.
+            initial = {
+                name: request.POST.getlist(name) if name == "repeats" else request.POST.get(name)
+                for name in request.POST
+                if name not in ("csrfmiddlewaretoken", "repeats_search")
+            }
+            form = FindingForm(user=request.user, initial=initial, search_repeats=request.POST.get("repeats_q", ""))
+            return self.render_to_response(self.get_context_data(form=form))
+        return super().post(request, *args, **kwargs)
+
     def form_valid(self, form):
         data = form.cleaned_data
         try:
@@ -93,8 +119,7 @@ class FindingCreateView(LoginRequiredMixin, RefusedUnlessMixin, FormView):
                 repeats=list(data["repeats"]),
             )
         except ActionRefused as refusal:
-            for message in refusal.messages:
-                form.add_error(None, message)
+            add_refusal_to_form(form, refusal)
             return self.form_invalid(form)
         messages.success(self.request, _("已登记问题 %(number)s。") % {"number": finding.ledger_number})
         return redirect(finding)
@@ -103,12 +128,58 @@ class FindingCreateView(LoginRequiredMixin, RefusedUnlessMixin, FormView):
         return super().get_context_data(title=_("登记审计查出问题"), **kwargs)
 
 
+def _ids(values: list[str]) -> list[int]:
+    return [int(value) for value in values if value.isdigit()][:100]
+
+
+class RepeatSearchView(LoginRequiredMixin, View):
+    """The repeat picker's search (HTMX): the earlier findings the user may see whose number or summary
+    holds the words typed, the chosen project's units first, at most ``REPEAT_SEARCH_LIMIT``, leaving out
+    those already chosen (``repeats``)."""
+
+    def get(self, request):
+        from rectify.audits.models import AuditProject
+
+        project_id = request.GET.get("project", "")
+        project = (
+            AuditProject.objects.restrict(request.user).filter(pk=int(project_id)).first()
+            if project_id.isdigit()
+            else None
+        )
+        found = services.repeat_candidates(
+            request.user,
+            project=project,
+            text=request.GET.get("repeats_q", "")[:100],
+            exclude=_ids(request.GET.getlist("repeats")),
+        )
+        return render(request, "findings/repeat_results.html", {"found": found, "limit": services.REPEAT_SEARCH_LIMIT})
+
+
+class RepeatPickView(LoginRequiredMixin, View):
+    """Adds a found finding to the picker's chosen ones (HTMX): a checked box named ``repeats``, and the
+    match taken out of the results. Outside the user's scope: 404."""
+
+    def get(self, request):
+        pk = request.GET.get("finding", "")
+        visible = Finding.objects.restrict(request.user).exclude(state=FindingState.DRAFT)
+        if not pk.isdigit():
+            raise Http404
+        finding = get_object_or_404(visible.select_related("unit", "project"), pk=int(pk))
+        already = finding.pk in _ids(request.GET.getlist("repeats"))
+        context = {"finding": None if already else finding, "picked": finding.pk, "name": "repeats"}
+        return render(request, "findings/repeat_picked.html", context)
+
+
 class FindingUpdateView(ObjectActionView):
     model = Finding
     form_class = FindingForm
     template_name = "findings/finding_form.html"
-    title = _("修改问题")
-    success_message = _("问题已修改。")
+    title = gettext_lazy("修改问题")
+    success_message = gettext_lazy("问题已修改。")
+    refused_message = services.RECORDING_REFUSED
+
+    def may_use(self, user) -> bool:
+        return services.may_correct(user, self.object)
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from rectify.accounts.choices import AUDIT_ROLES, UNIT_ROLES
 from rectify.core.events import publish
@@ -53,6 +54,28 @@ REPORTABLE_STATES = (FindingState.ISSUED, FindingState.RECTIFYING, FindingState.
 def _require(actor: User, roles, finding: Finding, message: str) -> Finding:
     """The finding, locked, from what the actor may work on in ``roles``."""
     return lock_finding(actor, finding, roles, message)
+
+
+# Who takes each step on a finding: the actions below lock the finding from the actor's ``act`` scope in
+# these roles, and the web refuses a step's form to anyone else before it is filled in.
+STEP_ROLES = {"plan": UNIT_ROLES, "report": UNIT_ROLES, "delay": UNIT_ROLES, "verify": AUDIT_ROLES}
+STEP_REFUSALS = {
+    "plan": gettext_lazy("只有整改责任单位可以制定整改方案。"),
+    "report": gettext_lazy("只有整改责任单位可以报送整改情况。"),
+    "delay": gettext_lazy("只有整改责任单位可以说明延期原因。"),
+    "verify": gettext_lazy("只有审计机关的审计人员可以核实认定。"),
+}
+
+
+def may_take_step(actor: User, finding: Finding, step: str) -> bool:
+    """Whether the actor's roles let them take ``step`` on this finding at all (its state aside)."""
+    from rectify.findings.scopes import acting_roles
+
+    return bool(acting_roles(actor, finding) & STEP_ROLES[step])
+
+
+def _require_step(actor: User, finding: Finding, step: str) -> Finding:
+    return _require(actor, STEP_ROLES[step], finding, str(STEP_REFUSALS[step]))
 
 
 def _check_not_before(date: datetime.date | None, floor: datetime.date | None, label: str) -> None:
@@ -171,7 +194,7 @@ def submit_plan(
     ``version``: the plan's version the unit's page showed; a revision of an older one is refused.
     A plan finishing after the deadline needs ``delay_reason``, recorded as a delay explanation
     (``explain_delay``), unless an earlier explanation already expects completion by then."""
-    finding = _require(actor, UNIT_ROLES, finding, _("只有整改责任单位可以制定整改方案。"))
+    finding = _require_step(actor, finding, "plan")
     new = build_plan(
         actor,
         finding,
@@ -378,7 +401,7 @@ def submit_report(
     A finding under rectification moves to submitted (awaiting verification); a long-term finding
     stays long-term and the round is a continued report (持续报送).
     """
-    finding = _require(actor, UNIT_ROLES, finding, _("只有整改责任单位可以报送整改情况。"))
+    finding = _require_step(actor, finding, "report")
     check_version(finding, finding_version)  # the finding was corrected since the unit's form was opened
     round_number = (ProgressReport.all_objects.filter(finding=finding).aggregate(m=Max("round"))["m"] or 0) + 1
     new = build_report(
@@ -479,7 +502,7 @@ def verify_latest(actor: User, finding: Finding, **verdict) -> Verification:
     """Verifies the latest report round of a finding (``verify`` with the round looked up)."""
     latest = finding.reports.order_by("-round").first()
     if latest is None:
-        _require(actor, AUDIT_ROLES, finding, _("只有审计机关的审计人员可以核实认定。"))
+        _require_step(actor, finding, "verify")
         raise ActionRefused(_("该问题尚无整改情况报告，无从核实认定。"), code="invalid_state")
     return verify(actor, latest, **verdict)
 
@@ -583,7 +606,7 @@ def verify(
     """The auditor's verdict on a report round. Rectified closes the finding out (对账销号); any
     other verdict on a submitted finding returns it for rework. A continued report of a long-term
     finding is verified without moving the finding."""
-    finding = _require(actor, AUDIT_ROLES, report.finding, _("只有审计机关的审计人员可以核实认定。"))
+    finding = _require_step(actor, report.finding, "verify")
     report = ProgressReport.objects.get(pk=report.pk)
     _check_verifier(actor, report)
     if Verification.objects.filter(report=report).exists():
@@ -654,7 +677,7 @@ def explain_delay(actor: User, finding: Finding, *, reason: str, expected_comple
     """
     from rectify.rectification.models import DelayExplanation
 
-    finding = _require(actor, UNIT_ROLES, finding, _("只有整改责任单位可以说明延期原因。"))
+    finding = _require_step(actor, finding, "delay")
     if finding.state not in REPORTABLE_STATES:
         raise ActionRefused(
             _("问题当前状态为「%(state)s」，无需说明延期原因。") % {"state": finding.get_state_display()},

@@ -29,7 +29,20 @@ from rectify.rectification.forms import (
 from rectify.rectification.models import Evidence, Plan
 
 
-class FormsetActionView(ObjectActionView):
+class FindingStepView(ObjectActionView):
+    """A step on a finding taken in some roles only (``step``: see ``services.STEP_ROLES``)."""
+
+    model = Finding
+    step = ""
+
+    def may_use(self, user) -> bool:
+        return services.may_take_step(user, self.object, self.step)
+
+    def get_refused_message(self) -> str:
+        return str(services.STEP_REFUSALS[self.step])
+
+
+class FormsetActionView(FindingStepView):
     """An action form with one formset beside it; both must be valid."""
 
     formset_class = None
@@ -58,7 +71,7 @@ class FormsetActionView(ObjectActionView):
 class PlanView(FormsetActionView):
     """The unit writes or revises its rectification plan."""
 
-    model = Finding
+    step = "plan"
     form_class = PlanForm
     formset_class = MilestoneFormSet
     template_name = "rectification/plan_form.html"
@@ -98,7 +111,7 @@ class PlanView(FormsetActionView):
 class ReportView(FormsetActionView):
     """The unit reports a round: what it did, the money, rules, people held accountable, evidence."""
 
-    model = Finding
+    step = "report"
     form_class = ReportForm
     formset_class = AccountabilityFormSet
     template_name = "rectification/report_form.html"
@@ -135,10 +148,10 @@ class ReportView(FormsetActionView):
         )
 
 
-class VerifyView(ObjectActionView):
+class VerifyView(FindingStepView):
     """The auditor verifies the latest report round: close out, or return with reasons."""
 
-    model = Finding
+    step = "verify"
     form_class = VerifyForm
     template_name = "rectification/verify_form.html"
     title = gettext_lazy("核实认定")
@@ -177,8 +190,8 @@ class VerifyView(ObjectActionView):
         )
 
 
-class DelayView(ObjectActionView):
-    model = Finding
+class DelayView(FindingStepView):
+    step = "delay"
     form_class = DelayForm
     title = gettext_lazy("说明延期原因")
     success_message = gettext_lazy("延期原因已报送审计机关。")
@@ -225,6 +238,12 @@ class TransitionView(ObjectActionView):
 
     def get_title(self) -> str:
         return str(self.transition.label)
+
+    def may_use(self, user) -> bool:
+        return finding_actions.may_transition(user, self.object, self.transition.name)
+
+    def get_refused_message(self) -> str:
+        return str(finding_actions.TRANSITION_REFUSED) % {"action": self.transition.label}
 
     def get_form(self, form_class=None):
         form = super().get_form(form_class)

@@ -242,7 +242,7 @@ def test_a_requirement_change_cannot_slip_past_a_concurrent_issue():
     from rectify.testing import build_world
 
     world = build_world()
-    finding = findings.create_finding(world["auditor"], **finding_data(world, deadline=None))
+    finding = findings.create_finding(world["auditor"], allow_past_deadline=True, **finding_data(world, deadline=None))
     stale_copy = Finding.objects.get(pk=finding.pk)  # what the second person's page read: a draft
     issued = threading.Event()
     release = threading.Event()
@@ -251,7 +251,9 @@ def test_a_requirement_change_cannot_slip_past_a_concurrent_issue():
     def issue_and_hold():
         try:
             with transaction.atomic():
-                findings.update_finding(world["auditor"], finding, deadline=finding_data(world)["deadline"])
+                findings.update_finding(
+                    world["auditor"], finding, deadline=finding_data(world)["deadline"], allow_past_deadline=True
+                )
                 findings.issue_finding(world["auditor"], finding)
                 issued.set()
                 release.wait(10)

@@ -332,6 +332,6 @@ def test_a_higher_office_sees_but_does_not_work_a_districts_findings(world):
     with pytest.raises(ActionRefused):
         services.issue_finding(city, draft)
     with pytest.raises(ActionRefused):
-        services.create_finding(city, **finding_data(world))
+        services.create_finding(city, allow_past_deadline=True, **finding_data(world))
     draft.refresh_from_db()
     assert draft.state == "draft"

@@ -64,7 +64,7 @@ def rich_finding(world: World, **overrides):
         deadline=datetime.date(2025, 12, 31),
     )
     data.update(overrides)
-    finding = findings.create_finding(auditor, **data)
+    finding = findings.create_finding(auditor, allow_past_deadline=True, **data)
     findings.issue_finding(auditor, finding)
     rectification.submit_plan(
         contact,
@@ -123,11 +123,7 @@ def pdf_text_lines(pdf: bytes) -> list[list[TextLine]]:
     objects = {int(m.group(1)): m.group(2) for m in re.finditer(rb"(\d+) 0 obj(.*?)endobj", pdf, re.S)}
 
     def stream(body: bytes) -> bytes:
-        data = re.search(rb"stream\r?\n(.*?)\r?\nendstream", body, re.S).group(1)
-        try:
-            return zlib.decompress(data)
-        except zlib.error:
-            return data
+        return _pdf_stream(body)
 
     pages = []
     for number in sorted(n for n, body in objects.items() if re.search(rb"/Type\s*/Page\b(?!s)", body)):
@@ -156,9 +152,11 @@ def _pdf_objects(pdf: bytes) -> dict[int, bytes]:
 
 
 def _pdf_stream(body: bytes) -> bytes:
+    """A stream's data, inflated. The pattern may take a final CR of the compressed data for the line end
+    before ``endstream``; that byte belongs to the checksum, so the data is inflated without checking it."""
     data = re.search(rb"stream\r?\n(.*?)\r?\nendstream", body, re.S).group(1)
     try:
-        return zlib.decompress(data)
+        return zlib.decompressobj().decompress(data)
     except zlib.error:
         return data
 
@@ -200,25 +198,39 @@ def _pdf_fonts(pdf: bytes) -> dict[str, dict[str, str]]:
 
 def pdf_text_runs(pdf: bytes) -> list[list[TextRun]]:
     """The text of each page, run by run, decoded through the fonts' ToUnicode maps, with whether it
-    is drawn in red (the fill colour ``1 0 0 rg`` LibreOffice sets before the run)."""
+    is drawn in red (the fill colour ``1 0 0 rg`` LibreOffice sets before the run). A run starts at a
+    ``Td`` or, where LibreOffice switches fonts within a line, at a ``1 0 0 1 x y Tm``."""
     fonts = _pdf_fonts(pdf)
-    pattern = (
-        r"([\d.]+) ([\d.]+) ([\d.]+) rg\s*BT\s*([-\d.]+) ([-\d.]+) Td /(F\d+) ([\d.]+) Tf\s*"
-        r"(\[.*?\]TJ|<[0-9A-Fa-f]*>Tj)"
+    token = re.compile(
+        r"(?P<rg>([\d.]+) ([\d.]+) ([\d.]+) rg)"
+        r"|(?P<td>([-\d.]+) ([-\d.]+) Td)"
+        r"|(?P<tm>1 0 0 1 ([-\d.]+) ([-\d.]+) Tm)"
+        r"|(?P<tf>/(F\d+) ([\d.]+) Tf)"
+        r"|(?P<show>\[.*?\]TJ|<[0-9A-Fa-f]*>Tj)",
+        re.S,
     )
     pages = []
     for text in _pdf_page_streams(pdf):
         runs = []
-        for m in re.finditer(pattern, text, re.S):
-            r, g, b, x, y, font, size, shown = m.groups()
-            codes = fonts.get(font, {})
-            chars = "".join(
-                codes.get(hexes[i : i + 2].upper(), "?")
-                for hexes in re.findall(r"<([0-9A-Fa-f]+)>", shown)
-                for i in range(0, len(hexes), 2)
-            )
-            red = float(r) > 0.9 and float(g) < 0.1 and float(b) < 0.1
-            runs.append(TextRun(float(x), float(y), float(size), chars, red))
+        red, x, y, font, size = False, 0.0, 0.0, "", 0.0
+        for m in token.finditer(text):
+            if m.group("rg"):
+                r, g, b = (float(v) for v in m.group(2, 3, 4))
+                red = r > 0.9 and g < 0.1 and b < 0.1
+            elif m.group("td"):
+                x, y = float(m.group(6)), float(m.group(7))
+            elif m.group("tm"):
+                x, y = float(m.group(9)), float(m.group(10))
+            elif m.group("tf"):
+                font, size = m.group(12), float(m.group(13))
+            else:
+                codes = fonts.get(font, {})
+                chars = "".join(
+                    codes.get(hexes[i : i + 2].upper(), "?")
+                    for hexes in re.findall(r"<([0-9A-Fa-f]+)>", m.group("show"))
+                    for i in range(0, len(hexes), 2)
+                )
+                runs.append(TextRun(x, y, size, chars, red))
         pages.append(runs)
     return pages
 

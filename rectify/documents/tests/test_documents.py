@@ -1,7 +1,10 @@
 """The three documents, generated from the test world and read back with python-docx: GB/T 9704 page
 geometry, fonts and sizes, the page-number field, and the ledger's facts in the text."""
 
+from decimal import Decimal
+
 import pytest
+from docx.enum.section import WD_SECTION
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Length
@@ -17,19 +20,23 @@ pytestmark = pytest.mark.django_db
 def assert_gbt9704(content: bytes) -> None:
     """Everything the standard fixes that a reader can check in the file."""
     document = open_docx(content)
-    assert len(document.sections) == 1
+    # One section; a document with a 版记 has a second, last one for it, starting on an even page.
+    assert len(document.sections) in (1, 2)
+    if len(document.sections) == 2:
+        assert document.sections[1].start_type == WD_SECTION.EVEN_PAGE
+    for section in document.sections:
+        # A4 portrait, margins 37 / 28 / 35 / 26 mm, so a 156 × 225 mm text block.
+        assert mm(section.page_width) == pytest.approx(210, abs=0.5)
+        assert mm(section.page_height) == pytest.approx(297, abs=0.5)
+        assert mm(section.top_margin) == pytest.approx(37, abs=0.5)
+        assert mm(section.left_margin) == pytest.approx(28, abs=0.5)
+        assert mm(section.bottom_margin) == pytest.approx(35, abs=0.5)
+        assert mm(section.right_margin) == pytest.approx(26, abs=0.5)
+        assert mm(section.gutter) == 0
+        text_height = Length(section.page_height - section.top_margin - section.bottom_margin)
+        assert mm(text_height) == pytest.approx(225, abs=0.5)
+        assert mm(section.page_width - section.left_margin - section.right_margin) == pytest.approx(156, abs=0.5)
     section = document.sections[0]
-    # A4 portrait, margins 37 / 28 / 35 / 26 mm, so a 156 × 225 mm text block.
-    assert mm(section.page_width) == pytest.approx(210, abs=0.5)
-    assert mm(section.page_height) == pytest.approx(297, abs=0.5)
-    assert mm(section.top_margin) == pytest.approx(37, abs=0.5)
-    assert mm(section.left_margin) == pytest.approx(28, abs=0.5)
-    assert mm(section.bottom_margin) == pytest.approx(35, abs=0.5)
-    assert mm(section.right_margin) == pytest.approx(26, abs=0.5)
-    assert mm(section.gutter) == 0
-    text_height = Length(section.page_height - section.top_margin - section.bottom_margin)
-    assert mm(text_height) == pytest.approx(225, abs=0.5)
-    assert mm(section.page_width - section.left_margin - section.right_margin) == pytest.approx(156, abs=0.5)
 
     # 22 lines: the grid's pitch is the text block's height / 22 (rounded down to whole twips).
     grid = section._sectPr.find(qn("w:docGrid"))
@@ -75,8 +82,12 @@ def assert_gbt9704(content: bytes) -> None:
     # Page numbers "— N —" in 4号 宋体: a PAGE field between em dashes, odd pages right, even pages left.
     assert document.settings.odd_and_even_pages_header_footer
     for footer, alignment in (
-        (section.footer, WD_ALIGN_PARAGRAPH.RIGHT),
-        (section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT),
+        (footer, alignment)
+        for section in document.sections
+        for footer, alignment in (
+            (section.footer, WD_ALIGN_PARAGRAPH.RIGHT),
+            (section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT),
+        )
     ):
         (paragraph,) = footer.paragraphs
         assert paragraph.alignment == alignment
@@ -124,8 +135,8 @@ def test_notice_lists_the_problems_with_everything_the_unit_needs(world):
     headings = {p.text: p.style.name for p in docx.paragraphs}
     assert headings["一、审计查出的问题及整改要求"] == builder.STYLE_HEADING_1
     assert headings["（一）往来款长期挂账未清理"] == builder.STYLE_HEADING_2
-    # The problem list as a table whose header repeats.
-    (table,) = docx.tables
+    # The problem list as a table whose header repeats (the other table is the 版记).
+    table, _imprint = docx.tables
     assert [c.text for c in table.rows[0].cells] == ["序号", "问题编号及摘要", "涉及金额（元）", "整改类型及期限"]
     assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
     assert [r.cells[1].text.split("\n")[0] for r in table.rows[1:]] == [closed.ledger_number, issued.ledger_number]
@@ -267,7 +278,9 @@ def test_unit_report_assembles_the_ledger(world):
         "整改措施：已将超支款项分别上缴财政和归还原资金渠道；整改进展：全部整改完成",
         "制定完善制度：1项：《公务用车管理办法》（甲一中〔2025〕12号）。",
         "追责问责：1人：王五（批评教育，总务处主任）。",
-        "经审计机关核实认定为「已整改」，认定整改金额380,000.00元",
+        "经审计机关核实认定为「已整改」，认定整改金额38.00万元",
+        "涉及金额38.00万元；分阶段整改",  # per finding in 万元 too
+        "整改金额：累计38.00万元，其中上缴财政20.00万元、归还原资金渠道18.00万元。",
         "整改进展：尚未报送整改情况。",
         f"对尚未完成整改的1个问题（{open_.ledger_number}）",
     ):
@@ -379,7 +392,7 @@ def test_money_of_a_rejected_round_does_not_count(world):
     text = all_text(open_docx(services.unit_report(world["unit"], world.unit).content))
     figures = ledger_figures(Finding.objects.filter(pk=finding.pk))
     assert figures["amount_rectified"] == 125000
-    assert "已整改金额12.50万元" in text and "整改金额：125,000.00元，其中调整账务125,000.00元。" in text
+    assert "已整改金额12.50万元" in text and "整改金额：累计12.50万元，其中调整账务12.50万元。" in text
     assert "（经审计机关认定为「未整改」，本轮报送的整改金额不予计入）" in text
 
 
@@ -430,19 +443,59 @@ def test_notice_numbers_run_per_office_and_year_and_a_notice_keeps_its_number(wo
     assert DocumentNumber.objects.count() == 3
 
 
-def test_notice_ends_with_the_annex_and_the_imprint(world):
+def test_notice_ends_with_the_annex_and_the_imprint_on_an_even_page(world):
     make_finding(world, state="issued")
+    make_finding(world, state="issued", unit=world.sibling_unit)
+    make_finding(world, state="issued", unit=world.other_unit)  # audited by no competent department
     docx = open_docx(services.rectification_notice(world["auditor"], world.project).content)
     texts = [p.text for p in docx.paragraphs]
     assert "附件：审计查出问题清单" in texts
     assert texts.index("附件") > texts.index("附件：审计查出问题清单")  # the annex on its own page
     today = services.local_today()
-    imprint = [p for p in docx.paragraphs if p.text.endswith("印发")]
-    assert [p.text for p in imprint] == [f"甲区审计局办公室\t{builder.chinese_date(today)}印发"]
-    borders = imprint[0]._p.pPr.find(qn("w:pBdr"))
-    assert borders.find(qn("w:top")) is not None and borders.find(qn("w:bottom")) is not None
+    annex, imprint = docx.tables
     body = docx.element.body
-    assert body.index(imprint[0]._p) > body.index(docx.tables[0]._tbl)  # 版记 after the annex
+    assert body.index(imprint._tbl) > body.index(annex._tbl)  # 版记 after the annex
+    # 抄送 the units' competent department once (7.4.2), above 印发机关 and 印发日期 (7.4.3).
+    assert [c.text for c in imprint.rows[0].cells] == ["抄送：甲区教育委员会。"] * 2  # one merged cell
+    assert [c.text for c in imprint.rows[1].cells] == ["甲区审计局办公室", f"{builder.chinese_date(today)}印发"]
+    assert imprint.rows[1].cells[1].paragraphs[0].alignment == WD_ALIGN_PARAGRAPH.RIGHT
+    # Thick first and last rules, a thin one between, nothing at the sides (7.4.1).
+    borders = imprint._tbl.tblPr.find(qn("w:tblBorders"))
+    sizes = {side: (borders.find(qn(f"w:{side}")).get(qn("w:val")), borders.find(qn(f"w:{side}")).get(qn("w:sz")))
+             for side in ("top", "bottom", "insideH", "left", "right", "insideV")}  # fmt: skip
+    assert sizes == {
+        "top": ("single", "8"), "bottom": ("single", "8"), "insideH": ("single", "6"),
+        "left": ("nil", "0"), "right": ("nil", "0"), "insideV": ("nil", "0"),
+    }  # fmt: skip
+    # The 版记 alone in the last section, which starts on an even page; the rows are exactly one 4号
+    # line and a line-high spacer above puts them at the foot of the page.
+    last = docx.sections[-1]
+    assert last.start_type == WD_SECTION.EVEN_PAGE
+    heights = [int(row._tr.trPr.find(qn("w:trHeight")).get(qn("w:val"))) for row in imprint.rows]
+    assert heights == [builder.IMPRINT_LINE_TW] * 2
+    spacer = imprint._tbl.getprevious()
+    line = int(spacer.pPr.find(qn("w:spacing")).get(qn("w:line")))
+    assert 0 <= builder.TEXT_HEIGHT_TW - line - sum(heights) <= 3 * builder.TINY_PARAGRAPH_TW
+
+
+def test_notice_copies_go_on_as_many_lines_as_they_need(world):
+    from rectify.organizations.models import Organization
+
+    departments = []
+    for n, unit in enumerate((world.unit, world.sibling_unit, world.other_unit)):
+        department = Organization.objects.create(
+            name=f"甲区某某很长名称的主管部门第{n}号委员会", code=f"DEPT{n}", jurisdiction=world.district_a,
+            kind=world.dept.kind,
+        )  # fmt: skip
+        unit.competent_department = department
+        unit.save()
+        departments.append(department.name)
+        make_finding(world, state="issued", unit=unit)
+    docx = open_docx(services.rectification_notice(world["auditor"], world.project).content)
+    _annex, imprint = docx.tables
+    assert imprint.rows[0].cells[0].text == "抄送：" + "、".join(departments) + "。"
+    height = int(imprint.rows[0]._tr.trPr.find(qn("w:trHeight")).get(qn("w:val")))
+    assert height == 3 * builder.IMPRINT_LINE_TW  # 64½ characters: 28 on the first line, 25 on the next ones
 
 
 def test_notice_amount_column_holds_the_longest_amount_on_one_line(world):
@@ -450,7 +503,7 @@ def test_notice_amount_column_holds_the_longest_amount_on_one_line(world):
 
     make_finding(world, state="issued", amount_involved=Decimal("123456789.00"))
     docx = open_docx(services.rectification_notice(world["auditor"], world.project).content)
-    (table,) = docx.tables
+    table, _imprint = docx.tables
     widths = [int(c.get(qn("w:w"))) for c in table._tbl.tblGrid.findall(qn("w:gridCol"))]
     amount = "123,456,789.00"
     assert table.rows[1].cells[2].text == amount
@@ -613,3 +666,115 @@ def test_each_office_numbers_its_notices_from_one(world):
     again = numbering.notice_number(world.office_a, world.cadre_project, None, year + 1)
     assert again.text == f"甲审改〔{year + 1}〕1号"
     assert numbering.notice_number(world.office_a, world.project, world.unit, year).text == f"甲审改〔{year}〕1号"
+
+
+def _three_rounds(world):
+    """A finding reported three times (February, May and August 2025), returned twice, then closed."""
+    import datetime
+
+    from django.utils import timezone
+
+    from rectify.rectification import services as rectification
+    from rectify.rectification.models import ProgressReport
+
+    finding = make_finding(world, state="issued", title="专项资金结余未上缴")
+    for number, (day, amount, verdict) in enumerate(
+        [
+            (datetime.date(2025, 2, 10), "30000.00", "partly_rectified"),
+            (datetime.date(2025, 5, 10), "40000.00", "partly_rectified"),
+            (datetime.date(2025, 8, 10), "55000.00", "rectified"),
+        ],
+        start=1,
+    ):
+        report = rectification.submit_report(
+            world["unit"],
+            finding,
+            measures=f"第{number}次上缴结余资金",
+            progress=f"上缴{amount}元",
+            unfinished_reason="" if verdict == "rectified" else "尚有结余未上缴",
+            amounts={"amount_to_treasury": amount},
+        )
+        moment = timezone.make_aware(datetime.datetime.combine(day, datetime.time(10)))
+        ProgressReport.objects.filter(pk=report.pk).update(submitted_at=moment)
+        rectification.verify(world["auditor"], report, verdict=verdict, reasons="核实", verified_amount=amount)
+        finding.refresh_from_db()
+    _closed_on(finding, datetime.date(2025, 8, 20))
+    return finding
+
+
+def test_unit_report_for_a_period_lists_only_its_rounds_and_not_what_closed_before(world):
+    import datetime
+
+    closed_before = rich_finding(world, title="报告期前已销号的问题")
+    _closed_on(closed_before, datetime.date(2025, 3, 1))
+    several = _three_rounds(world)  # closed in the period, its first round before it
+    open_ = make_finding(world, state="rectifying", title="尚未整改的问题", amount_involved=Decimal("8888.88"))
+
+    period = services.ReportPeriod.from_query({"from": "2025-04-01", "to": "2025-09-30"})
+    docx = open_docx(services.unit_report(world["unit"], world.unit, period).content)
+    text = all_text(docx)
+    assert closed_before.ledger_number not in text and "报告期前已销号的问题" not in text
+    assert "本报告列出尚未销号的问题和2025年4月1日至2025年9月30日期间已销号的问题。" in text
+    assert several.ledger_number in text
+    assert "第2轮报送（2025年5月10日）" in text and "第3轮报送（2025年8月10日）" in text
+    assert "第1轮报送" not in text and "第1次上缴结余资金" not in text
+    assert "以往报送：第1轮在报告期外报送，不在本报告中列出。" in text
+    # Per finding and in total, in 万元 with two decimals; the money counts every round that counts.
+    assert "整改金额：累计12.50万元，其中上缴财政12.50万元。" in text
+    assert "涉及金额0.89万元" in text  # 8,888.88 元
+    (table,) = docx.tables
+    rows = [[cell.text for cell in row.cells] for row in table.rows]
+    assert rows[0] == ["问题编号", "问题摘要", "涉及金额（万元）", "已整改金额（万元）", "整改状态"]
+    assert rows[1:] == [
+        [several.ledger_number, "专项资金结余未上缴", "12.50", "12.50", "已销号"],
+        [open_.ledger_number, "尚未整改的问题", "0.89", "0.00", "整改中"],
+        ["合计", "2个问题", "13.39", "12.50", ""],
+    ]
+    assert "问题涉及金额13.39万元，已整改金额12.50万元" in text
+
+    # A period from January: the finding closed in March is in it, and so are all three rounds.
+    spring = services.ReportPeriod.from_query({"from": "2025-01-01", "to": "2025-08-31"})
+    spring_text = all_text(open_docx(services.unit_report(world["unit"], world.unit, spring).content))
+    assert closed_before.ledger_number in spring_text  # closed in March: in this period
+    assert "第1轮报送（2025年2月10日）" in spring_text and "第3轮报送" in spring_text
+
+    # The open findings alone: not the closed ones.
+    open_only = all_text(
+        open_docx(services.unit_report(world["unit"], world.unit, services.ReportPeriod(open_only=True)).content)
+    )
+    assert several.ledger_number not in open_only and open_.ledger_number in open_only
+
+
+def test_unit_report_of_open_findings_lists_their_latest_round(world):
+    from rectify.rectification import services as rectification
+
+    finding = make_finding(world, state="submitted")
+    rectification.verify(world["auditor"], finding.reports.get(), verdict="partly_rectified", reasons="尚有余款")
+    finding.refresh_from_db()
+    rectification.submit_report(world["unit"], finding, measures="继续清理挂账", progress="已清理大部分")
+    text = all_text(
+        open_docx(services.unit_report(world["unit"], world.unit, services.ReportPeriod(open_only=True)).content)
+    )
+    assert "第2轮报送" in text and "继续清理挂账" in text and "第1轮报送" not in text
+    assert "以往报送：此前报送的第1轮不再列出，本报告只列出最近一轮。" in text
+
+
+def test_unit_report_table_keeps_each_ledger_number_and_amount_on_one_line(world):
+    finding = make_finding(world, state="rectifying", amount_involved=Decimal("9876543210.00"))
+    docx = open_docx(services.unit_report(world["unit"], world.unit).content)
+    (table,) = docx.tables
+    widths = [int(c.get(qn("w:w"))) for c in table._tbl.tblGrid.findall(qn("w:gridCol"))]
+    assert sum(widths) == pytest.approx(builder.TEXT_WIDTH_TW, abs=5)
+
+    def needed(text: str) -> float:
+        return builder.text_width(text) * builder.TABLE_PT * 20 + 2 * builder.CELL_MARGIN_TW
+
+    assert table.rows[1].cells[0].text == finding.ledger_number
+    assert widths[0] > needed(finding.ledger_number)
+    assert table.rows[1].cells[2].text == "987,654.32"  # 万元
+    assert widths[2] > needed("987,654.32") and widths[3] > needed("987,654.32")
+    assert widths[4] > needed("持续整改")
+    # The hyphens cannot break either.
+    cell = table.rows[1].cells[0]._tc
+    assert len(cell.findall(".//" + qn("w:noBreakHyphen"))) == 3
+    assert not [t.text for t in cell.iter(qn("w:t")) if "-" in (t.text or "")]

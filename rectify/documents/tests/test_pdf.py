@@ -69,7 +69,10 @@ def test_the_three_documents_convert_to_a4_pdf(world, soffice, tmp_path):
             assert width == pytest.approx(A4[0], abs=2) and height == pytest.approx(A4[1], abs=2), path
         # Every line of text starts inside the text block (a punctuation mark may hang at the right
         # edge, as Word and LibreOffice allow by default), and only page numbers lie below it.
-        for page in pdf_text_lines(content):
+        pages = pdf_text_lines(content)
+        for number, page in enumerate(pages, start=1):
+            if path.stem == "notice" and number == len(pages) - 1 and not page:
+                continue  # the blank page before the 版记's even page
             assert page
             for line in page:
                 assert TEXT_LEFT - 1 <= line.x < TEXT_RIGHT + 1, (path.name, line)
@@ -171,6 +174,9 @@ def test_the_rendered_documents_have_their_header_number_and_page_numbers(world,
         pages_of[name] = pages
         assert len(pages) == pdf_page_count(content) >= 1, name
         for number, page in enumerate(pages, start=1):
+            if not page:  # the blank page before the notice's 版记 page, which has no number
+                assert (name, number) == ("notice", len(pages) - 1)
+                continue
             # The page number is the lowest line of the page, "— N —" in 4号.
             assert page[-1].replace(" ", "") == f"{builder.EM_DASH}{number}{builder.EM_DASH}", (name, number, page[-1])
         text = "\n".join(line for page in pages for line in page)
@@ -179,7 +185,8 @@ def test_the_rendered_documents_have_their_header_number_and_page_numbers(world,
         assert not [line for page in pages for line in page if line.endswith("-")], name
 
     assert len(pages_of["close-out-sheet"]) == 1
-    assert 2 <= len(pages_of["notice"]) <= 4  # the body, then the annex on a page of its own
+    # The body, the annex on a page of its own, the 版记 on the last page, an even one.
+    assert len(pages_of["notice"]) in (4, 6)
     assert len(pages_of["unit-report"]) <= 4
 
     # The notice's 版头: the office's mark in red, first on page 1; the number; the red line between
@@ -203,6 +210,68 @@ def test_the_rendered_documents_have_their_header_number_and_page_numbers(world,
     last = pages_of["notice"][-1]
     assert any(line.startswith("审计查出问题清单") for page in pages_of["notice"][1:] for line in page)
     imprint = [line for line in last if line.endswith("印发")]
-    assert imprint and imprint[0].startswith("甲区审计局办公室")
+    assert imprint and imprint[0].startswith("甲区审计局办公室"), last
     assert open_.ledger_number in "\n".join(line for page in pages_of["notice"] for line in page)
     assert re.search(r"甲审改〔\d{4}〕\d+号", "\n".join(lines))
+
+
+def black_rules(pdf_bytes: bytes) -> list[list[tuple[float, float, float, float]]]:
+    """The black horizontal lines of each page, as (x from, x to, y, width in points)."""
+    import re
+
+    from rectify.documents.tests.helpers import _pdf_page_streams
+
+    pattern = r"q ([\d.]+) w 0 J 1 j\s*([\d.]+) ([\d.]+) m\s*([\d.]+) ([\d.]+) l S"
+    pages = []
+    for text in _pdf_page_streams(pdf_bytes):
+        rules = []
+        for width, x1, y1, x2, y2 in re.findall(pattern, text):
+            if abs(float(y1) - float(y2)) < 0.1:
+                rules.append((min(float(x1), float(x2)), max(float(x1), float(x2)), float(y1), float(width)))
+        pages.append(rules)
+    return pages
+
+
+@pytest.mark.django_db
+def test_the_notice_imprint_is_at_the_foot_of_its_last_page_which_is_even(world, soffice, tmp_path):
+    """GB/T 9704 7.4: the 版记 (抄送, 印发机关和印发日期, between its rules) at the foot of the last page,
+    the last rule on the bottom edge of the text block; the last page even, after a blank page without
+    a number when the text ends on an even page. One notice of each kind."""
+    from rectify.audits.choices import AuditType
+    from rectify.testing import make_project
+
+    rich_finding(world)  # a notice of three pages of text: the 版记 page follows as the fourth
+    longer = make_project(world, world.office_a, [world.unit], AuditType.SPECIAL_FUND)
+    # A notice whose text (a long description) ends on an even page.
+    make_finding(world, state="issued", project=longer, title="专项资金未按规定用途使用", description="说明" * 120)
+    sources = []
+    for name, project in (("short", world.project), ("long", longer)):
+        path = tmp_path / f"{name}.docx"
+        path.write_bytes(services.rectification_notice(world["auditor"], project).content)
+        sources.append(path)
+    rendered = {path.stem: path.read_bytes() for path in pdf.convert_to_pdf(sources, tmp_path / "pdf", timeout=120)}
+
+    blank_before = {}
+    for name, content in rendered.items():
+        pages = pdf_lines_of_text(content)
+        assert len(pages) % 2 == 0, (name, len(pages))
+        last = pages[-1]
+        # The 版记 alone on its page: 抄送, then 印发机关 and 印发日期 on one line, then the page number.
+        assert last[0] == "抄送：甲区教育委员会。", name
+        assert last[1] == f"甲区审计局办公室{builder.chinese_date(services.local_today())}印发", name
+        assert last[2].replace(" ", "") == f"{builder.EM_DASH}{len(pages)}{builder.EM_DASH}"
+        blank_before[name] = not pages[-2]
+        runs = pdf_text_runs(content)[-1]
+        issuer = next(run for run in runs if run.text.startswith("甲区审计局"))
+        assert issuer.x == pytest.approx(TEXT_LEFT + builder.CELL_MARGIN_TW / 20 + 14, abs=1)  # one character in
+        assert TEXT_BOTTOM < issuer.y < TEXT_BOTTOM + 21  # on the last line of the text block
+        rules = black_rules(content)[-1]
+        assert len(rules) == 3, rules  # above 抄送, between, below 印发
+        (top, middle, bottom) = sorted(rules, key=lambda rule: -rule[2])
+        for x_from, x_to, _y, _w in rules:  # across the text block
+            assert x_from == pytest.approx(TEXT_LEFT, abs=1) and x_to == pytest.approx(TEXT_RIGHT, abs=1)
+        assert top[3] > middle[3] and bottom[3] > middle[3]  # thick, thin, thick
+        assert bottom[2] == pytest.approx(TEXT_BOTTOM, abs=3)  # on the bottom edge of the text block
+        assert bottom[2] < issuer.y < middle[2] < top[2]
+    # The short notice's text ends on an odd page, the long one's on an even page.
+    assert blank_before == {"short": False, "long": True}

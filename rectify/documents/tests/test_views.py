@@ -236,3 +236,17 @@ def test_the_organization_page_offers_the_report_of_the_open_findings(client, wo
     assert href.endswith("?period=open")
     text = all_text(assert_docx(client.get(href), "甲区第一中学整改情况报告.docx"))
     assert open_.ledger_number in text and closed.ledger_number not in text
+
+
+def test_the_organization_page_offers_a_report_for_a_chosen_period(client, world):
+    make_finding(world, state="rectifying")
+    login(client, world["auditor"])
+    html = client.get(world.unit.get_absolute_url()).content.decode()
+    form = html.split('data-testid="unit-report-period"')[1].split("</form>")[0]
+    assert 'name="from"' in form and 'name="to"' in form and 'type="date"' in form
+    action = html.split('data-testid="unit-report-period"')[0].rsplit('action="', 1)[1].split('"')[0]
+    assert action == reverse("documents:unit-report", args=[world.unit.pk])
+    text = all_text(
+        assert_docx(client.get(action, {"from": "2025-01-01", "to": "2025-12-31"}), "甲区第一中学整改情况报告.docx")
+    )
+    assert "2025年1月1日至2025年12月31日期间已销号的问题" in text

@@ -99,7 +99,9 @@ BAD_AMOUNTS = [
 
 
 def _create(world, value):
-    return lambda: findings.create_finding(world["auditor"], **finding_data(world, amount_involved=value))
+    return lambda: findings.create_finding(
+        world["auditor"], allow_past_deadline=True, **finding_data(world, amount_involved=value)
+    )
 
 
 def _update(world, value):
@@ -153,7 +155,9 @@ def test_a_bad_amount_is_refused_with_the_field_named(world, action, value, prob
     ],
 )
 def test_good_amounts_are_stored_exactly(world, value, stored):
-    finding = findings.create_finding(world["auditor"], **finding_data(world, amount_involved=value))
+    finding = findings.create_finding(
+        world["auditor"], allow_past_deadline=True, **finding_data(world, amount_involved=value)
+    )
     finding.refresh_from_db()
     assert finding.amount_involved == stored
 
@@ -227,10 +231,12 @@ def test_a_deadline_before_the_report_date_is_refused_on_create(world, reported)
     )
     assert message == "整改期限 2025-05-31 早于审计报告出具日期 2025-06-01。"
     on_the_day = findings.create_finding(
-        world["auditor"], **finding_data(world, project=reported, deadline=REPORT_DATE)
+        world["auditor"], allow_past_deadline=True, **finding_data(world, project=reported, deadline=REPORT_DATE)
     )
     assert on_the_day.deadline == REPORT_DATE
-    by_rule = findings.create_finding(world["auditor"], **finding_data(world, project=reported, deadline=None))
+    by_rule = findings.create_finding(
+        world["auditor"], allow_past_deadline=True, **finding_data(world, project=reported, deadline=None)
+    )
     assert by_rule.deadline == REPORT_DATE + datetime.timedelta(days=30)  # immediate: 30 days by default
 
 
@@ -306,7 +312,9 @@ def test_next_steps_due_before_today_is_refused(world):
 def test_a_first_level_category_is_refused(world):
     top = Category.objects.get(code="06")
     assert top.parent_id is None
-    message = refused(findings.create_finding, world["auditor"], **finding_data(world, category=top))
+    message = refused(
+        findings.create_finding, world["auditor"], allow_past_deadline=True, **finding_data(world, category=top)
+    )
     assert message == f"请选择二级问题类别（「{top.name}」是一级类别）。"
     draft = make_finding(world, state="draft")
     refused(findings.update_finding, world["auditor"], draft, category=top)
@@ -315,7 +323,9 @@ def test_a_first_level_category_is_refused(world):
 @pytest.mark.parametrize("unit_name", ["unit_b", "committee", "dept", "office_a"])
 def test_a_unit_not_audited_in_the_project_is_refused(world, unit_name):
     unit = getattr(world, unit_name)
-    message = refused(findings.create_finding, world["auditor"], **finding_data(world, unit=unit))
+    message = refused(
+        findings.create_finding, world["auditor"], allow_past_deadline=True, **finding_data(world, unit=unit)
+    )
     assert message == f"整改责任单位「{unit.name}」不是本项目的被审计单位或其下属单位。"
     draft = make_finding(world, state="draft")
     refused(findings.update_finding, world["auditor"], draft, unit=unit)
@@ -323,7 +333,9 @@ def test_a_unit_not_audited_in_the_project_is_refused(world, unit_name):
 
 def test_a_unit_under_an_audited_department_is_accepted(world):
     project = make_project(world, world.office_a, [world.dept], AuditType.BUDGET_EXECUTION)
-    finding = findings.create_finding(world["auditor"], **finding_data(world, project=project, unit=world.sibling_unit))
+    finding = findings.create_finding(
+        world["auditor"], allow_past_deadline=True, **finding_data(world, project=project, unit=world.sibling_unit)
+    )
     assert finding.unit == world.sibling_unit
 
 
@@ -339,19 +351,28 @@ def test_a_repeat_must_be_an_earlier_audits_finding(world):
     earlier = make_finding(world, state="closed", project=earlier_project, deadline=datetime.date(2024, 9, 30))
 
     for wrong in (same_project, later):
-        message = refused(findings.create_finding, auditor, **finding_data(world, repeats=[earlier, wrong]))
+        message = refused(
+            findings.create_finding, auditor, allow_past_deadline=True, **finding_data(world, repeats=[earlier, wrong])
+        )
         assert message == f"问题 {wrong.ledger_number} 不是以往审计查出的问题，不能作为屡审屡犯关联。"
         refused(findings.link_repeats, auditor, same_project, [wrong])
-    message = refused(findings.create_finding, auditor, **finding_data(world, repeats=[other_district]))
+    message = refused(
+        findings.create_finding, auditor, allow_past_deadline=True, **finding_data(world, repeats=[other_district])
+    )
     assert message == "关联的以往问题不存在，或不在您的职责范围内。"
 
-    repeat = findings.create_finding(auditor, **finding_data(world, repeats=[earlier]))
+    repeat = findings.create_finding(auditor, allow_past_deadline=True, **finding_data(world, repeats=[earlier]))
     assert list(repeat.repeats.all()) == [earlier] and repeat.is_repeat
 
 
 @pytest.mark.parametrize("requirements", [[], [""], ["  ", "\n"]])
 def test_a_finding_needs_at_least_one_requirement(world, requirements):
-    message = refused(findings.create_finding, world["auditor"], **finding_data(world, requirements=requirements))
+    message = refused(
+        findings.create_finding,
+        world["auditor"],
+        allow_past_deadline=True,
+        **finding_data(world, requirements=requirements),
+    )
     assert message == "至少须列明一条整改要求。"
     draft = make_finding(world, state="draft")
     refused(findings.set_requirements, world["auditor"], draft, requirements)
@@ -373,7 +394,12 @@ def test_requirements_are_fixed_once_issued(world):
     ],
 )
 def test_a_finding_with_missing_or_unknown_values_is_refused(world, field, value, expected):
-    assert refused(findings.create_finding, world["auditor"], **finding_data(world, **{field: value})) == expected
+    assert (
+        refused(
+            findings.create_finding, world["auditor"], allow_past_deadline=True, **finding_data(world, **{field: value})
+        )
+        == expected
+    )
 
 
 # --- corrections ------------------------------------------------------------------------------------------

@@ -269,3 +269,46 @@ def test_a_state_has_the_same_colour_on_every_roles_dashboard(page: Page, live_s
     assert "草稿" in colours["auditor"] and "草稿" not in colours["gov"]
     for state in ("已下达", "已销号"):
         assert colours["auditor"][state] and colours["auditor"][state] == colours["gov"][state], state
+
+
+def test_the_repeat_picker_searches_picks_and_saves(page: Page, live_server, world_live, screenshots):
+    """The auditor chooses the project, types part of an earlier finding's summary, adds it from the
+    matches and saves: the new finding repeats it. Enter in the search box does not submit the form."""
+    from rectify.audits.choices import AuditType
+    from rectify.testing import make_project
+
+    world = world_live
+    base = live_server.url
+    console = Console(page)
+    earlier_project = make_project(world, world.office_a, [world.unit], AuditType.BUDGET_EXECUTION, 2024)
+    earlier = make_finding(world, "closed", project=earlier_project, title="往来款长期挂账未清理")
+    other = make_finding(world, "issued", project=earlier_project, title="公务接待超标准")
+
+    login(page, base, "auditor")
+    page.goto(f"{base}/findings/new/")
+    page.get_by_label("审计项目").select_option(str(world.project.pk))  # the picker refreshes for it
+    results = page.locator("#repeat-results")
+    expect(results.locator(f"#repeat-found-{earlier.pk}")).to_be_visible()
+    search = page.get_by_label("屡审屡犯：重复以往问题")
+    search.fill("往来款")
+    expect(results.locator(f"#repeat-found-{other.pk}")).to_have_count(0)
+    search.press("Enter")  # searches, does not submit the half-filled form
+    expect(page).to_have_url(re.compile(r"/findings/new/$"))
+    expect(page.get_by_test_id("form-errors")).to_have_count(0)
+    results.locator(f"#repeat-found-{earlier.pk}").get_by_role("button", name="添加").click()
+    chosen = page.get_by_test_id("repeat-chosen")
+    expect(chosen).to_contain_text(earlier.ledger_number)
+    expect(results.locator(f"#repeat-found-{earlier.pk}")).to_have_count(0)  # taken out of the matches
+    expect(chosen.get_by_role("checkbox")).to_be_checked()
+
+    page.get_by_label("整改责任单位").select_option(label=world.unit.name)
+    page.get_by_label("问题摘要").fill("往来款再次长期挂账")
+    page.get_by_label("问题描述").fill("其他应收款2笔共计8万元挂账超过三年未清理，上次审计已指出。")
+    page.get_by_label("问题类别").select_option(str(world.category.pk))
+    page.get_by_label("整改要求").fill("清理挂账")
+    page.screenshot(path=screenshots / "repeat-picker.png", full_page=True)
+    page.get_by_role("button", name="保存").click()
+    expect(page.get_by_test_id("finding-state")).to_have_text("草稿")
+    repeat = Finding.objects.get(title="往来款再次长期挂账")
+    assert list(repeat.repeats.all()) == [earlier]
+    assert console.unexpected() == []

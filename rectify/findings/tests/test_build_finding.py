@@ -33,8 +33,8 @@ BAD_ROWS = {
 @pytest.mark.parametrize("case", sorted(BAD_ROWS))
 def test_build_and_create_refuse_alike(world, case):
     data = finding_data(world, **BAD_ROWS[case](world))
-    built = refusal(lambda: findings.build_finding(world["auditor"], **data))
-    assert built == refusal(lambda: findings.create_finding(world["auditor"], **data))
+    built = refusal(lambda: findings.build_finding(world["auditor"], allow_past_deadline=True, **data))
+    assert built == refusal(lambda: findings.create_finding(world["auditor"], allow_past_deadline=True, **data))
     assert not Finding.all_objects.exists()
 
 
@@ -64,7 +64,7 @@ def test_create_finding_saves_what_build_finding_builds(world):
     world.project.report_date = datetime.date(2025, 6, 1)
     world.project.save()
     earlier = make_finding(world)
-    finding = findings.create_finding(world["auditor"], **finding_data(world, deadline=None))
+    finding = findings.create_finding(world["auditor"], allow_past_deadline=True, **finding_data(world, deadline=None))
     assert finding.sequence == earlier.sequence + 1
     assert finding.ledger_number == findings.ledger_number(world.project, finding.sequence)
     assert finding.deadline == datetime.date(2025, 7, 1)  # 30 days for an immediate finding

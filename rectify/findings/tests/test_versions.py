@@ -12,6 +12,7 @@ from rest_framework.authtoken.models import Token
 from rectify.core.exceptions import ActionRefused
 from rectify.findings import services as findings
 from rectify.findings.models import Finding
+from rectify.findings.warning import local_today
 from rectify.rectification import services as rectification
 from rectify.rectification.models import Plan
 from rectify.testing import PASSWORD, make_finding
@@ -128,7 +129,8 @@ def test_a_report_on_a_finding_corrected_since_the_form_was_opened_is_refused(cl
     url = reverse("rectification:report", args=[finding.pk])
     page = client.get(url)
     assert page.context["form"].initial["finding_version"] == finding.version
-    findings.update_finding(world["auditor"], finding, deadline=datetime.date(2025, 12, 31), reason="延长期限")
+    later = local_today() + datetime.timedelta(days=90)
+    findings.update_finding(world["auditor"], finding, deadline=later, reason="延长期限")
     response = client.post(
         url,
         {"measures": "已清理", "progress": "完成", "finding_version": page.context["form"].initial["finding_version"],

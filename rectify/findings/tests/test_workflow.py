@@ -430,7 +430,9 @@ def test_the_verifier_must_not_be_the_submitter_of_the_report(world):
     # An office that audits itself: one person holds both the auditor's and the unit contact's role.
     project = make_project(world, world.office_a, [world.office_a], AuditType.BUDGET_EXECUTION)
     dual = make_user("dual", world.office_a, RoleCode.AUDITOR, RoleCode.UNIT_CONTACT)
-    finding = findings.create_finding(world["auditor"], **finding_data(world, project=project, unit=world.office_a))
+    finding = findings.create_finding(
+        world["auditor"], allow_past_deadline=True, **finding_data(world, project=project, unit=world.office_a)
+    )
     findings.issue_finding(world["auditor"], finding)
     report = rectification.submit_report(
         dual, finding, measures="清理挂账", progress="已完成", amounts={"amount_to_treasury": "125000.00"}
@@ -585,8 +587,12 @@ def project_state(project) -> tuple:
 
 def test_issuing_a_project_issues_every_draft_and_records_the_report(world):
     auditor = world["auditor"]
-    first = findings.create_finding(auditor, **finding_data(world, deadline=datetime.date(2025, 9, 30)))
-    second = findings.create_finding(auditor, **finding_data(world, deadline=None, kind="phased"))
+    first = findings.create_finding(
+        auditor, allow_past_deadline=True, **finding_data(world, deadline=datetime.date(2025, 9, 30))
+    )
+    second = findings.create_finding(
+        auditor, allow_past_deadline=True, **finding_data(world, deadline=None, kind="phased")
+    )
     elsewhere = make_finding(world, state="draft", project=world.cadre_project)
 
     issued = findings.issue_project_findings(
@@ -611,9 +617,13 @@ def test_issuing_a_project_issues_every_draft_and_records_the_report(world):
 
 def test_issuing_a_project_is_all_or_nothing(world):
     auditor = world["auditor"]
-    without_deadline = findings.create_finding(auditor, **finding_data(world, deadline=None))
-    good = findings.create_finding(auditor, **finding_data(world, deadline=datetime.date(2025, 9, 30)))
-    too_early = findings.create_finding(auditor, **finding_data(world, deadline=datetime.date(2025, 5, 31)))
+    without_deadline = findings.create_finding(auditor, allow_past_deadline=True, **finding_data(world, deadline=None))
+    good = findings.create_finding(
+        auditor, allow_past_deadline=True, **finding_data(world, deadline=datetime.date(2025, 9, 30))
+    )
+    too_early = findings.create_finding(
+        auditor, allow_past_deadline=True, **finding_data(world, deadline=datetime.date(2025, 5, 31))
+    )
     before_project = project_state(world.project)
     before = {f.pk: snapshot(f) for f in (without_deadline, good, too_early)}
 
@@ -733,9 +743,11 @@ def test_a_deadline_before_the_audit_started_is_refused_when_the_finding_is_reco
     from rectify.testing import finding_data
 
     with pytest.raises(ActionRefused) as refused:
-        findings.create_finding(world["auditor"], **finding_data(world, deadline=datetime.date(2025, 2, 1)))
+        findings.create_finding(
+            world["auditor"], allow_past_deadline=True, **finding_data(world, deadline=datetime.date(2025, 2, 1))
+        )
     assert "早于审计项目开始日期 2025-03-01" in refused.value.messages[0]
     assert not Finding.all_objects.exists()
-    finding = findings.create_finding(world["auditor"], **finding_data(world))
+    finding = findings.create_finding(world["auditor"], allow_past_deadline=True, **finding_data(world))
     with pytest.raises(ActionRefused):
         findings.update_finding(world["auditor"], finding, deadline=datetime.date(2025, 2, 28))

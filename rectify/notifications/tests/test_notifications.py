@@ -162,7 +162,8 @@ def test_a_finding_falling_overdue_reaches_the_inbox_by_the_scheduled_job(world,
         assert inbox(world[username]) == ["finding.overdue"], username
     assert inbox(world["sibling"]) == []
     # The deadline is extended and missed again: a new occurrence.
-    findings.update_finding(world["auditor"], finding, deadline=datetime.date(2026, 4, 30), reason="同意延期")
+    with time_machine.travel(datetime.datetime(2026, 3, 16, 9, 0, tzinfo=SHANGHAI), tick=False):
+        findings.update_finding(world["auditor"], finding, deadline=datetime.date(2026, 4, 30), reason="同意延期")
     with time_machine.travel(datetime.datetime(2026, 5, 1, 8, 0, tzinfo=SHANGHAI), tick=False):
         with django_capture_on_commit_callbacks(execute=True):
             assert publish_overdue() == 1

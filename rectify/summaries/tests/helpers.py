@@ -36,7 +36,7 @@ def ledger(world: World) -> dict:
     other_district = findings.create_finding(
         world["auditor_b"], project=world.project_b, unit=world.unit_b, title="乙区问题", description="乙区",
         category=world.category, requirements=["整改"], amount_involved=Decimal("1000.00"),
-        deadline=datetime.date(2025, 9, 30),
+        deadline=datetime.date(2025, 9, 30), allow_past_deadline=True,
     )  # fmt: skip
     findings.issue_finding(world["auditor_b"], other_district)
     return {

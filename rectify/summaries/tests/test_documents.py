@@ -92,7 +92,11 @@ def test_every_summary_report_converts_to_pdf_with_its_header_number_and_page_nu
         report = reports[kind]
         pages = pdf_lines_of_text(content)
         assert len(pages) == pdf_page_count(content) >= 1, kind
+        # The 版记 starts on an even page; LibreOffice keeps the blank page it inserts before it.
+        assert len(pages) % 2 == 0, kind
         for number, page in enumerate(pages, start=1):
+            if not page and number == len(pages) - 1:
+                continue
             assert page and page[-1].replace(" ", "") == f"{builder.EM_DASH}{number}{builder.EM_DASH}", (
                 kind,
                 number,
