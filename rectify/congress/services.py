@@ -145,10 +145,16 @@ def answer_question(
     text = (text or "").strip()
     responded_on = responded_on or local_today()
     with transaction.atomic():
-        question = lock_for_action(
-            Question.objects.select_related("matter").filter(organization_id=actor.organization_id or 0), actor, pk,
-            not_found=str(NOT_FOUND), forbidden=str(ANSWER_REFUSED),
-        )  # fmt: skip
+        try:
+            question = lock_for_action(
+                Question.objects.select_related("matter").filter(organization_id=actor.organization_id or 0), actor,
+                pk, not_found=str(NOT_FOUND), forbidden=str(ANSWER_REFUSED),
+            )  # fmt: skip
+        except ActionRefused as refusal:
+            # One who sees the question (the congress, the government, the audit office) but was not asked: 403.
+            if refusal.code == "not_found" and Question.objects.restrict(actor).filter(pk=pk).exists():
+                raise ActionRefused(ANSWER_REFUSED, code="forbidden") from None
+            raise
         if not may_answer(actor, question):
             raise ActionRefused(ANSWER_REFUSED, code="forbidden")
         if question.matter.state != CongressState.OPEN:
@@ -168,16 +174,6 @@ def answer_question(
             question.save()
         publish("congress.question_answered", question, actor=actor)
     return response
-
-
-def answer(actor: User, pk: int, **kwargs) -> Response:
-    """``answer_question`` with a 403 for one who sees the question but may not answer it."""
-    try:
-        return answer_question(actor, pk, **kwargs)
-    except ActionRefused as refusal:
-        if refusal.code == "not_found" and Question.objects.restrict(actor).filter(pk=pk).exists():
-            raise ActionRefused(ANSWER_REFUSED, code="forbidden") from None
-        raise
 
 
 def close_matter(actor: User, matter: CongressMatter | int, comment: str = "") -> CongressMatter:
