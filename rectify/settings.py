@@ -237,6 +237,14 @@ SPECTACULAR_SETTINGS = {
         "SummaryKindEnum": "rectify.summaries.choices.SummaryKind",
         "SummaryStateEnum": "rectify.summaries.choices.SummaryState",
         "SummaryStepKindEnum": "rectify.summaries.choices.StepKind",
+        "SupervisedMatterKindEnum": "rectify.supervision.choices.MatterKind",
+        "SupervisedMatterStateEnum": "rectify.supervision.choices.MatterState",
+        "AssignmentStateEnum": "rectify.supervision.choices.AssignmentState",
+        "CircularKindEnum": "rectify.supervision.choices.CircularKind",
+        "CircularStateEnum": "rectify.supervision.choices.CircularState",
+        "CongressKindEnum": "rectify.congress.choices.CongressKind",
+        "CongressStateEnum": "rectify.congress.choices.CongressState",
+        "QuestionStateEnum": "rectify.congress.choices.QuestionState",
     },
 }
 

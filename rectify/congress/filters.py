@@ -14,7 +14,7 @@ class CongressMatterFilterSet(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(label=_("类型"), choices=CongressKind.choices)
     state = django_filters.ChoiceFilter(label=_("状态"), choices=CongressState.choices)
     unit = IdFilter(label=_("答复部门"), method="filter_unit")
-    year = django_filters.NumberFilter(label=_("年度"), field_name="held_on", lookup_expr="year")
+    year = IdFilter(label=_("年度"), field_name="held_on", lookup_expr="year", min_value=1900, max_value=2100)
 
     class Meta:
         model = CongressMatter

@@ -46,25 +46,25 @@ class CongressMatterSerializer(serializers.ModelSerializer):
         return QuestionSerializer(getattr(matter, "visible_questions", []), many=True).data
 
 
-class QuestionInputSerializer(serializers.Serializer):
+class CongressQuestionInputSerializer(serializers.Serializer):
     organization = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     text = serializers.CharField()
     due_date = serializers.DateField()
 
 
-class MatterInputSerializer(serializers.Serializer):
+class CongressMatterInputSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=CongressKind.choices)
     title = serializers.CharField(max_length=200)
     session = serializers.CharField(max_length=200)
     held_on = serializers.DateField()
     content = serializers.CharField()
-    questions = QuestionInputSerializer(many=True)
+    questions = CongressQuestionInputSerializer(many=True)
 
 
-class AnswerInputSerializer(serializers.Serializer):
+class CongressAnswerInputSerializer(serializers.Serializer):
     text = serializers.CharField()
     responded_on = serializers.DateField(required=False, allow_null=True, default=None)
 
 
-class CommentInputSerializer(serializers.Serializer):
+class CongressCommentInputSerializer(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, default="")

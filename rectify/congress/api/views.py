@@ -8,21 +8,30 @@ from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response as HttpResponse
 
 from rectify.api.base import RestrictedViewSet
 from rectify.congress import services
 from rectify.congress.api.serializers import (
-    AnswerInputSerializer,
-    CommentInputSerializer,
+    CongressAnswerInputSerializer,
+    CongressCommentInputSerializer,
     CongressMatterSerializer,
-    MatterInputSerializer,
-    QuestionInputSerializer,
+    CongressMatterInputSerializer,
+    CongressQuestionInputSerializer,
     QuestionSerializer,
 )
 from rectify.congress.filters import CongressMatterFilterSet
 from rectify.congress.models import CongressMatter, Question, Response
-from rectify.supervision.api.views import organizations
+from rectify.organizations.models import Organization
+
+
+def organizations(ids, field: str) -> list[Organization]:
+    found = {org.pk: org for org in Organization.objects.filter(pk__in=ids)}
+    missing = [pk for pk in ids if pk not in found]
+    if missing:
+        raise ValidationError({field: [f"unknown organization {pk}" for pk in missing]})
+    return [found[pk] for pk in ids]
 
 
 class CongressMatterViewSet(RestrictedViewSet):
@@ -55,10 +64,10 @@ class CongressMatterViewSet(RestrictedViewSet):
             self.represent(CongressMatterSerializer, self.get_base_queryset().get(pk=matter.pk)), status=code
         )
 
-    @extend_schema(request=MatterInputSerializer, responses={201: CongressMatterSerializer, 403: OpenApiResponse()})
+    @extend_schema(request=CongressMatterInputSerializer, responses={201: CongressMatterSerializer, 403: OpenApiResponse()})
     def create(self, request):
         """登记 (the congress office; with the questions put to each department)."""
-        data = self.validated(MatterInputSerializer)
+        data = self.validated(CongressMatterInputSerializer)
         orgs = organizations([q["organization"] for q in data["questions"]], "questions")
         matter = services.record_matter(
             request.user, kind=data["kind"], title=data["title"], session=data["session"], held_on=data["held_on"],
@@ -67,22 +76,22 @@ class CongressMatterViewSet(RestrictedViewSet):
         )  # fmt: skip
         return self._answer(matter, status.HTTP_201_CREATED)
 
-    @extend_schema(request=QuestionInputSerializer, responses={200: CongressMatterSerializer, 403: OpenApiResponse()})
+    @extend_schema(request=CongressQuestionInputSerializer, responses={200: CongressMatterSerializer, 403: OpenApiResponse()})
     @action(detail=True, methods=["post"])
     def questions(self, request, pk=None):
         """追加询问 (one more department, its question and due date)."""
         matter = self.get_object()
-        data = self.validated(QuestionInputSerializer)
+        data = self.validated(CongressQuestionInputSerializer)
         (org,) = organizations([data["organization"]], "organization")
         services.add_question(request.user, matter, services.QuestionSpec(org, data["text"], data["due_date"]))
         return self._answer(matter)
 
-    @extend_schema(request=CommentInputSerializer, responses={200: CongressMatterSerializer, 403: OpenApiResponse()})
+    @extend_schema(request=CongressCommentInputSerializer, responses={200: CongressMatterSerializer, 403: OpenApiResponse()})
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
         """办结 (once every question is answered)."""
         matter = self.get_object()
-        services.close_matter(request.user, matter, self.validated(CommentInputSerializer)["comment"])
+        services.close_matter(request.user, matter, self.validated(CongressCommentInputSerializer)["comment"])
         return self._answer(matter)
 
 
@@ -101,11 +110,11 @@ class QuestionViewSet(RestrictedViewSet):
             .order_by("due_date", "pk")
         )
 
-    @extend_schema(request=AnswerInputSerializer, responses={200: QuestionSerializer, 403: OpenApiResponse()})
+    @extend_schema(request=CongressAnswerInputSerializer, responses={200: QuestionSerializer, 403: OpenApiResponse()})
     @action(detail=True, methods=["post"])
     def answer(self, request, pk=None):
         """答复 (the department asked)."""
         question = self.get_object()
-        data = self.validated(AnswerInputSerializer)
+        data = self.validated(CongressAnswerInputSerializer)
         services.answer_question(request.user, question, text=data["text"], responded_on=data["responded_on"])
         return HttpResponse(self.represent(QuestionSerializer, self.get_base_queryset().get(pk=question.pk)))

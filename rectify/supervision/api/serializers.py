@@ -2,7 +2,7 @@ from rest_framework import serializers
 
 from rectify.core.filters import MAX_ID
 from rectify.supervision.choices import CircularKind, MatterKind
-from rectify.supervision.models import Assignment, Circular, Progress, Step, SupervisedMatter
+from rectify.supervision.models import Assignment, Circular, Progress, SupervisedMatter
 
 ID = {"min_value": 1, "max_value": MAX_ID}
 
@@ -39,13 +39,6 @@ class AssignmentSerializer(serializers.ModelSerializer):
         return assignment.is_overdue()
 
 
-class StepSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Step
-        fields = ["kind", "assignment", "actor", "actor_name", "organization_name", "at", "comment"]
-        read_only_fields = fields
-
-
 class SupervisedMatterSerializer(serializers.ModelSerializer):
     issuer_name = serializers.CharField(source="issuer.name", read_only=True)
     findings = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
@@ -80,7 +73,7 @@ class AssigneeInputSerializer(serializers.Serializer):
     due_date = serializers.DateField()
 
 
-class MatterInputSerializer(serializers.Serializer):
+class SupervisedMatterInputSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=MatterKind.choices)
     title = serializers.CharField(max_length=200)
     content = serializers.CharField()
@@ -100,11 +93,11 @@ class ProgressInputSerializer(serializers.Serializer):
     attachment = serializers.FileField(required=False, allow_null=True, default=None)
 
 
-class CommentInputSerializer(serializers.Serializer):
+class SupervisionCommentInputSerializer(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class ReasonInputSerializer(serializers.Serializer):
+class SupervisionReasonInputSerializer(serializers.Serializer):
     reason = serializers.CharField()
 
 

@@ -22,10 +22,10 @@ from rectify.supervision.api.serializers import (
     AssignmentSerializer,
     CircularInputSerializer,
     CircularSerializer,
-    CommentInputSerializer,
-    MatterInputSerializer,
+    SupervisionCommentInputSerializer,
+    SupervisedMatterInputSerializer,
     ProgressInputSerializer,
-    ReasonInputSerializer,
+    SupervisionReasonInputSerializer,
     SupervisedMatterSerializer,
 )
 from rectify.supervision.filters import CircularFilterSet, SupervisedMatterFilterSet
@@ -70,10 +70,10 @@ class SupervisedMatterViewSet(RestrictedViewSet):
     def _answer(self, matter, code=status.HTTP_200_OK):
         return Response(self.represent(SupervisedMatterSerializer, self.get_base_queryset().get(pk=matter.pk)), status=code)
 
-    @extend_schema(request=MatterInputSerializer, responses={201: SupervisedMatterSerializer, 403: OpenApiResponse()})
+    @extend_schema(request=SupervisedMatterInputSerializer, responses={201: SupervisedMatterSerializer, 403: OpenApiResponse()})
     def create(self, request):
         """登记督办事项 (a committee decision or a leadership instruction, with its assignees)."""
-        data = self.validated(MatterInputSerializer)
+        data = self.validated(SupervisedMatterInputSerializer)
         assignees = organizations([a["organization"] for a in data["assignees"]], "assignees")
         findings = [Finding(pk=pk) for pk in data["findings"]]
         matter = services.record_matter(
@@ -125,28 +125,28 @@ class AssignmentViewSet(RestrictedViewSet):
         )
         return self._answer(assignment)
 
-    @extend_schema(request=CommentInputSerializer, responses={200: AssignmentSerializer, 403: OpenApiResponse()})
+    @extend_schema(request=SupervisionCommentInputSerializer, responses={200: AssignmentSerializer, 403: OpenApiResponse()})
     @action(detail=True, methods=["post"], url_path="request-closure")
     def request_closure(self, request, pk=None):
         """申请办结 (the assignee, after a progress report)."""
         assignment = self.get_object()
-        services.request_closure(request.user, assignment, self.validated(CommentInputSerializer)["comment"])
+        services.request_closure(request.user, assignment, self.validated(SupervisionCommentInputSerializer)["comment"])
         return self._answer(assignment)
 
-    @extend_schema(request=CommentInputSerializer, responses={200: AssignmentSerializer, 403: OpenApiResponse()})
+    @extend_schema(request=SupervisionCommentInputSerializer, responses={200: AssignmentSerializer, 403: OpenApiResponse()})
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
         """同意办结 (the committee office; the matter closes with its last part)."""
         assignment = self.get_object()
-        services.accept_closure(request.user, assignment, self.validated(CommentInputSerializer)["comment"])
+        services.accept_closure(request.user, assignment, self.validated(SupervisionCommentInputSerializer)["comment"])
         return self._answer(assignment)
 
-    @extend_schema(request=ReasonInputSerializer, responses={200: AssignmentSerializer, 403: OpenApiResponse()})
+    @extend_schema(request=SupervisionReasonInputSerializer, responses={200: AssignmentSerializer, 403: OpenApiResponse()})
     @action(detail=True, methods=["post"], url_path="return")
     def return_(self, request, pk=None):
         """退回继续办理 (the committee office; ``reason`` required)."""
         assignment = self.get_object()
-        services.return_assignment(request.user, assignment, self.validated(ReasonInputSerializer)["reason"])
+        services.return_assignment(request.user, assignment, self.validated(SupervisionReasonInputSerializer)["reason"])
         return self._answer(assignment)
 
 
@@ -196,26 +196,26 @@ class CircularViewSet(RestrictedViewSet):
         services.update_circular(request.user, circular, version=data.get("version"), **self._cited(data))
         return self._answer(circular)
 
-    @extend_schema(request=CommentInputSerializer, responses={200: CircularSerializer, 403: OpenApiResponse()})
+    @extend_schema(request=SupervisionCommentInputSerializer, responses={200: CircularSerializer, 403: OpenApiResponse()})
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
         """审核 (draft → approved)."""
         circular = self.get_object()
-        services.approve_circular(request.user, circular, self.validated(CommentInputSerializer)["comment"])
+        services.approve_circular(request.user, circular, self.validated(SupervisionCommentInputSerializer)["comment"])
         return self._answer(circular)
 
-    @extend_schema(request=ReasonInputSerializer, responses={200: CircularSerializer})
+    @extend_schema(request=SupervisionReasonInputSerializer, responses={200: CircularSerializer})
     @action(detail=True, methods=["post"], url_path="return")
     def return_(self, request, pk=None):
         """退回修改 (approved → draft; ``reason`` required)."""
         circular = self.get_object()
-        services.return_circular(request.user, circular, self.validated(ReasonInputSerializer)["reason"])
+        services.return_circular(request.user, circular, self.validated(SupervisionReasonInputSerializer)["reason"])
         return self._answer(circular)
 
-    @extend_schema(request=CommentInputSerializer, responses={200: CircularSerializer})
+    @extend_schema(request=SupervisionCommentInputSerializer, responses={200: CircularSerializer})
     @action(detail=True, methods=["post"])
     def issue(self, request, pk=None):
         """印发 (approved → issued; numbered; the recipients see it)."""
         circular = self.get_object()
-        services.issue_circular(request.user, circular, self.validated(CommentInputSerializer)["comment"])
+        services.issue_circular(request.user, circular, self.validated(SupervisionCommentInputSerializer)["comment"])
         return self._answer(circular)
