@@ -36,7 +36,12 @@ class CongressMatter(RectifyModel):
         settings.AUTH_USER_MODEL, verbose_name=_("登记人"), on_delete=models.PROTECT, related_name="+"
     )
     closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("办结人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("办结人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
     closing_comment = models.TextField(_("办结意见"), blank=True)
@@ -56,7 +61,9 @@ class CongressMatter(RectifyModel):
 class Question(RectifyModel):
     """A question (or a resolution's requirement) put to one department, with the response owed."""
 
-    matter = models.ForeignKey(CongressMatter, verbose_name=_("人大监督事项"), on_delete=models.PROTECT, related_name="questions")
+    matter = models.ForeignKey(
+        CongressMatter, verbose_name=_("人大监督事项"), on_delete=models.PROTECT, related_name="questions"
+    )
     organization = models.ForeignKey(
         "organizations.Organization", verbose_name=_("答复部门"), on_delete=models.PROTECT, related_name="+"
     )
@@ -89,7 +96,9 @@ class Response(models.Model):
 
     visibility_path = "question"
 
-    question = models.ForeignKey(Question, verbose_name=_("询问事项"), on_delete=models.PROTECT, related_name="responses")
+    question = models.ForeignKey(
+        Question, verbose_name=_("询问事项"), on_delete=models.PROTECT, related_name="responses"
+    )
     text = models.TextField(_("答复内容"))
     responded_on = models.DateField(_("答复日期"))
     responded_by = models.ForeignKey(

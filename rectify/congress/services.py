@@ -1,8 +1,8 @@
 """Named actions on People's Congress matters. The web, the API and the demo all call these.
 
-    record_matter (congress office, with its questions) ── each question: owed ──answer──▶ answered
-    add_question (congress office, while open)
-    close_matter (congress office, once every question is answered) ──▶ closed
+record_matter (congress office, with its questions) ── each question: owed ──answer──▶ answered
+add_question (congress office, while open)
+close_matter (congress office, once every question is answered) ──▶ closed
 """
 
 from __future__ import annotations
@@ -46,7 +46,9 @@ class QuestionSpec:
 def is_congress_officer(user: User) -> bool:
     org = user.organization
     return (
-        org is not None and org.kind == OrganizationKind.PEOPLES_CONGRESS and RoleCode.CONGRESS_OFFICER in user.role_codes
+        org is not None
+        and org.kind == OrganizationKind.PEOPLES_CONGRESS
+        and RoleCode.CONGRESS_OFFICER in user.role_codes
     )
 
 

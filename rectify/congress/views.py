@@ -34,7 +34,8 @@ class MatterListView(LoginRequiredMixin, FilterView):
             CongressMatter.objects.restrict(user)
             .prefetch_related(
                 Prefetch(
-                    "questions", Question.objects.restrict(user).select_related("organization").order_by("due_date", "pk")
+                    "questions",
+                    Question.objects.restrict(user).select_related("organization").order_by("due_date", "pk"),
                 )
             )
             .order_by("state", "-held_on", "-pk")

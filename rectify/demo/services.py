@@ -38,8 +38,8 @@ from rectify.demo.organizations import OrganizationsPart
 from rectify.demo.outcomes import OutcomesPart
 from rectify.demo.projects import ProjectsPart
 from rectify.demo.summaries import SummariesPart
-from rectify.demo.supervision import SupervisionPart
 from rectify.demo.summary import Summary, summarize
+from rectify.demo.supervision import SupervisionPart
 from rectify.demo.writer import WriterPart, story_timestamps
 from rectify.organizations.models import Jurisdiction
 from rectify.reporting.sweep import catch_up
@@ -80,7 +80,14 @@ def load_demo(
 
 
 class _Builder(
-    OrganizationsPart, ProjectsPart, FindingsPart, OutcomesPart, EvidencePart, WriterPart, SummariesPart, SupervisionPart,
+    OrganizationsPart,
+    ProjectsPart,
+    FindingsPart,
+    OutcomesPart,
+    EvidencePart,
+    WriterPart,
+    SummariesPart,
+    SupervisionPart,
     BuilderBase,
 ):
     def build(self) -> Summary:

@@ -31,7 +31,7 @@ class SupervisionPart:
         u = self.users
         committee, congress_user = u["committee"], u["congress"]
         unit, dept = u["unit"].organization, u["dept"].organization
-        unit_user, dept_user = u["unit"], u["dept"]
+        dept_user = u["dept"]
         others = [(org_id, user) for org_id, user in self.contacts.items() if org_id != unit.pk][:2]
         other_user = others[0][1]
         other = other_user.organization
@@ -47,7 +47,9 @@ class SupervisionPart:
             row.save()
 
         cited = list(
-            Finding.objects.filter(unit=unit).exclude(state=FindingState.DRAFT).order_by("-project__year", "ledger_number")[:2]
+            Finding.objects.filter(unit=unit)
+            .exclude(state=FindingState.DRAFT)
+            .order_by("-project__year", "ledger_number")[:2]
         )
         spec = supervision.AssigneeSpec
         # 1. A decision of the committee's meeting: the unit's part overdue and untouched, the department's in progress.
@@ -79,7 +81,8 @@ class SupervisionPart:
         third = supervision.record_matter(
             committee, kind="decision", title="建立审计整改联席会议制度",
             content="由区审计局牵头建立审计整改联席会议制度，每季度通报整改进展。",
-            meeting="区委审计委员会第四次会议", meeting_date=day(-200), assignees=[spec(u["auditor"].organization, day(10))],
+            meeting="区委审计委员会第四次会议", meeting_date=day(-200),
+            assignees=[spec(u["auditor"].organization, day(10))],
         )  # fmt: skip
         part = third.assignments.get()
         supervision.report_progress(u["auditor"], part, text="联席会议制度已印发，首次会议已召开。")

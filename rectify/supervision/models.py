@@ -166,8 +166,12 @@ class Circular(VersionedModel, RectifyModel):
     recipients = models.ManyToManyField(
         "organizations.Organization", verbose_name=_("主送单位"), related_name="circulars_received"
     )
-    matters = models.ManyToManyField(SupervisedMatter, verbose_name=_("涉及的督办事项"), blank=True, related_name="circulars")
-    findings = models.ManyToManyField("findings.Finding", verbose_name=_("涉及的问题"), blank=True, related_name="circulars")
+    matters = models.ManyToManyField(
+        SupervisedMatter, verbose_name=_("涉及的督办事项"), blank=True, related_name="circulars"
+    )
+    findings = models.ManyToManyField(
+        "findings.Finding", verbose_name=_("涉及的问题"), blank=True, related_name="circulars"
+    )
     state = models.CharField(
         _("状态"), max_length=20, choices=CircularState.choices, default=CircularState.DRAFT, db_index=True
     )
@@ -175,11 +179,21 @@ class Circular(VersionedModel, RectifyModel):
         settings.AUTH_USER_MODEL, verbose_name=_("起草人"), on_delete=models.PROTECT, related_name="+"
     )
     approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("审核人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审核人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     approved_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
     issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("印发人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("印发人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     issued_at = models.DateTimeField(_("印发时间"), null=True, blank=True)
     # 发文字号: 代字〔年份〕序号号, from the issuer's own sequence for the year, given when issued.
@@ -216,7 +230,12 @@ class Step(models.Model):
     """The record of a matter or a circular: one row per step, written inside the step's transaction."""
 
     matter = models.ForeignKey(
-        SupervisedMatter, verbose_name=_("督办事项"), null=True, blank=True, on_delete=models.PROTECT, related_name="steps"
+        SupervisedMatter,
+        verbose_name=_("督办事项"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="steps",
     )
     assignment = models.ForeignKey(
         Assignment, verbose_name=_("督办交办"), null=True, blank=True, on_delete=models.PROTECT, related_name="steps"

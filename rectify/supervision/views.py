@@ -226,7 +226,9 @@ class CircularListView(LoginRequiredMixin, FilterView):
     paginate_by = PAGE
 
     def get_queryset(self):
-        return Circular.objects.restrict(self.request.user).select_related("issuer").order_by("state", "-created", "-pk")
+        return (
+            Circular.objects.restrict(self.request.user).select_related("issuer").order_by("state", "-created", "-pk")
+        )
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(can_create=services.is_committee_officer(self.request.user), **kwargs)

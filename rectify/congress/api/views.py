@@ -16,8 +16,8 @@ from rectify.congress import services
 from rectify.congress.api.serializers import (
     CongressAnswerInputSerializer,
     CongressCommentInputSerializer,
-    CongressMatterSerializer,
     CongressMatterInputSerializer,
+    CongressMatterSerializer,
     CongressQuestionInputSerializer,
     QuestionSerializer,
 )
@@ -64,19 +64,26 @@ class CongressMatterViewSet(RestrictedViewSet):
             self.represent(CongressMatterSerializer, self.get_base_queryset().get(pk=matter.pk)), status=code
         )
 
-    @extend_schema(request=CongressMatterInputSerializer, responses={201: CongressMatterSerializer, 403: OpenApiResponse()})
+    @extend_schema(
+        request=CongressMatterInputSerializer, responses={201: CongressMatterSerializer, 403: OpenApiResponse()}
+    )
     def create(self, request):
         """登记 (the congress office; with the questions put to each department)."""
         data = self.validated(CongressMatterInputSerializer)
         orgs = organizations([q["organization"] for q in data["questions"]], "questions")
+        specs = [
+            services.QuestionSpec(org, q["text"], q["due_date"]) for org, q in zip(orgs, data["questions"], strict=True)
+        ]
         matter = services.record_matter(
             request.user, kind=data["kind"], title=data["title"], session=data["session"], held_on=data["held_on"],
             content=data["content"],
-            questions=[services.QuestionSpec(org, q["text"], q["due_date"]) for org, q in zip(orgs, data["questions"], strict=True)],
+            questions=specs,
         )  # fmt: skip
         return self._answer(matter, status.HTTP_201_CREATED)
 
-    @extend_schema(request=CongressQuestionInputSerializer, responses={200: CongressMatterSerializer, 403: OpenApiResponse()})
+    @extend_schema(
+        request=CongressQuestionInputSerializer, responses={200: CongressMatterSerializer, 403: OpenApiResponse()}
+    )
     @action(detail=True, methods=["post"])
     def questions(self, request, pk=None):
         """追加询问 (one more department, its question and due date)."""
@@ -86,7 +93,9 @@ class CongressMatterViewSet(RestrictedViewSet):
         services.add_question(request.user, matter, services.QuestionSpec(org, data["text"], data["due_date"]))
         return self._answer(matter)
 
-    @extend_schema(request=CongressCommentInputSerializer, responses={200: CongressMatterSerializer, 403: OpenApiResponse()})
+    @extend_schema(
+        request=CongressCommentInputSerializer, responses={200: CongressMatterSerializer, 403: OpenApiResponse()}
+    )
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
         """办结 (once every question is answered)."""

@@ -189,13 +189,16 @@ def test_the_flow_over_the_api(world):
     dept.force_authenticate(world["dept"])
     answer = congress.post("/api/congress-matters/", {
         "kind": "interpellation", "title": "质询案", "session": "第十一次会议", "held_on": local_today().isoformat(),
-        "content": "质询内容", "questions": [{"organization": world.dept.pk, "text": "请答复", "due_date": days(9).isoformat()}],
+        "content": "质询内容", "questions": [{"organization": world.dept.pk, "text": "请答复",
+                                          "due_date": days(9).isoformat()}],
     }, format="json")  # fmt: skip
     assert answer.status_code == 201, answer.json()
     matter_id, question_id = answer.json()["id"], answer.json()["questions"][0]["id"]
     assert dept.post(f"/api/congress-matters/{matter_id}/close/", {}, format="json").status_code == 403
     assert congress.post(f"/api/congress-matters/{matter_id}/close/", {}, format="json").status_code == 409
-    assert congress.post(f"/api/congress-questions/{question_id}/answer/", {"text": "x"}, format="json").status_code == 403
+    assert (
+        congress.post(f"/api/congress-questions/{question_id}/answer/", {"text": "x"}, format="json").status_code == 403
+    )
     answer = dept.post(f"/api/congress-questions/{question_id}/answer/", {"text": "已答复"}, format="json")
     assert answer.status_code == 200 and answer.json()["state"] == "answered"
     answer = congress.post(f"/api/congress-matters/{matter_id}/close/", {"comment": "满意"}, format="json")

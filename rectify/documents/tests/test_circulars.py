@@ -10,7 +10,14 @@ import pytest
 
 from rectify.documents import builder, pdf
 from rectify.documents.circulars import DRAFT_NUMBER, circular_document
-from rectify.documents.tests.helpers import all_text, open_docx, pdf_lines_of_text, pdf_page_count, pdf_red_rules, pdf_text_runs
+from rectify.documents.tests.helpers import (
+    all_text,
+    open_docx,
+    pdf_lines_of_text,
+    pdf_page_count,
+    pdf_red_rules,
+    pdf_text_runs,
+)
 from rectify.supervision.tests.helpers import issued_circular, make_circular, make_matter
 from rectify.testing import make_finding
 

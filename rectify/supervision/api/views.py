@@ -22,11 +22,11 @@ from rectify.supervision.api.serializers import (
     AssignmentSerializer,
     CircularInputSerializer,
     CircularSerializer,
-    SupervisionCommentInputSerializer,
-    SupervisedMatterInputSerializer,
     ProgressInputSerializer,
-    SupervisionReasonInputSerializer,
+    SupervisedMatterInputSerializer,
     SupervisedMatterSerializer,
+    SupervisionCommentInputSerializer,
+    SupervisionReasonInputSerializer,
 )
 from rectify.supervision.filters import CircularFilterSet, SupervisedMatterFilterSet
 from rectify.supervision.models import Assignment, Circular, Progress, SupervisedMatter
@@ -68,19 +68,24 @@ class SupervisedMatterViewSet(RestrictedViewSet):
         )
 
     def _answer(self, matter, code=status.HTTP_200_OK):
-        return Response(self.represent(SupervisedMatterSerializer, self.get_base_queryset().get(pk=matter.pk)), status=code)
+        return Response(
+            self.represent(SupervisedMatterSerializer, self.get_base_queryset().get(pk=matter.pk)), status=code
+        )
 
-    @extend_schema(request=SupervisedMatterInputSerializer, responses={201: SupervisedMatterSerializer, 403: OpenApiResponse()})
+    @extend_schema(
+        request=SupervisedMatterInputSerializer, responses={201: SupervisedMatterSerializer, 403: OpenApiResponse()}
+    )
     def create(self, request):
         """登记督办事项 (a committee decision or a leadership instruction, with its assignees)."""
         data = self.validated(SupervisedMatterInputSerializer)
         assignees = organizations([a["organization"] for a in data["assignees"]], "assignees")
         findings = [Finding(pk=pk) for pk in data["findings"]]
+        specs = [services.AssigneeSpec(org, a["due_date"]) for org, a in zip(assignees, data["assignees"], strict=True)]
         matter = services.record_matter(
             request.user, kind=data["kind"], title=data["title"], content=data["content"], meeting=data["meeting"],
             meeting_date=data["meeting_date"], instructed_by=data["instructed_by"],
             instructor_position=data["instructor_position"], instructed_on=data["instructed_on"],
-            assignees=[services.AssigneeSpec(org, a["due_date"]) for org, a in zip(assignees, data["assignees"], strict=True)],
+            assignees=specs,
             units=organizations(data["units"], "units"), findings=findings,
         )  # fmt: skip
         return self._answer(matter, status.HTTP_201_CREATED)
@@ -125,7 +130,9 @@ class AssignmentViewSet(RestrictedViewSet):
         )
         return self._answer(assignment)
 
-    @extend_schema(request=SupervisionCommentInputSerializer, responses={200: AssignmentSerializer, 403: OpenApiResponse()})
+    @extend_schema(
+        request=SupervisionCommentInputSerializer, responses={200: AssignmentSerializer, 403: OpenApiResponse()}
+    )
     @action(detail=True, methods=["post"], url_path="request-closure")
     def request_closure(self, request, pk=None):
         """申请办结 (the assignee, after a progress report)."""
@@ -133,7 +140,9 @@ class AssignmentViewSet(RestrictedViewSet):
         services.request_closure(request.user, assignment, self.validated(SupervisionCommentInputSerializer)["comment"])
         return self._answer(assignment)
 
-    @extend_schema(request=SupervisionCommentInputSerializer, responses={200: AssignmentSerializer, 403: OpenApiResponse()})
+    @extend_schema(
+        request=SupervisionCommentInputSerializer, responses={200: AssignmentSerializer, 403: OpenApiResponse()}
+    )
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
         """同意办结 (the committee office; the matter closes with its last part)."""
@@ -141,7 +150,9 @@ class AssignmentViewSet(RestrictedViewSet):
         services.accept_closure(request.user, assignment, self.validated(SupervisionCommentInputSerializer)["comment"])
         return self._answer(assignment)
 
-    @extend_schema(request=SupervisionReasonInputSerializer, responses={200: AssignmentSerializer, 403: OpenApiResponse()})
+    @extend_schema(
+        request=SupervisionReasonInputSerializer, responses={200: AssignmentSerializer, 403: OpenApiResponse()}
+    )
     @action(detail=True, methods=["post"], url_path="return")
     def return_(self, request, pk=None):
         """退回继续办理 (the committee office; ``reason`` required)."""
@@ -196,7 +207,9 @@ class CircularViewSet(RestrictedViewSet):
         services.update_circular(request.user, circular, version=data.get("version"), **self._cited(data))
         return self._answer(circular)
 
-    @extend_schema(request=SupervisionCommentInputSerializer, responses={200: CircularSerializer, 403: OpenApiResponse()})
+    @extend_schema(
+        request=SupervisionCommentInputSerializer, responses={200: CircularSerializer, 403: OpenApiResponse()}
+    )
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
         """审核 (draft → approved)."""

@@ -30,7 +30,9 @@ def snapshot():
     )
 
 
-def test_a_decision_is_recorded_assigned_and_closed_when_every_part_is_accepted(world, django_capture_on_commit_callbacks):
+def test_a_decision_is_recorded_assigned_and_closed_when_every_part_is_accepted(
+    world, django_capture_on_commit_callbacks
+):
     finding = make_finding(world, "rectifying")
     with django_capture_on_commit_callbacks(execute=True):
         matter = make_matter(world, findings=[finding])

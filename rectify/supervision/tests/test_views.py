@@ -32,7 +32,9 @@ def test_the_matter_flow_on_the_web(client, world):
     matter = SupervisedMatter.objects.get()
     assert response.status_code == 302 and response["Location"] == matter.get_absolute_url()
     assert list(matter.findings.all()) == [finding]
-    response = client.post(f"/supervision/{matter.pk}/assign/", {"organization": world.dept.pk, "due_date": days(40).isoformat()})
+    response = client.post(
+        f"/supervision/{matter.pk}/assign/", {"organization": world.dept.pk, "due_date": days(40).isoformat()}
+    )
     assert response.status_code == 302 and matter.assignments.count() == 2
     part = matter.assignments.get(organization=world.unit)
     client.logout()
@@ -126,7 +128,9 @@ def test_the_matter_flow_over_the_api(world):
     assert committee.get(f"/api/supervised-matters/{matter_id}/").json()["state"] == MatterState.CLOSED
     other = APIClient()
     other.force_authenticate(world["sibling"])
-    assert other.post(f"/api/supervision-assignments/{part_id}/progress/", {"text": "x"}, format="json").status_code == 404
+    assert (
+        other.post(f"/api/supervision-assignments/{part_id}/progress/", {"text": "x"}, format="json").status_code == 404
+    )
     assert Assignment.objects.get(pk=part_id).progress.count() == 1
 
 
