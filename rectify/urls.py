@@ -29,5 +29,7 @@ urlpatterns = [
     path("", include("rectify.notifications.urls")),
     path("", include("rectify.reporting.urls")),
     path("", include("rectify.summaries.urls")),
+    path("", include("rectify.supervision.urls")),
+    path("", include("rectify.congress.urls")),
     path("api/", include("rectify.api.urls")),
 ]

@@ -10,6 +10,8 @@ from rest_framework.routers import DefaultRouter
 
 from rectify.accounts.api.views import MeView, TokenView
 from rectify.audits.api.views import AuditProjectViewSet
+from rectify.congress.api.views import CongressMatterViewSet, QuestionViewSet
+from rectify.documents.api.circulars import CircularDocumentAPIView
 from rectify.documents.api.summaries import SummaryReportDocumentAPIView
 from rectify.exchange.api.summaries import SummaryAnnexAPIView
 from rectify.findings.api.views import CategoryViewSet, FindingEventViewSet, RequirementViewSet
@@ -25,6 +27,7 @@ from rectify.rectification.api.views import (
 )
 from rectify.reporting.api.views import EscalationProposalViewSet, ObligationViewSet
 from rectify.summaries.api.views import SummaryReportViewSet
+from rectify.supervision.api.views import AssignmentViewSet, CircularViewSet, SupervisedMatterViewSet
 
 app_name = "api"
 
@@ -44,6 +47,11 @@ router.register("notifications", NotificationViewSet, basename="notification")
 router.register("reporting-obligations", ObligationViewSet, basename="reporting-obligation")
 router.register("escalation-proposals", EscalationProposalViewSet, basename="escalation-proposal")
 router.register("summary-reports", SummaryReportViewSet, basename="summary-report")
+router.register("supervised-matters", SupervisedMatterViewSet, basename="supervised-matter")
+router.register("supervision-assignments", AssignmentViewSet, basename="supervision-assignment")
+router.register("circulars", CircularViewSet, basename="circular")
+router.register("congress-matters", CongressMatterViewSet, basename="congress-matter")
+router.register("congress-questions", QuestionViewSet, basename="congress-question")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="token"),
@@ -55,5 +63,6 @@ urlpatterns = [
     path("documents/", include("rectify.documents.api.urls")),
     path("summary-reports/<int:pk>/document/", SummaryReportDocumentAPIView.as_view(), name="summary-report-document"),
     path("summary-reports/<int:pk>/annex/", SummaryAnnexAPIView.as_view(), name="summary-report-annex"),
+    path("circulars/<int:pk>/document/", CircularDocumentAPIView.as_view(), name="circular-document"),
     path("", include(router.urls)),
 ]

@@ -39,6 +39,7 @@ from rectify.demo.outcomes import OutcomesPart
 from rectify.demo.projects import ProjectsPart
 from rectify.demo.summaries import SummariesPart
 from rectify.demo.summary import Summary, summarize
+from rectify.demo.supervision import SupervisionPart
 from rectify.demo.writer import WriterPart, story_timestamps
 from rectify.organizations.models import Jurisdiction
 from rectify.reporting.sweep import catch_up
@@ -79,7 +80,15 @@ def load_demo(
 
 
 class _Builder(
-    OrganizationsPart, ProjectsPart, FindingsPart, OutcomesPart, EvidencePart, WriterPart, SummariesPart, BuilderBase
+    OrganizationsPart,
+    ProjectsPart,
+    FindingsPart,
+    OutcomesPart,
+    EvidencePart,
+    WriterPart,
+    SummariesPart,
+    SupervisionPart,
+    BuilderBase,
 ):
     def build(self) -> Summary:
         self._reference_data()
@@ -92,4 +101,5 @@ class _Builder(
         # What the units owe as of the demo's day, and the proposals the sweep would have made.
         catch_up(self.today)
         self._summaries()
+        self._supervision()
         return summarize(self)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rectify.documents import summary_views, views
+from rectify.documents import circular_views, summary_views, views
 
 app_name = "documents"
 
@@ -17,4 +17,5 @@ urlpatterns = [
         name="unit-report",
     ),
     path("summaries/<int:pk>/document.docx", summary_views.SummaryReportDocumentView.as_view(), name="summary-report"),
+    path("circulars/<int:pk>/document.docx", circular_views.CircularDocumentView.as_view(), name="circular"),
 ]

@@ -37,3 +37,5 @@ class EventKind(models.TextChoices):
     VERIFICATION = "verification", _("核实认定")
     DELAY = "delay", _("说明延期原因")
     LINK = "link", _("关联以往问题")
+    SUPERVISION = "supervision", _("列入督办事项")
+    CIRCULAR = "circular", _("通报")

@@ -116,6 +116,52 @@ def _auditors_summary_report(ledger) -> int:
     return services.create_report(ledger["closed"].created_by, kind="committee").pk
 
 
+def _supervised_matter(ledger):
+    import datetime
+
+    from rectify.accounts.models import User
+    from rectify.supervision import services
+    from rectify.supervision.models import SupervisedMatter
+
+    existing = SupervisedMatter.objects.first()
+    if existing is not None:
+        return existing
+    due = datetime.date.today() + datetime.timedelta(days=60)
+    return services.record_matter(
+        User.objects.get(username="committee"), kind="decision", title="督办事项", content="限期整改",
+        meeting="审计委员会会议", meeting_date=datetime.date.today() - datetime.timedelta(days=1),
+        assignees=[services.AssigneeSpec(ledger["submitted"].unit, due)],
+    )  # fmt: skip
+
+
+def _circular(ledger) -> int:
+    from rectify.accounts.models import User
+    from rectify.supervision import services
+
+    return services.draft_circular(
+        User.objects.get(username="committee"), kind="criticism", title="通报", body="正文",
+        recipients=[ledger["submitted"].unit],
+    ).pk  # fmt: skip
+
+
+def _congress_matter(ledger):
+    import datetime
+
+    from rectify.accounts.models import User
+    from rectify.congress import services
+    from rectify.congress.models import CongressMatter
+
+    existing = CongressMatter.objects.first()
+    if existing is not None:
+        return existing
+    due = datetime.date.today() + datetime.timedelta(days=60)
+    return services.record_matter(
+        User.objects.get(username="congress"), kind="special_inquiry", title="专题询问", session="常委会会议",
+        held_on=datetime.date.today() - datetime.timedelta(days=1), content="询问",
+        questions=[services.QuestionSpec(ledger["submitted"].unit, "请说明", due)],
+    )  # fmt: skip
+
+
 SAMPLE_IDS = {
     "/api/findings/": lambda ledger: ledger["submitted"].pk,
     "/api/audit-projects/": lambda ledger: ledger["draft"].project_id,
@@ -135,6 +181,11 @@ SAMPLE_IDS = {
     "/api/reporting-obligations/": _obligation,
     "/api/escalation-proposals/": _escalation,
     "/api/summary-reports/": _auditors_summary_report,
+    "/api/supervised-matters/": lambda ledger: _supervised_matter(ledger).pk,
+    "/api/supervision-assignments/": lambda ledger: _supervised_matter(ledger).assignments.first().pk,
+    "/api/circulars/": _circular,
+    "/api/congress-matters/": lambda ledger: _congress_matter(ledger).pk,
+    "/api/congress-questions/": lambda ledger: _congress_matter(ledger).questions.first().pk,
 }
 
 

@@ -99,3 +99,39 @@ def test_summaries_is_a_mechanism_app_that_imports_no_way_in_or_out(forbidden):
 )
 def test_summaries_is_imported_by_no_app_below_it(app):
     assert offenders(app, "rectify.summaries") == []
+
+
+def _outside_api(app: str) -> list[Path]:
+    return [path for path in app_modules(app) if "api" not in path.relative_to(RECTIFY / app).parts[:-1]]
+
+
+@pytest.mark.parametrize("app", ["supervision", "congress"])
+@pytest.mark.parametrize("forbidden", ["rectify.documents", "rectify.exchange", "rectify.api", "rectify.demo"])
+def test_supervision_and_congress_are_mechanism_apps_that_import_no_way_in_or_out(app, forbidden):
+    """Supervised matters, circulars and congress matters (layer 5) record and decide; the circular's Word
+    document is written in ``documents`` (layer 6), which imports them. Their ``api/`` packages build on the
+    API's base classes."""
+    outside_api = _outside_api(app)
+    found = [
+        f"{path.relative_to(RECTIFY.parent)} imports {module}"
+        for path in app_modules(app)
+        for module in sorted(imported_modules(path))
+        if (module == forbidden or module.startswith(forbidden + "."))
+        and not (forbidden == "rectify.api" and path not in outside_api)
+    ]
+    assert found == []
+
+
+@pytest.mark.parametrize(
+    "app",
+    ["core", "accounts", "organizations", "audits", "findings", "rectification", "ledger", "notifications",
+     "reporting", "summaries"],
+)  # fmt: skip
+@pytest.mark.parametrize("mechanism", ["rectify.supervision", "rectify.congress"])
+def test_supervision_and_congress_are_imported_by_no_app_below_them(app, mechanism):
+    assert offenders(app, mechanism) == []
+
+
+def test_supervision_and_congress_do_not_import_each_other():
+    assert offenders("supervision", "rectify.congress") == []
+    assert offenders("congress", "rectify.supervision") == []

@@ -28,20 +28,23 @@ WORKBENCH_ROLES = (
 # session (about nine queries), and every page counts the unread notifications in its header; the
 # rest is the page's own. Before the ledger app (the same demo
 # district, 500 findings): the workbench 23 to 27 by role, the ledger 21, the finding page 46 to 52.
+# The supervision and congress panels add to every workbench of a business role the supervised matters
+# its organization owes and the congress's questions it must answer (one query each); the committee
+# office's panel reads its open matters' parts and its circulars (two), the congress's its questions (one).
 # The summary reports' panels add to every workbench of a business role the reports sent to the user's
 # organization (one query) and, for those who draft or approve them, their own reports on the way (one).
 BUDGETS = {
-    "/workbench/ auditor": 19,  # task counts, task items, figures (3), roles, escalation proposals, summary reports (2)
-    "/workbench/ auditlead": 17,  # no task of the auditor's falls to the audit leader
-    "/workbench/ unit": 17,  # task counts, task items, figures (3), roles, obligations owed, summary reports (2)
-    "/workbench/ unithead": 17,
-    "/workbench/ dept": 19,  # the department's units, task counts, task items, figures (3), roles, routed reports
-    "/workbench/ gov": 18,  # figures only, and the overview of overdue and repeat findings (by unit, by category)
-    "/workbench/ committee": 17,
-    "/workbench/ congress": 17,
-    "/workbench/ orgdept": 20,  # the overview too, routed reports
-    "/workbench/ finance": 17,
-    "/workbench/ discipline": 12,  # no figures, no tasks: the roles' names, reports sent to it
+    "/workbench/ auditor": 21,  # task counts, task items, figures (3), roles, escalation proposals, summary reports (2)
+    "/workbench/ auditlead": 19,  # no task of the auditor's falls to the audit leader
+    "/workbench/ unit": 19,  # task counts, task items, figures (3), roles, obligations owed, summary reports (2)
+    "/workbench/ unithead": 19,
+    "/workbench/ dept": 21,  # the department's units, task counts, task items, figures (3), roles, routed reports
+    "/workbench/ gov": 20,  # figures only, and the overview of overdue and repeat findings (by unit, by category)
+    "/workbench/ committee": 21,
+    "/workbench/ congress": 20,
+    "/workbench/ orgdept": 22,  # the overview too, routed reports
+    "/workbench/ finance": 19,
+    "/workbench/ discipline": 14,  # no figures, no tasks: the roles' names, reports sent to it
     "/workbench/ sysadmin": 11,
     "/ledger/ auditor": 20,  # figures (3, the row count among them), filter choices (5), saved views, rows
     "/ledger/ unit": 19,
@@ -57,6 +60,19 @@ BUDGETS = {
     "/summaries/<id>/ auditor": 13,  # the report with its people, recipients, steps, the user's roles
     "/summaries/<id>/ congress": 13,
     "/api/summary-reports/ auditor": 12,  # count, rows, their recipients
+    "/supervision/ committee": 13,  # the matters (count, rows), their parts the user sees
+    "/supervision/ unit": 11,
+    "/supervision/<id>/ committee": 16,  # the matter, its parts with their progress, findings, units, steps
+    "/supervision/<id>/ unit": 14,
+    "/circulars/ committee": 12,
+    "/circulars/ unit": 10,
+    "/circulars/<id>/ committee": 15,  # the circular, recipients, matters, findings, steps
+    "/congress/ congress": 13,  # the matters (count, rows), their questions the user sees
+    "/congress/ dept": 13,
+    "/congress/<id>/ congress": 13,  # the matter, its questions with their responses
+    "/congress/<id>/ dept": 13,
+    "/api/supervised-matters/ auditor": 14,  # count, rows, findings, units, parts
+    "/api/congress-matters/ gov": 13,  # count, rows, questions, responses
 }
 
 
@@ -95,6 +111,21 @@ def pages() -> list[tuple[str, str, str]]:
         report = SummaryReport.objects.get(issuer__jurisdiction__code="QJ", kind=kind, state="sent")
         found.append((f"/summaries/<id>/ {role}", role, f"/summaries/{report.pk}/"))
     found.append(("/api/summary-reports/ auditor", "auditor", "/api/summary-reports/"))
+    # Supervised matters, circulars and congress matters: the demo's own, the same at every size.
+    from rectify.congress.models import CongressMatter
+    from rectify.supervision.models import Circular, SupervisedMatter
+
+    matter = SupervisedMatter.objects.get(issuer__jurisdiction__code="QJ", kind="decision", state="open")
+    circular = Circular.objects.filter(issuer__jurisdiction__code="QJ", state="issued").order_by("pk").first()
+    inquiry = CongressMatter.objects.get(issuer__jurisdiction__code="QJ", kind="special_inquiry")
+    found += [(f"/supervision/ {role}", role, "/supervision/") for role in ("committee", "unit")]
+    found += [(f"/supervision/<id>/ {role}", role, matter.get_absolute_url()) for role in ("committee", "unit")]
+    found += [("/circulars/ committee", "committee", "/circulars/"), ("/circulars/ unit", "unit", "/circulars/")]
+    found.append(("/circulars/<id>/ committee", "committee", circular.get_absolute_url()))
+    found += [(f"/congress/ {role}", role, "/congress/") for role in ("congress", "dept")]
+    found += [(f"/congress/<id>/ {role}", role, inquiry.get_absolute_url()) for role in ("congress", "dept")]
+    found.append(("/api/supervised-matters/ auditor", "auditor", "/api/supervised-matters/"))
+    found.append(("/api/congress-matters/ gov", "gov", "/api/congress-matters/"))
     return found
 
 

@@ -1,0 +1,70 @@
+from rest_framework import serializers
+
+from rectify.congress.choices import CongressKind
+from rectify.congress.models import CongressMatter, Question, Response
+from rectify.core.filters import MAX_ID
+
+
+class ResponseSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Response
+        fields = ["id", "text", "responded_on", "responded_by", "responder_name", "at"]
+        read_only_fields = fields
+
+
+class QuestionSerializer(serializers.ModelSerializer):
+    organization_name = serializers.CharField(source="organization.name", read_only=True)
+    overdue = serializers.SerializerMethodField()
+    responses = ResponseSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Question
+        fields = [
+            "id", "matter", "organization", "organization_name", "text", "due_date", "state", "overdue",
+            "answered_at", "responses",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+    def get_overdue(self, question) -> bool:
+        return question.is_overdue()
+
+
+class CongressMatterSerializer(serializers.ModelSerializer):
+    issuer_name = serializers.CharField(source="issuer.name", read_only=True)
+    questions = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CongressMatter
+        fields = [
+            "id", "issuer", "issuer_name", "kind", "title", "session", "held_on", "content", "state", "recorded_by",
+            "created", "closed_by", "closed_at", "closing_comment", "questions",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+    def get_questions(self, matter) -> list[dict]:
+        # Only the questions the caller sees (a department its own), prefetched by the view.
+        return QuestionSerializer(getattr(matter, "visible_questions", []), many=True).data
+
+
+class CongressQuestionInputSerializer(serializers.Serializer):
+    organization = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    text = serializers.CharField()
+    due_date = serializers.DateField()
+
+
+class CongressMatterInputSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=CongressKind.choices)
+    title = serializers.CharField(max_length=200)
+    session = serializers.CharField(max_length=200)
+    held_on = serializers.DateField()
+    content = serializers.CharField()
+    questions = CongressQuestionInputSerializer(many=True)
+
+
+class CongressAnswerInputSerializer(serializers.Serializer):
+    text = serializers.CharField()
+    responded_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class CongressCommentInputSerializer(serializers.Serializer):
+    comment = serializers.CharField(required=False, allow_blank=True, default="")

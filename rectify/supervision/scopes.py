@@ -1,0 +1,82 @@
+"""Who sees supervised matters and circulars (DESIGN.md section 4).
+
+Supervised matters: the committee office that records them (all of them); each assignee organization
+its own matters, and of each only its own part; the audit office and the government of the matter's
+jurisdiction (an audit office also those of the jurisdictions below it), read-only. Circulars: the
+committee office that drafts them, in every state; the recipients' people once issued. Nobody else:
+the three administrators see no business data.
+
+Working on them (``act``): the committee office's officers on its matters and circulars; an assignee's
+people on their own part. Which step each may take is the services' business.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import Q
+
+from rectify.accounts.choices import ADMIN_ROLES, RoleCode
+from rectify.accounts.scopes import is_audit_office_auditor, jurisdiction_ids
+from rectify.core.visibility import NOTHING
+from rectify.supervision.choices import CircularState
+
+if TYPE_CHECKING:
+    from rectify.accounts.models import User
+
+BUSINESS_ROLES = frozenset(RoleCode.values) - ADMIN_ROLES
+COMMITTEE = frozenset({RoleCode.COMMITTEE_OFFICER})
+
+
+def _any(parts: list[Q]) -> Q:
+    scope = NOTHING
+    for part in parts:
+        scope = part if scope is NOTHING else scope | part
+    return scope
+
+
+def _readers(user: User, roles: frozenset[str]) -> bool:
+    """The audit office and the government read every matter of their jurisdiction."""
+    return is_audit_office_auditor(user, roles) or RoleCode.GOVERNMENT_OFFICER in roles
+
+
+def matter_scope(user: User, action: str, roles: frozenset[str]) -> Q:
+    from rectify.supervision.models import Assignment
+
+    org_id = user.organization_id
+    if org_id is None or not roles & BUSINESS_ROLES:
+        return NOTHING
+    parts = []
+    if roles & COMMITTEE:
+        parts.append(Q(issuer_id=org_id))
+    parts.append(Q(pk__in=Assignment.objects.filter(organization_id=org_id).values("matter_id")))
+    if action == "view" and _readers(user, roles):
+        parts.append(Q(issuer__jurisdiction_id__in=jurisdiction_ids(user)))
+    return _any(parts)
+
+
+def assignment_scope(user: User, action: str, roles: frozenset[str]) -> Q:
+    org_id = user.organization_id
+    if org_id is None or not roles & BUSINESS_ROLES:
+        return NOTHING
+    parts = [Q(organization_id=org_id)]
+    if roles & COMMITTEE:
+        parts.append(Q(matter__issuer_id=org_id))
+    if action == "view" and _readers(user, roles):
+        parts.append(Q(matter__issuer__jurisdiction_id__in=jurisdiction_ids(user)))
+    return _any(parts)
+
+
+def circular_scope(user: User, action: str, roles: frozenset[str]) -> Q:
+    from rectify.supervision.models import Circular
+
+    org_id = user.organization_id
+    if org_id is None or not roles & BUSINESS_ROLES:
+        return NOTHING
+    parts = []
+    if roles & COMMITTEE:
+        parts.append(Q(issuer_id=org_id))
+    if action == "view":
+        received = Circular.recipients.through.objects.filter(organization_id=org_id).values("circular_id")
+        parts.append(Q(state=CircularState.ISSUED, pk__in=received))
+    return _any(parts)

@@ -1,0 +1,68 @@
+"""Who sees supervised matters, their parts and circulars, for every role of the test world (the demo's
+roles, and auditors of another district and of the city): on the pages (404 outside the scope) and in
+the API."""
+
+from __future__ import annotations
+
+import pytest
+from rest_framework.test import APIClient
+
+from rectify.supervision.models import Assignment, Circular, SupervisedMatter
+from rectify.supervision.tests.helpers import issued_circular, make_circular, make_matter
+from rectify.testing import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+EVERY_ROLE = (
+    "auditor", "auditor2", "auditlead", "auditor_b", "city_auditor", "unit", "unithead", "sibling", "other",
+    "unit_b", "dept", "orgdept", "finance", "discipline", "committee", "gov", "congress", "sysadmin", "secadmin",
+    "logaudit",
+)  # fmt: skip
+# The matter is assigned to the demo unit and its department.
+SEES_MATTER = {"auditor", "auditor2", "auditlead", "city_auditor", "unit", "unithead", "dept", "committee", "gov"}
+SEES_BOTH_PARTS = {"auditor", "auditor2", "auditlead", "city_auditor", "committee", "gov"}
+# The circular is issued to the demo unit and its department.
+SEES_ISSUED_CIRCULAR = {"committee", "unit", "unithead", "dept"}
+
+
+@pytest.mark.parametrize("username", EVERY_ROLE)
+def test_supervised_matters_and_their_parts(world, username, client):
+    matter = make_matter(world)
+    user = world[username]
+    assert SupervisedMatter.objects.restrict(user).filter(pk=matter.pk).exists() == (username in SEES_MATTER)
+    parts = set(Assignment.objects.restrict(user).values_list("organization_id", flat=True))
+    if username in SEES_BOTH_PARTS:
+        assert parts == {world.unit.pk, world.dept.pk}
+    elif username in SEES_MATTER:
+        assert parts == {user.organization_id}
+    else:
+        assert parts == set()
+    assert client.login(username=username, password=PASSWORD)
+    response = client.get(matter.get_absolute_url())
+    assert response.status_code == (200 if username in SEES_MATTER else 404)
+    if username in ("unit", "unithead"):
+        assert world.dept.name not in response.content.decode()  # the other part is not theirs to see
+    api = APIClient()
+    api.force_authenticate(user)
+    answer = api.get("/api/supervised-matters/")
+    assert answer.status_code == 200 and answer.json()["count"] == (1 if username in SEES_MATTER else 0)
+    assert api.get(f"/api/supervised-matters/{matter.pk}/").status_code == (200 if username in SEES_MATTER else 404)
+
+
+@pytest.mark.parametrize("username", EVERY_ROLE)
+def test_circulars(world, username, client):
+    draft = make_circular(world)
+    issued = issued_circular(world)
+    user = world[username]
+    seen = set(Circular.objects.restrict(user).values_list("pk", flat=True))
+    expected = set()
+    if username == "committee":
+        expected = {draft.pk, issued.pk}
+    elif username in SEES_ISSUED_CIRCULAR:
+        expected = {issued.pk}
+    assert seen == expected
+    assert client.login(username=username, password=PASSWORD)
+    for circular in (draft, issued):
+        wanted = 200 if circular.pk in expected else 404
+        assert client.get(circular.get_absolute_url()).status_code == wanted
+        assert client.get(f"/circulars/{circular.pk}/document.docx").status_code == wanted
