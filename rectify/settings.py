@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "rectify.notifications",
     "rectify.reporting",
     "rectify.summaries",
+    "rectify.interviews",
     "rectify.exchange",
     "rectify.documents",
     "rectify.demo",
@@ -234,6 +235,9 @@ SPECTACULAR_SETTINGS = {
         "SummaryKindEnum": "rectify.summaries.choices.SummaryKind",
         "SummaryStateEnum": "rectify.summaries.choices.SummaryState",
         "SummaryStepKindEnum": "rectify.summaries.choices.StepKind",
+        "InterviewStateEnum": "rectify.interviews.choices.InterviewState",
+        "InterviewGroundEnum": "rectify.interviews.choices.Ground",
+        "FollowUpItemStateEnum": "rectify.interviews.choices.ItemState",
     },
 }
 
