@@ -102,6 +102,8 @@ class FollowUpItem(RectifyModel):
     """整改事项: a commitment of the interview, tracked like a finding (due date, responsible person,
     the unit's progress reports, the auditor's verification); overdue is derived, never stored."""
 
+    visibility_path = "interview"  # seen and worked on exactly as its interview is
+
     interview = models.ForeignKey(Interview, verbose_name=_("约谈"), on_delete=models.PROTECT, related_name="items")
     sequence = models.PositiveSmallIntegerField(_("序号"))
     title = models.CharField(_("整改事项"), max_length=200)

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from rectify.findings import services as findings
 from rectify.interviews import services
 from rectify.interviews.choices import Ground
-from rectify.testing import make_finding
+from rectify.testing import make_finding, make_project
 
 D = datetime.date
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -21,12 +21,7 @@ def repeat_finding(world, on, *, project=None, unit=None, title="往来款长期
     project = project or world.project
     unit = unit or world.unit
     with on(D(2025, 6, 1)):
-        earlier_project = project.__class__.objects.create(
-            jurisdiction=project.jurisdiction, audit_office=project.audit_office, year=project.year - 1,
-            sequence=90 + project.pk, type=project.type, name=f"{project.year - 1}年度以往审计项目{project.pk}",
-            started_on=D(project.year - 1, 3, 1),
-        )  # fmt: skip
-        earlier_project.units.set([unit])
+        earlier_project = make_project(world, project.audit_office, [unit], project.type, year=project.year - 1)
         earlier = make_finding(world, state="issued", project=earlier_project, unit=unit)
         finding = findings.create_finding(
             world["auditor"], project=project, unit=unit, title=title, description="同类问题再次出现。",
