@@ -239,13 +239,21 @@ def decide(actor: User, pk, *, approve: bool, reason: str) -> Interview:
 
 @transaction.atomic
 def schedule(
-    actor: User, pk, *, scheduled_at: datetime.datetime, place: str, attendees: str, interviewee: str = ""
+    actor: User,
+    pk,
+    *,
+    scheduled_at: datetime.datetime,
+    place: str,
+    attendees: str,
+    interviewee: str = "",
+    now: datetime.datetime | None = None,
 ) -> Interview:
-    """Time, place and attendees of an approved interview (and again, to reschedule it)."""
+    """Time, place and attendees of an approved interview (and again, to reschedule it). ``now``: the
+    moment of the action, when it is not the present (the demo builds interviews held in the past)."""
     interview = _lock(actor, pk, AUDIT_ROLES, _("只有审计机关可以安排约谈。"))
     _require_state(interview, (InterviewState.APPROVED, InterviewState.SCHEDULED), _("安排约谈"))
     errors: dict[str, list[str]] = {}
-    if scheduled_at is None or scheduled_at < timezone.now():
+    if scheduled_at is None or scheduled_at < (now or timezone.now()):
         errors["scheduled_at"] = [_("约谈时间不能早于现在。")]
     if not (place or "").strip():
         errors["place"] = [_("请填写约谈地点。")]
@@ -279,11 +287,12 @@ def _new_item(interview: Interview, sequence: int, title: str, due_date, respons
     )
 
 
-def _check_item(title: str, due_date, responsible: str, prefix: str = "") -> dict[str, list[str]]:
+def _check_item(title: str, due_date, responsible: str, prefix: str = "", today=None) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
+    today = today or local_today()
     if not (title or "").strip():
         errors["title"] = [prefix + _("请填写整改事项。")]
-    if due_date is None or due_date < local_today():
+    if due_date is None or due_date < today:
         errors["due_date"] = [prefix + _("完成时限不能早于今天。")]
     if not (responsible or "").strip():
         errors["responsible"] = [prefix + _("请填写责任人。")]
@@ -291,23 +300,27 @@ def _check_item(title: str, due_date, responsible: str, prefix: str = "") -> dic
 
 
 @transaction.atomic
-def hold(actor: User, pk, *, record: str, commitments: str, items=()) -> Interview:
+def hold(
+    actor: User, pk, *, record: str, commitments: str, items=(), now: datetime.datetime | None = None
+) -> Interview:
     """The record of a held interview: what was said, the commitments made, and the follow-up items
-    (each ``(title, due_date, responsible)``)."""
+    (each ``(title, due_date, responsible)``). ``now`` as for ``schedule``."""
+    now = now or timezone.now()
     interview = _lock(actor, pk, AUDIT_ROLES, _("只有审计机关可以记录约谈。"))
     _require_state(interview, (InterviewState.SCHEDULED,), _("记录约谈"))
-    if interview.scheduled_at and interview.scheduled_at > timezone.now():
+    if interview.scheduled_at and interview.scheduled_at > now:
         raise ActionRefused(_("约谈尚未到安排的时间，不能记录。"), code="invalid_state")
     errors: dict[str, list[str]] = {}
     if not (record or "").strip():
         errors["record"] = [_("请填写约谈记录。")]
     for index, (title, due_date, responsible) in enumerate(items, start=1):
-        for messages in _check_item(title, due_date, responsible, _("第%(n)d项：") % {"n": index}).values():
+        prefix = _("第%(n)d项：") % {"n": index}
+        for messages in _check_item(title, due_date, responsible, prefix, timezone.localdate(now)).values():
             errors.setdefault("items", []).extend(messages)
     if errors:
         raise ActionRefused(errors)
     interview.state = InterviewState.HELD
-    interview.held_at = timezone.now()
+    interview.held_at = now
     interview.record = record.strip()
     interview.commitments = (commitments or "").strip()
     for sequence, (title, due_date, responsible) in enumerate(items, start=1):

@@ -116,7 +116,10 @@ def test_scheduling_refuses_a_past_time_and_missing_fields(world, on):
     with on(D(2025, 7, 3)):
         error = refused(
             interview, "invalid",
-            lambda: services.schedule(world["auditor"], interview.pk, scheduled_at=MEETING - datetime.timedelta(days=10), place="", attendees=""),
+            lambda: services.schedule(
+                world["auditor"], interview.pk, scheduled_at=MEETING - datetime.timedelta(days=10), place="",
+                attendees="",
+            ),
         )  # fmt: skip
         assert set(error.message_dict) == {"scheduled_at", "place", "attendees"}
         refused(
@@ -136,7 +139,9 @@ def test_holding_refuses_before_the_time_and_bad_items(world, on):
     with on(D(2025, 7, 10), hour=17):
         error = refused(
             interview, "invalid",
-            lambda: services.hold(world["auditor"], interview.pk, record="", commitments="", items=[("", D(2025, 7, 1), "")]),
+            lambda: services.hold(
+                world["auditor"], interview.pk, record="", commitments="", items=[("", D(2025, 7, 1), "")]
+            ),
         )  # fmt: skip
         assert set(error.message_dict) == {"record", "items"}
         refused(
