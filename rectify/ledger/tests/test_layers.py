@@ -99,3 +99,30 @@ def test_summaries_is_a_mechanism_app_that_imports_no_way_in_or_out(forbidden):
 )
 def test_summaries_is_imported_by_no_app_below_it(app):
     assert offenders(app, "rectify.summaries") == []
+
+
+def _outside_api(app: str) -> list[Path]:
+    return [path for path in app_modules(app) if "api" not in path.relative_to(RECTIFY / app).parts[:-1]]
+
+
+@pytest.mark.parametrize("forbidden", ["rectify.documents", "rectify.exchange", "rectify.api", "rectify.demo"])
+def test_interviews_is_a_mechanism_app_that_imports_no_way_in_or_out(forbidden):
+    """Interviews (layer 5) decide and record; the notice is written in ``documents`` (layer 6). Its
+    ``api/`` package builds on the API's base classes, as every app's does."""
+    outside_api = _outside_api("interviews")
+    found = [
+        f"{path.relative_to(RECTIFY.parent)} imports {module}"
+        for path in app_modules("interviews")
+        for module in sorted(imported_modules(path))
+        if (module == forbidden or module.startswith(forbidden + "."))
+        and not (forbidden == "rectify.api" and path not in outside_api)
+    ]
+    assert found == []
+
+
+@pytest.mark.parametrize(
+    "app",
+    ["core", "accounts", "organizations", "audits", "findings", "rectification", "ledger", "notifications", "reporting"],
+)
+def test_interviews_is_imported_by_no_app_below_it(app):
+    assert offenders(app, "rectify.interviews") == []
