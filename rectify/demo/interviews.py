@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import datetime
 
+from rectify.accounts.choices import RoleCode
+from rectify.accounts.scopes import holders_of
 from rectify.audits.choices import CADRE_AUDIT_TYPES
+from rectify.findings.choices import FindingState
 from rectify.findings.models import Finding
 from rectify.findings.warning import RUNNING_STATES
 from rectify.interviews import services as interviews
@@ -28,12 +31,23 @@ class InterviewsPart:
         ):
             interviews.propose_for_escalation(pk)
         unit = u["unit"].organization
-        running = Finding.objects.filter(unit=unit, state__in=RUNNING_STATES, interviews__isnull=True).select_related(
-            "project"
+        # The demo unit's running findings first (then its others, then the district's), a cadre audit's
+        # among them, so that every state is shown whatever the size of the demo.
+        free = Finding.objects.exclude(state=FindingState.DRAFT).filter(interviews__isnull=True)
+        ordered = [
+            free.filter(unit=unit, state__in=RUNNING_STATES),
+            free.filter(unit=unit),
+            free.filter(project__audit_office__jurisdiction=unit.jurisdiction),
+        ]
+        cadre = next(
+            (f for q in ordered for f in q.filter(project__type__in=CADRE_AUDIT_TYPES).order_by("ledger_number")[:1]),
+            None,
         )
-        cadre = list(running.filter(project__type__in=CADRE_AUDIT_TYPES).order_by("ledger_number")[:1])
-        others = list(running.exclude(pk__in=[f.pk for f in cadre]).order_by("ledger_number")[:6])
-        findings = cadre + others
+        findings = [cadre] if cadre is not None else []
+        for query in ordered:
+            for finding in query.exclude(pk__in=[f.pk for f in findings]).order_by("ledger_number")[:6]:
+                if len(findings) < 6:
+                    findings.append(finding)
         if len(findings) < 6:
             return
         grounds = [Ground.REPEAT, Ground.NOT_RECTIFIED, Ground.POORLY_RECTIFIED]
@@ -72,14 +86,22 @@ class InterviewsPart:
                 auditor, interview.pk, record="被约谈人说明了问题形成的原因和整改进展，承认整改不到位。",
                 commitments="一个月内完成清理，建立长效机制。", items=items, now=after,
             )  # fmt: skip
-        contact = u["unit"]
+
+        def contact(interview):
+            return holders_of([RoleCode.UNIT_CONTACT], organization_id=interview.unit_id).order_by("pk").first()
+
+        def report(interview, item, text):
+            person = contact(interview)
+            if person is not None:
+                interviews.report_item(person, item.pk, text=text)
+            return person is not None
+
         for item in closed.items.all():
-            interviews.report_item(contact, item.pk, text="已按承诺完成，附清理明细。")
-            interviews.verify_item(auditor, item.pk, accepted=True, comment="核实无误。")
+            if report(closed, item, "已按承诺完成，附清理明细。"):
+                interviews.verify_item(auditor, item.pk, accepted=True, comment="核实无误。")
         first, second = held.items.order_by("sequence")
-        interviews.report_item(contact, first.pk, text="已清理大部分挂账，其余正在追收。")
-        interviews.report_item(contact, second.pk, text="办法已起草。")
-        interviews.verify_item(auditor, second.pk, accepted=True, comment="已印发，核实无误。")
-        cadre_first = cadre_one.items.order_by("sequence").first()
-        interviews.report_item(contact, cadre_first.pk, text="已清理完毕。")
+        report(held, first, "已清理大部分挂账，其余正在追收。")
+        if report(held, second, "办法已起草。"):
+            interviews.verify_item(auditor, second.pk, accepted=True, comment="已印发，核实无误。")
+        report(cadre_one, cadre_one.items.order_by("sequence").first(), "已清理完毕。")
         self.interviews = made

@@ -122,7 +122,17 @@ def test_interviews_is_a_mechanism_app_that_imports_no_way_in_or_out(forbidden):
 
 @pytest.mark.parametrize(
     "app",
-    ["core", "accounts", "organizations", "audits", "findings", "rectification", "ledger", "notifications", "reporting"],
+    [
+        "core",
+        "accounts",
+        "organizations",
+        "audits",
+        "findings",
+        "rectification",
+        "ledger",
+        "notifications",
+        "reporting",
+    ],
 )
 def test_interviews_is_imported_by_no_app_below_it(app):
     assert offenders(app, "rectify.interviews") == []

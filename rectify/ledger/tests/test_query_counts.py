@@ -31,24 +31,27 @@ WORKBENCH_ROLES = (
 # The summary reports' panels add to every workbench of a business role the reports sent to the user's
 # organization (one query) and, for those who draft or approve them, their own reports on the way (one).
 BUDGETS = {
-    "/workbench/ auditor": 19,  # task counts, task items, figures (3), roles, escalation proposals, summary reports (2)
-    "/workbench/ auditlead": 17,  # no task of the auditor's falls to the audit leader
-    "/workbench/ unit": 17,  # task counts, task items, figures (3), roles, obligations owed, summary reports (2)
-    "/workbench/ unithead": 17,
+    "/workbench/ auditor": 20,  # task counts, task items, figures (3), roles, summary reports (2), interviews to
+    # schedule or hold and follow-up items to verify (2)
+    "/workbench/ auditlead": 20,  # no task of the auditor's falls to the audit leader; interview proposals and the
+    # escalation proposals not turned into one (2), interviews and follow-up items (2)
+    "/workbench/ unit": 19,  # task counts, task items, figures (3), roles, obligations owed, summary reports (2),
+    # its interviews and the follow-up items it owes (2)
+    "/workbench/ unithead": 19,
     "/workbench/ dept": 19,  # the department's units, task counts, task items, figures (3), roles, routed reports
     "/workbench/ gov": 18,  # figures only, and the overview of overdue and repeat findings (by unit, by category)
     "/workbench/ committee": 17,
     "/workbench/ congress": 17,
-    "/workbench/ orgdept": 20,  # the overview too, routed reports
+    "/workbench/ orgdept": 21,  # the overview too, routed reports, interviews of cadres
     "/workbench/ finance": 17,
     "/workbench/ discipline": 12,  # no figures, no tasks: the roles' names, reports sent to it
     "/workbench/ sysadmin": 11,
     "/ledger/ auditor": 20,  # figures (3, the row count among them), filter choices (5), saved views, rows
     "/ledger/ unit": 19,
     "/ledger/ dept": 20,
-    "/findings/<id>/ auditor": 25,  # the finding, reports (+3), plan (+1), steps (3), history, requirements,
+    "/findings/<id>/ auditor": 26,  # the finding, reports (+3), plan (+1), steps (3), history, requirements,
     # obligations, …
-    "/findings/<id>/ unit": 22,
+    "/findings/<id>/ unit": 23,  # (both: the finding's interviews, +1)
     "/dashboard/ auditor": 22,
     "/dashboard/ gov": 20,
     "/api/findings/ auditor": 13,
@@ -57,6 +60,11 @@ BUDGETS = {
     "/summaries/<id>/ auditor": 13,  # the report with its people, recipients, steps, the user's roles
     "/summaries/<id>/ congress": 13,
     "/api/summary-reports/ auditor": 12,  # count, rows, their recipients
+    "/interviews/ auditor": 12,  # the interviews (count, rows with unit and finding)
+    "/interviews/ unit": 10,
+    "/interviews/<id>/ auditor": 16,  # the interview, its items and their reports, the steps (2), escalations
+    "/interviews/<id>/ unit": 12,
+    "/api/interviews/ auditor": 13,  # count, rows, their items and the items' reports
 }
 
 
@@ -95,6 +103,13 @@ def pages() -> list[tuple[str, str, str]]:
         report = SummaryReport.objects.get(issuer__jurisdiction__code="QJ", kind=kind, state="sent")
         found.append((f"/summaries/<id>/ {role}", role, f"/summaries/{report.pk}/"))
     found.append(("/api/summary-reports/ auditor", "auditor", "/api/summary-reports/"))
+    # Interviews: the list, a held interview with its follow-up items and their reports, the API.
+    from rectify.interviews.models import Interview
+
+    found += [(f"/interviews/ {role}", role, "/interviews/") for role in ("auditor", "unit")]
+    interview = Interview.objects.filter(unit__users__username="unit", state="held").order_by("pk").first()
+    found += [(f"/interviews/<id>/ {role}", role, f"/interviews/{interview.pk}/") for role in ("auditor", "unit")]
+    found.append(("/api/interviews/ auditor", "auditor", "/api/interviews/"))
     return found
 
 
