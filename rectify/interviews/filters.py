@@ -12,7 +12,9 @@ class InterviewFilterSet(django_filters.FilterSet):
     ground = django_filters.ChoiceFilter(choices=Ground.choices, label=_("约谈事由"))
     unit = IdFilter(field_name="unit_id", label=_("被约谈单位"))
     finding = IdFilter(field_name="finding_id", label=_("问题"))
-    year = django_filters.NumberFilter(field_name="proposed_on__year", label=_("年度"))
+    year = django_filters.NumberFilter(
+        field_name="proposed_on__year", label=_("年度"), min_value=2000, max_value=2100, step_size=1
+    )
     q = django_filters.CharFilter(method="filter_q", label=_("关键词"))
 
     class Meta:

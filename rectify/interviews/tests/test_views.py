@@ -176,3 +176,5 @@ def test_the_list_filters(client, world, on):
     assert client.get("/interviews/?state=approved").content.decode().count('data-testid="interview-row"') == 1
     assert client.get("/interviews/?state=closed").content.decode().count('data-testid="interview-row"') == 0
     assert Interview.objects.count() == 1
+    assert client.get("/api/interviews/?year=2025").json()["count"] == 1
+    assert client.get("/api/interviews/?year=10727160577304536").status_code == 400
