@@ -73,9 +73,10 @@ def propose(
     before on that ground (an escalation is then attached to the open proposal, if there is one)."""
     from rectify.findings.models import Finding
 
-    finding = (
-        Finding.objects.select_for_update().select_related("project__leader", "unit", "created_by").get(pk=finding.pk)
-    )
+    # The finding's row lock serialises two proposals for it (the nullable join to the team leader cannot
+    # be locked on PostgreSQL, so the row is locked first and read with its relations after).
+    list(Finding.objects.select_for_update().filter(pk=finding.pk).values_list("pk", flat=True))
+    finding = Finding.objects.select_related("project__leader", "unit", "created_by").get(pk=finding.pk)
     existing = Interview.all_objects.filter(finding=finding, ground=ground).first()
     if existing is not None:
         if escalation is not None and existing.state == InterviewState.PROPOSED:
