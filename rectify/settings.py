@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "rectify.summaries",
     "rectify.supervision",
     "rectify.congress",
+    "rectify.interviews",
     "rectify.exchange",
     "rectify.documents",
     "rectify.demo",
@@ -245,6 +246,9 @@ SPECTACULAR_SETTINGS = {
         "CongressKindEnum": "rectify.congress.choices.CongressKind",
         "CongressStateEnum": "rectify.congress.choices.CongressState",
         "QuestionStateEnum": "rectify.congress.choices.QuestionState",
+        "InterviewStateEnum": "rectify.interviews.choices.InterviewState",
+        "InterviewGroundEnum": "rectify.interviews.choices.Ground",
+        "FollowUpItemStateEnum": "rectify.interviews.choices.ItemState",
     },
 }
 

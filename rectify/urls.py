@@ -31,5 +31,6 @@ urlpatterns = [
     path("", include("rectify.summaries.urls")),
     path("", include("rectify.supervision.urls")),
     path("", include("rectify.congress.urls")),
+    path("", include("rectify.interviews.urls")),
     path("api/", include("rectify.api.urls")),
 ]

@@ -15,6 +15,7 @@ from rectify.documents.api.circulars import CircularDocumentAPIView
 from rectify.documents.api.summaries import SummaryReportDocumentAPIView
 from rectify.exchange.api.summaries import SummaryAnnexAPIView
 from rectify.findings.api.views import CategoryViewSet, FindingEventViewSet, RequirementViewSet
+from rectify.interviews.api.views import FollowUpItemViewSet, InterviewViewSet
 from rectify.notifications.api.views import NotificationViewSet
 from rectify.organizations.api.views import OrganizationViewSet
 from rectify.rectification.api.views import (
@@ -33,6 +34,8 @@ app_name = "api"
 
 router = DefaultRouter()
 router.register("findings", FindingViewSet, basename="finding")
+router.register("interviews", InterviewViewSet, basename="interview")
+router.register("interview-items", FollowUpItemViewSet, basename="interview-item")
 router.register("requirements", RequirementViewSet, basename="requirement")
 router.register("finding-events", FindingEventViewSet, basename="finding-event")
 router.register("categories", CategoryViewSet, basename="category")

@@ -19,6 +19,7 @@ The builder is put together from one part per concern, each in its own module:
 - ``stories``: the life of each finding, row by row, built with the services' own row constructors;
 - ``evidence``: the evidence files;
 - ``writer``: the bulk insert of the rows and their history rows;
+- ``summaries``, ``interviews``: the summary reports and the interviews, through their services;
 - ``summary``: what the load reports.
 """
 
@@ -34,6 +35,7 @@ from rectify.demo import district as D
 from rectify.demo.base import DEFAULT_FINDINGS, DEFAULT_SEED, MIN_FINDINGS, BuilderBase, DemoError, money_text
 from rectify.demo.evidence import EvidencePart
 from rectify.demo.findings import FindingsPart
+from rectify.demo.interviews import InterviewsPart
 from rectify.demo.organizations import OrganizationsPart
 from rectify.demo.outcomes import OutcomesPart
 from rectify.demo.projects import ProjectsPart
@@ -88,6 +90,7 @@ class _Builder(
     WriterPart,
     SummariesPart,
     SupervisionPart,
+    InterviewsPart,
     BuilderBase,
 ):
     def build(self) -> Summary:
@@ -102,4 +105,5 @@ class _Builder(
         catch_up(self.today)
         self._summaries()
         self._supervision()
+        self._interviews()
         return summarize(self)

@@ -154,3 +154,35 @@ class SummaryReportNumber(models.Model):
     @property
     def text(self) -> str:
         return f"{self.prefix}〔{self.year}〕{self.serial}号"
+
+
+class InterviewNoticeNumber(models.Model):
+    """The 发文字号 of an interview notice (``rectify.interviews``), taken from the audit office's sequence
+    for the year the first time the notice is written, and kept."""
+
+    office = models.ForeignKey(
+        "organizations.Organization", verbose_name=_("发文机关"), on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("年份"))
+    serial = models.PositiveIntegerField(_("序号"))
+    prefix = models.CharField(_("机关代字"), max_length=50)
+    interview = models.OneToOneField(
+        "interviews.Interview", verbose_name=_("约谈"), on_delete=models.PROTECT, related_name="notice_number"
+    )
+    created = models.DateTimeField(_("编号时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("约谈通知书发文字号")
+        verbose_name_plural = _("约谈通知书发文字号")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["office", "year", "prefix", "serial"], name="interview_number_serial_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def text(self) -> str:
+        return f"{self.prefix}〔{self.year}〕{self.serial}号"

@@ -79,3 +79,28 @@ def summary_number(report, year: int):
         return SummaryReportNumber.objects.create(
             office=report.issuer, year=year, serial=sequence.last, prefix=summary_prefix(report.issuer), report=report
         )
+
+
+INTERVIEW_WORD = "审谈"  # 审计约谈: the 代字 of the office's interview notices
+
+
+def interview_number(interview, year: int):
+    """The number of an interview notice, allocated from the audit office's sequence for ``year`` if new."""
+    from rectify.documents.models import InterviewNoticeNumber
+
+    office = interview.finding.project.audit_office
+    with transaction.atomic():
+        sequence, _created = DocumentNumberSequence.objects.get_or_create(office=office, year=year)
+        sequence = DocumentNumberSequence.objects.select_for_update().get(pk=sequence.pk)
+        existing = InterviewNoticeNumber.objects.filter(interview=interview).first()
+        if existing is not None:
+            return existing
+        sequence.last += 1
+        sequence.save(update_fields=["last"])
+        return InterviewNoticeNumber.objects.create(
+            office=office,
+            year=year,
+            serial=sequence.last,
+            prefix=f"{_place(office)}{INTERVIEW_WORD}",
+            interview=interview,
+        )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rectify.documents import circular_views, summary_views, views
+from rectify.documents import circular_views, interview_views, summary_views, views
 
 app_name = "documents"
 
@@ -16,6 +16,7 @@ urlpatterns = [
         views.UnitReportView.as_view(),
         name="unit-report",
     ),
+    path("interviews/<int:pk>/notice.docx", interview_views.InterviewNoticeView.as_view(), name="interview-notice"),
     path("summaries/<int:pk>/document.docx", summary_views.SummaryReportDocumentView.as_view(), name="summary-report"),
     path("circulars/<int:pk>/document.docx", circular_views.CircularDocumentView.as_view(), name="circular"),
 ]

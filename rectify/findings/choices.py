@@ -39,3 +39,4 @@ class EventKind(models.TextChoices):
     LINK = "link", _("关联以往问题")
     SUPERVISION = "supervision", _("列入督办事项")
     CIRCULAR = "circular", _("通报")
+    INTERVIEW = "interview", _("约谈")

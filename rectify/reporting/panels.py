@@ -1,15 +1,15 @@
-"""What the reporting app adds to the read pages (through ``rectify.core.panels``)."""
+"""What the reporting app adds to the read pages (through ``rectify.core.panels``). The escalation
+proposals appear on the audit leader's workbench in the interviews app's list of proposals."""
 
 from __future__ import annotations
 
 import datetime
 
-from rectify.accounts.choices import AUDIT_ROLES, UNIT_ROLES, RoleCode
+from rectify.accounts.choices import UNIT_ROLES, RoleCode
 from rectify.core.panels import FINDING, ORGANIZATION, TOP, WORKBENCH, Panel, register_panel
 from rectify.core.visibility import restrict
 from rectify.findings.warning import local_today
-from rectify.reporting.choices import EscalationState
-from rectify.reporting.models import EscalationProposal, Obligation
+from rectify.reporting.models import Obligation
 from rectify.reporting.routing import routes_for
 from rectify.reporting.services import OWING_STATES, figures_of, on_time_figures
 
@@ -65,16 +65,6 @@ def unit_obligations(user, obj=None) -> dict | None:
     return {"rows": _rows(rows[:LIST_LIMIT], today), "more": len(rows) > LIST_LIMIT}
 
 
-def escalations(user, obj=None) -> dict | None:
-    if not user.role_codes & AUDIT_ROLES:
-        return None
-    proposals = restrict(EscalationProposal.objects.filter(state=EscalationState.OPEN), user)
-    rows = list(
-        proposals.select_related("finding__unit", "obligation").order_by("-days_overdue", "pk")[: LIST_LIMIT + 1]
-    )
-    return {"rows": rows[:LIST_LIMIT], "more": len(rows) > LIST_LIMIT}
-
-
 def routed_reports(user, obj=None) -> dict | None:
     """The latest reports routed to a competent department or the organization department."""
     if not user.role_codes & {RoleCode.DEPT_SUPERVISOR, RoleCode.ORG_OFFICER}:
@@ -98,5 +88,4 @@ def register() -> None:
         )
     )
     register_panel(Panel("reporting.owed", WORKBENCH, "reporting/panel_owed.html", unit_obligations, order=10))
-    register_panel(Panel("reporting.escalations", WORKBENCH, "reporting/panel_escalations.html", escalations, order=20))
     register_panel(Panel("reporting.routed", WORKBENCH, "reporting/panel_routed.html", routed_reports, order=30))

@@ -110,6 +110,29 @@ def _escalation(ledger) -> int:
     return proposal.pk
 
 
+def _interview(ledger) -> int:
+    from rectify.interviews.choices import Ground
+    from rectify.interviews.models import Interview
+    from rectify.interviews.services import propose
+
+    finding = ledger["rectifying_red"]
+    made = propose(finding, Ground.REPEAT, basis="屡审屡犯")
+    return (made or Interview.objects.get(finding=finding, ground=Ground.REPEAT)).pk
+
+
+def _interview_item(ledger) -> int:
+    import datetime
+
+    from rectify.interviews.models import FollowUpItem
+
+    item, _created = FollowUpItem.objects.get_or_create(
+        interview_id=_interview(ledger),
+        sequence=1,
+        defaults={"title": "清理挂账", "due_date": datetime.date.today(), "responsible": "张三"},
+    )
+    return item.pk
+
+
 def _auditors_summary_report(ledger) -> int:
     from rectify.summaries import services
 
@@ -186,6 +209,8 @@ SAMPLE_IDS = {
     "/api/circulars/": _circular,
     "/api/congress-matters/": lambda ledger: _congress_matter(ledger).pk,
     "/api/congress-questions/": lambda ledger: _congress_matter(ledger).questions.first().pk,
+    "/api/interviews/": _interview,
+    "/api/interview-items/": _interview_item,
 }
 
 

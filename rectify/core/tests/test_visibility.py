@@ -202,9 +202,10 @@ def test_every_restrictable_business_model_has_a_scope():
     """A model of a Rectify app that can be restricted is either declared or reference data (refused)."""
     from django.apps import apps
 
+    from rectify.interviews.models import InterviewRules
     from rectify.reporting.models import Holiday, ReportingRules
 
-    reference = {Category, DeadlineRule, Jurisdiction, Sector, ReportingRules, Holiday}
+    reference = {Category, DeadlineRule, Jurisdiction, Sector, ReportingRules, Holiday, InterviewRules}
     for model in apps.get_models():
         if not model.__module__.startswith("rectify.") or not hasattr(model._default_manager, "restrict"):
             continue

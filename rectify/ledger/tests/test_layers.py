@@ -105,12 +105,15 @@ def _outside_api(app: str) -> list[Path]:
     return [path for path in app_modules(app) if "api" not in path.relative_to(RECTIFY / app).parts[:-1]]
 
 
-@pytest.mark.parametrize("app", ["supervision", "congress"])
+MECHANISMS = ["supervision", "congress", "interviews"]
+
+
+@pytest.mark.parametrize("app", MECHANISMS)
 @pytest.mark.parametrize("forbidden", ["rectify.documents", "rectify.exchange", "rectify.api", "rectify.demo"])
-def test_supervision_and_congress_are_mechanism_apps_that_import_no_way_in_or_out(app, forbidden):
-    """Supervised matters, circulars and congress matters (layer 5) record and decide; the circular's Word
-    document is written in ``documents`` (layer 6), which imports them. Their ``api/`` packages build on the
-    API's base classes."""
+def test_the_mechanism_apps_import_no_way_in_or_out(app, forbidden):
+    """Supervised matters, circulars, congress matters and interviews (layer 5) record and decide; their
+    Word documents are written in ``documents`` (layer 6), which imports them. Their ``api/`` packages
+    build on the API's base classes, as every app's does."""
     outside_api = _outside_api(app)
     found = [
         f"{path.relative_to(RECTIFY.parent)} imports {module}"
@@ -127,8 +130,8 @@ def test_supervision_and_congress_are_mechanism_apps_that_import_no_way_in_or_ou
     ["core", "accounts", "organizations", "audits", "findings", "rectification", "ledger", "notifications",
      "reporting", "summaries"],
 )  # fmt: skip
-@pytest.mark.parametrize("mechanism", ["rectify.supervision", "rectify.congress"])
-def test_supervision_and_congress_are_imported_by_no_app_below_them(app, mechanism):
+@pytest.mark.parametrize("mechanism", [f"rectify.{app}" for app in MECHANISMS])
+def test_the_mechanism_apps_are_imported_by_no_app_below_them(app, mechanism):
     assert offenders(app, mechanism) == []
 
 

@@ -34,24 +34,24 @@ WORKBENCH_ROLES = (
 # The summary reports' panels add to every workbench of a business role the reports sent to the user's
 # organization (one query) and, for those who draft or approve them, their own reports on the way (one).
 BUDGETS = {
-    "/workbench/ auditor": 21,  # task counts, task items, figures (3), roles, escalation proposals, summary reports (2)
-    "/workbench/ auditlead": 19,  # no task of the auditor's falls to the audit leader
-    "/workbench/ unit": 19,  # task counts, task items, figures (3), roles, obligations owed, summary reports (2)
-    "/workbench/ unithead": 19,
+    "/workbench/ auditor": 22,  # task counts, task items, figures (3), roles, escalation proposals, summary reports (2)
+    "/workbench/ auditlead": 22,  # no task of the auditor's falls to the audit leader
+    "/workbench/ unit": 21,  # task counts, task items, figures (3), roles, obligations owed, summary reports (2)
+    "/workbench/ unithead": 21,
     "/workbench/ dept": 21,  # the department's units, task counts, task items, figures (3), roles, routed reports
     "/workbench/ gov": 20,  # figures only, and the overview of overdue and repeat findings (by unit, by category)
     "/workbench/ committee": 21,
     "/workbench/ congress": 20,
-    "/workbench/ orgdept": 22,  # the overview too, routed reports
+    "/workbench/ orgdept": 23,  # the overview too, routed reports
     "/workbench/ finance": 19,
     "/workbench/ discipline": 14,  # no figures, no tasks: the roles' names, reports sent to it
     "/workbench/ sysadmin": 11,
     "/ledger/ auditor": 20,  # figures (3, the row count among them), filter choices (5), saved views, rows
     "/ledger/ unit": 19,
     "/ledger/ dept": 20,
-    "/findings/<id>/ auditor": 25,  # the finding, reports (+3), plan (+1), steps (3), history, requirements,
+    "/findings/<id>/ auditor": 26,  # the finding, reports (+3), plan (+1), steps (3), history, requirements,
     # obligations, …
-    "/findings/<id>/ unit": 22,
+    "/findings/<id>/ unit": 23,  # (both: the finding's interviews, +1)
     "/dashboard/ auditor": 22,
     "/dashboard/ gov": 20,
     "/api/findings/ auditor": 13,
@@ -73,6 +73,11 @@ BUDGETS = {
     "/congress/<id>/ dept": 13,
     "/api/supervised-matters/ auditor": 14,  # count, rows, findings, units, parts
     "/api/congress-matters/ gov": 13,  # count, rows, questions, responses
+    "/interviews/ auditor": 12,  # the interviews (count, rows with unit and finding)
+    "/interviews/ unit": 10,
+    "/interviews/<id>/ auditor": 16,  # the interview, its items and their reports, the steps (2), escalations
+    "/interviews/<id>/ unit": 12,
+    "/api/interviews/ auditor": 13,  # count, rows, their items and the items' reports
 }
 
 
@@ -126,6 +131,13 @@ def pages() -> list[tuple[str, str, str]]:
     found += [(f"/congress/<id>/ {role}", role, inquiry.get_absolute_url()) for role in ("congress", "dept")]
     found.append(("/api/supervised-matters/ auditor", "auditor", "/api/supervised-matters/"))
     found.append(("/api/congress-matters/ gov", "gov", "/api/congress-matters/"))
+    # Interviews: the list, a held interview with its follow-up items and their reports, the API.
+    from rectify.interviews.models import Interview
+
+    found += [(f"/interviews/ {role}", role, "/interviews/") for role in ("auditor", "unit")]
+    interview = Interview.objects.filter(unit__users__username="unit", state="held").order_by("pk").first()
+    found += [(f"/interviews/<id>/ {role}", role, f"/interviews/{interview.pk}/") for role in ("auditor", "unit")]
+    found.append(("/api/interviews/ auditor", "auditor", "/api/interviews/"))
     return found
 
 

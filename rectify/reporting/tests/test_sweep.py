@@ -188,16 +188,17 @@ def test_the_workbenches_show_what_is_owed_routed_and_proposed(client, world, on
     sweep_on(on, DUE + datetime.timedelta(days=31))
     with on(DUE + datetime.timedelta(days=31)):
         pages = {}
-        for username in ("unit", "dept", "orgdept", "auditor", "discipline"):
+        for username in ("unit", "dept", "orgdept", "auditor", "auditlead", "discipline"):
             client.login(username=username, password=PASSWORD)
             pages[username] = client.get("/workbench/").content.decode()
             client.logout()
     assert 'data-testid="owed-row"' in pages["unit"]
     assert pages["dept"].count('data-testid="routed-report"') == 1
     assert pages["orgdept"].count('data-testid="routed-report"') == 1
-    assert pages["auditor"].count('data-testid="escalation"') == 1
-    for username in ("unit", "dept", "orgdept", "discipline"):
-        assert 'data-testid="escalations"' not in pages[username]
+    # The escalation became an interview proposal, on the audit leader's list (rectify.interviews).
+    assert pages["auditlead"].count('data-testid="interview-proposal"') == 1
+    for username in ("unit", "dept", "orgdept", "auditor", "discipline"):
+        assert 'data-testid="interview-proposals"' not in pages[username]
     assert 'data-panel="reporting' not in pages["discipline"]
 
 
