@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "rectify.notifications",
     "rectify.reporting",
     "rectify.summaries",
+    "rectify.referrals",
     "rectify.exchange",
     "rectify.documents",
     "rectify.demo",
@@ -114,6 +115,7 @@ TEMPLATES = [
                 "rectify.notifications.context_processors.inbox",
                 "rectify.ledger.context_processors.navigation",
                 "rectify.summaries.context_processors.navigation",
+                "rectify.referrals.context_processors.navigation",
             ],
         },
     },
@@ -183,6 +185,9 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
+# Days after sending within which a referral's receiving body owes its feedback (source 三(四)).
+RECTIFY_REFERRAL_FEEDBACK_DAYS = int(os.environ.get("RECTIFY_REFERRAL_FEEDBACK_DAYS", "60"))
+
 SESSION_COOKIE_AGE = int(os.environ.get("RECTIFY_SESSION_SECONDS", str(30 * 60)))
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
@@ -234,6 +239,9 @@ SPECTACULAR_SETTINGS = {
         "SummaryKindEnum": "rectify.summaries.choices.SummaryKind",
         "SummaryStateEnum": "rectify.summaries.choices.SummaryState",
         "SummaryStepKindEnum": "rectify.summaries.choices.StepKind",
+        "ReferralStateEnum": "rectify.referrals.choices.ReferralState",
+        "ReferralGroundEnum": "rectify.referrals.choices.ReferralGround",
+        "AccountabilityOutcomeEnum": "rectify.rectification.choices.AccountabilityOutcome",
     },
 }
 

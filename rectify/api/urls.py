@@ -23,6 +23,7 @@ from rectify.rectification.api.views import (
     ProgressReportViewSet,
     VerificationViewSet,
 )
+from rectify.referrals.api.views import ReferralViewSet
 from rectify.reporting.api.views import EscalationProposalViewSet, ObligationViewSet
 from rectify.summaries.api.views import SummaryReportViewSet
 
@@ -44,6 +45,7 @@ router.register("notifications", NotificationViewSet, basename="notification")
 router.register("reporting-obligations", ObligationViewSet, basename="reporting-obligation")
 router.register("escalation-proposals", EscalationProposalViewSet, basename="escalation-proposal")
 router.register("summary-reports", SummaryReportViewSet, basename="summary-report")
+router.register("referrals", ReferralViewSet, basename="referral")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="token"),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rectify.documents import summary_views, views
+from rectify.documents import referral_views, summary_views, views
 
 app_name = "documents"
 
@@ -16,5 +16,7 @@ urlpatterns = [
         views.UnitReportView.as_view(),
         name="unit-report",
     ),
+    path("referrals/<int:pk>/letter.docx", referral_views.ReferralLetterView.as_view(), name="referral-letter"),
+    path("referrals/<int:pk>/package.zip", referral_views.ReferralPackageView.as_view(), name="referral-package"),
     path("summaries/<int:pk>/document.docx", summary_views.SummaryReportDocumentView.as_view(), name="summary-report"),
 ]

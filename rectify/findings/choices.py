@@ -37,3 +37,4 @@ class EventKind(models.TextChoices):
     VERIFICATION = "verification", _("核实认定")
     DELAY = "delay", _("说明延期原因")
     LINK = "link", _("关联以往问题")
+    REFERRAL = "referral", _("提请追责（移送）")

@@ -1,0 +1,64 @@
+"""The workbench panels of referrals: for the receiving bodies (discipline commission, organization
+department, competent department), the referrals awaiting their acknowledgement or feedback; for the
+audit office, its referrals whose feedback is overdue."""
+
+from __future__ import annotations
+
+from rectify.accounts.choices import RoleCode
+from rectify.core.panels import TOP, WORKBENCH, Panel, register_panel
+from rectify.findings.warning import local_today
+from rectify.referrals.choices import ReferralState
+from rectify.referrals.scopes import RECEIVING_ROLES
+
+SHOWN = 5
+# The bodies whose workbench shows the panel even when nothing awaits them.
+ALWAYS = frozenset({RoleCode.DISCIPLINE_OFFICER, RoleCode.ORG_OFFICER})
+
+
+def awaiting(user, obj=None) -> dict | None:
+    from rectify.referrals.models import Referral
+
+    if not (user.is_authenticated and user.organization_id and user.role_codes & RECEIVING_ROLES):
+        return None
+    rows = list(
+        Referral.objects.filter(
+            recipient_id=user.organization_id, state__in=(ReferralState.SENT, ReferralState.ACKNOWLEDGED)
+        )
+        .select_related("office")
+        .order_by("feedback_due", "pk")[: SHOWN + 1]
+    )
+    if not rows and not user.role_codes & ALWAYS:
+        return None
+    today = local_today()
+    for row in rows:
+        row.overdue_days = row.feedback_overdue_days(today)
+    return {"referrals": rows[:SHOWN], "more": len(rows) > SHOWN}
+
+
+def overdue(user, obj=None) -> dict | None:
+    from rectify.accounts.scopes import is_audit_office_auditor
+    from rectify.referrals.services import overdue_feedback
+
+    if not (user.is_authenticated and is_audit_office_auditor(user)):
+        return None
+    today = local_today()
+    rows = list(
+        overdue_feedback(today)
+        .filter(office_id=user.organization_id)
+        .select_related("recipient")
+        .order_by("feedback_due", "pk")[: SHOWN + 1]
+    )
+    if not rows:
+        return None
+    for row in rows:
+        row.overdue_days = row.feedback_overdue_days(today)
+    return {"referrals": rows[:SHOWN], "more": len(rows) > SHOWN}
+
+
+def register() -> None:
+    register_panel(
+        Panel("referrals.awaiting", WORKBENCH, "referrals/panels/awaiting.html", awaiting, position=TOP, order=5)
+    )
+    register_panel(
+        Panel("referrals.overdue", WORKBENCH, "referrals/panels/overdue.html", overdue, position=TOP, order=30)
+    )
