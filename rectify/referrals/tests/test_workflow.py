@@ -37,7 +37,9 @@ def test_from_a_false_rectification_to_a_concluded_referral(world, django_captur
     with django_capture_on_commit_callbacks(execute=True):
         services.conclude_referral(
             world["discipline"], referral, outcome_date=datetime.date.today(), text="已立案审查。",
-            persons=[services.Person("王某", "财务科长", "disciplinary"), services.Person("李某", "副局长", "admonishment")],
+            persons=[
+                services.Person("王某", "财务科长", "disciplinary"), services.Person("李某", "副局长", "admonishment")
+            ],
         )  # fmt: skip
     referral.refresh_from_db()
     assert referral.state == ReferralState.CONCLUDED
