@@ -116,6 +116,19 @@ def _auditors_summary_report(ledger) -> int:
     return services.create_report(ledger["closed"].created_by, kind="committee").pk
 
 
+def _auditors_referral(ledger) -> int:
+    from rectify.organizations.choices import OrganizationKind
+    from rectify.organizations.models import Organization
+    from rectify.referrals import services
+
+    finding = ledger["rectifying_red"]
+    body = Organization.objects.get(
+        kind=OrganizationKind.DISCIPLINE_COMMISSION, jurisdiction=finding.project.jurisdiction
+    )
+    auditor = ledger["closed"].created_by
+    return services.create_referral(auditor, recipient=body, ground="refusal", findings=[finding], facts="拒不整改").pk
+
+
 SAMPLE_IDS = {
     "/api/findings/": lambda ledger: ledger["submitted"].pk,
     "/api/audit-projects/": lambda ledger: ledger["draft"].project_id,
@@ -135,6 +148,7 @@ SAMPLE_IDS = {
     "/api/reporting-obligations/": _obligation,
     "/api/escalation-proposals/": _escalation,
     "/api/summary-reports/": _auditors_summary_report,
+    "/api/referrals/": _auditors_referral,
 }
 
 

@@ -99,3 +99,31 @@ def test_summaries_is_a_mechanism_app_that_imports_no_way_in_or_out(forbidden):
 )
 def test_summaries_is_imported_by_no_app_below_it(app):
     assert offenders(app, "rectify.summaries") == []
+
+
+def referrals_modules_outside_api() -> list[Path]:
+    return [
+        path for path in app_modules("referrals") if "api" not in path.relative_to(RECTIFY / "referrals").parts[:-1]
+    ]
+
+
+@pytest.mark.parametrize("forbidden", ["rectify.documents", "rectify.exchange", "rectify.api", "rectify.demo"])
+def test_referrals_is_a_mechanism_app_that_imports_no_way_in_or_out(forbidden):
+    """Referrals (layer 5) record and decide; the referral letter and the evidence package are written in
+    ``documents`` (layer 6), which subscribes to the approval to build the package."""
+    found = [
+        f"{path.relative_to(RECTIFY.parent)} imports {module}"
+        for path in app_modules("referrals")
+        for module in sorted(imported_modules(path))
+        if (module == forbidden or module.startswith(forbidden + "."))
+        and not (forbidden == "rectify.api" and path not in referrals_modules_outside_api())
+    ]
+    assert found == []
+
+
+BELOW_REFERRALS = ["core", "accounts", "organizations", "audits", "findings", "rectification", "ledger"]
+
+
+@pytest.mark.parametrize("app", [*BELOW_REFERRALS, "notifications", "summaries"])
+def test_referrals_is_imported_by_no_app_below_it(app):
+    assert offenders(app, "rectify.referrals") == []
