@@ -18,7 +18,11 @@ ALWAYS = frozenset({RoleCode.DISCIPLINE_OFFICER, RoleCode.ORG_OFFICER})
 def awaiting(user, obj=None) -> dict | None:
     from rectify.referrals.models import Referral
 
+    from rectify.referrals.services import RECIPIENT_KINDS
+
     if not (user.is_authenticated and user.organization_id and user.role_codes & RECEIVING_ROLES):
+        return None
+    if user.organization.kind not in RECIPIENT_KINDS:  # an audited unit's head never receives one
         return None
     rows = list(
         Referral.objects.filter(

@@ -30,18 +30,21 @@ WORKBENCH_ROLES = (
 # district, 500 findings): the workbench 23 to 27 by role, the ledger 21, the finding page 46 to 52.
 # The summary reports' panels add to every workbench of a business role the reports sent to the user's
 # organization (one query) and, for those who draft or approve them, their own reports on the way (one).
+# The referrals' panels add one query: to the receiving bodies (discipline commission, organization
+# department, competent department) the referrals awaiting them, to the audit office those with feedback
+# overdue. The discipline commission now sees the findings its referrals cite, so its workbench shows their figures.
 BUDGETS = {
-    "/workbench/ auditor": 19,  # task counts, task items, figures (3), roles, escalation proposals, summary reports (2)
-    "/workbench/ auditlead": 17,  # no task of the auditor's falls to the audit leader
+    "/workbench/ auditor": 20,  # task counts, task items, figures (3), roles, escalation proposals, summary reports (2)
+    "/workbench/ auditlead": 18,  # no task of the auditor's falls to the audit leader
     "/workbench/ unit": 17,  # task counts, task items, figures (3), roles, obligations owed, summary reports (2)
     "/workbench/ unithead": 17,
-    "/workbench/ dept": 19,  # the department's units, task counts, task items, figures (3), roles, routed reports
+    "/workbench/ dept": 20,  # the department's units, task counts, task items, figures (3), roles, routed reports
     "/workbench/ gov": 18,  # figures only, and the overview of overdue and repeat findings (by unit, by category)
     "/workbench/ committee": 17,
     "/workbench/ congress": 17,
-    "/workbench/ orgdept": 20,  # the overview too, routed reports
+    "/workbench/ orgdept": 21,  # the overview too, routed reports
     "/workbench/ finance": 17,
-    "/workbench/ discipline": 12,  # no figures, no tasks: the roles' names, reports sent to it
+    "/workbench/ discipline": 18,  # the referrals awaiting it, and the figures of the findings they cite
     "/workbench/ sysadmin": 11,
     "/ledger/ auditor": 20,  # figures (3, the row count among them), filter choices (5), saved views, rows
     "/ledger/ unit": 19,
@@ -57,6 +60,11 @@ BUDGETS = {
     "/summaries/<id>/ auditor": 13,  # the report with its people, recipients, steps, the user's roles
     "/summaries/<id>/ congress": 13,
     "/api/summary-reports/ auditor": 12,  # count, rows, their recipients
+    "/referrals/ auditor": 12,  # the referrals (count, rows), the filter's choices need none
+    "/referrals/ discipline": 12,
+    "/referrals/<id>/ auditor": 13,  # the referral with its people, the cited findings (scoped), the persons
+    "/referrals/<id>/ discipline": 13,
+    "/api/referrals/ auditor": 13,  # count, rows, their findings and persons
 }
 
 
@@ -95,6 +103,13 @@ def pages() -> list[tuple[str, str, str]]:
         report = SummaryReport.objects.get(issuer__jurisdiction__code="QJ", kind=kind, state="sent")
         found.append((f"/summaries/<id>/ {role}", role, f"/summaries/{report.pk}/"))
     found.append(("/api/summary-reports/ auditor", "auditor", "/api/summary-reports/"))
+    # Referrals: the list and a referral's page, for the audit office and the discipline commission.
+    from rectify.referrals.models import Referral
+
+    found += [(f"/referrals/ {role}", role, "/referrals/") for role in ("auditor", "discipline")]
+    concluded = Referral.objects.get(office__jurisdiction__code="QJ", state="concluded")
+    found += [(f"/referrals/<id>/ {role}", role, f"/referrals/{concluded.pk}/") for role in ("auditor", "discipline")]
+    found.append(("/api/referrals/ auditor", "auditor", "/api/referrals/"))
     return found
 
 
