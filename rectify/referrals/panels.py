@@ -17,7 +17,6 @@ ALWAYS = frozenset({RoleCode.DISCIPLINE_OFFICER, RoleCode.ORG_OFFICER})
 
 def awaiting(user, obj=None) -> dict | None:
     from rectify.referrals.models import Referral
-
     from rectify.referrals.services import RECIPIENT_KINDS
 
     if not (user.is_authenticated and user.organization_id and user.role_codes & RECEIVING_ROLES):

@@ -22,7 +22,7 @@ from django.db.models import Q
 from rectify.accounts.choices import ADMIN_ROLES, AUDIT_ROLES, RoleCode
 from rectify.accounts.scopes import is_audit_office_auditor, jurisdiction_ids
 from rectify.audits.choices import CADRE_AUDIT_TYPES
-from rectify.core.visibility import NOTHING
+from rectify.core.visibility import NOTHING, user_cache
 from rectify.referrals.choices import ReferralState
 
 if TYPE_CHECKING:
@@ -73,5 +73,8 @@ def cited_findings_scope(user: User, action: str, roles: frozenset[str]) -> Q:
 
     if action != "view" or user.organization_id is None or not roles & RECEIVING_ROLES:
         return NOTHING
-    sent = Referral.objects.filter(recipient_id=user.organization_id, state__in=DELIVERED).values("pk")
-    return Q(pk__in=Referral.findings.through.objects.filter(referral_id__in=sent).values("finding_id"))
+    sent = Referral.objects.filter(recipient_id=user.organization_id, state__in=DELIVERED)
+    # A body that has received no referral sees no ledger rows at all (and is not offered the ledger).
+    if not user_cache(user, "referrals:received", sent.exists):
+        return NOTHING
+    return Q(pk__in=Referral.findings.through.objects.filter(referral_id__in=sent.values("pk")).values("finding_id"))

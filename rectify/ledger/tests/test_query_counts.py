@@ -44,7 +44,7 @@ BUDGETS = {
     "/workbench/ congress": 17,
     "/workbench/ orgdept": 21,  # the overview too, routed reports
     "/workbench/ finance": 17,
-    "/workbench/ discipline": 18,  # the referrals awaiting it, and the figures of the findings they cite
+    "/workbench/ discipline": 19,  # the referrals awaiting it, whether any reached it, the figures of what they cite
     "/workbench/ sysadmin": 11,
     "/ledger/ auditor": 20,  # figures (3, the row count among them), filter choices (5), saved views, rows
     "/ledger/ unit": 19,
@@ -61,9 +61,9 @@ BUDGETS = {
     "/summaries/<id>/ congress": 13,
     "/api/summary-reports/ auditor": 12,  # count, rows, their recipients
     "/referrals/ auditor": 12,  # the referrals (count, rows), the filter's choices need none
-    "/referrals/ discipline": 12,
+    "/referrals/ discipline": 13,  # whether any referral reached it (the cited findings' scope asks once)
     "/referrals/<id>/ auditor": 13,  # the referral with its people, the cited findings (scoped), the persons
-    "/referrals/<id>/ discipline": 13,
+    "/referrals/<id>/ discipline": 14,
     "/api/referrals/ auditor": 13,  # count, rows, their findings and persons
 }
 
