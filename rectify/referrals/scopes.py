@@ -23,6 +23,7 @@ from rectify.accounts.choices import ADMIN_ROLES, AUDIT_ROLES, RoleCode
 from rectify.accounts.scopes import is_audit_office_auditor, jurisdiction_ids
 from rectify.audits.choices import CADRE_AUDIT_TYPES
 from rectify.core.visibility import NOTHING, user_cache
+from rectify.organizations.choices import OrganizationKind
 from rectify.referrals.choices import ReferralState
 
 if TYPE_CHECKING:
@@ -35,6 +36,15 @@ DELIVERED = (ReferralState.SENT, ReferralState.ACKNOWLEDGED, ReferralState.CONCL
 RECEIVING_ROLES = frozenset(
     {RoleCode.DISCIPLINE_OFFICER, RoleCode.ORG_OFFICER, RoleCode.DEPT_SUPERVISOR, RoleCode.UNIT_HEAD}
 )
+
+# The kinds of body a case may be referred to (source 三(四)).
+RECIPIENT_KINDS = (
+    OrganizationKind.DISCIPLINE_COMMISSION,
+    OrganizationKind.ORGANIZATION_DEPARTMENT,
+    OrganizationKind.COMPETENT_DEPARTMENT,
+)
+# Receiving roles that see ledger rows of their own whatever they receive.
+ROW_ROLES = RECEIVING_ROLES - {RoleCode.DISCIPLINE_OFFICER}
 
 
 def _received_q(user: User, roles: frozenset[str]) -> Q:
@@ -73,8 +83,11 @@ def cited_findings_scope(user: User, action: str, roles: frozenset[str]) -> Q:
 
     if action != "view" or user.organization_id is None or not roles & RECEIVING_ROLES:
         return NOTHING
+    if user.organization.kind not in RECIPIENT_KINDS:
+        return NOTHING
     sent = Referral.objects.filter(recipient_id=user.organization_id, state__in=DELIVERED)
-    # A body that has received no referral sees no ledger rows at all (and is not offered the ledger).
-    if not user_cache(user, "referrals:received", sent.exists):
+    # The discipline commission sees no other ledger rows: until a referral reaches it, it sees none at
+    # all (and is not offered the ledger). The other bodies see rows of their own anyway.
+    if not roles & ROW_ROLES and not user_cache(user, "referrals:received", sent.exists):
         return NOTHING
     return Q(pk__in=Referral.findings.through.objects.filter(referral_id__in=sent.values("pk")).values("finding_id"))

@@ -34,13 +34,12 @@ from rectify.findings.choices import EventKind, FindingState
 from rectify.findings.models import Finding
 from rectify.findings.warning import local_today
 from rectify.findings.workflow import record_event
-from rectify.organizations.choices import OrganizationKind
 from rectify.organizations.models import Organization
 from rectify.rectification.choices import AccountabilityOutcome, Verdict
 from rectify.rectification.models import Verification
 from rectify.referrals.choices import PackageStatus, ReferralGround, ReferralState
 from rectify.referrals.models import HandledPerson, Referral
-from rectify.referrals.scopes import RECEIVING_ROLES
+from rectify.referrals.scopes import RECEIVING_ROLES, RECIPIENT_KINDS
 
 if TYPE_CHECKING:
     from rectify.accounts.models import User
@@ -48,12 +47,6 @@ if TYPE_CHECKING:
 S = ReferralState
 DRAFTERS = AUDIT_ROLES
 APPROVERS = frozenset({RoleCode.AUDIT_LEADER})
-# The kinds of body a case may be referred to (source 三(四)).
-RECIPIENT_KINDS = (
-    OrganizationKind.DISCIPLINE_COMMISSION,
-    OrganizationKind.ORGANIZATION_DEPARTMENT,
-    OrganizationKind.COMPETENT_DEPARTMENT,
-)
 DEFAULT_FEEDBACK_DAYS = 60
 
 NOT_FOUND = gettext_lazy("提请追责事项不存在，或不在您的职责范围内。")
