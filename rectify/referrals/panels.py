@@ -5,7 +5,7 @@ audit office, its referrals whose feedback is overdue."""
 from __future__ import annotations
 
 from rectify.accounts.choices import RoleCode
-from rectify.core.panels import TOP, WORKBENCH, Panel, register_panel
+from rectify.core.panels import FINDING, TOP, WORKBENCH, Panel, register_panel
 from rectify.findings.warning import local_today
 from rectify.referrals.choices import ReferralState
 from rectify.referrals.scopes import RECEIVING_ROLES
@@ -58,7 +58,26 @@ def overdue(user, obj=None) -> dict | None:
     return {"referrals": rows[:SHOWN], "more": len(rows) > SHOWN}
 
 
+def of_finding(user, finding) -> dict | None:
+    """On a finding's page: the referrals citing it that the user sees, and, for an auditor of its
+    office, a link to draft one (shown only where there is something to show or to do)."""
+    from rectify.referrals.models import Referral
+    from rectify.referrals.services import may_draft
+
+    draftable = may_draft(user) and finding.state != "draft"
+    rows = list(
+        Referral.objects.restrict(user)
+        .filter(pk__in=Referral.findings.through.objects.filter(finding_id=finding.pk).values("referral_id"))
+        .select_related("recipient")
+        .order_by("-created", "-pk")
+    )
+    if not rows and not draftable:
+        return None
+    return {"referrals": rows, "draftable": draftable, "finding": finding}
+
+
 def register() -> None:
+    register_panel(Panel("referrals.finding", FINDING, "referrals/panels/finding.html", of_finding, order=60))
     register_panel(
         Panel("referrals.awaiting", WORKBENCH, "referrals/panels/awaiting.html", awaiting, position=TOP, order=5)
     )

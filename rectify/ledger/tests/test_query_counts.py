@@ -49,8 +49,8 @@ BUDGETS = {
     "/ledger/ auditor": 20,  # figures (3, the row count among them), filter choices (5), saved views, rows
     "/ledger/ unit": 19,
     "/ledger/ dept": 20,
-    "/findings/<id>/ auditor": 25,  # the finding, reports (+3), plan (+1), steps (3), history, requirements,
-    # obligations, …
+    "/findings/<id>/ auditor": 26,  # the finding, reports (+3), plan (+1), steps (3), history, requirements,
+    # obligations, the referrals citing it, …
     "/findings/<id>/ unit": 22,
     "/dashboard/ auditor": 22,
     "/dashboard/ gov": 20,

@@ -30,6 +30,7 @@ def login(client, username):
 def test_the_whole_flow_on_the_web(client, world, django_capture_on_commit_callbacks):
     finding = falsified(world)
     login(client, "auditor")
+    assert f"/referrals/new/?finding={finding.pk}" in client.get(f"/findings/{finding.pk}/").content.decode()
     page = client.get(f"/referrals/new/?finding={finding.pk}").content.decode()
     assert finding.ledger_number in page
     data = {"recipient": world.discipline.pk, "ground": "false_rectification", "ledger_numbers": finding.ledger_number,
@@ -63,6 +64,8 @@ def test_the_whole_flow_on_the_web(client, world, django_capture_on_commit_callb
     referral.refresh_from_db()
     assert referral.state == ReferralState.CONCLUDED and referral.persons.count() == 2
     assert finding.events.filter(kind=EventKind.REFERRAL).count() == 5
+    page = client.get(f"/findings/{finding.pk}/").content.decode()
+    assert 'data-testid="finding-referrals"' in page and "refer-finding" not in page and "已反馈处理结果" in page
 
 
 def test_the_letter_numbers_itself_once_and_drafting_keeps_what_was_typed(client, world):
