@@ -3,7 +3,7 @@ from __future__ import annotations
 import re
 
 from django import forms
-from django.utils.translation import gettext as _gettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from rectify.core.forms import DateInput, StyledFormMixin, version_field
@@ -42,7 +42,7 @@ class CreateReferralForm(StyledFormMixin, forms.Form):
     def clean_ledger_numbers(self) -> list[str]:
         numbers = [n for n in SEPARATORS.split(self.cleaned_data["ledger_numbers"]) if n]
         if not numbers:
-            raise forms.ValidationError(_gettext("请至少填写一个问题编号。"))
+            raise forms.ValidationError(gettext("请至少填写一个问题编号。"))
         return list(dict.fromkeys(numbers))
 
 
@@ -66,14 +66,14 @@ def parse_person(line: str, number: int) -> Person:
     parts = PERSON_SEPARATORS.split(line.strip())
     if len(parts) != 3:
         raise forms.ValidationError(
-            _gettext("第 %(n)d 行应为「姓名，职务，处理方式」三项，用逗号分隔。") % {"n": number}
+            gettext("第 %(n)d 行应为「姓名，职务，处理方式」三项，用逗号分隔。") % {"n": number}
         )
     name, position, way = parts
     by_label = {str(label): value for value, label in AccountabilityOutcome.choices}
     outcome = by_label.get(way) or (way if way in AccountabilityOutcome.values else "")
     if not outcome:
         raise forms.ValidationError(
-            _gettext("第 %(n)d 行的处理方式「%(way)s」不在可选范围内（%(choices)s）。")
+            gettext("第 %(n)d 行的处理方式「%(way)s」不在可选范围内（%(choices)s）。")
             % {"n": number, "way": way, "choices": "、".join(by_label)}
         )
     return Person(name=name, position=position, outcome=outcome)
