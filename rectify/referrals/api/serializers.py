@@ -30,7 +30,7 @@ class ReferralSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class CreateInputSerializer(serializers.Serializer):
+class ReferralCreateInputSerializer(serializers.Serializer):
     recipient = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     ground = serializers.ChoiceField(choices=ReferralGround.choices)
     findings = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=MAX_ID), min_length=1)
@@ -39,28 +39,28 @@ class CreateInputSerializer(serializers.Serializer):
     title = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
 
 
-class EditInputSerializer(serializers.Serializer):
+class ReferralEditInputSerializer(serializers.Serializer):
     facts = serializers.CharField()
     request = serializers.CharField(required=False, allow_blank=True, default="")
     title = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
     version = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
 
 
-class CommentInputSerializer(serializers.Serializer):
+class ReferralCommentInputSerializer(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class ReturnInputSerializer(serializers.Serializer):
+class ReferralReturnInputSerializer(serializers.Serializer):
     reason = serializers.CharField()
 
 
-class PersonInputSerializer(serializers.Serializer):
+class ReferralPersonInputSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=50)
     position = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     outcome = serializers.ChoiceField(choices=AccountabilityOutcome.choices)
 
 
-class ConcludeInputSerializer(serializers.Serializer):
+class ReferralConcludeInputSerializer(serializers.Serializer):
     outcome_date = serializers.DateField()
     text = serializers.CharField()
-    persons = PersonInputSerializer(many=True, required=False, default=list)
+    persons = ReferralPersonInputSerializer(many=True, required=False, default=list)
