@@ -242,7 +242,8 @@ def return_referral(actor: User, referral: Referral | int, reason: str) -> Refer
         _check_state(locked, S.APPROVED)
         locked.state = S.DRAFT
         locked.approved_by = locked.approved_at = None
-        _save(locked, actor, "return", ["state", "approved_by", "approved_at"])
+        locked.package_status = PackageStatus.NONE  # built again, from the revised text, when approved again
+        _save(locked, actor, "return", ["state", "approved_by", "approved_at", "package_status"])
         _timeline(locked, actor, "returned", _("提请追责退回修改：%(reason)s") % {"reason": reason.strip()})
         publish("referral.returned", locked, actor=actor, comment=reason.strip())
     return locked

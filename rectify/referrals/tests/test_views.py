@@ -164,3 +164,26 @@ def test_the_audit_office_sees_overdue_feedback_on_its_workbench(client, world, 
         detail = client.get(referral.get_absolute_url()).content.decode()
         assert 'data-testid="feedback-overdue"' in detail
         assert client.get("/referrals/?overdue=true").content.decode().count(referral.title) >= 1
+
+
+def test_a_draft_is_edited_and_a_stale_edit_keeps_the_text(client, world):
+    referral = drafted(world)
+    services.update_referral(world["auditor2"], referral, facts="他人的修改")
+    login(client, "auditor")
+    data = {"title": referral.title, "facts": "我的事实", "request": "", "version": "1"}
+    response = client.post(f"/referrals/{referral.pk}/edit/", data)
+    body = response.content.decode()
+    assert response.status_code == 200 and "已被他人修改" in body and "我的事实" in body
+    response = client.post(f"/referrals/{referral.pk}/edit/", {**data, "version": "2"}, follow=True)
+    assert "已保存" in response.content.decode() and Referral.objects.get().facts == "我的事实"
+    login(client, "discipline")
+    assert client.get(f"/referrals/{referral.pk}/edit/").status_code == 404
+
+
+def test_the_discipline_commission_is_offered_the_ledger_once_a_referral_reaches_it(client, world):
+    login(client, "discipline")
+    assert 'data-testid="nav-ledger"' not in client.get("/workbench/").content.decode()
+    referral = sent(world)
+    login(client, "discipline")
+    page = client.get("/workbench/").content.decode()
+    assert 'data-testid="nav-ledger"' in page and 'data-testid="nav-referrals"' in page and referral.title in page

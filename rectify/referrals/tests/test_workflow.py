@@ -57,6 +57,7 @@ def test_a_return_goes_back_to_draft_and_is_on_the_timeline(world):
     services.return_referral(world["auditlead"], referral, "事实部分需补充")
     referral.refresh_from_db()
     assert referral.state == ReferralState.DRAFT and referral.approved_by is None
+    assert referral.package_status == PackageStatus.NONE
     finding = referral.findings.get()
     assert finding.events.filter(
         kind=EventKind.REFERRAL, action="returned", comment__contains="事实部分需补充"
