@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "rectify.supervision",
     "rectify.congress",
     "rectify.interviews",
+    "rectify.referrals",
     "rectify.exchange",
     "rectify.documents",
     "rectify.demo",
@@ -118,6 +119,7 @@ TEMPLATES = [
                 "rectify.ledger.context_processors.navigation",
                 "rectify.summaries.context_processors.navigation",
                 "rectify.supervision.context_processors.navigation",
+                "rectify.referrals.context_processors.navigation",
             ],
         },
     },
@@ -187,6 +189,9 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
+# Days after sending within which a referral's receiving body owes its feedback (source 三(四)).
+RECTIFY_REFERRAL_FEEDBACK_DAYS = int(os.environ.get("RECTIFY_REFERRAL_FEEDBACK_DAYS", "60"))
+
 SESSION_COOKIE_AGE = int(os.environ.get("RECTIFY_SESSION_SECONDS", str(30 * 60)))
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
@@ -249,6 +254,9 @@ SPECTACULAR_SETTINGS = {
         "InterviewStateEnum": "rectify.interviews.choices.InterviewState",
         "InterviewGroundEnum": "rectify.interviews.choices.Ground",
         "FollowUpItemStateEnum": "rectify.interviews.choices.ItemState",
+        "ReferralStateEnum": "rectify.referrals.choices.ReferralState",
+        "ReferralGroundEnum": "rectify.referrals.choices.ReferralGround",
+        "AccountabilityOutcomeEnum": "rectify.rectification.choices.AccountabilityOutcome",
     },
 }
 

@@ -32,5 +32,6 @@ urlpatterns = [
     path("", include("rectify.supervision.urls")),
     path("", include("rectify.congress.urls")),
     path("", include("rectify.interviews.urls")),
+    path("", include("rectify.referrals.urls")),
     path("api/", include("rectify.api.urls")),
 ]

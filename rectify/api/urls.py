@@ -26,6 +26,7 @@ from rectify.rectification.api.views import (
     ProgressReportViewSet,
     VerificationViewSet,
 )
+from rectify.referrals.api.views import ReferralViewSet
 from rectify.reporting.api.views import EscalationProposalViewSet, ObligationViewSet
 from rectify.summaries.api.views import SummaryReportViewSet
 from rectify.supervision.api.views import AssignmentViewSet, CircularViewSet, SupervisedMatterViewSet
@@ -55,6 +56,7 @@ router.register("supervision-assignments", AssignmentViewSet, basename="supervis
 router.register("circulars", CircularViewSet, basename="circular")
 router.register("congress-matters", CongressMatterViewSet, basename="congress-matter")
 router.register("congress-questions", QuestionViewSet, basename="congress-question")
+router.register("referrals", ReferralViewSet, basename="referral")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="token"),

@@ -39,6 +39,7 @@ from rectify.demo.interviews import InterviewsPart
 from rectify.demo.organizations import OrganizationsPart
 from rectify.demo.outcomes import OutcomesPart
 from rectify.demo.projects import ProjectsPart
+from rectify.demo.referrals import ReferralsPart
 from rectify.demo.summaries import SummariesPart
 from rectify.demo.summary import Summary, summarize
 from rectify.demo.supervision import SupervisionPart
@@ -91,6 +92,7 @@ class _Builder(
     SummariesPart,
     SupervisionPart,
     InterviewsPart,
+    ReferralsPart,
     BuilderBase,
 ):
     def build(self) -> Summary:
@@ -106,4 +108,5 @@ class _Builder(
         self._summaries()
         self._supervision()
         self._interviews()
+        self._referrals()
         return summarize(self)

@@ -12,3 +12,9 @@ class DocumentsConfig(AppConfig):
 
         # A batch is its requester's: its documents were built within their scope.
         register_scope("documents.DocumentBatch", owner_scope("requested_by"))
+
+        from rectify.core import events
+        from rectify.documents import referrals
+
+        # An approved referral's evidence package is built by a job (the referrals app knows no documents).
+        events.subscribe("referral.approved", referrals.on_referral_approved)

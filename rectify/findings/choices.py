@@ -40,3 +40,4 @@ class EventKind(models.TextChoices):
     SUPERVISION = "supervision", _("列入督办事项")
     CIRCULAR = "circular", _("通报")
     INTERVIEW = "interview", _("约谈")
+    REFERRAL = "referral", _("提请追责（移送）")

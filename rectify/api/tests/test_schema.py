@@ -185,6 +185,19 @@ def _congress_matter(ledger):
     )  # fmt: skip
 
 
+def _auditors_referral(ledger) -> int:
+    from rectify.organizations.choices import OrganizationKind
+    from rectify.organizations.models import Organization
+    from rectify.referrals import services
+
+    finding = ledger["rectifying_red"]
+    body = Organization.objects.get(
+        kind=OrganizationKind.DISCIPLINE_COMMISSION, jurisdiction=finding.project.jurisdiction
+    )
+    auditor = ledger["closed"].created_by
+    return services.create_referral(auditor, recipient=body, ground="refusal", findings=[finding], facts="拒不整改").pk
+
+
 SAMPLE_IDS = {
     "/api/findings/": lambda ledger: ledger["submitted"].pk,
     "/api/audit-projects/": lambda ledger: ledger["draft"].project_id,
@@ -211,6 +224,7 @@ SAMPLE_IDS = {
     "/api/congress-questions/": lambda ledger: _congress_matter(ledger).questions.first().pk,
     "/api/interviews/": _interview,
     "/api/interview-items/": _interview_item,
+    "/api/referrals/": _auditors_referral,
 }
 
 

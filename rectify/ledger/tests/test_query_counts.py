@@ -33,25 +33,28 @@ WORKBENCH_ROLES = (
 # office's panel reads its open matters' parts and its circulars (two), the congress's its questions (one).
 # The summary reports' panels add to every workbench of a business role the reports sent to the user's
 # organization (one query) and, for those who draft or approve them, their own reports on the way (one).
+# The referrals' panels add one query: to the receiving bodies (discipline commission, organization
+# department, competent department) the referrals awaiting them, to the audit office those with feedback
+# overdue. The discipline commission now sees the findings its referrals cite, so its workbench shows their figures.
 BUDGETS = {
-    "/workbench/ auditor": 22,  # task counts, task items, figures (3), roles, escalation proposals, summary reports (2)
-    "/workbench/ auditlead": 22,  # no task of the auditor's falls to the audit leader
+    "/workbench/ auditor": 23,  # task counts, task items, figures (3), roles, escalation proposals, summary reports (2)
+    "/workbench/ auditlead": 23,  # no task of the auditor's falls to the audit leader
     "/workbench/ unit": 21,  # task counts, task items, figures (3), roles, obligations owed, summary reports (2)
     "/workbench/ unithead": 21,
-    "/workbench/ dept": 21,  # the department's units, task counts, task items, figures (3), roles, routed reports
+    "/workbench/ dept": 22,  # the department's units, task counts, task items, figures (3), roles, routed reports
     "/workbench/ gov": 20,  # figures only, and the overview of overdue and repeat findings (by unit, by category)
     "/workbench/ committee": 21,
     "/workbench/ congress": 20,
-    "/workbench/ orgdept": 23,  # the overview too, routed reports
+    "/workbench/ orgdept": 24,  # the overview too, routed reports
     "/workbench/ finance": 19,
-    "/workbench/ discipline": 14,  # no figures, no tasks: the roles' names, reports sent to it
+    "/workbench/ discipline": 21,  # no figures, no tasks: the roles' names, reports sent to it
     "/workbench/ sysadmin": 11,
     "/ledger/ auditor": 20,  # figures (3, the row count among them), filter choices (5), saved views, rows
     "/ledger/ unit": 19,
     "/ledger/ dept": 20,
-    "/findings/<id>/ auditor": 26,  # the finding, reports (+3), plan (+1), steps (3), history, requirements,
-    # obligations, …
-    "/findings/<id>/ unit": 23,  # (both: the finding's interviews, +1)
+    "/findings/<id>/ auditor": 27,  # the finding, reports (+3), plan (+1), steps (3), history, requirements,
+    # obligations, the interviews and the referrals citing it, …
+    "/findings/<id>/ unit": 23,
     "/dashboard/ auditor": 22,
     "/dashboard/ gov": 20,
     "/api/findings/ auditor": 13,
@@ -78,6 +81,11 @@ BUDGETS = {
     "/interviews/<id>/ auditor": 16,  # the interview, its items and their reports, the steps (2), escalations
     "/interviews/<id>/ unit": 12,
     "/api/interviews/ auditor": 13,  # count, rows, their items and the items' reports
+    "/referrals/ auditor": 12,  # the referrals (count, rows), the filter's choices need none
+    "/referrals/ discipline": 13,  # whether any referral reached it (the cited findings' scope asks once)
+    "/referrals/<id>/ auditor": 13,  # the referral with its people, the cited findings (scoped), the persons
+    "/referrals/<id>/ discipline": 14,
+    "/api/referrals/ auditor": 13,  # count, rows, their findings and persons
 }
 
 
@@ -138,6 +146,13 @@ def pages() -> list[tuple[str, str, str]]:
     interview = Interview.objects.filter(unit__users__username="unit", state="held").order_by("pk").first()
     found += [(f"/interviews/<id>/ {role}", role, f"/interviews/{interview.pk}/") for role in ("auditor", "unit")]
     found.append(("/api/interviews/ auditor", "auditor", "/api/interviews/"))
+    # Referrals: the list and a referral's page, for the audit office and the discipline commission.
+    from rectify.referrals.models import Referral
+
+    found += [(f"/referrals/ {role}", role, "/referrals/") for role in ("auditor", "discipline")]
+    concluded = Referral.objects.get(office__jurisdiction__code="QJ", state="concluded")
+    found += [(f"/referrals/<id>/ {role}", role, f"/referrals/{concluded.pk}/") for role in ("auditor", "discipline")]
+    found.append(("/api/referrals/ auditor", "auditor", "/api/referrals/"))
     return found
 
 
