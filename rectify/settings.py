@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "rectify.notifications",
     "rectify.reporting",
     "rectify.summaries",
+    "rectify.sharing",
     "rectify.exchange",
     "rectify.documents",
     "rectify.demo",
@@ -234,6 +235,8 @@ SPECTACULAR_SETTINGS = {
         "SummaryKindEnum": "rectify.summaries.choices.SummaryKind",
         "SummaryStateEnum": "rectify.summaries.choices.SummaryState",
         "SummaryStepKindEnum": "rectify.summaries.choices.StepKind",
+        "SubscriptionTargetEnum": "rectify.sharing.choices.Target",
+        "SubscriptionStateEnum": "rectify.sharing.choices.SubscriptionState",
     },
 }
 

@@ -29,5 +29,6 @@ urlpatterns = [
     path("", include("rectify.notifications.urls")),
     path("", include("rectify.reporting.urls")),
     path("", include("rectify.summaries.urls")),
+    path("", include("rectify.sharing.urls")),
     path("api/", include("rectify.api.urls")),
 ]

@@ -8,7 +8,7 @@ from django.db.models import Q
 
 from rectify.accounts.choices import UNIT_ROLES, RoleCode
 from rectify.accounts.scopes import is_audit_office_auditor, jurisdiction_ids, subordinate_unit_ids
-from rectify.audits.choices import CADRE_AUDIT_TYPES
+from rectify.audits.choices import CADRE_AUDIT_TYPES, AuditType
 from rectify.core.visibility import NOTHING
 
 if TYPE_CHECKING:
@@ -28,13 +28,17 @@ def project_scope(user: User, action: str, roles: frozenset[str]) -> Q:
     a department see the projects that name them; the organization department sees cadre audits."""
     if user.organization_id is None:
         return NOTHING
+    internal = Q(type=AuditType.INTERNAL_AUDIT)
+    scope = NOTHING
+    if RoleCode.INTERNAL_AUDITOR in roles:
+        # A unit's internal auditors conduct its own internal audits, and only those (source 四(三)).
+        scope = internal & Q(audit_office_id=user.organization_id)
     if is_audit_office_auditor(user, roles):
         if action == "act":
-            return Q(jurisdiction_id=user.organization.jurisdiction_id)
-        return Q(jurisdiction_id__in=jurisdiction_ids(user))
+            return scope | (Q(jurisdiction_id=user.organization.jurisdiction_id) & ~internal)
+        return scope | Q(jurisdiction_id__in=jurisdiction_ids(user))
     if action != "view":
-        return NOTHING
-    scope = NOTHING
+        return scope
     if roles & UNIT_ROLES:
         scope |= _listing_units([user.organization_id])
     if RoleCode.DEPT_SUPERVISOR in roles:
@@ -45,9 +49,10 @@ def project_scope(user: User, action: str, roles: frozenset[str]) -> Q:
 
 
 def can_work_on_project(user: User, project: AuditProject) -> bool:
-    """Whether the user is an auditor of the office that conducts this project (no query)."""
-    return (
-        user.is_authenticated
-        and is_audit_office_auditor(user)
-        and project.jurisdiction_id == user.organization.jurisdiction_id
-    )
+    """Whether the user is an auditor of the office that conducts this project (no query): the audit
+    office's auditors for its jurisdiction's audits, a unit's internal auditors for its internal audits."""
+    if not user.is_authenticated:
+        return False
+    if project.type == AuditType.INTERNAL_AUDIT:
+        return user.has_role(RoleCode.INTERNAL_AUDITOR) and project.audit_office_id == user.organization_id
+    return is_audit_office_auditor(user) and project.jurisdiction_id == user.organization.jurisdiction_id
