@@ -25,6 +25,7 @@ ORGANIZATION_DIRECTORY_ROLES = frozenset(
         RoleCode.COMMITTEE_OFFICER,
         RoleCode.GOVERNMENT_OFFICER,
         RoleCode.CONGRESS_OFFICER,
+        RoleCode.SUPERVISOR_OFFICER,  # chooses the units it subscribes to (source 三(五))
         RoleCode.SYSTEM_ADMIN,
     }
 )

@@ -24,6 +24,7 @@ from rectify.rectification.api.views import (
     VerificationViewSet,
 )
 from rectify.reporting.api.views import EscalationProposalViewSet, ObligationViewSet
+from rectify.sharing.api.views import SubscriptionViewSet
 from rectify.summaries.api.views import SummaryReportViewSet
 
 app_name = "api"
@@ -44,6 +45,7 @@ router.register("notifications", NotificationViewSet, basename="notification")
 router.register("reporting-obligations", ObligationViewSet, basename="reporting-obligation")
 router.register("escalation-proposals", EscalationProposalViewSet, basename="escalation-proposal")
 router.register("summary-reports", SummaryReportViewSet, basename="summary-report")
+router.register("subscriptions", SubscriptionViewSet, basename="subscription")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="token"),

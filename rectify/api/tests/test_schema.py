@@ -116,6 +116,19 @@ def _auditors_summary_report(ledger) -> int:
     return services.create_report(ledger["closed"].created_by, kind="committee").pk
 
 
+def _subscription(ledger) -> int:
+    """A pending subscription of a supervising body in the auditor's district (the auditor decides it)."""
+    from rectify.accounts.choices import RoleCode
+    from rectify.organizations.choices import OrganizationKind
+    from rectify.sharing import services
+    from rectify.testing import OrganizationFactory, make_user
+
+    unit = ledger["closed"].unit
+    body = OrganizationFactory(name="巡察办", kind=OrganizationKind.OTHER_SUPERVISOR, jurisdiction=unit.jurisdiction)
+    inspector = make_user("schema_inspector", body, RoleCode.SUPERVISOR_OFFICER)
+    return services.request_subscription(inspector, target="unit", unit=unit, purpose="巡察").pk
+
+
 SAMPLE_IDS = {
     "/api/findings/": lambda ledger: ledger["submitted"].pk,
     "/api/audit-projects/": lambda ledger: ledger["draft"].project_id,
@@ -135,6 +148,7 @@ SAMPLE_IDS = {
     "/api/reporting-obligations/": _obligation,
     "/api/escalation-proposals/": _escalation,
     "/api/summary-reports/": _auditors_summary_report,
+    "/api/subscriptions/": _subscription,
 }
 
 
