@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rectify.documents import summary_views, views
+from rectify.documents import sharing_views, summary_views, views
 
 app_name = "documents"
 
@@ -15,6 +15,11 @@ urlpatterns = [
         "organizations/<int:pk>/documents/rectification-report.docx",
         views.UnitReportView.as_view(),
         name="unit-report",
+    ),
+    path(
+        "sharing/units/<int:pk>/package.docx",
+        sharing_views.UnitPackageDocumentView.as_view(),
+        name="sharing-package",
     ),
     path("summaries/<int:pk>/document.docx", summary_views.SummaryReportDocumentView.as_view(), name="summary-report"),
 ]

@@ -87,7 +87,7 @@ class SubscriptionDetailView(LoginRequiredMixin, TemplateView):
             digests=list(subscription.digests.order_by("-period_end")[:10]),
             may_decide=deciding and pending,
             may_revoke=(deciding or own) and standing,
-            may_export=own and subscription.state == SubscriptionState.APPROVED,
+            may_export=own and subscription.state == SubscriptionState.APPROVED and bool(subscription.unit_id),
             **kwargs,
         )
 

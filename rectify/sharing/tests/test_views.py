@@ -87,3 +87,35 @@ def test_api(sharing):
     assert api.get(f"/api/subscriptions/{pk}/digests/").json() == []
     answer = api.post(f"/api/subscriptions/{pk}/revoke/", {"comment": "巡察结束"}, format="json")
     assert answer.status_code == 200 and answer.json()["state"] == "revoked"
+
+
+def test_package_of_one_unit(sharing, client):
+    import io
+
+    from docx import Document
+    from openpyxl import load_workbook
+
+    world = sharing
+    closed = make_finding(world, "closed", title='=HYPERLINK("http://x")挂账')
+    make_finding(world, "issued", unit=world.other_unit)
+    subscription = request(world)
+    client.force_login(world["inspector"])
+    assert client.get(f"/sharing/units/{world.unit.pk}/package.xlsx").status_code == 404  # nothing seen yet
+    services.approve_subscription(world["auditor"], subscription)
+    page = client.get(f"/sharing/{subscription.pk}/").content.decode()
+    assert 'data-testid="package-xlsx"' in page
+    answer = client.get(f"/sharing/units/{world.unit.pk}/package.xlsx")
+    assert answer.status_code == 200
+    workbook = load_workbook(io.BytesIO(answer.content))
+    assert workbook.sheetnames == ["问题", "整改历程", "整改方案", "整改报告", "核实认定"]
+    rows = list(workbook["问题"].iter_rows(values_only=True))
+    assert len(rows) == 2 and rows[1][0] == closed.ledger_number
+    title_cell = workbook["问题"].cell(row=2, column=6)
+    assert title_cell.data_type == "s" and title_cell.value.startswith("=HYPERLINK")
+    assert len(list(workbook["整改历程"].iter_rows())) == 1 + closed.events.count()
+    assert len(list(workbook["核实认定"].iter_rows())) == 2
+    assert client.get(f"/sharing/units/{world.other_unit.pk}/package.xlsx").status_code == 404
+    document = client.get(f"/sharing/units/{world.unit.pk}/package.docx")
+    assert document.status_code == 200
+    text = "\n".join(p.text for p in Document(io.BytesIO(document.content)).paragraphs)
+    assert "共1个" in text and "整改历程" in text
