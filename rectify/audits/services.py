@@ -60,8 +60,6 @@ def create_project(
     internal = not is_audit_office_auditor(actor)
     if internal and (type != AuditType.INTERNAL_AUDIT or [u.pk for u in units] != [office.pk]):
         raise ActionRefused(_("内审人员只能对本单位开展内部审计。"), code="forbidden")
-    if not internal and type == AuditType.INTERNAL_AUDIT:
-        raise ActionRefused(_("内部审计项目由被审计单位的内审人员自行建立。"))
     if not (name or "").strip():
         raise ActionRefused(_("请填写项目名称。"))
     if type not in AuditType.values:

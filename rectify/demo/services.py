@@ -37,6 +37,7 @@ from rectify.demo.findings import FindingsPart
 from rectify.demo.organizations import OrganizationsPart
 from rectify.demo.outcomes import OutcomesPart
 from rectify.demo.projects import ProjectsPart
+from rectify.demo.sharing import SharingPart
 from rectify.demo.summaries import SummariesPart
 from rectify.demo.summary import Summary, summarize
 from rectify.demo.writer import WriterPart, story_timestamps
@@ -79,7 +80,15 @@ def load_demo(
 
 
 class _Builder(
-    OrganizationsPart, ProjectsPart, FindingsPart, OutcomesPart, EvidencePart, WriterPart, SummariesPart, BuilderBase
+    OrganizationsPart,
+    ProjectsPart,
+    FindingsPart,
+    OutcomesPart,
+    EvidencePart,
+    WriterPart,
+    SummariesPart,
+    SharingPart,
+    BuilderBase,
 ):
     def build(self) -> Summary:
         self._reference_data()
@@ -92,4 +101,5 @@ class _Builder(
         # What the units owe as of the demo's day, and the proposals the sweep would have made.
         catch_up(self.today)
         self._summaries()
+        self._sharing()
         return summarize(self)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 
 from rectify.accounts.choices import AUDIT_ROLES, AUDITING_ROLES, UNIT_ROLES, RoleCode
 from rectify.accounts.scopes import is_audit_office_auditor, jurisdiction_ids, subordinate_unit_ids
@@ -27,8 +27,10 @@ SUMMARY_ROLES = frozenset({RoleCode.COMMITTEE_OFFICER, RoleCode.GOVERNMENT_OFFIC
 # Roles that work on findings; the others only read them.
 ACTING_ROLES = AUDITING_ROLES | UNIT_ROLES
 
-# A unit's own internal audits (source 四(三)): worked by its internal auditors, read by the audit offices.
-INTERNAL = Q(project__type=AuditType.INTERNAL_AUDIT)
+# A unit's own internal audits (source 四(三)): conducted by the unit itself, worked by its internal
+# auditors, read by the audit offices. (An audit office may also conduct a project of the internal-audit
+# type, following up units' internal audits: that one is its own, like any other.)
+INTERNAL = Q(project__type=AuditType.INTERNAL_AUDIT, project__audit_office_id=F("unit_id"))
 
 
 def finding_q_for_role(user: User, role: str, action: str = "view") -> Q:

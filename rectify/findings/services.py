@@ -15,8 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from rectify.accounts.choices import AUDITING_ROLES, UNIT_ROLES, RoleCode
 from rectify.accounts.scopes import is_audit_office_auditor
-from rectify.audits.choices import AuditType
-from rectify.audits.scopes import can_work_on_project
+from rectify.audits.scopes import can_work_on_project, is_unit_internal_audit
 from rectify.core.events import publish
 from rectify.core.exceptions import ActionRefused
 from rectify.core.locking import bump_version, check_version
@@ -222,7 +221,7 @@ def repeat_candidates(
 def ledger_number(project: AuditProject, sequence: int) -> str:
     """The ledger number of the ``sequence``-th finding of ``project``: QJ-2025-003-012; a unit's internal
     audit numbers its own, after its code: NB-<unit code>-2025-001-004 (source 四(三))."""
-    if project.type == AuditType.INTERNAL_AUDIT:
+    if is_unit_internal_audit(project):
         return f"NB-{project.audit_office.code}-{project.year}-{project.sequence:03d}-{sequence:03d}"
     return f"{project.jurisdiction.code}-{project.year}-{project.sequence:03d}-{sequence:03d}"
 

@@ -31,7 +31,7 @@ from rectify.rectification.models import Evidence, ProgressReport, Verification
 
 DEMO_ACCOUNTS = [
     "auditor", "auditlead", "unit", "unithead", "dept", "orgdept", "discipline", "finance", "committee", "gov",
-    "congress", "sysadmin", "secadmin", "logaudit",
+    "congress", "sysadmin", "secadmin", "logaudit", "inspector", "internal",
 ]  # fmt: skip
 FINDINGS = 200
 

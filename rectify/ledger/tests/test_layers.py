@@ -99,3 +99,37 @@ def test_summaries_is_a_mechanism_app_that_imports_no_way_in_or_out(forbidden):
 )
 def test_summaries_is_imported_by_no_app_below_it(app):
     assert offenders(app, "rectify.summaries") == []
+
+
+@pytest.mark.parametrize("forbidden", ["rectify.documents", "rectify.exchange", "rectify.api", "rectify.demo"])
+def test_sharing_is_a_mechanism_app_that_imports_no_way_in_or_out(forbidden):
+    """Sharing (layer 5) records subscriptions and digests and gathers a unit's package as rows; the
+    package's workbook and document are written in ``exchange`` and ``documents`` (layer 6). Its
+    ``api/`` package builds on the API's base classes."""
+    root = RECTIFY / "sharing"
+    found = [
+        f"{path.relative_to(RECTIFY.parent)} imports {module}"
+        for path in app_modules("sharing")
+        for module in sorted(imported_modules(path))
+        if (module == forbidden or module.startswith(forbidden + "."))
+        and not (forbidden == "rectify.api" and "api" in path.relative_to(root).parts[:-1])
+    ]
+    assert found == []
+
+
+@pytest.mark.parametrize(
+    "app",
+    [
+        "core",
+        "accounts",
+        "organizations",
+        "audits",
+        "findings",
+        "rectification",
+        "ledger",
+        "notifications",
+        "summaries",
+    ],
+)
+def test_sharing_is_imported_by_no_app_below_it(app):
+    assert offenders(app, "rectify.sharing") == []

@@ -90,8 +90,15 @@ def test_projects_refused_outside_the_own_unit(sharing):
         audits.create_project(
             world["internal"], name="x", year=2025, type=AuditType.INTERNAL_AUDIT, units=[world.sibling_unit]
         )
-    with pytest.raises(ActionRefused):
-        audits.create_project(world["auditor"], name="x", year=2025, type=AuditType.INTERNAL_AUDIT, units=[world.unit])
+    # An audit office's own follow-up of units' internal audits is its project, like any other.
+    followed = audits.create_project(
+        world["auditor"], name="x", year=2025, type=AuditType.INTERNAL_AUDIT, units=[world.unit]
+    )
+    finding = findings.create_finding(
+        world["auditor"], allow_past_deadline=True, **finding_data(world, project=followed)
+    )
+    assert not finding.ledger_number.startswith("NB-")
+    assert not Finding.objects.restrict(world["internal"]).filter(pk=finding.pk).exists()
 
 
 def test_audit_office_cannot_work_an_internal_audit(sharing):
