@@ -13,6 +13,7 @@ from django.utils import timezone
 from rectify.audits import services as audits
 from rectify.audits.choices import AuditType
 from rectify.demo.files import png
+from rectify.demo.writer import live_timestamps
 from rectify.findings import services as findings
 from rectify.findings.models import Finding
 from rectify.organizations.models import Sector
@@ -33,7 +34,8 @@ INTERNAL_FINDINGS = [
 class SharingPart:
     def _sharing(self) -> None:
         u = self.users
-        self._internal_audit(u["internal"], u["unit"])
+        with live_timestamps():
+            self._internal_audit(u["internal"], u["unit"])
         inspector, auditor, lead = u["inspector"], u["auditor"], u["auditlead"]
         demo_unit = u["unit"].organization
         sector = demo_unit.sector or Sector.objects.order_by("code").first()
