@@ -21,7 +21,7 @@ SIZES = (50, 500)
 
 WORKBENCH_ROLES = (
     "auditor", "auditlead", "unit", "unithead", "dept",
-    "gov", "committee", "congress", "orgdept", "finance", "discipline", "sysadmin",
+    "gov", "committee", "congress", "orgdept", "finance", "discipline", "sysadmin", "inspector", "internal",
 )  # fmt: skip
 
 # Every request also reads its session, its user and the user's place in the tree, and saves the
@@ -31,8 +31,9 @@ WORKBENCH_ROLES = (
 # The summary reports' panels add to every workbench of a business role the reports sent to the user's
 # organization (one query) and, for those who draft or approve them, their own reports on the way (one).
 BUDGETS = {
-    "/workbench/ auditor": 19,  # task counts, task items, figures (3), roles, escalation proposals, summary reports (2)
-    "/workbench/ auditlead": 17,  # no task of the auditor's falls to the audit leader
+    # task counts, task items, figures (3), roles, escalation proposals, summary reports (2), subscriptions to decide
+    "/workbench/ auditor": 20,
+    "/workbench/ auditlead": 18,  # no task of the auditor's falls to the audit leader
     "/workbench/ unit": 17,  # task counts, task items, figures (3), roles, obligations owed, summary reports (2)
     "/workbench/ unithead": 17,
     "/workbench/ dept": 19,  # the department's units, task counts, task items, figures (3), roles, routed reports
@@ -43,6 +44,8 @@ BUDGETS = {
     "/workbench/ finance": 17,
     "/workbench/ discipline": 12,  # no figures, no tasks: the roles' names, reports sent to it
     "/workbench/ sysadmin": 11,
+    "/workbench/ inspector": 17,  # figures of what it subscribed to, its subscriptions
+    "/workbench/ internal": 13,
     "/ledger/ auditor": 20,  # figures (3, the row count among them), filter choices (5), saved views, rows
     "/ledger/ unit": 19,
     "/ledger/ dept": 20,
@@ -57,6 +60,12 @@ BUDGETS = {
     "/summaries/<id>/ auditor": 13,  # the report with its people, recipients, steps, the user's roles
     "/summaries/<id>/ congress": 13,
     "/api/summary-reports/ auditor": 12,  # count, rows, their recipients
+    "/sharing/ auditor": 12,  # the subscriptions with their subscribers and what they cover
+    "/sharing/ inspector": 13,  # and the subscribing body's own place
+    "/sharing/<id>/ auditor": 13,  # the subscription, whether the user decides it, its digests
+    "/sharing/<id>/ inspector": 13,
+    "/ledger/ inspector": 20,  # the ledger as a subscribing body reads it (its approved subscriptions: one)
+    "/api/subscriptions/ auditor": 11,
 }
 
 
@@ -95,6 +104,14 @@ def pages() -> list[tuple[str, str, str]]:
         report = SummaryReport.objects.get(issuer__jurisdiction__code="QJ", kind=kind, state="sent")
         found.append((f"/summaries/<id>/ {role}", role, f"/summaries/{report.pk}/"))
     found.append(("/api/summary-reports/ auditor", "auditor", "/api/summary-reports/"))
+    # Sharing: the subscriptions, one of them, and the ledger as a subscribing body reads it.
+    from rectify.sharing.models import Subscription
+
+    found += [(f"/sharing/ {role}", role, "/sharing/") for role in ("auditor", "inspector")]
+    subscription = Subscription.objects.get(state="approved")
+    found += [(f"/sharing/<id>/ {role}", role, f"/sharing/{subscription.pk}/") for role in ("auditor", "inspector")]
+    found.append(("/ledger/ inspector", "inspector", "/ledger/"))
+    found.append(("/api/subscriptions/ auditor", "auditor", "/api/subscriptions/"))
     return found
 
 
