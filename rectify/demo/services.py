@@ -100,6 +100,7 @@ class _Builder(
         self._write_findings()
         # What the units owe as of the demo's day, and the proposals the sweep would have made.
         catch_up(self.today)
-        self._summaries()
+        # The demo unit's own internal audit and the subscriptions first: the reports count what the ledger holds.
         self._sharing()
+        self._summaries()
         return summarize(self)

@@ -33,5 +33,5 @@ class RequestInputSerializer(serializers.Serializer):
     period_days = serializers.IntegerField(required=False, default=7, min_value=1, max_value=92)
 
 
-class CommentInputSerializer(serializers.Serializer):
+class SubscriptionCommentSerializer(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)

@@ -15,9 +15,9 @@ from rectify.findings.models import Category
 from rectify.organizations.models import Organization, Sector
 from rectify.sharing import services
 from rectify.sharing.api.serializers import (
-    CommentInputSerializer,
     DigestSerializer,
     RequestInputSerializer,
+    SubscriptionCommentSerializer,
     SubscriptionSerializer,
 )
 from rectify.sharing.filters import SubscriptionFilterSet
@@ -60,22 +60,22 @@ class SubscriptionViewSet(RestrictedViewSet):
 
     def _decide(self, request, function):
         subscription = self.get_object()
-        comment = self.validated(CommentInputSerializer)["comment"]
+        comment = self.validated(SubscriptionCommentSerializer)["comment"]
         return self._answer(function(request.user, subscription, comment=comment))
 
-    @extend_schema(request=CommentInputSerializer, responses={200: SubscriptionSerializer})
+    @extend_schema(request=SubscriptionCommentSerializer, responses={200: SubscriptionSerializer})
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
         """同意 (pending → approved; the body then reads the findings it covers)."""
         return self._decide(request, services.approve_subscription)
 
-    @extend_schema(request=CommentInputSerializer, responses={200: SubscriptionSerializer})
+    @extend_schema(request=SubscriptionCommentSerializer, responses={200: SubscriptionSerializer})
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
         """不同意 (pending → rejected), with a reason."""
         return self._decide(request, services.reject_subscription)
 
-    @extend_schema(request=CommentInputSerializer, responses={200: SubscriptionSerializer})
+    @extend_schema(request=SubscriptionCommentSerializer, responses={200: SubscriptionSerializer})
     @action(detail=True, methods=["post"])
     def revoke(self, request, pk=None):
         """撤销 (by the audit office, or withdrawn by the body)."""

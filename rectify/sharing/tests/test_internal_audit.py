@@ -127,3 +127,20 @@ def test_ledger_filters_internal_audits(sharing, client):
     assert page.status_code == 200
     body = page.content.decode()
     assert finding.ledger_number in body and office.ledger_number not in body
+
+
+def test_internal_auditor_opens_a_project_and_records_on_the_web(sharing, client):
+    world = sharing
+    client.force_login(world["internal"])
+    form = client.get("/projects/new/")
+    assert form.status_code == 200
+    answer = client.post(
+        "/projects/new/",
+        {"name": "2025年度内部审计", "year": 2025, "type": AuditType.INTERNAL_AUDIT, "units": [world.unit.pk],
+         "leader": world["internal"].pk},
+    )  # fmt: skip
+    assert answer.status_code == 302, answer.context["form"].errors
+    from rectify.audits.models import AuditProject
+
+    project = AuditProject.objects.get(type=AuditType.INTERNAL_AUDIT, audit_office=world.unit)
+    assert client.get(f"/projects/{project.pk}/").status_code == 200
