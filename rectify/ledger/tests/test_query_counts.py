@@ -45,7 +45,7 @@ BUDGETS = {
     "/workbench/ discipline": 12,  # no figures, no tasks: the roles' names, reports sent to it
     "/workbench/ sysadmin": 11,
     "/workbench/ inspector": 17,  # figures of what it subscribed to, its subscriptions
-    "/workbench/ internal": 13,
+    "/workbench/ internal": 15,  # its tasks on its own internal audits, figures
     "/ledger/ auditor": 20,  # figures (3, the row count among them), filter choices (5), saved views, rows
     "/ledger/ unit": 19,
     "/ledger/ dept": 20,

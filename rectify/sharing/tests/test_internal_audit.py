@@ -144,3 +144,15 @@ def test_internal_auditor_opens_a_project_and_records_on_the_web(sharing, client
 
     project = AuditProject.objects.get(type=AuditType.INTERNAL_AUDIT, audit_office=world.unit)
     assert client.get(f"/projects/{project.pk}/").status_code == 200
+
+
+def test_the_internal_auditors_workbench_shows_its_tasks(sharing, client):
+    world = sharing
+    project = internal_project(world)
+    draft = findings.create_finding(
+        world["internal"], allow_past_deadline=True, **finding_data(world, project=project, title="内审草稿问题")
+    )
+    make_finding(world, "draft", title="审计局草稿问题")
+    client.force_login(world["internal"])
+    page = client.get("/workbench/").content.decode()
+    assert "待下达的问题" in page and draft.title in page and "审计局草稿问题" not in page
