@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "rectify.congress",
     "rectify.interviews",
     "rectify.referrals",
+    "rectify.sharing",
     "rectify.exchange",
     "rectify.documents",
     "rectify.demo",
@@ -257,6 +258,8 @@ SPECTACULAR_SETTINGS = {
         "ReferralStateEnum": "rectify.referrals.choices.ReferralState",
         "ReferralGroundEnum": "rectify.referrals.choices.ReferralGround",
         "AccountabilityOutcomeEnum": "rectify.rectification.choices.AccountabilityOutcome",
+        "SubscriptionTargetEnum": "rectify.sharing.choices.Target",
+        "SubscriptionStateEnum": "rectify.sharing.choices.SubscriptionState",
     },
 }
 

@@ -33,5 +33,6 @@ urlpatterns = [
     path("", include("rectify.congress.urls")),
     path("", include("rectify.interviews.urls")),
     path("", include("rectify.referrals.urls")),
+    path("", include("rectify.sharing.urls")),
     path("api/", include("rectify.api.urls")),
 ]

@@ -14,11 +14,16 @@ class RoleCode(models.TextChoices):
     GOVERNMENT_OFFICER = "government_officer", _("政府人员")
     FINANCE_OFFICER = "finance_officer", _("财政部门人员")
     CONGRESS_OFFICER = "congress_officer", _("人大人员")
+    SUPERVISOR_OFFICER = "supervisor_officer", _("监督协作人员")
+    INTERNAL_AUDITOR = "internal_auditor", _("内审人员")
     SYSTEM_ADMIN = "system_admin", _("系统管理员")
     SECURITY_ADMIN = "security_admin", _("安全管理员")
     LOG_AUDITOR = "log_auditor", _("安全审计员")
 
 
 AUDIT_ROLES = frozenset({RoleCode.AUDITOR, RoleCode.AUDIT_LEADER})
+# Who audits: the audit office's auditors, and a unit's internal auditors on its own internal audits
+# (source 四(三)); which findings each may act on is decided by the scopes, not by this set.
+AUDITING_ROLES = AUDIT_ROLES | {RoleCode.INTERNAL_AUDITOR}
 UNIT_ROLES = frozenset({RoleCode.UNIT_CONTACT, RoleCode.UNIT_HEAD})
 ADMIN_ROLES = frozenset({RoleCode.SYSTEM_ADMIN, RoleCode.SECURITY_ADMIN, RoleCode.LOG_AUDITOR})

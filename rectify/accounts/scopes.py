@@ -25,6 +25,7 @@ ORGANIZATION_DIRECTORY_ROLES = frozenset(
         RoleCode.COMMITTEE_OFFICER,
         RoleCode.GOVERNMENT_OFFICER,
         RoleCode.CONGRESS_OFFICER,
+        RoleCode.SUPERVISOR_OFFICER,  # chooses the units it subscribes to (source 三(五))
         RoleCode.SYSTEM_ADMIN,
     }
 )
@@ -74,10 +75,12 @@ def organization_scope(user: User, action: str, roles: frozenset[str]) -> Q:
     if is_audit_office_auditor(user, roles) or roles & ORGANIZATION_DIRECTORY_ROLES:
         return Q(jurisdiction_id__in=jurisdiction_ids(user))
     scope = NOTHING
-    if not (roles & UNIT_ROLES or RoleCode.DEPT_SUPERVISOR in roles):
+    # A unit's internal auditors stand where the unit stands (source 四(三)).
+    own_place = UNIT_ROLES | {RoleCode.INTERNAL_AUDITOR}
+    if not (roles & own_place or RoleCode.DEPT_SUPERVISOR in roles):
         return scope
     ancestors = user_cache(user, "ancestors", org.ancestor_ids)  # one query per level, once per request
-    if roles & UNIT_ROLES:
+    if roles & own_place:
         scope |= Q(pk__in={org.pk} | ancestors)
     if RoleCode.DEPT_SUPERVISOR in roles:
         scope |= Q(pk__in=subordinate_unit_ids(user) | ancestors)

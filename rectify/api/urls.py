@@ -28,6 +28,7 @@ from rectify.rectification.api.views import (
 )
 from rectify.referrals.api.views import ReferralViewSet
 from rectify.reporting.api.views import EscalationProposalViewSet, ObligationViewSet
+from rectify.sharing.api.views import SubscriptionViewSet
 from rectify.summaries.api.views import SummaryReportViewSet
 from rectify.supervision.api.views import AssignmentViewSet, CircularViewSet, SupervisedMatterViewSet
 
@@ -57,6 +58,7 @@ router.register("circulars", CircularViewSet, basename="circular")
 router.register("congress-matters", CongressMatterViewSet, basename="congress-matter")
 router.register("congress-questions", QuestionViewSet, basename="congress-question")
 router.register("referrals", ReferralViewSet, basename="referral")
+router.register("subscriptions", SubscriptionViewSet, basename="subscription")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="token"),

@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from rectify.accounts.choices import AUDIT_ROLES
+from rectify.accounts.choices import AUDITING_ROLES, RoleCode
 from rectify.accounts.models import User
 from rectify.accounts.scopes import holders_of
 from rectify.audits.choices import AuditType
@@ -30,7 +30,11 @@ class AuditProjectForm(StyledFormMixin, forms.Form):
         self.fields["year"].initial = timezone.localdate().year - 1
         self.fields["units"].queryset = Organization.objects.restrict(user).filter(kind__in=AUDITABLE_KINDS)
         self.fields["units"].widget.attrs["size"] = 8
-        colleagues = holders_of(AUDIT_ROLES, organization_id=user.organization_id)
+        # An audit office's auditors, or a unit's internal auditors (who audit their own unit only).
+        colleagues = holders_of(AUDITING_ROLES, organization_id=user.organization_id)
+        if user.has_role(RoleCode.INTERNAL_AUDITOR) and user.organization_id:
+            self.fields["type"].initial = AuditType.INTERNAL_AUDIT
+            self.fields["units"].initial = [user.organization_id]
         self.fields["leader"].queryset = colleagues
         self.fields["leader"].initial = user.pk
         self.fields["team"].queryset = colleagues

@@ -22,7 +22,9 @@ class AuditProject(RectifyModel):
         related_name="audit_projects_conducted",
     )
     year = models.PositiveSmallIntegerField(_("审计年度"), db_index=True)
-    sequence = models.PositiveSmallIntegerField(_("项目序号"), help_text=_("同一区域、同一年度内的序号，用于台账编号"))
+    sequence = models.PositiveSmallIntegerField(
+        _("项目序号"), help_text=_("同一审计机关、同一年度内的序号，用于台账编号")
+    )
     type = models.CharField(_("审计类型"), max_length=32, choices=AuditType.choices, db_index=True)
     name = models.CharField(_("项目名称"), max_length=200)
     units = models.ManyToManyField(
@@ -51,7 +53,9 @@ class AuditProject(RectifyModel):
         verbose_name_plural = _("审计项目")
         ordering = ["-year", "sequence"]
         constraints = [
-            models.UniqueConstraint(fields=["jurisdiction", "year", "sequence"], name="audit_project_sequence_unique")
+            models.UniqueConstraint(
+                fields=["jurisdiction", "audit_office", "year", "sequence"], name="audit_project_sequence_unique"
+            )
         ]
 
     def __str__(self) -> str:

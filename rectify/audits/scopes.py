@@ -8,8 +8,9 @@ from django.db.models import Q
 
 from rectify.accounts.choices import UNIT_ROLES, RoleCode
 from rectify.accounts.scopes import is_audit_office_auditor, jurisdiction_ids, subordinate_unit_ids
-from rectify.audits.choices import CADRE_AUDIT_TYPES
+from rectify.audits.choices import CADRE_AUDIT_TYPES, AuditType
 from rectify.core.visibility import NOTHING
+from rectify.organizations.choices import OrganizationKind
 
 if TYPE_CHECKING:
     from rectify.accounts.models import User
@@ -28,13 +29,17 @@ def project_scope(user: User, action: str, roles: frozenset[str]) -> Q:
     a department see the projects that name them; the organization department sees cadre audits."""
     if user.organization_id is None:
         return NOTHING
+    internal = Q(type=AuditType.INTERNAL_AUDIT) & ~Q(audit_office__kind=OrganizationKind.AUDIT_OFFICE)
+    scope = NOTHING
+    if RoleCode.INTERNAL_AUDITOR in roles:
+        # A unit's internal auditors conduct its own internal audits, and only those (source 四(三)).
+        scope = internal & Q(audit_office_id=user.organization_id)
     if is_audit_office_auditor(user, roles):
         if action == "act":
-            return Q(jurisdiction_id=user.organization.jurisdiction_id)
-        return Q(jurisdiction_id__in=jurisdiction_ids(user))
+            return scope | (Q(jurisdiction_id=user.organization.jurisdiction_id) & ~internal)
+        return scope | Q(jurisdiction_id__in=jurisdiction_ids(user))
     if action != "view":
-        return NOTHING
-    scope = NOTHING
+        return scope
     if roles & UNIT_ROLES:
         scope |= _listing_units([user.organization_id])
     if RoleCode.DEPT_SUPERVISOR in roles:
@@ -44,10 +49,16 @@ def project_scope(user: User, action: str, roles: frozenset[str]) -> Q:
     return scope
 
 
+def is_unit_internal_audit(project: AuditProject) -> bool:
+    """Whether the project is a unit's own internal audit (conducted by the unit, not an audit office)."""
+    return project.type == AuditType.INTERNAL_AUDIT and project.audit_office.kind != OrganizationKind.AUDIT_OFFICE
+
+
 def can_work_on_project(user: User, project: AuditProject) -> bool:
-    """Whether the user is an auditor of the office that conducts this project (no query)."""
-    return (
-        user.is_authenticated
-        and is_audit_office_auditor(user)
-        and project.jurisdiction_id == user.organization.jurisdiction_id
-    )
+    """Whether the user is an auditor of the office that conducts this project (no query): the audit
+    office's auditors for its jurisdiction's audits, a unit's internal auditors for its internal audits."""
+    if not user.is_authenticated:
+        return False
+    if is_unit_internal_audit(project):
+        return user.has_role(RoleCode.INTERNAL_AUDITOR) and project.audit_office_id == user.organization_id
+    return is_audit_office_auditor(user) and project.jurisdiction_id == user.organization.jurisdiction_id

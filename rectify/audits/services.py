@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from rectify.accounts.choices import AUDIT_ROLES
+from rectify.accounts.choices import AUDIT_ROLES, RoleCode
 from rectify.accounts.scopes import is_audit_office_auditor
 from rectify.audits.choices import AuditType
 from rectify.audits.models import AuditProject
@@ -26,8 +26,18 @@ AUDITABLE_KINDS = (OrganizationKind.AUDITED_UNIT, OrganizationKind.COMPETENT_DEP
 
 
 def can_open_projects(actor: User) -> bool:
-    """Auditors of an audit office open audit projects."""
-    return is_audit_office_auditor(actor)
+    """Auditors of an audit office open audit projects; a unit's internal auditors open its internal audits."""
+    return is_audit_office_auditor(actor) or is_internal_auditor(actor)
+
+
+def is_internal_auditor(actor: User) -> bool:
+    """An internal auditor of a unit (source 四(三)), who audits its own unit only."""
+    return (
+        actor.is_authenticated
+        and actor.has_role(RoleCode.INTERNAL_AUDITOR)
+        and actor.organization is not None
+        and actor.organization.kind in AUDITABLE_KINDS
+    )
 
 
 @transaction.atomic
@@ -47,6 +57,9 @@ def create_project(
     office = actor.organization
     if not can_open_projects(actor):
         raise ActionRefused(_("只有审计机关的审计人员可以新建审计项目。"), code="forbidden")
+    internal = not is_audit_office_auditor(actor)
+    if internal and (type != AuditType.INTERNAL_AUDIT or [u.pk for u in units] != [office.pk]):
+        raise ActionRefused(_("内审人员只能对本单位开展内部审计。"), code="forbidden")
     if not (name or "").strip():
         raise ActionRefused(_("请填写项目名称。"))
     if type not in AuditType.values:
@@ -64,16 +77,18 @@ def create_project(
         if unit.jurisdiction_id not in jurisdictions:
             raise ActionRefused(_("「%(unit)s」不在本审计机关的管辖范围内。") % {"unit": unit})
     members = [m for m in [leader, *team] if m is not None]
+    team_roles = (RoleCode.INTERNAL_AUDITOR,) if internal else AUDIT_ROLES
     for member in members:
-        if member.organization_id != office.pk or not member.has_role(*AUDIT_ROLES):
+        if member.organization_id != office.pk or not member.has_role(*team_roles):
             raise ActionRefused(_("审计组组长和成员须为本审计机关的审计人员。"))
     if audited_official.strip() and type not in (AuditType.ECONOMIC_RESPONSIBILITY, AuditType.NATURAL_RESOURCES):
         raise ActionRefused(_("只有经济责任审计和自然资源资产审计填写被审计领导干部。"))
     # Locks the jurisdiction's row, so two auditors cannot take the same sequence number at once.
     Jurisdiction.objects.select_for_update().get(pk=office.jurisdiction_id)
-    taken = AuditProject.all_objects.filter(jurisdiction=office.jurisdiction, year=year).aggregate(m=Max("sequence"))[
-        "m"
-    ]
+    # Each auditing organization numbers its own projects: a unit's internal audits run apart.
+    taken = AuditProject.all_objects.filter(jurisdiction=office.jurisdiction, audit_office=office, year=year).aggregate(
+        m=Max("sequence")
+    )["m"]
     project = AuditProject(
         jurisdiction=office.jurisdiction,
         audit_office=office,

@@ -136,6 +136,11 @@ class OrganizationsPart:
             ("secadmin", audit, [R.SECURITY_ADMIN], self._name(), "安全管理员"),
             ("logaudit", audit, [R.LOG_AUDITOR], self._name(), "安全审计员"),
         ]
+        specs += [
+            # Sharing and internal audit (source 三(五), 四(三)): fixed names, so the district stays the same.
+            ("inspector", o["inspect"], [R.SUPERVISOR_OFFICER], "石明远", "巡察组副组长"),
+            ("internal", demo_unit, [R.INTERNAL_AUDITOR], "冉静怡", "内审科科长"),
+        ]
         for key, *_rest in D.ORGANIZATIONS:
             org = o[key]
             if key == D.DEMO_UNIT or org.kind not in (
@@ -164,7 +169,7 @@ class OrganizationsPart:
                     # depthead (added with the summary reports) draws nothing, so the district stays the same.
                     phone=(
                         org.phone
-                        if username == "depthead"
+                        if username in ("depthead", "inspector", "internal")
                         else f"1{self.rng.choice('35789')}{self.rng.randint(100000000, 999999999)}"
                     ),
                     is_staff=username in ("sysadmin", "secadmin"),

@@ -40,6 +40,7 @@ from rectify.demo.organizations import OrganizationsPart
 from rectify.demo.outcomes import OutcomesPart
 from rectify.demo.projects import ProjectsPart
 from rectify.demo.referrals import ReferralsPart
+from rectify.demo.sharing import SharingPart
 from rectify.demo.summaries import SummariesPart
 from rectify.demo.summary import Summary, summarize
 from rectify.demo.supervision import SupervisionPart
@@ -93,6 +94,7 @@ class _Builder(
     SupervisionPart,
     InterviewsPart,
     ReferralsPart,
+    SharingPart,
     BuilderBase,
 ):
     def build(self) -> Summary:
@@ -105,6 +107,8 @@ class _Builder(
         self._write_findings()
         # What the units owe as of the demo's day, and the proposals the sweep would have made.
         catch_up(self.today)
+        # The demo unit's own internal audit and the subscriptions first: the reports count what the ledger holds.
+        self._sharing()
         self._summaries()
         self._supervision()
         self._interviews()

@@ -51,6 +51,7 @@ class SummariesPart:
         own = list(
             Finding.objects.filter(unit=u["unit"].organization)
             .exclude(state=FindingState.DRAFT)
+            .exclude(project__audit_office=u["unit"].organization)  # its own internal audit: reported inside
             .order_by("-project__year", "ledger_number")[:3]
         )
         if own:

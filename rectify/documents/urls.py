@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rectify.documents import circular_views, interview_views, referral_views, summary_views, views
+from rectify.documents import circular_views, interview_views, referral_views, sharing_views, summary_views, views
 
 app_name = "documents"
 
@@ -19,6 +19,11 @@ urlpatterns = [
     path("interviews/<int:pk>/notice.docx", interview_views.InterviewNoticeView.as_view(), name="interview-notice"),
     path("referrals/<int:pk>/letter.docx", referral_views.ReferralLetterView.as_view(), name="referral-letter"),
     path("referrals/<int:pk>/package.zip", referral_views.ReferralPackageView.as_view(), name="referral-package"),
+    path(
+        "sharing/units/<int:pk>/package.docx",
+        sharing_views.UnitPackageDocumentView.as_view(),
+        name="sharing-package",
+    ),
     path("summaries/<int:pk>/document.docx", summary_views.SummaryReportDocumentView.as_view(), name="summary-report"),
     path("circulars/<int:pk>/document.docx", circular_views.CircularDocumentView.as_view(), name="circular"),
 ]

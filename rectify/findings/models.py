@@ -102,7 +102,7 @@ class Finding(VersionedModel, RectifyModel):
         on_delete=models.PROTECT,
         related_name="findings",
     )
-    ledger_number = models.CharField(_("问题编号"), max_length=40, unique=True, editable=False)
+    ledger_number = models.CharField(_("问题编号"), max_length=64, unique=True, editable=False)
     sequence = models.PositiveIntegerField(_("项目内序号"), editable=False)
     title = models.CharField(_("问题摘要"), max_length=200)
     description = models.TextField(_("问题描述"))

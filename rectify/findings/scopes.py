@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 
-from rectify.accounts.choices import AUDIT_ROLES, UNIT_ROLES, RoleCode
+from rectify.accounts.choices import AUDIT_ROLES, AUDITING_ROLES, UNIT_ROLES, RoleCode
 from rectify.accounts.scopes import is_audit_office_auditor, jurisdiction_ids, subordinate_unit_ids
-from rectify.audits.choices import CADRE_AUDIT_TYPES
+from rectify.audits.choices import CADRE_AUDIT_TYPES, AuditType
 from rectify.core.visibility import NOTHING, held_roles, is_active_user, restrict, scope_q, user_cache
 from rectify.findings.choices import FindingState
 
@@ -25,7 +25,12 @@ if TYPE_CHECKING:
 SUMMARY_ROLES = frozenset({RoleCode.COMMITTEE_OFFICER, RoleCode.GOVERNMENT_OFFICER, RoleCode.CONGRESS_OFFICER})
 
 # Roles that work on findings; the others only read them.
-ACTING_ROLES = AUDIT_ROLES | UNIT_ROLES
+ACTING_ROLES = AUDITING_ROLES | UNIT_ROLES
+
+# A unit's own internal audits (source 四(三)): conducted by the unit itself, worked by its internal
+# auditors, read by the audit offices. (An audit office may also conduct a project of the internal-audit
+# type, following up units' internal audits: that one is its own, like any other.)
+INTERNAL = Q(project__type=AuditType.INTERNAL_AUDIT, project__audit_office_id=F("unit_id"))
 
 
 def finding_q_for_role(user: User, role: str, action: str = "view") -> Q:
@@ -39,8 +44,11 @@ def finding_q_for_role(user: User, role: str, action: str = "view") -> Q:
         if not is_audit_office_auditor(user, {role}):
             return NOTHING
         if action == "act":
-            return Q(project__jurisdiction_id=user.organization.jurisdiction_id)
-        return Q(project__jurisdiction_id__in=jurisdiction_ids(user))
+            return Q(project__jurisdiction_id=user.organization.jurisdiction_id) & ~INTERNAL
+        # A unit's internal audit drafts are its own working papers: the audit office reads them once issued.
+        return Q(project__jurisdiction_id__in=jurisdiction_ids(user)) & ~(INTERNAL & Q(state=FindingState.DRAFT))
+    if role == RoleCode.INTERNAL_AUDITOR:
+        return INTERNAL & Q(project__audit_office_id=user.organization_id)
     if role in UNIT_ROLES:
         return Q(unit_id=user.organization_id) & published
     if role == RoleCode.DEPT_SUPERVISOR:

@@ -13,9 +13,9 @@ from django.db.models import Case, F, IntegerField, Max, Q, Value, When
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from rectify.accounts.choices import AUDIT_ROLES, UNIT_ROLES
+from rectify.accounts.choices import AUDITING_ROLES, UNIT_ROLES, RoleCode
 from rectify.accounts.scopes import is_audit_office_auditor
-from rectify.audits.scopes import can_work_on_project
+from rectify.audits.scopes import can_work_on_project, is_unit_internal_audit
 from rectify.core.events import publish
 from rectify.core.exceptions import ActionRefused
 from rectify.core.locking import bump_version, check_version
@@ -71,8 +71,9 @@ RECORDING_REFUSED = gettext_lazy("只有本项目所属审计机关的审计人�
 
 
 def can_record_findings(actor: User) -> bool:
-    """Auditors of an audit office record findings (each in a project of their own office)."""
-    return is_audit_office_auditor(actor)
+    """Auditors of an audit office record findings (each in a project of their own office); a unit's
+    internal auditors record them in its own internal audits."""
+    return is_audit_office_auditor(actor) or actor.has_role(RoleCode.INTERNAL_AUDITOR)
 
 
 def may_correct(actor: User, finding: Finding) -> bool:
@@ -80,7 +81,7 @@ def may_correct(actor: User, finding: Finding) -> bool:
     the office whose project it is."""
     from rectify.findings.scopes import acting_roles
 
-    return bool(acting_roles(actor, finding) & AUDIT_ROLES)
+    return bool(acting_roles(actor, finding) & AUDITING_ROLES)
 
 
 ISSUING_REFUSED = gettext_lazy("只有本项目所属审计机关的审计人员可以出具审计报告并下达问题。")
@@ -218,7 +219,10 @@ def repeat_candidates(
 
 
 def ledger_number(project: AuditProject, sequence: int) -> str:
-    """The ledger number of the ``sequence``-th finding of ``project``: QJ-2025-003-012."""
+    """The ledger number of the ``sequence``-th finding of ``project``: QJ-2025-003-012; a unit's internal
+    audit numbers its own, after its code: NB-<unit code>-2025-001-004 (source 四(三))."""
+    if is_unit_internal_audit(project):
+        return f"NB-{project.audit_office.code}-{project.year}-{project.sequence:03d}-{sequence:03d}"
     return f"{project.jurisdiction.code}-{project.year}-{project.sequence:03d}-{sequence:03d}"
 
 
@@ -450,7 +454,7 @@ def update_finding(
     """An auditor corrects a finding. After issue, changes need a reason and are kept in the history.
     ``version``: the version the auditor's page showed; an edit from an older one is refused.
     ``allow_past_deadline``: see ``build_finding``."""
-    finding = lock_finding(actor, finding, AUDIT_ROLES, RECORDING_REFUSED)
+    finding = lock_finding(actor, finding, AUDITING_ROLES, RECORDING_REFUSED)
     check_version(finding, version)
     changes = _checked_changes(actor, finding, reason, changes, allow_past_deadline=allow_past_deadline)
     for field, value in changes.items():
@@ -479,7 +483,7 @@ def correct_finding(
 ) -> Finding:
     """Corrects a finding's fields and, when given and different, its requirements: both or neither.
     ``version`` is checked once, on the locked row, before either is written."""
-    check_version(lock_finding(actor, finding, AUDIT_ROLES, RECORDING_REFUSED), version)
+    check_version(lock_finding(actor, finding, AUDITING_ROLES, RECORDING_REFUSED), version)
     if changes or requirements is None:
         update_finding(actor, finding, reason=reason, allow_past_deadline=allow_past_deadline, **changes)
     if requirements is not None:
@@ -521,7 +525,7 @@ def set_requirements(actor: User, finding: Finding, requirements: Iterable[str],
 
     The state is checked on the locked row: an issue running at the same time either finishes first
     (and this is refused) or waits until this has committed (and issues the new requirements)."""
-    finding = lock_finding(actor, finding, AUDIT_ROLES, RECORDING_REFUSED)
+    finding = lock_finding(actor, finding, AUDITING_ROLES, RECORDING_REFUSED)
     check_version(finding, version)
     cleaned = _checked_requirements(actor, finding, requirements)
     for old in finding.requirements.all():
@@ -603,7 +607,7 @@ def resume_rectification(actor: User, finding: Finding, *, comment: str = "") ->
 @transaction.atomic
 def link_repeats(actor: User, finding: Finding, earlier: Sequence[Finding]) -> None:
     """Marks ``finding`` as a repeat (屡审屡犯) of earlier findings."""
-    finding = lock_finding(actor, finding, AUDIT_ROLES, RECORDING_REFUSED)
+    finding = lock_finding(actor, finding, AUDITING_ROLES, RECORDING_REFUSED)
     _require_auditor_of(actor, finding.project)
     _check_repeats(actor, finding.project, earlier)
     finding.repeats.add(*earlier)
@@ -642,7 +646,7 @@ def steps_open_to(actor: User, finding: Finding) -> list[str]:
 
     steps = []
     roles = acting_roles(actor, finding)
-    is_auditor = bool(roles & AUDIT_ROLES)
+    is_auditor = bool(roles & AUDITING_ROLES)
     is_unit = bool(roles & UNIT_ROLES)
     if is_auditor and finding.state != FindingState.CLOSED:
         steps.append("edit")

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from rectify.accounts.choices import AUDIT_ROLES, UNIT_ROLES
+from rectify.accounts.choices import AUDITING_ROLES, UNIT_ROLES
 from rectify.core.events import publish
 from rectify.core.exceptions import ActionRefused
 from rectify.core.locking import lock_for_action
@@ -64,17 +64,22 @@ EVENT_NAMES = {
 TRANSITIONS: dict[str, Transition] = {
     t.name: t
     for t in (
-        Transition("issue", _("下达"), frozenset({S.DRAFT}), S.ISSUED, AUDIT_ROLES),
+        Transition("issue", _("下达"), frozenset({S.DRAFT}), S.ISSUED, AUDITING_ROLES),
         Transition("start", _("开始整改"), frozenset({S.ISSUED}), S.RECTIFYING, UNIT_ROLES),
         Transition("submit", _("报送整改情况"), frozenset({S.RECTIFYING}), S.SUBMITTED, UNIT_ROLES),
         Transition(
-            "return", _("退回重新整改"), frozenset({S.SUBMITTED}), S.RECTIFYING, AUDIT_ROLES, needs_comment=True
+            "return", _("退回重新整改"), frozenset({S.SUBMITTED}), S.RECTIFYING, AUDITING_ROLES, needs_comment=True
         ),
-        Transition("close", _("对账销号"), frozenset({S.SUBMITTED}), S.CLOSED, AUDIT_ROLES, needs_verification=True),
+        Transition("close", _("对账销号"), frozenset({S.SUBMITTED}), S.CLOSED, AUDITING_ROLES, needs_verification=True),
         Transition(
-            "to_long_term", _("转入持续整改"), frozenset({S.RECTIFYING}), S.LONG_TERM, AUDIT_ROLES, needs_comment=True
+            "to_long_term",
+            _("转入持续整改"),
+            frozenset({S.RECTIFYING}),
+            S.LONG_TERM,
+            AUDITING_ROLES,
+            needs_comment=True,
         ),
-        Transition("resume", _("恢复整改"), frozenset({S.LONG_TERM}), S.RECTIFYING, AUDIT_ROLES | UNIT_ROLES),
+        Transition("resume", _("恢复整改"), frozenset({S.LONG_TERM}), S.RECTIFYING, AUDITING_ROLES | UNIT_ROLES),
     )
 }
 

@@ -11,8 +11,11 @@ def navigation(request):
     from rectify.accounts.choices import AUDIT_ROLES, UNIT_ROLES, RoleCode
     from rectify.findings.scopes import SUMMARY_ROLES, sees_rows
 
+    SHARING_ROLES = {"auditor", "audit_leader", "supervisor_officer"}  # 监督协作: who asks and who decides
+
     rows = SimpleLazyObject(lambda: sees_rows(user))
     return {
+        "nav_sharing": SimpleLazyObject(lambda: bool(user.role_codes & SHARING_ROLES)),
         "nav_rows": rows,
         "nav_figures": SimpleLazyObject(lambda: bool(rows) or bool(user.role_codes & SUMMARY_ROLES)),
         # The interviews (rectify.interviews): the audit office, the units, their departments, the

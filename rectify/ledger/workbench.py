@@ -129,8 +129,9 @@ def _tasks(user: User) -> list[Task]:
     tasks: list[Task] = []
     red, yellow = colour_q(Colour.RED), colour_q(Colour.YELLOW)
     deadline = [F("deadline").asc(nulls_last=True), F("pk").asc()]
-    if user.has_role(*AUDIT_ROLES):
-        scope = scope_q(Finding, user, "act", roles={RoleCode.AUDITOR})
+    if user.has_role(*AUDIT_ROLES, RoleCode.INTERNAL_AUDITOR):
+        # An auditor's tasks, and an internal auditor's on its own unit's internal audits (source 四(三)).
+        scope = scope_q(Finding, user, "act", roles={RoleCode.AUDITOR, RoleCode.INTERNAL_AUDITOR})
         waiting = Case(When(state=FindingState.SUBMITTED, then=_last_report_at()), output_field=DateTimeField())
         tasks += [
             Task(

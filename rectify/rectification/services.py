@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from rectify.accounts.choices import AUDIT_ROLES, UNIT_ROLES
+from rectify.accounts.choices import AUDITING_ROLES, UNIT_ROLES
 from rectify.core.events import publish
 from rectify.core.exceptions import ActionRefused
 from rectify.core.locking import bump_version, check_version
@@ -58,7 +58,7 @@ def _require(actor: User, roles, finding: Finding, message: str) -> Finding:
 
 # Who takes each step on a finding: the actions below lock the finding from the actor's ``act`` scope in
 # these roles, and the web refuses a step's form to anyone else before it is filled in.
-STEP_ROLES = {"plan": UNIT_ROLES, "report": UNIT_ROLES, "delay": UNIT_ROLES, "verify": AUDIT_ROLES}
+STEP_ROLES = {"plan": UNIT_ROLES, "report": UNIT_ROLES, "delay": UNIT_ROLES, "verify": AUDITING_ROLES}
 STEP_REFUSALS = {
     "plan": gettext_lazy("只有整改责任单位可以制定整改方案。"),
     "report": gettext_lazy("只有整改责任单位可以报送整改情况。"),
@@ -726,7 +726,7 @@ def decide_delay(actor: User, finding: Finding, *, accept: bool, note: str = "")
     completion date has passed; it does not move the deadline (that is an edit of the finding, with
     its reason). Rejecting it needs a reason, which the unit is told.
     """
-    finding = _require(actor, AUDIT_ROLES, finding, _("只有审计机关可以审核延期说明。"))
+    finding = _require(actor, AUDITING_ROLES, finding, _("只有审计机关可以审核延期说明。"))
     explanation = pending_delay_explanation(finding)
     if explanation is None:
         raise ActionRefused(_("该问题没有待审核的延期说明。"), code="invalid_state")

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from rectify.accounts.choices import AUDIT_ROLES
+from rectify.accounts.choices import AUDITING_ROLES
 from rectify.core.actions import ObjectActionView
 from rectify.findings import services as finding_actions
 from rectify.findings.choices import FindingState
@@ -206,7 +206,7 @@ class DelayDecisionView(ObjectActionView):
     model = Finding
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not (request.user.role_codes & AUDIT_ROLES):
+        if request.user.is_authenticated and not (request.user.role_codes & AUDITING_ROLES):
             raise PermissionDenied(_("只有审计机关可以审核延期说明。"))
         return super().dispatch(request, *args, **kwargs)
 

@@ -198,6 +198,26 @@ def _auditors_referral(ledger) -> int:
     return services.create_referral(auditor, recipient=body, ground="refusal", findings=[finding], facts="拒不整改").pk
 
 
+def _subscription(ledger) -> int:
+    """A pending subscription of a supervising body in the auditor's district (the auditor decides it)."""
+    from rectify.accounts.choices import RoleCode
+    from rectify.accounts.models import User
+    from rectify.organizations.choices import OrganizationKind
+    from rectify.sharing import services
+    from rectify.sharing.models import Subscription
+    from rectify.testing import OrganizationFactory, make_user
+
+    existing = Subscription.objects.filter(subscriber__name="巡察办").first()
+    if existing is not None:  # asked for once per mode
+        return existing.pk
+    unit = ledger["closed"].unit
+    body = OrganizationFactory(name="巡察办", kind=OrganizationKind.OTHER_SUPERVISOR, jurisdiction=unit.jurisdiction)
+    inspector = User.objects.filter(username="schema_inspector").first() or make_user(
+        "schema_inspector", body, RoleCode.SUPERVISOR_OFFICER
+    )
+    return services.request_subscription(inspector, target="unit", unit=unit, purpose="巡察").pk
+
+
 SAMPLE_IDS = {
     "/api/findings/": lambda ledger: ledger["submitted"].pk,
     "/api/audit-projects/": lambda ledger: ledger["draft"].project_id,
@@ -225,6 +245,7 @@ SAMPLE_IDS = {
     "/api/interviews/": _interview,
     "/api/interview-items/": _interview_item,
     "/api/referrals/": _auditors_referral,
+    "/api/subscriptions/": _subscription,
 }
 
 

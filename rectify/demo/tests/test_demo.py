@@ -31,7 +31,7 @@ from rectify.rectification.models import Evidence, ProgressReport, Verification
 
 DEMO_ACCOUNTS = [
     "auditor", "auditlead", "unit", "unithead", "dept", "orgdept", "discipline", "finance", "committee", "gov",
-    "congress", "sysadmin", "secadmin", "logaudit",
+    "congress", "sysadmin", "secadmin", "logaudit", "inspector", "internal",
 ]  # fmt: skip
 FINDINGS = 200
 
@@ -53,7 +53,12 @@ pytestmark = pytest.mark.django_db
 
 
 def qj_findings():
-    return Finding.objects.filter(project__jurisdiction__code="QJ")
+    """The generated ledger: the audit office's findings (a unit's own internal audit is tested apart)."""
+    return Finding.objects.filter(project__jurisdiction__code="QJ", project__audit_office__kind="audit_office")
+
+
+def qj_projects():
+    return AuditProject.objects.filter(jurisdiction__code="QJ", audit_office__kind="audit_office")
 
 
 def test_the_command_reports_what_it_loaded(demo):
@@ -75,12 +80,12 @@ def test_every_kind_of_organization_type_and_state_is_present(demo):
 
 def test_five_audit_years_ending_last_year(demo):
     last = timezone.localdate().year - 1
-    years = set(AuditProject.objects.filter(jurisdiction__code="QJ").values_list("year", flat=True))
+    years = set(qj_projects().values_list("year", flat=True))
     assert years == set(range(last - 4, last + 1))
-    fieldwork = AuditProject.objects.filter(jurisdiction__code="QJ", report_date__isnull=True)
+    fieldwork = qj_projects().filter(report_date__isnull=True)
     assert fieldwork.exists() and set(fieldwork.values_list("year", flat=True)) == {last}
     assert not qj_findings().filter(project__in=fieldwork).exclude(state=FindingState.DRAFT).exists()
-    for project in AuditProject.objects.filter(jurisdiction__code="QJ", report_date__isnull=False):
+    for project in qj_projects().filter(report_date__isnull=False):
         assert re.fullmatch(r"黔江审报〔\d{4}〕\d+号", project.report_number)
         assert project.started_on < project.report_date < timezone.localdate()
         assert 1 <= project.units.count() <= 3
@@ -153,7 +158,7 @@ def test_long_term_findings_have_continued_reports(demo):
 def test_report_rounds_are_numbered_without_gaps_and_amounts_stay_within_the_finding(demo):
     rounds = defaultdict(list)
     totals = defaultdict(Decimal)
-    for report in ProgressReport.objects.filter(finding__project__jurisdiction__code="QJ"):
+    for report in ProgressReport.objects.filter(finding__in=qj_findings()):
         rounds[report.finding_id].append(report.round)
         totals[report.finding_id] += report.amount_rectified
         assert report.evidence.exists()
@@ -163,7 +168,9 @@ def test_report_rounds_are_numbered_without_gaps_and_amounts_stay_within_the_fin
     involved = dict(qj_findings().values_list("pk", "amount_involved"))
     for finding_id, total in totals.items():
         assert total <= involved[finding_id]
-    for finding_id, verified in Verification.objects.values_list("finding", "verified_amount"):
+    for finding_id, verified in Verification.objects.filter(finding__in=qj_findings()).values_list(
+        "finding", "verified_amount"
+    ):
         assert verified <= totals[finding_id]
 
 
@@ -321,3 +328,24 @@ def test_states_events_and_money_follow_the_services_rules(demo):
                 continue
             claimed = counted_amount((r, verdicts.get(r.pk)) for r in reports[: index + 1])
             assert verification.verified_amount <= claimed, (finding, report.round)
+
+
+def test_sharing_and_internal_audit(demo, client):
+    """The 区委巡察办's subscriptions in every state, the digest sent, and the demo unit's own internal
+    audit from draft to closed, worked by ``internal`` and read by the audit office."""
+    from rectify.accounts.models import User
+    from rectify.sharing.choices import SubscriptionState
+    from rectify.sharing.models import Digest, Subscription
+
+    assert set(Subscription.objects.values_list("state", flat=True)) == set(SubscriptionState.values)
+    assert Digest.objects.count() == 1
+    internal = Finding.objects.filter(ledger_number__startswith="NB-")
+    assert set(internal.values_list("state", flat=True)) == {"draft", "issued", "rectifying", "submitted", "closed"}
+    inspector, auditor, own = (User.objects.get(username=n) for n in ("inspector", "auditor", "internal"))
+    assert Finding.objects.restrict(inspector).exists()
+    assert not Finding.objects.restrict(inspector, "act").exists()
+    assert Finding.objects.restrict(auditor).filter(pk__in=internal).count() == 4  # not the draft
+    assert not Finding.objects.restrict(auditor, "act").filter(pk__in=internal).exists()
+    assert set(Finding.objects.restrict(own, "act").values_list("pk", flat=True)) == set(
+        internal.values_list("pk", flat=True)
+    )

@@ -13,7 +13,7 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
-from rectify.accounts.choices import AUDIT_ROLES, UNIT_ROLES, RoleCode
+from rectify.accounts.choices import AUDITING_ROLES, UNIT_ROLES, RoleCode
 from rectify.audits.choices import AuditType
 from rectify.core.exceptions import ActionRefused
 from rectify.findings import services as findings
@@ -145,14 +145,16 @@ def test_the_world_has_the_tabled_accounts(world):
 def test_the_transition_table_is_the_one_tabled_here():
     assert {name: set(t.sources) for name, t in TRANSITIONS.items()} == {name: {s} for name, s in SOURCE.items()}
     assert {name: t.target for name, t in TRANSITIONS.items()} == TARGET
-    assert {name for name, t in TRANSITIONS.items() if t.roles == AUDIT_ROLES} == {
+    # The auditing roles: the audit office's auditors, and a unit's internal auditors on its own internal
+    # audits (which findings each may act on is the scopes' business).
+    assert {name for name, t in TRANSITIONS.items() if t.roles == AUDITING_ROLES} == {
         "issue",
         "return",
         "close",
         "to_long_term",
     }
     assert {name for name, t in TRANSITIONS.items() if t.roles == UNIT_ROLES} == {"start", "submit"}
-    assert TRANSITIONS["resume"].roles == AUDIT_ROLES | UNIT_ROLES
+    assert TRANSITIONS["resume"].roles == AUDITING_ROLES | UNIT_ROLES
     assert {name for name, t in TRANSITIONS.items() if t.needs_comment} == {"return", "to_long_term"}
     assert {name for name, t in TRANSITIONS.items() if t.needs_verification} == {"close"}
 

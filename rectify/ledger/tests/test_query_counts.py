@@ -21,7 +21,7 @@ SIZES = (50, 500)
 
 WORKBENCH_ROLES = (
     "auditor", "auditlead", "unit", "unithead", "dept",
-    "gov", "committee", "congress", "orgdept", "finance", "discipline", "sysadmin",
+    "gov", "committee", "congress", "orgdept", "finance", "discipline", "sysadmin", "inspector", "internal",
 )  # fmt: skip
 
 # Every request also reads its session, its user and the user's place in the tree, and saves the
@@ -37,8 +37,8 @@ WORKBENCH_ROLES = (
 # department, competent department) the referrals awaiting them, to the audit office those with feedback
 # overdue. The discipline commission now sees the findings its referrals cite, so its workbench shows their figures.
 BUDGETS = {
-    "/workbench/ auditor": 23,  # task counts, task items, figures (3), roles, escalation proposals, summary reports (2)
-    "/workbench/ auditlead": 23,  # no task of the auditor's falls to the audit leader
+    "/workbench/ auditor": 24,  # task counts, task items, figures (3), roles, escalation proposals, summary reports (2)
+    "/workbench/ auditlead": 24,  # no task of the auditor's falls to the audit leader
     "/workbench/ unit": 21,  # task counts, task items, figures (3), roles, obligations owed, summary reports (2)
     "/workbench/ unithead": 21,
     "/workbench/ dept": 22,  # the department's units, task counts, task items, figures (3), roles, routed reports
@@ -49,6 +49,8 @@ BUDGETS = {
     "/workbench/ finance": 19,
     "/workbench/ discipline": 21,  # no figures, no tasks: the roles' names, reports sent to it
     "/workbench/ sysadmin": 11,
+    "/workbench/ inspector": 19,  # figures of what it subscribed to, its subscriptions
+    "/workbench/ internal": 17,  # its tasks on its own internal audits, figures
     "/ledger/ auditor": 20,  # figures (3, the row count among them), filter choices (5), saved views, rows
     "/ledger/ unit": 19,
     "/ledger/ dept": 20,
@@ -86,6 +88,12 @@ BUDGETS = {
     "/referrals/<id>/ auditor": 13,  # the referral with its people, the cited findings (scoped), the persons
     "/referrals/<id>/ discipline": 14,
     "/api/referrals/ auditor": 13,  # count, rows, their findings and persons
+    "/sharing/ auditor": 12,  # the subscriptions with their subscribers and what they cover
+    "/sharing/ inspector": 13,  # and the subscribing body's own place
+    "/sharing/<id>/ auditor": 13,  # the subscription, whether the user decides it, its digests
+    "/sharing/<id>/ inspector": 13,
+    "/ledger/ inspector": 20,  # the ledger as a subscribing body reads it (its approved subscriptions: one)
+    "/api/subscriptions/ auditor": 11,
 }
 
 
@@ -153,6 +161,14 @@ def pages() -> list[tuple[str, str, str]]:
     concluded = Referral.objects.get(office__jurisdiction__code="QJ", state="concluded")
     found += [(f"/referrals/<id>/ {role}", role, f"/referrals/{concluded.pk}/") for role in ("auditor", "discipline")]
     found.append(("/api/referrals/ auditor", "auditor", "/api/referrals/"))
+    # Sharing: the subscriptions, one of them, and the ledger as a subscribing body reads it.
+    from rectify.sharing.models import Subscription
+
+    found += [(f"/sharing/ {role}", role, "/sharing/") for role in ("auditor", "inspector")]
+    subscription = Subscription.objects.get(state="approved")
+    found += [(f"/sharing/<id>/ {role}", role, f"/sharing/{subscription.pk}/") for role in ("auditor", "inspector")]
+    found.append(("/ledger/ inspector", "inspector", "/ledger/"))
+    found.append(("/api/subscriptions/ auditor", "auditor", "/api/subscriptions/"))
     return found
 
 

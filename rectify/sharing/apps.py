@@ -1,0 +1,21 @@
+import datetime
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SharingConfig(AppConfig):
+    name = "rectify.sharing"
+    label = "sharing"
+    verbose_name = _("监督协作")
+
+    def ready(self) -> None:
+        from rectify.core import jobs
+        from rectify.core.visibility import register_scope
+        from rectify.sharing import notifications, panels, scopes
+
+        register_scope("sharing.Subscription", scopes.subscription_scope)
+        register_scope("findings.Finding", scopes.finding_scope)
+        jobs.schedule("sharing.digests", "rectify.sharing.jobs.send_digests", daily_at=datetime.time(7, 0))
+        panels.register()
+        notifications.register()

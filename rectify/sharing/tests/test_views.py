@@ -1,0 +1,121 @@
+"""The pages and the API of sharing: each action via the web and the API, 404 outside the scope,
+403 for a role that sees but may not act, what was typed kept on a refusal."""
+
+import pytest
+from rest_framework.test import APIClient
+
+from rectify.sharing import services
+from rectify.sharing.choices import SubscriptionState, Target
+from rectify.sharing.models import Subscription
+from rectify.testing import make_finding
+
+
+def request(world):
+    return services.request_subscription(world["inspector"], target=Target.UNIT, unit=world.unit, purpose="巡察")
+
+
+def test_request_and_decide_on_the_web(sharing, client):
+    world = sharing
+    client.force_login(world["inspector"])
+    assert client.get("/sharing/").status_code == 200
+    refused = client.post("/sharing/new/", {"target": "unit", "purpose": "巡察一中", "period_days": 7})
+    assert refused.status_code == 200 and "请选择要订阅的" in refused.content.decode()
+    assert "巡察一中" in refused.content.decode()  # what was typed is kept
+    answer = client.post(
+        "/sharing/new/", {"target": "unit", "unit": world.unit.pk, "purpose": "巡察一中", "period_days": 14}
+    )
+    subscription = Subscription.objects.get()
+    assert answer.status_code == 302 and answer.url == subscription.get_absolute_url()
+    assert subscription.period_days == 14 and subscription.state == SubscriptionState.PENDING
+    assert client.get(f"/sharing/{subscription.pk}/approve/").status_code == 403
+    client.force_login(world["auditlead"])
+    page = client.get(f"/sharing/{subscription.pk}/")
+    assert 'data-testid="approve"' in page.content.decode()
+    answer = client.post(f"/sharing/{subscription.pk}/approve/", {"comment": "同意"}, follow=True)
+    assert "已同意订阅" in answer.content.decode()
+    subscription.refresh_from_db()
+    assert subscription.state == SubscriptionState.APPROVED
+
+
+@pytest.mark.parametrize("name", ["unit", "dept", "discipline", "sysadmin", "auditor_b", "sasac"])
+def test_outsiders_get_404(sharing, client, name):
+    world = sharing
+    subscription = request(world)
+    client.force_login(world[name])
+    assert client.get(f"/sharing/{subscription.pk}/").status_code == 404
+    assert client.post(f"/sharing/{subscription.pk}/approve/", {}).status_code in (403, 404)
+    subscription.refresh_from_db()
+    assert subscription.state == SubscriptionState.PENDING
+
+
+def test_request_refused_to_other_roles(sharing, client):
+    world = sharing
+    client.force_login(world["auditor"])
+    assert client.get("/sharing/new/").status_code == 403
+
+
+def test_subscriber_reads_the_ledger_and_the_finding(sharing, client):
+    world = sharing
+    finding = make_finding(world, "submitted")
+    subscription = request(world)
+    client.force_login(world["inspector"])
+    assert client.get(f"/findings/{finding.pk}/").status_code == 404
+    services.approve_subscription(world["auditor"], subscription)
+    assert client.get(f"/findings/{finding.pk}/").status_code == 200
+    assert finding.ledger_number in client.get("/ledger/").content.decode()
+
+
+def test_api(sharing):
+    world = sharing
+    api = APIClient()
+    api.force_authenticate(world["inspector"])
+    created = api.post(
+        "/api/subscriptions/", {"target": "unit", "unit": world.unit.pk, "purpose": "巡察"}, format="json"
+    )
+    assert created.status_code == 201, created.content
+    pk = created.json()["id"]
+    assert api.post(f"/api/subscriptions/{pk}/approve/", {}, format="json").status_code == 403
+    assert api.get("/api/subscriptions/").json()["count"] == 1
+    outsider = APIClient()
+    outsider.force_authenticate(world["sasac"])
+    assert outsider.get(f"/api/subscriptions/{pk}/").status_code == 404
+    auditor = APIClient()
+    auditor.force_authenticate(world["auditor"])
+    answer = auditor.post(f"/api/subscriptions/{pk}/approve/", {"comment": "同意"}, format="json")
+    assert answer.status_code == 200 and answer.json()["state"] == "approved"
+    assert auditor.post(f"/api/subscriptions/{pk}/approve/", {}, format="json").status_code == 400
+    assert api.get(f"/api/subscriptions/{pk}/digests/").json() == []
+    answer = api.post(f"/api/subscriptions/{pk}/revoke/", {"comment": "巡察结束"}, format="json")
+    assert answer.status_code == 200 and answer.json()["state"] == "revoked"
+
+
+def test_package_of_one_unit(sharing, client):
+    import io
+
+    from docx import Document
+    from openpyxl import load_workbook
+
+    world = sharing
+    closed = make_finding(world, "closed", title='=HYPERLINK("http://x")挂账')
+    make_finding(world, "issued", unit=world.other_unit)
+    subscription = request(world)
+    client.force_login(world["inspector"])
+    assert client.get(f"/sharing/units/{world.unit.pk}/package.xlsx").status_code == 404  # nothing seen yet
+    services.approve_subscription(world["auditor"], subscription)
+    page = client.get(f"/sharing/{subscription.pk}/").content.decode()
+    assert 'data-testid="package-xlsx"' in page
+    answer = client.get(f"/sharing/units/{world.unit.pk}/package.xlsx")
+    assert answer.status_code == 200
+    workbook = load_workbook(io.BytesIO(answer.content))
+    assert workbook.sheetnames == ["问题", "整改历程", "整改方案", "整改报告", "核实认定"]
+    rows = list(workbook["问题"].iter_rows(values_only=True))
+    assert len(rows) == 2 and rows[1][0] == closed.ledger_number
+    title_cell = workbook["问题"].cell(row=2, column=6)
+    assert title_cell.data_type == "s" and title_cell.value.startswith("=HYPERLINK")
+    assert len(list(workbook["整改历程"].iter_rows())) == 1 + closed.events.count()
+    assert len(list(workbook["核实认定"].iter_rows())) == 2
+    assert client.get(f"/sharing/units/{world.other_unit.pk}/package.xlsx").status_code == 404
+    document = client.get(f"/sharing/units/{world.unit.pk}/package.docx")
+    assert document.status_code == 200
+    text = "\n".join(p.text for p in Document(io.BytesIO(document.content)).paragraphs)
+    assert "共1个" in text and "整改历程" in text
