@@ -1,7 +1,7 @@
-"""The escalation ladder with a moved clock, as far as interviews go: reminder → overdue → notice to the
-head and the department → interview proposal → approved and scheduled interview → record with
-follow-up items → items verified → closed, each step on the finding's timeline. (Referral and its
-feedback, the ladder's last rungs, belong to ``rectify.referrals``.)"""
+"""The escalation ladder with a moved clock: reminder → overdue → notice to the head and the department →
+interview proposal → approved and scheduled interview → record with follow-up items → items verified →
+closed → (the unit still refusing) referral to the discipline commission → acknowledged → feedback with
+the persons handled, each step on the finding's timeline."""
 
 import datetime
 
@@ -60,3 +60,41 @@ def test_the_ladder_from_reminder_to_a_closed_interview(world, on):
         "interview_proposed", "interview_approved", "interview_scheduled", "interview_held",
         "interview_item_reported", "interview_item_verified", "interview_closed",
     ]  # fmt: skip
+
+
+def test_the_ladder_goes_on_to_a_referral_and_its_feedback(world, on):
+    """The unit does not keep the commitment made at the interview: the audit office refers it for
+    refusing to rectify, and the discipline commission reports back whom it handled and how."""
+    from rectify.referrals import services as referrals
+    from rectify.referrals.choices import ReferralState
+
+    test_the_ladder_from_reminder_to_a_closed_interview(world, on)
+    finding = Interview.objects.get().finding
+    day = DUE + datetime.timedelta(days=60)
+    with on(day):
+        referral = referrals.create_referral(
+            world["auditor"], recipient=world.discipline, ground="refusal", findings=[finding],
+            facts="约谈后仍拒不整改，逾期两个月未报送整改情况",
+        )  # fmt: skip
+        referrals.approve_referral(world["auditlead"], referral.pk)
+        referrals.send_referral(world["auditlead"], referral.pk)
+    assert inbox(world, "discipline", "referral.sent") == 1
+    with on(day + datetime.timedelta(days=2)):
+        referrals.acknowledge_referral(world["discipline"], referral.pk)
+    with on(day + datetime.timedelta(days=30)):
+        referrals.conclude_referral(
+            world["discipline"], referral.pk, outcome_date=day + datetime.timedelta(days=28),
+            text="经调查，对单位主要负责人予以诫勉", persons=[referrals.Person("王五", "副局长", "admonishment")],
+        )  # fmt: skip
+    referral.refresh_from_db()
+    assert referral.state == ReferralState.CONCLUDED
+    assert inbox(world, "auditor", "referral.concluded") + inbox(world, "auditlead", "referral.concluded") >= 1
+    kinds = list(finding.events.order_by("at", "pk").values_list("kind", "action"))
+    interview_steps = [action for kind, action in kinds if kind == EventKind.INTERVIEW]
+    referral_steps = [action for kind, action in kinds if kind == EventKind.REFERRAL]
+    assert interview_steps[-1] == "interview_closed"
+    assert referral_steps == ["drafted", "approved", "sent", "acknowledged", "concluded"]
+    # The referral's steps come after the interview's on the timeline.
+    last_interview = max(i for i, (kind, _) in enumerate(kinds) if kind == EventKind.INTERVIEW)
+    first_referral = min(i for i, (kind, _) in enumerate(kinds) if kind == EventKind.REFERRAL)
+    assert last_interview < first_referral
