@@ -16,6 +16,8 @@ class SharingConfig(AppConfig):
 
         register_scope("sharing.Subscription", scopes.subscription_scope)
         register_scope("findings.Finding", scopes.finding_scope)
+        register_scope("interviews.Interview", scopes.interview_scope)
+        register_scope("referrals.Referral", scopes.referral_scope)
         jobs.schedule("sharing.digests", "rectify.sharing.jobs.send_digests", daily_at=datetime.time(7, 0))
         panels.register()
         notifications.register()

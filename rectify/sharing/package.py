@@ -3,8 +3,9 @@ caller sees — its findings, their history, plans, progress reports and verific
 the caller's scope, as plain rows that ``rectify.exchange.sharing`` writes as a workbook (one sheet per
 kind) and ``rectify.documents.sharing`` summarises in Word.
 
-Interviews and referrals join the package when their apps exist: add a ``Sheet`` to ``EXTRA_SHEETS``
-from that app's ``ready()``.
+Interviews and referrals (the accountability the findings led to) are sheets of their own, as the
+caller's scope shows them: a subscribing body reads the decided interviews and the sent referrals of
+the findings it subscribed to (``rectify.sharing.scopes``). Further kinds join through ``EXTRA_SHEETS``.
 """
 
 from __future__ import annotations
@@ -157,5 +158,62 @@ def unit_package(user: User, unit: Organization) -> Package:
             ],
         ),
     ]
+    sheets += [_interviews_sheet(user, ids, numbers), _referrals_sheet(user, ids, numbers)]
     sheets.extend(extra(user, unit, ids) for extra in EXTRA_SHEETS)
     return Package(unit=unit, generated_at=timezone.localtime(), sheets=sheets)
+
+
+def _interviews_sheet(user: User, ids: list[int], numbers: dict[int, str]) -> Sheet:
+    from rectify.interviews.models import Interview
+
+    interviews = (
+        Interview.objects.restrict(user)
+        .filter(finding_id__in=ids)
+        .prefetch_related("items")
+        .order_by("proposed_on", "pk")
+    )
+    return Sheet(
+        _("约谈"),
+        [_("问题编号"), _("约谈事由"), _("状态"), _("约谈时间"), _("被约谈人"), _("整改承诺"), _("整改事项")],
+        [
+            [
+                numbers[i.finding_id],
+                str(i.get_ground_display()),
+                str(i.get_state_display()),
+                _when(i.scheduled_at),
+                i.interviewee,
+                i.commitments,
+                "；".join(f"{item.title}（{item.get_state_display()}）" for item in i.items.all()),
+            ]
+            for i in interviews
+        ],
+    )
+
+
+def _referrals_sheet(user: User, ids: list[int], numbers: dict[int, str]) -> Sheet:
+    from rectify.referrals.models import Referral
+
+    citing = Referral.findings.through.objects.filter(finding_id__in=ids).values("referral_id")
+    referrals = (
+        Referral.objects.restrict(user)
+        .filter(pk__in=citing)
+        .select_related("recipient")
+        .prefetch_related("findings", "persons")
+        .order_by("pk")
+    )
+    return Sheet(
+        _("提请追责"),
+        [_("问题编号"), _("移送事由"), _("受理机关"), _("状态"), _("移送时间"), _("处理结果"), _("处理人员")],
+        [
+            [
+                "、".join(numbers.get(f.pk, f.ledger_number) for f in r.findings.all()),
+                str(r.get_ground_display()),
+                r.recipient.name,
+                str(r.get_state_display()),
+                _when(r.sent_at),
+                r.outcome_text,
+                "；".join(f"{p.name} {p.position} {p.get_outcome_display()}".strip() for p in r.persons.all()),
+            ]
+            for r in referrals
+        ],
+    )

@@ -4,7 +4,9 @@
   audit offices of its jurisdiction and above (the body's own audit office decides: ``act``);
 - findings: an approved subscription adds the published findings it covers, in the body's jurisdiction
   and below, to the ``view`` scope of the body's supervisor officers; never to ``act``. Everything hanging
-  off a finding (events, plans, reports, evidence, verifications) follows by its ``visibility_path``.
+  off a finding (events, plans, reports, evidence, verifications) follows by its ``visibility_path``;
+- interviews and referrals of those findings, once decided or sent (not the audit office's proposals and
+  drafts), to read, so an inspection tour sees the accountability the findings led to.
 """
 
 from __future__ import annotations
@@ -71,3 +73,33 @@ def finding_scope(user: User, action: str, roles: frozenset[str]) -> Q:
     if action != "view" or user.organization_id is None or not is_supervisor_officer(user, roles):
         return NOTHING
     return subscribed_findings(user)
+
+
+def _subscribed_finding_ids(user: User):
+    from rectify.findings.models import Finding
+
+    return Finding.objects.filter(subscribed_findings(user)).values("pk")
+
+
+def interview_scope(user: User, action: str, roles: frozenset[str]) -> Q:
+    """A contribution to ``interviews.Interview``: the decided interviews of the subscribed findings."""
+    from rectify.interviews.choices import DECIDED_STATES
+
+    if action != "view" or user.organization_id is None or not is_supervisor_officer(user, roles):
+        return NOTHING
+    if subscribed_findings(user) is NOTHING:
+        return NOTHING
+    return Q(finding__in=_subscribed_finding_ids(user), state__in=DECIDED_STATES)
+
+
+def referral_scope(user: User, action: str, roles: frozenset[str]) -> Q:
+    """A contribution to ``referrals.Referral``: the referrals sent that cite a subscribed finding."""
+    from rectify.referrals.models import Referral
+    from rectify.referrals.scopes import DELIVERED
+
+    if action != "view" or user.organization_id is None or not is_supervisor_officer(user, roles):
+        return NOTHING
+    if subscribed_findings(user) is NOTHING:
+        return NOTHING
+    citing = Referral.findings.through.objects.filter(finding_id__in=_subscribed_finding_ids(user))
+    return Q(pk__in=citing.values("referral_id"), state__in=DELIVERED)

@@ -1,6 +1,8 @@
 """The pages and the API of sharing: each action via the web and the API, 404 outside the scope,
 403 for a role that sees but may not act, what was typed kept on a refusal."""
 
+import datetime
+
 import pytest
 from rest_framework.test import APIClient
 
@@ -107,7 +109,7 @@ def test_package_of_one_unit(sharing, client):
     answer = client.get(f"/sharing/units/{world.unit.pk}/package.xlsx")
     assert answer.status_code == 200
     workbook = load_workbook(io.BytesIO(answer.content))
-    assert workbook.sheetnames == ["问题", "整改历程", "整改方案", "整改报告", "核实认定"]
+    assert workbook.sheetnames == ["问题", "整改历程", "整改方案", "整改报告", "核实认定", "约谈", "提请追责"]
     rows = list(workbook["问题"].iter_rows(values_only=True))
     assert len(rows) == 2 and rows[1][0] == closed.ledger_number
     title_cell = workbook["问题"].cell(row=2, column=6)
@@ -119,3 +121,48 @@ def test_package_of_one_unit(sharing, client):
     assert document.status_code == 200
     text = "\n".join(p.text for p in Document(io.BytesIO(document.content)).paragraphs)
     assert "共1个" in text and "整改历程" in text
+
+
+def test_the_package_and_the_scope_carry_the_accountability_the_findings_led_to(sharing, client):
+    """A subscribing body reads the decided interviews and the sent referrals of its findings, not the audit
+    office's proposals and drafts, nor those of units it did not subscribe to."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from rectify.interviews import services as interviews
+    from rectify.interviews.models import Interview
+    from rectify.referrals import services as referrals
+    from rectify.referrals.models import Referral
+
+    world = sharing
+    finding = make_finding(world, "rectifying", deadline=datetime.date.today() + datetime.timedelta(days=30))
+    elsewhere = make_finding(world, "rectifying", unit=world.other_unit)
+    decided = interviews.propose(finding, "repeat", basis="屡审屡犯")
+    interviews.decide(world["auditlead"], decided.pk, approve=True, reason="约谈主要负责人")
+    proposal = interviews.propose(finding, "overdue", basis="逾期未报送")
+    hidden = interviews.propose(elsewhere, "repeat", basis="屡审屡犯")
+    interviews.decide(world["auditlead"], hidden.pk, approve=True, reason="约谈")
+    sent = referrals.create_referral(
+        world["auditor"], recipient=world.discipline, ground="refusal", findings=[finding], facts="拒不整改"
+    )
+    referrals.approve_referral(world["auditlead"], sent.pk)
+    referrals.send_referral(world["auditlead"], sent.pk)
+    draft = referrals.create_referral(
+        world["auditor"], recipient=world.discipline, ground="obstruction", findings=[finding], facts="阻碍检查"
+    )
+    inspector = world["inspector"]
+    assert not Interview.objects.restrict(inspector).exists() and not Referral.objects.restrict(inspector).exists()
+    services.approve_subscription(world["auditor"], request(world))
+    inspector = type(inspector).objects.get(pk=inspector.pk)  # scopes are cached per user object (request)
+    assert set(Interview.objects.restrict(inspector).values_list("pk", flat=True)) == {decided.pk}
+    assert set(Referral.objects.restrict(inspector).values_list("pk", flat=True)) == {sent.pk}
+    assert not Interview.objects.restrict(inspector, "act").exists()
+    assert proposal.pk and draft.pk
+    client.force_login(inspector)
+    workbook = load_workbook(io.BytesIO(client.get(f"/sharing/units/{world.unit.pk}/package.xlsx").content))
+    assert workbook.sheetnames[-2:] == ["约谈", "提请追责"]
+    interview_rows = list(workbook["约谈"].iter_rows(values_only=True))[1:]
+    referral_rows = list(workbook["提请追责"].iter_rows(values_only=True))[1:]
+    assert [row[0] for row in interview_rows] == [finding.ledger_number]
+    assert [row[0] for row in referral_rows] == [finding.ledger_number] and referral_rows[0][2] == world.discipline.name
