@@ -61,3 +61,11 @@ def test_the_ledger_at_1366_by_768_wraps_no_number_date_state_or_ledger_number(p
     assert summary.get_attribute("title") == LONG_TITLE
     assert summary.evaluate("e => e.scrollWidth > e.clientWidth")  # cut short
     assert summary.evaluate("e => e.getClientRects().length") == 1
+
+    # Every navigation label stays on one line, however many mechanisms the role's menu holds and however
+    # long the user's organization is called.
+    world.office_a.name = "中共重庆市黔江区纪律检查委员会重庆市黔江区监察委员会派驻审计局纪检监察组"
+    world.office_a.save()
+    page.goto(f"{live_server.url}/workbench/")
+    labels = page.locator(".navbar .nav-link").evaluate_all(LINES)
+    assert labels and not [(text, lines) for _cls, lines, text in labels if lines > 1]
