@@ -14,6 +14,7 @@ class InterviewsConfig(AppConfig):
 
         register_scope("interviews.Interview", scopes.interview_scope)
         events.subscribe("obligation.escalated", subscribers.on_escalated)
+        events.subscribe("escalation.dismissed", subscribers.on_escalation_dismissed)
         events.subscribe("finding.verified", subscribers.on_verified)
         events.subscribe("finding.issued", subscribers.on_issued)
         notices.register()

@@ -216,6 +216,33 @@ def _save(interview: Interview, actor: User, event: str, **data) -> Interview:
 
 
 @transaction.atomic
+def follow_dismissed_escalation(escalation_id: int) -> Interview | None:
+    """An escalation proposal dismissed on its own (on the reporting page) dismisses the open interview
+    proposal built on it, with the same reason, when nothing else behind that proposal stands."""
+    from rectify.reporting.choices import EscalationState
+    from rectify.reporting.models import EscalationProposal
+
+    escalation = EscalationProposal.objects.select_related("decided_by").filter(pk=escalation_id).first()
+    if escalation is None or escalation.state != EscalationState.DISMISSED or escalation.decided_by is None:
+        return None
+    interview = (
+        Interview.objects.select_for_update()
+        .filter(escalations=escalation, state=InterviewState.PROPOSED)
+        .order_by("pk")
+        .first()
+    )
+    if interview is None or interview.escalations.exclude(state=EscalationState.DISMISSED).exists():
+        return None
+    actor = escalation.decided_by
+    interview.state = InterviewState.DISMISSED
+    interview.decided_by = actor
+    interview.decided_at = escalation.decided_at or timezone.now()
+    interview.decision_reason = escalation.decision_reason
+    _timeline(interview, actor, "interview_dismissed", f"{_('不予约谈')}：{escalation.decision_reason}")
+    return _save(interview, actor, "interview.dismissed", reason=escalation.decision_reason)
+
+
+@transaction.atomic
 def decide(actor: User, pk, *, approve: bool, reason: str) -> Interview:
     """The audit leader approves the proposal or dismisses it, with a reason; the escalation proposals
     behind it are taken up or dismissed with the same reason."""

@@ -28,3 +28,8 @@ def on_verified(event: Event) -> None:
 def on_issued(event: Event) -> None:
     if event.object_label == "findings.Finding":
         jobs.enqueue("rectify.interviews.jobs.propose_for_repeat", event.object_id, event.actor_id, group="interviews")
+
+
+def on_escalation_dismissed(event: Event) -> None:
+    if event.object_label == "reporting.EscalationProposal":
+        jobs.enqueue("rectify.interviews.jobs.follow_dismissed_escalation", event.object_id, group="interviews")

@@ -61,6 +61,25 @@ def test_deciding_the_interview_decides_the_escalation(world, on):
     assert escalation.decided_by == world["auditlead"]
 
 
+def test_dismissing_the_escalation_on_its_own_dismisses_the_interview_proposal_taking_it_up_does_not(world, on):
+    from rectify.reporting.services import decide_escalation
+
+    with on(D(2025, 7, 1)):
+        dismissed = make_finding(world, state="rectifying", deadline=DUE)
+        taken_up = make_finding(world, state="rectifying", deadline=DUE)
+    sweep_on(on, DUE + datetime.timedelta(days=31))
+    with on(DUE + datetime.timedelta(days=32)):
+        for finding, take_up in ((dismissed, False), (taken_up, True)):
+            escalation = EscalationProposal.objects.get(finding=finding)
+            decide_escalation(world["auditor"], escalation.pk, take_up=take_up, reason="单位已补报，情况属实")
+    gone = Interview.objects.get(finding=dismissed)
+    assert gone.state == InterviewState.DISMISSED and gone.decided_by == world["auditor"]
+    assert gone.decision_reason == "单位已补报，情况属实"
+    assert timeline(dismissed, "interview_dismissed") == ["不予约谈：单位已补报，情况属实"]
+    # Taken up, the proposal waits for the audit leader's decision.
+    assert Interview.objects.get(finding=taken_up).state == InterviewState.PROPOSED
+
+
 def test_the_overdue_rule_switched_off_proposes_nothing(world, on):
     InterviewRules.objects.create(jurisdiction=world.district_a, overdue_enabled=False)
     with on(D(2025, 7, 1)):
