@@ -27,3 +27,5 @@ AUDIT_ROLES = frozenset({RoleCode.AUDITOR, RoleCode.AUDIT_LEADER})
 AUDITING_ROLES = AUDIT_ROLES | {RoleCode.INTERNAL_AUDITOR}
 UNIT_ROLES = frozenset({RoleCode.UNIT_CONTACT, RoleCode.UNIT_HEAD})
 ADMIN_ROLES = frozenset({RoleCode.SYSTEM_ADMIN, RoleCode.SECURITY_ADMIN, RoleCode.LOG_AUDITOR})
+# Every role but the three administrators, who see no business data.
+BUSINESS_ROLES = frozenset(RoleCode.values) - ADMIN_ROLES

@@ -48,6 +48,15 @@ def register_scope(model: type[Model] | str, function: ScopeFunction) -> ScopeFu
     return function
 
 
+def any_of(parts: Iterable[Q]) -> Q:
+    """The union of scope conditions, ``NOTHING`` when there is none."""
+    scope = NOTHING
+    for part in parts:
+        if part is not NOTHING:
+            scope = part if scope is NOTHING else scope | part
+    return scope
+
+
 def owner_scope(field: str) -> ScopeFunction:
     """The scope of a private record (an inbox, a saved view, a batch): its owner alone, whatever their roles."""
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Q
 
-from rectify.accounts.choices import ADMIN_ROLES, AUDIT_ROLES, RoleCode
+from rectify.accounts.choices import AUDIT_ROLES, BUSINESS_ROLES, RoleCode
 from rectify.accounts.scopes import is_audit_office_auditor, jurisdiction_ids
 from rectify.audits.choices import CADRE_AUDIT_TYPES
 from rectify.core.visibility import NOTHING, user_cache
@@ -29,7 +29,6 @@ from rectify.referrals.choices import ReferralState
 if TYPE_CHECKING:
     from rectify.accounts.models import User
 
-BUSINESS_ROLES = frozenset(RoleCode.values) - ADMIN_ROLES
 # The states in which a referral has reached its recipient.
 DELIVERED = (ReferralState.SENT, ReferralState.ACKNOWLEDGED, ReferralState.CONCLUDED)
 # The roles of a receiving body (an audited unit's roles never receive a referral).

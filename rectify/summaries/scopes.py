@@ -16,15 +16,13 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Q
 
-from rectify.accounts.choices import ADMIN_ROLES, RoleCode
+from rectify.accounts.choices import BUSINESS_ROLES
 from rectify.accounts.scopes import is_audit_office_auditor, jurisdiction_ids
 from rectify.core.visibility import NOTHING
 from rectify.summaries.choices import SummaryState
 
 if TYPE_CHECKING:
     from rectify.accounts.models import User
-
-BUSINESS_ROLES = frozenset(RoleCode.values) - ADMIN_ROLES
 
 
 def summary_report_scope(user: User, action: str, roles: frozenset[str]) -> Q:

@@ -16,23 +16,15 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Q
 
-from rectify.accounts.choices import ADMIN_ROLES, RoleCode
+from rectify.accounts.choices import BUSINESS_ROLES, RoleCode
 from rectify.accounts.scopes import is_audit_office_auditor, jurisdiction_ids
-from rectify.core.visibility import NOTHING
+from rectify.core.visibility import NOTHING, any_of
 from rectify.supervision.choices import CircularState
 
 if TYPE_CHECKING:
     from rectify.accounts.models import User
 
-BUSINESS_ROLES = frozenset(RoleCode.values) - ADMIN_ROLES
 COMMITTEE = frozenset({RoleCode.COMMITTEE_OFFICER})
-
-
-def _any(parts: list[Q]) -> Q:
-    scope = NOTHING
-    for part in parts:
-        scope = part if scope is NOTHING else scope | part
-    return scope
 
 
 def _readers(user: User, roles: frozenset[str]) -> bool:
@@ -52,7 +44,7 @@ def matter_scope(user: User, action: str, roles: frozenset[str]) -> Q:
     parts.append(Q(pk__in=Assignment.objects.filter(organization_id=org_id).values("matter_id")))
     if action == "view" and _readers(user, roles):
         parts.append(Q(issuer__jurisdiction_id__in=jurisdiction_ids(user)))
-    return _any(parts)
+    return any_of(parts)
 
 
 def assignment_scope(user: User, action: str, roles: frozenset[str]) -> Q:
@@ -64,7 +56,7 @@ def assignment_scope(user: User, action: str, roles: frozenset[str]) -> Q:
         parts.append(Q(matter__issuer_id=org_id))
     if action == "view" and _readers(user, roles):
         parts.append(Q(matter__issuer__jurisdiction_id__in=jurisdiction_ids(user)))
-    return _any(parts)
+    return any_of(parts)
 
 
 def circular_scope(user: User, action: str, roles: frozenset[str]) -> Q:
@@ -79,4 +71,4 @@ def circular_scope(user: User, action: str, roles: frozenset[str]) -> Q:
     if action == "view":
         received = Circular.recipients.through.objects.filter(organization_id=org_id).values("circular_id")
         parts.append(Q(state=CircularState.ISSUED, pk__in=received))
-    return _any(parts)
+    return any_of(parts)
