@@ -211,8 +211,15 @@ def _jurisdiction_org(jurisdiction_id: int, kind: str) -> Organization | None:
 
 def default_recipients(kind: str, issuer: Organization, findings: Iterable[Finding] = ()) -> list[Organization]:
     if kind == K.UNIT:
-        offices = {f.project.audit_office_id for f in findings}
+        findings = list(findings)
+        # A unit's own internal audit was conducted by the unit itself: its report goes to the district's
+        # audit office, which oversees internal audit (source 四(三)), not back to the unit.
+        offices = {f.project.audit_office_id for f in findings} - {issuer.pk}
         recipients = list(Organization.objects.filter(pk__in=offices))
+        if any(f.project.audit_office_id == issuer.pk for f in findings):
+            office = _jurisdiction_org(issuer.jurisdiction_id, OrganizationKind.AUDIT_OFFICE)
+            if office is not None and office.pk not in offices:
+                recipients.append(office)
         if any(f.project.type in CADRE_AUDIT_TYPES for f in findings):
             orgdept = _jurisdiction_org(issuer.jurisdiction_id, OrganizationKind.ORGANIZATION_DEPARTMENT)
             if orgdept is not None:

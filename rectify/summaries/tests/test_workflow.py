@@ -253,3 +253,20 @@ def test_a_recipient_reads_but_does_not_act(world):
     with pytest.raises(ActionRefused) as refusal:
         services.return_report(other, report, "不同意")
     assert refusal.value.code == "forbidden"
+
+
+def test_a_units_report_on_its_own_internal_audit_goes_to_the_districts_audit_office(world):
+    """The project's auditing organization is the unit itself: the report is addressed to the audit office
+    of its district, never back to the unit (which the recipients' check would refuse)."""
+    from types import SimpleNamespace
+
+    from rectify.audits.choices import AuditType
+    from rectify.summaries.choices import SummaryKind
+    from rectify.summaries.services import default_recipients
+
+    internal = SimpleNamespace(project=SimpleNamespace(audit_office_id=world.unit.pk, type=AuditType.INTERNAL_AUDIT))
+    external = SimpleNamespace(
+        project=SimpleNamespace(audit_office_id=world.office_a.pk, type=AuditType.BUDGET_EXECUTION)
+    )
+    assert default_recipients(SummaryKind.UNIT, world.unit, [internal]) == [world.office_a]
+    assert default_recipients(SummaryKind.UNIT, world.unit, [internal, external]) == [world.office_a]
