@@ -108,3 +108,16 @@ class RestrictedViewSet(
     """List and detail, plus the writes a subclass routes to the services. Nothing is deleted: DELETE is 405."""
 
     http_method_names = ["get", "post", "patch", "head", "options"]
+
+
+def organizations_by_id(ids, field: str):
+    """The organizations named by ``ids`` in the order given; a field error names any unknown one."""
+    from rest_framework.exceptions import ValidationError
+
+    from rectify.organizations.models import Organization
+
+    found = {org.pk: org for org in Organization.objects.filter(pk__in=ids)}
+    missing = [pk for pk in ids if pk not in found]
+    if missing:
+        raise ValidationError({field: [f"unknown organization {pk}" for pk in missing]})
+    return [found[pk] for pk in ids]

@@ -144,13 +144,10 @@ def _open_obligations(today: datetime.date, horizon_days: int):
 
 
 def _remind(today: datetime.date, result: SweepResult) -> None:
-    rules_cache: dict[int, ReportingRules] = {}
+    cache = services.RulesCache()
 
     def rules_of(obligation: Obligation) -> ReportingRules:
-        jurisdiction = obligation.finding.project.jurisdiction
-        if jurisdiction.pk not in rules_cache:
-            rules_cache[jurisdiction.pk] = services.rules_for(jurisdiction)
-        return rules_cache[jurisdiction.pk]
+        return cache.get(obligation.finding.project.jurisdiction)[0]
 
     horizon = max([*services.rules_for(None).reminder_lead_days, *_all_leads()])
     batch: list[tuple[str, Obligation, str, datetime.date]] = []
@@ -210,7 +207,7 @@ def accepted_delay_q(today: datetime.date) -> Q:
 
 def _escalate(today: datetime.date, *, announce: bool = True) -> int:
     made = 0
-    rules_cache: dict[int, ReportingRules] = {}
+    cache = services.RulesCache()
     candidates = (
         Obligation.objects.open()
         .filter(finding__state__in=RUNNING_STATES, due_date__lt=today, escalation__isnull=True)
@@ -219,9 +216,7 @@ def _escalate(today: datetime.date, *, announce: bool = True) -> int:
     )
     for obligation in _in_batches(candidates):
         jurisdiction = obligation.finding.project.jurisdiction
-        if jurisdiction.pk not in rules_cache:
-            rules_cache[jurisdiction.pk] = services.rules_for(jurisdiction)
-        grace = rules_cache[jurisdiction.pk].escalation_grace_days
+        grace = cache.get(jurisdiction)[0].escalation_grace_days
         days_overdue = (today - obligation.due_date).days
         if days_overdue <= grace:
             continue

@@ -8,10 +8,9 @@ from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response as HttpResponse
 
-from rectify.api.base import RestrictedViewSet
+from rectify.api.base import RestrictedViewSet, organizations_by_id
 from rectify.congress import services
 from rectify.congress.api.serializers import (
     CongressAnswerInputSerializer,
@@ -23,15 +22,6 @@ from rectify.congress.api.serializers import (
 )
 from rectify.congress.filters import CongressMatterFilterSet
 from rectify.congress.models import CongressMatter, Question, Response
-from rectify.organizations.models import Organization
-
-
-def organizations(ids, field: str) -> list[Organization]:
-    found = {org.pk: org for org in Organization.objects.filter(pk__in=ids)}
-    missing = [pk for pk in ids if pk not in found]
-    if missing:
-        raise ValidationError({field: [f"unknown organization {pk}" for pk in missing]})
-    return [found[pk] for pk in ids]
 
 
 class CongressMatterViewSet(RestrictedViewSet):
@@ -70,7 +60,7 @@ class CongressMatterViewSet(RestrictedViewSet):
     def create(self, request):
         """登记 (the congress office; with the questions put to each department)."""
         data = self.validated(CongressMatterInputSerializer)
-        orgs = organizations([q["organization"] for q in data["questions"]], "questions")
+        orgs = organizations_by_id([q["organization"] for q in data["questions"]], "questions")
         specs = [
             services.QuestionSpec(org, q["text"], q["due_date"]) for org, q in zip(orgs, data["questions"], strict=True)
         ]
@@ -89,7 +79,7 @@ class CongressMatterViewSet(RestrictedViewSet):
         """追加询问 (one more department, its question and due date)."""
         matter = self.get_object()
         data = self.validated(CongressQuestionInputSerializer)
-        (org,) = organizations([data["organization"]], "organization")
+        (org,) = organizations_by_id([data["organization"]], "organization")
         services.add_question(request.user, matter, services.QuestionSpec(org, data["text"], data["due_date"]))
         return self._answer(matter)
 

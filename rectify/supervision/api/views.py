@@ -13,9 +13,8 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from rectify.api.base import RestrictedViewSet
+from rectify.api.base import RestrictedViewSet, organizations_by_id
 from rectify.findings.models import Finding
-from rectify.organizations.models import Organization
 from rectify.supervision import services
 from rectify.supervision.api.serializers import (
     AssigneeInputSerializer,
@@ -30,14 +29,6 @@ from rectify.supervision.api.serializers import (
 )
 from rectify.supervision.filters import CircularFilterSet, SupervisedMatterFilterSet
 from rectify.supervision.models import Assignment, Circular, Progress, SupervisedMatter
-
-
-def organizations(ids, field: str) -> list[Organization]:
-    found = {org.pk: org for org in Organization.objects.filter(pk__in=ids)}
-    missing = [pk for pk in ids if pk not in found]
-    if missing:
-        raise ValidationError({field: [f"unknown organization {pk}" for pk in missing]})
-    return [found[pk] for pk in ids]
 
 
 class SupervisedMatterViewSet(RestrictedViewSet):
@@ -78,7 +69,7 @@ class SupervisedMatterViewSet(RestrictedViewSet):
     def create(self, request):
         """登记督办事项 (a committee decision or a leadership instruction, with its assignees)."""
         data = self.validated(SupervisedMatterInputSerializer)
-        assignees = organizations([a["organization"] for a in data["assignees"]], "assignees")
+        assignees = organizations_by_id([a["organization"] for a in data["assignees"]], "assignees")
         findings = [Finding(pk=pk) for pk in data["findings"]]
         specs = [services.AssigneeSpec(org, a["due_date"]) for org, a in zip(assignees, data["assignees"], strict=True)]
         matter = services.record_matter(
@@ -86,7 +77,7 @@ class SupervisedMatterViewSet(RestrictedViewSet):
             meeting_date=data["meeting_date"], instructed_by=data["instructed_by"],
             instructor_position=data["instructor_position"], instructed_on=data["instructed_on"],
             assignees=specs,
-            units=organizations(data["units"], "units"), findings=findings,
+            units=organizations_by_id(data["units"], "units"), findings=findings,
         )  # fmt: skip
         return self._answer(matter, status.HTTP_201_CREATED)
 
@@ -96,7 +87,7 @@ class SupervisedMatterViewSet(RestrictedViewSet):
         """追加交办 (one more organization, with its due date)."""
         matter = self.get_object()
         data = self.validated(AssigneeInputSerializer)
-        (org,) = organizations([data["organization"]], "organization")
+        (org,) = organizations_by_id([data["organization"]], "organization")
         services.add_assignee(request.user, matter, org, data["due_date"])
         return self._answer(matter)
 
@@ -188,7 +179,7 @@ class CircularViewSet(RestrictedViewSet):
             raise ValidationError({"matters": ["unknown supervised matter"]})
         return {
             "kind": data["kind"], "title": data["title"], "body": data["body"],
-            "recipients": organizations(data["recipients"], "recipients"), "matters": matters,
+            "recipients": organizations_by_id(data["recipients"], "recipients"), "matters": matters,
             "findings": [Finding(pk=pk) for pk in data["findings"]],
         }  # fmt: skip
 
