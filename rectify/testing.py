@@ -178,6 +178,7 @@ def build_world() -> World:
         ("finance", world.finance, [R.FINANCE_OFFICER]),
         ("discipline", world.discipline, [R.DISCIPLINE_OFFICER]),
         ("committee", world.committee, [R.COMMITTEE_OFFICER]),
+        ("committee2", world.committee, [R.COMMITTEE_OFFICER]),  # approves what "committee" drafts (four eyes)
         ("gov", world.government, [R.GOVERNMENT_OFFICER]),
         ("congress", world.congress, [R.CONGRESS_OFFICER]),
         ("sysadmin", office_a, [R.SYSTEM_ADMIN]),

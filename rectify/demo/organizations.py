@@ -140,6 +140,8 @@ class OrganizationsPart:
             # Sharing and internal audit (source 三(五), 四(三)): fixed names, so the district stays the same.
             ("inspector", o["inspect"], [R.SUPERVISOR_OFFICER], "石明远", "巡察组副组长"),
             ("internal", demo_unit, [R.INTERNAL_AUDITOR], "冉静怡", "内审科科长"),
+            # A second officer of the committee office: approves the circulars "committee" drafts (four eyes).
+            ("committee2", o["committee"], [R.COMMITTEE_OFFICER], "向文华", "区委审计办秘书科科长"),
         ]
         for key, *_rest in D.ORGANIZATIONS:
             org = o[key]
@@ -169,7 +171,7 @@ class OrganizationsPart:
                     # depthead (added with the summary reports) draws nothing, so the district stays the same.
                     phone=(
                         org.phone
-                        if username in ("depthead", "inspector", "internal")
+                        if username in ("depthead", "inspector", "internal", "committee2")
                         else f"1{self.rng.choice('35789')}{self.rng.randint(100000000, 999999999)}"
                     ),
                     is_staff=username in ("sysadmin", "secadmin"),

@@ -30,6 +30,7 @@ class SupervisionPart:
     def _supervision(self) -> None:
         u = self.users
         committee, congress_user = u["committee"], u["congress"]
+        committee2 = u["committee2"]  # approves what "committee" drafts (four eyes)
         unit, dept = u["unit"].organization, u["dept"].organization
         dept_user = u["dept"]
         others = [(org_id, user) for org_id, user in self.contacts.items() if org_id != unit.pk][:2]
@@ -100,21 +101,21 @@ class SupervisionPart:
             body=f"{dept.name}建立行业整改台账，推动所属单位整改到位，成效明显，予以通报表扬。", recipients=[dept],
             matters=[second],
         )  # fmt: skip
-        supervision.approve_circular(committee, approved)
+        supervision.approve_circular(committee2, approved)
         criticism = supervision.draft_circular(
             committee, kind="criticism", title=f"关于{unit.name}审计整改不力情况的通报",
             body=f"{unit.name}对审计查出的问题整改不力，逾期未完成整改且未说明原因。\n现予通报批评，"
             "责令其于十五日内整改到位，并将整改情况书面报区委审计办。", recipients=[unit, dept],
             matters=[first], findings=cited,
         )  # fmt: skip
-        supervision.approve_circular(committee, criticism)
+        supervision.approve_circular(committee2, criticism)
         supervision.issue_circular(committee, criticism)
         commendation = supervision.draft_circular(
             committee, kind="commendation", title="关于联席会议制度建立情况的通报",
             body="区审计局牵头建立审计整改联席会议制度，予以通报表扬。", recipients=[u["auditor"].organization, dept],
             matters=[third],
         )  # fmt: skip
-        supervision.approve_circular(committee, commendation)
+        supervision.approve_circular(committee2, commendation)
         supervision.issue_circular(committee, commendation)
         self.circulars = [draft, approved, criticism, commendation]
 

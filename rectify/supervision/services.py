@@ -13,6 +13,8 @@ Circulars::
       ▲                    │
       └──return (reason)───┘
 
+    four eyes: the approver is an officer of the office other than the one who drafted or edited the text.
+
 Each action locks its object through the ``act`` scope, checks the state, records a step (and, for
 the findings a matter or circular cites, an event on the finding's timeline), and publishes an event
 once committed.
@@ -65,6 +67,9 @@ MATTER_REFUSED = gettext_lazy("只有审计委员会办公室可以办理督办�
 ASSIGNEE_REFUSED = gettext_lazy("只有承办单位可以报告进展、申请办结。")
 CIRCULAR_NOT_FOUND = gettext_lazy("通报不存在，或不在您的职责范围内。")
 CIRCULAR_REFUSED = gettext_lazy("只有审计委员会办公室可以办理通报。")
+FOUR_EYES_REFUSED = gettext_lazy(
+    "通报须由起草人（含修改人）以外的本机关人员审核：您起草或修改了这份通报，不能再审核它。"
+)
 CIRCULAR_WORD = "审计委办"  # 机关代字 of the committee office's circulars: 黔江审计委办〔2026〕1号
 
 
@@ -106,10 +111,20 @@ def assignment_steps(user: User, assignment: Assignment) -> list[str]:
     return steps
 
 
+def wrote_circular(user: User, circular: Circular) -> bool:
+    """Whether the user drafted the circular or edited its text since: such a one may not approve it."""
+    if circular.drafted_by_id == user.pk:
+        return True
+    return circular.steps.filter(kind=StepKind.EDITED, actor_id=user.pk).exists()
+
+
 def circular_steps(user: User, circular: Circular) -> list[str]:
     if not may_manage(user, circular.issuer_id):
         return []
-    return {C.DRAFT: ["edit", "approve"], C.APPROVED: ["issue", "return"], C.ISSUED: []}[circular.state]
+    steps = {C.DRAFT: ["edit", "approve"], C.APPROVED: ["issue", "return"], C.ISSUED: []}[circular.state]
+    if "approve" in steps and wrote_circular(user, circular):
+        steps.remove("approve")  # four eyes: another officer of the office approves
+    return steps
 
 
 # --- helpers ------------------------------------------------------------------------------------------
@@ -547,6 +562,9 @@ def approve_circular(actor: User, circular: Circular | int, comment: str = "") -
         circular = _lock_circular(actor, circular)
         if circular.state != C.DRAFT:
             raise _state_refused(circular.get_state_display())
+        # Four eyes: the one who wrote the text (drafted or edited it) does not approve it.
+        if wrote_circular(actor, circular):
+            raise ActionRefused(FOUR_EYES_REFUSED, code="forbidden")
         circular.state = C.APPROVED
         circular.approved_by = actor
         circular.approved_at = timezone.now()

@@ -280,13 +280,16 @@ class CircularDetailView(LoginRequiredMixin, TemplateView):
             pk=kwargs["pk"],
         )
         manage = services.may_manage(user, circular.issuer_id)
+        allowed = services.circular_steps(user, circular)
         return super().get_context_data(
             circular=circular,
             recipients=list(circular.recipients.only("pk", "name")),
             matters=list(circular.matters.only("pk", "title")) if manage else [],
             findings=list(circular.findings.only("pk", "ledger_number", "title")),
             steps=list(circular.steps.order_by("at", "pk")) if manage else [],
-            allowed=services.circular_steps(user, circular),
+            allowed=allowed,
+            # The drafter sees why no approval is offered: another officer approves (four eyes).
+            awaits_other=manage and circular.state == "draft" and "approve" not in allowed,
             **kwargs,
         )
 

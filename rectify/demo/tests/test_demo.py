@@ -32,6 +32,7 @@ from rectify.rectification.models import Evidence, ProgressReport, Verification
 DEMO_ACCOUNTS = [
     "auditor", "auditlead", "unit", "unithead", "dept", "orgdept", "discipline", "finance", "committee", "gov",
     "congress", "sysadmin", "secadmin", "logaudit", "inspector", "internal",
+    "committee2",
 ]  # fmt: skip
 FINDINGS = 200
 
@@ -349,3 +350,15 @@ def test_sharing_and_internal_audit(demo, client):
     assert set(Finding.objects.restrict(own, "act").values_list("pk", flat=True)) == set(
         internal.values_list("pk", flat=True)
     )
+
+
+def test_circulars_reach_every_state_approved_by_another_officer(demo):
+    """The committee office's circulars: one in each state, each approved by ``committee2``, never by the
+    officer who drafted it (four eyes)."""
+    from rectify.supervision.choices import CircularState
+    from rectify.supervision.models import Circular
+
+    circulars = list(Circular.objects.select_related("drafted_by", "approved_by"))
+    assert {c.state for c in circulars} == set(CircularState.values)
+    approved = [c for c in circulars if c.state != CircularState.DRAFT]
+    assert approved and all(c.approved_by.username == "committee2" != c.drafted_by.username for c in approved)

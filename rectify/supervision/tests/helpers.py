@@ -44,5 +44,5 @@ def make_circular(world, *, recipients=None, findings=(), matters=()):
 
 def issued_circular(world, **kwargs):
     circular = make_circular(world, **kwargs)
-    services.approve_circular(world["committee"], circular)
+    services.approve_circular(world["committee2"], circular)  # four eyes: not the drafter
     return services.issue_circular(world["committee"], circular)

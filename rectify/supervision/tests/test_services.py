@@ -171,19 +171,21 @@ def test_a_circular_is_drafted_approved_issued_and_numbered(world, django_captur
     matter = make_matter(world)
     circular = make_circular(world, findings=[finding], matters=[matter])
     assert circular.state == CircularState.DRAFT and circular.number == ""
-    services.approve_circular(world["committee"], circular)
-    services.return_circular(world["committee"], circular, "措辞需斟酌")
+    services.approve_circular(world["committee2"], circular)
+    services.return_circular(world["committee2"], circular, "措辞需斟酌")
     circular.refresh_from_db()
     assert circular.state == CircularState.DRAFT and circular.approved_by is None
     services.update_circular(
         world["committee"], circular, kind="criticism", title="关于整改不力的通报", body="修改后的正文",
         recipients=[world.unit], findings=[finding], matters=[matter], version=circular.version,
     )  # fmt: skip
-    services.approve_circular(world["committee"], circular)
+    services.approve_circular(world["committee2"], circular)
     with django_capture_on_commit_callbacks(execute=True):
         services.issue_circular(world["committee"], circular)
     circular.refresh_from_db()
     assert circular.state == CircularState.ISSUED and circular.issued_by == world["committee"]
+    assert circular.drafted_by == world["committee"] and circular.approved_by == world["committee2"]
+    assert circular.approved_at is not None and circular.issued_at >= circular.approved_at >= circular.created
     assert circular.number == f"甲审计委办〔{circular.number_year}〕1号"
     assert finding.events.filter(kind=EventKind.CIRCULAR).exists()
     assert world["unit"].notifications.filter(title__contains="收到通报").exists()
@@ -192,6 +194,28 @@ def test_a_circular_is_drafted_approved_issued_and_numbered(world, django_captur
     assert second.number_serial == 2
     kinds = list(circular.steps.values_list("kind", flat=True))
     assert kinds == ["drafted", "approved", "returned_circular", "edited", "approved", "issued"]
+
+
+def test_the_drafter_or_an_editor_of_a_circular_may_not_approve_it(world):
+    """Four eyes: another officer of the committee office approves what one drafted or edited."""
+    circular = make_circular(world)  # drafted by "committee"
+    assert "approve" not in services.circular_steps(world["committee"], circular)
+    assert "approve" in services.circular_steps(world["committee2"], circular)
+    before = snapshot()
+    with pytest.raises(ActionRefused, match="起草人（含修改人）以外") as refused:
+        services.approve_circular(world["committee"], circular)
+    assert refused.value.code == "forbidden"
+    assert snapshot() == before
+    services.update_circular(
+        world["committee2"], circular, kind="criticism", title="改写后的通报", body="改写后的正文",
+        recipients=[world.unit], version=circular.version,
+    )  # fmt: skip
+    circular.refresh_from_db()
+    with pytest.raises(ActionRefused, match="起草人（含修改人）以外"):
+        services.approve_circular(world["committee2"], circular)  # now it wrote the text too
+    assert "approve" not in services.circular_steps(world["committee2"], circular)
+    circular.refresh_from_db()
+    assert circular.state == CircularState.DRAFT and circular.approved_by is None
 
 
 def test_circular_steps_out_of_order_or_by_others_change_nothing(world):

@@ -4,6 +4,7 @@ refusal shown on the form with what was typed kept, 403 for a role that sees but
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from rectify.findings.warning import local_today
@@ -88,12 +89,26 @@ def test_the_circular_flow_on_the_web(client, world):
     })  # fmt: skip
     circular = Circular.objects.get()
     assert response.status_code == 302
-    assert client.get(circular.get_absolute_url()).status_code == 200
+    page = client.get(circular.get_absolute_url()).content.decode()
+    assert 'data-testid="awaits-other-approver"' in page and 'data-testid="step-approve"' not in page
+    refused = client.post(f"/circulars/{circular.pk}/approve/", {"comment": ""})
+    assert "起草人（含修改人）以外" in refused.content.decode()  # four eyes: the drafter does not approve
+    circular.refresh_from_db()
+    assert circular.state == CircularState.DRAFT
+    client.logout()
+    login(client, "committee2")
+    assert 'data-testid="step-approve"' in client.get(circular.get_absolute_url()).content.decode()
     client.post(f"/circulars/{circular.pk}/approve/", {"comment": ""})
+    client.logout()
+    login(client, "committee")
     response = client.post(f"/circulars/{circular.pk}/issue/", {"comment": ""}, follow=True)
     assert "已印发" in response.content.decode()
     circular.refresh_from_db()
     assert circular.state == CircularState.ISSUED and circular.number in response.content.decode()
+    page = response.content.decode()
+    for who in (world["committee"], world["committee2"]):  # who drafted, approved and issued, and when
+        assert who.display_name in page
+    assert timezone.localtime(circular.approved_at).strftime("%Y-%m-%d %H:%M") in page
     download = client.get(f"/circulars/{circular.pk}/document.docx")
     assert download.status_code == 200 and download["Content-Type"].startswith(
         "application/vnd.openxmlformats-officedocument.wordprocessingml"
@@ -144,7 +159,12 @@ def test_the_circular_flow_over_the_api(world):
     assert answer.status_code == 201, answer.json()
     pk = answer.json()["id"]
     assert committee.post(f"/api/circulars/{pk}/issue/", {}, format="json").status_code == 409
-    committee.post(f"/api/circulars/{pk}/approve/", {}, format="json")
+    refused = committee.post(f"/api/circulars/{pk}/approve/", {}, format="json")
+    assert refused.status_code == 403 and "起草人（含修改人）以外" in str(refused.json())
+    second = APIClient()
+    second.force_authenticate(world["committee2"])
+    answer = second.post(f"/api/circulars/{pk}/approve/", {}, format="json")
+    assert answer.json()["state"] == "approved" and answer.json()["approved_by"] == world["committee2"].pk
     answer = committee.post(f"/api/circulars/{pk}/issue/", {}, format="json")
     assert answer.json()["state"] == "issued" and answer.json()["number"].endswith("1号")
     unit = APIClient()
