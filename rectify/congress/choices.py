@@ -19,3 +19,13 @@ class CongressState(models.TextChoices):
 class QuestionState(models.TextChoices):
     OWED = "owed", _("待答复")
     ANSWERED = "answered", _("已答复")
+
+
+class StepKind(models.TextChoices):
+    """The steps of a matter's record (``Step``)."""
+
+    RECORDED = "recorded", _("登记")
+    QUESTION_ADDED = "question_added", _("提出询问")
+    ANSWERED = "answered", _("答复")
+    EDITED = "edited", _("修改")
+    CLOSED = "closed", _("办结")

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from rectify.congress.choices import CongressKind
-from rectify.core.forms import DateInput, StyledFormMixin
+from rectify.core.forms import DateInput, StyledFormMixin, version_field
 from rectify.organizations.models import Organization
 
 
@@ -28,6 +28,17 @@ class CongressMatterForm(StyledFormMixin, forms.Form):
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["organization"].queryset = departments_of(user)
+
+
+class CongressMatterEditForm(StyledFormMixin, forms.Form):
+    """Correcting a matter after recording (its questions are added or answered on their own)."""
+
+    kind = forms.ChoiceField(label=_("类型"), choices=CongressKind.choices)
+    title = forms.CharField(label=_("标题"), max_length=200)
+    session = forms.CharField(label=_("会议"), max_length=200)
+    held_on = forms.DateField(label=_("会议日期"), widget=DateInput)
+    content = forms.CharField(label=_("审议意见或询问、质询内容"), widget=forms.Textarea(attrs={"rows": 5}))
+    version = version_field()
 
 
 class QuestionForm(StyledFormMixin, forms.Form):

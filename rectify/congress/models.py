@@ -3,8 +3,10 @@ work report and on the rectification report, its special inquiries (专题询问
 
 Each matter puts questions to departments (``Question``: the department, the question, the response owed
 by a due date); a department answers its own questions (``Response``: text, date, by whom). Overdue is
-derived from the due date and the state. The congress office records matters and closes them once every
-question is answered.
+derived from the due date and the state. The congress office records matters, edits them (optimistic
+locking by ``version``, every change in the history) and closes them once every question is answered.
+Every step (recorded, a question put, an answer, an edit, closed) is kept in ``Step`` (who, when, what),
+append-only.
 """
 
 from __future__ import annotations
@@ -16,11 +18,11 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from rectify.congress.choices import CongressKind, CongressState, QuestionState
-from rectify.core.models import RectifyModel, RestrictedQuerySet
+from rectify.congress.choices import CongressKind, CongressState, QuestionState, StepKind
+from rectify.core.models import RectifyModel, RestrictedQuerySet, VersionedModel
 
 
-class CongressMatter(RectifyModel):
+class CongressMatter(VersionedModel, RectifyModel):
     issuer = models.ForeignKey(
         "organizations.Organization", verbose_name=_("人大常委会"), on_delete=models.PROTECT, related_name="+"
     )
@@ -119,3 +121,35 @@ class Response(models.Model):
 
     def delete(self, using=None, keep_parents=False):
         raise PermissionError("responses are append-only")
+
+
+class Step(models.Model):
+    """The record of a matter: one row per step (who, when, what), written inside the step's transaction.
+    A step about one question names it, so that a department sees only the steps of its own questions."""
+
+    matter = models.ForeignKey(
+        CongressMatter, verbose_name=_("人大监督事项"), on_delete=models.PROTECT, related_name="steps"
+    )
+    question = models.ForeignKey(
+        Question, verbose_name=_("询问事项"), null=True, blank=True, on_delete=models.PROTECT, related_name="steps"
+    )
+    kind = models.CharField(_("步骤"), max_length=20, choices=StepKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), on_delete=models.PROTECT, related_name="+"
+    )
+    actor_name = models.CharField(_("操作人姓名"), max_length=50)
+    organization_name = models.CharField(_("操作单位"), max_length=200, blank=True)
+    at = models.DateTimeField(_("时间"), db_index=True)
+    comment = models.TextField(_("说明"), blank=True)
+    request_id = models.CharField(_("请求编号"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("人大监督办理记录")
+        verbose_name_plural = _("人大监督办理记录")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.at:%Y-%m-%d}"
+
+    def delete(self, using=None, keep_parents=False):
+        raise PermissionError("congress steps are append-only")

@@ -2,7 +2,10 @@
 
 record_matter (congress office, with its questions) ── each question: owed ──answer──▶ answered
 add_question (congress office, while open)
+update_matter (congress office, while open; from the version it read, optimistic locking)
 close_matter (congress office, once every question is answered) ──▶ closed
+
+Each action writes its step on the matter's record (``Step``: who, when, what) inside its transaction.
 """
 
 from __future__ import annotations
@@ -18,12 +21,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from rectify.accounts.choices import RoleCode
-from rectify.congress.choices import CongressKind, CongressState, QuestionState
-from rectify.congress.models import CongressMatter, Question, Response
+from rectify.congress.choices import CongressKind, CongressState, QuestionState, StepKind
+from rectify.congress.models import CongressMatter, Question, Response, Step
 from rectify.congress.scopes import BUSINESS_ROLES, CONGRESS
 from rectify.core.events import publish
 from rectify.core.exceptions import ActionRefused
-from rectify.core.locking import lock_for_action
+from rectify.core.locking import bump_version, check_version, lock_for_action
+from rectify.core.request_context import get_request_id
 from rectify.findings.warning import local_today
 from rectify.organizations.choices import OrganizationKind
 from rectify.organizations.models import Organization
@@ -60,6 +64,24 @@ def may_answer(user: User, question: Question) -> bool:
     return bool(user.role_codes & BUSINESS_ROLES) and user.organization_id == question.organization_id
 
 
+def _step(actor: User, kind: str, matter: CongressMatter, *, question: Question | None = None, comment: str = ""):
+    return Step.objects.create(
+        matter=matter,
+        question=question,
+        kind=kind,
+        actor=actor,
+        actor_name=actor.display_name[:50],
+        organization_name=actor.organization.name if actor.organization_id else "",
+        at=timezone.now(),
+        comment=comment,
+        request_id=get_request_id(),
+    )
+
+
+def _question_note(spec: QuestionSpec) -> str:
+    return _("%(org)s，答复期限 %(date)s") % {"org": spec.organization.name, "date": spec.due_date.isoformat()}
+
+
 def _check_question(issuer: Organization, spec: QuestionSpec) -> None:
     org = spec.organization
     if org.jurisdiction_id != issuer.jurisdiction_id or org.pk == issuer.pk:
@@ -80,6 +102,17 @@ def _ask(actor: User, matter: CongressMatter, spec: QuestionSpec) -> Question:
     return question
 
 
+def _check_matter(kind: str, title: str, session: str, held_on: datetime.date | None, content: str):
+    if kind not in CongressKind.values:
+        raise ActionRefused(_("类型「%(kind)s」无效。") % {"kind": kind})
+    title, session, content = (title or "").strip(), (session or "").strip(), (content or "").strip()
+    if not title or not session or not content:
+        raise ActionRefused(_("请填写标题、会议和内容。"))
+    if held_on is None or held_on > local_today():
+        raise ActionRefused(_("请填写会议日期（不能晚于今天）。"))
+    return title, session, content
+
+
 def record_matter(
     actor: User,
     *,
@@ -94,13 +127,7 @@ def record_matter(
     if not is_congress_officer(actor):
         raise ActionRefused(_("只有人大常委会人员可以登记人大监督事项。"), code="forbidden")
     issuer = actor.organization
-    if kind not in CongressKind.values:
-        raise ActionRefused(_("类型「%(kind)s」无效。") % {"kind": kind})
-    title, session, content = (title or "").strip(), (session or "").strip(), (content or "").strip()
-    if not title or not session or not content:
-        raise ActionRefused(_("请填写标题、会议和内容。"))
-    if held_on is None or held_on > local_today():
-        raise ActionRefused(_("请填写会议日期（不能晚于今天）。"))
+    title, session, content = _check_matter(kind, title, session, held_on, content)
     questions = list(questions)
     if not questions:
         raise ActionRefused(_("请至少向一个部门提出询问或要求。"))
@@ -113,8 +140,11 @@ def record_matter(
         )  # fmt: skip
         matter._history_user = actor
         matter.save()
+        _step(actor, StepKind.RECORDED, matter, comment=f"{matter.get_kind_display()}（{matter.session}）")
         for spec in questions:
-            _ask(actor, matter, spec)
+            # One step per question, so that a department sees the steps of its own questions only.
+            question = _ask(actor, matter, spec)
+            _step(actor, StepKind.QUESTION_ADDED, matter, question=question, comment=_question_note(spec))
         publish("congress.matter_recorded", matter, actor=actor)
     return matter
 
@@ -136,7 +166,45 @@ def add_question(actor: User, matter: CongressMatter | int, spec: QuestionSpec) 
         if matter.state != CongressState.OPEN:
             raise ActionRefused(_("该事项已办结，不能再提出询问。"), code="invalid_state")
         _check_question(matter.issuer, spec)
-        return _ask(actor, matter, spec)
+        question = _ask(actor, matter, spec)
+        _step(actor, StepKind.QUESTION_ADDED, matter, question=question, comment=_question_note(spec))
+        return question
+
+
+EDITABLE = ("kind", "title", "session", "held_on", "content")
+
+
+def update_matter(
+    actor: User,
+    matter: CongressMatter | int,
+    *,
+    kind: str,
+    title: str,
+    session: str,
+    held_on: datetime.date | None,
+    content: str,
+    version: object = None,
+) -> CongressMatter:
+    """The congress office corrects an open matter (its kind, title, session, date, content) from the version
+    it read: an edit made from an older version is refused and overwrites nothing."""
+    with transaction.atomic():
+        matter = _lock_matter(actor, matter)
+        if matter.state != CongressState.OPEN:
+            raise ActionRefused(_("该事项已办结，不能再修改。"), code="invalid_state")
+        check_version(matter, version)
+        title, session, content = _check_matter(kind, title, session, held_on, content)
+        new = {"kind": kind, "title": title[:200], "session": session[:200], "held_on": held_on, "content": content}
+        changed = [name for name in EDITABLE if getattr(matter, name) != new[name]]
+        if not changed:
+            return matter
+        for name in changed:
+            setattr(matter, name, new[name])
+        bump_version(matter)
+        matter._history_user = actor
+        matter.save()
+        labels = "、".join(str(CongressMatter._meta.get_field(name).verbose_name) for name in changed)
+        _step(actor, StepKind.EDITED, matter, comment=_("修改了%(fields)s") % {"fields": labels})
+    return matter
 
 
 def answer_question(
@@ -174,6 +242,7 @@ def answer_question(
             question.answered_at = timezone.now()
             question._history_user = actor
             question.save()
+        _step(actor, StepKind.ANSWERED, question.matter, question=question, comment=text[:500])
         publish("congress.question_answered", question, actor=actor)
     return response
 
@@ -196,5 +265,6 @@ def close_matter(actor: User, matter: CongressMatter | int, comment: str = "") -
         matter.closing_comment = (comment or "").strip()
         matter._history_user = actor
         matter.save()
+        _step(actor, StepKind.CLOSED, matter, comment=matter.closing_comment)
         publish("congress.matter_closed", matter, actor=actor)
     return matter

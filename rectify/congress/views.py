@@ -14,7 +14,7 @@ from django_filters.views import FilterView
 
 from rectify.congress import services
 from rectify.congress.filters import CongressMatterFilterSet
-from rectify.congress.forms import AnswerForm, CloseForm, CongressMatterForm, QuestionForm
+from rectify.congress.forms import AnswerForm, CloseForm, CongressMatterEditForm, CongressMatterForm, QuestionForm
 from rectify.congress.models import CongressMatter, Question, Response
 from rectify.core.actions import ObjectActionView, RefusedUnlessMixin
 from rectify.core.exceptions import ActionRefused, add_refusal_to_form
@@ -90,8 +90,16 @@ class MatterDetailView(LoginRequiredMixin, TemplateView):
         )
         today = local_today()
         open_ = matter.state == "open"
+        # The record: the matter's own steps, and those of the questions the user sees (a department its own).
+        visible = {q.pk for q in questions}
+        steps = [
+            step
+            for step in matter.steps.order_by("at", "pk")
+            if step.question_id is None or step.question_id in visible
+        ]
         return super().get_context_data(
             matter=matter,
+            steps=steps,
             questions=[(q, q.is_overdue(today), open_ and services.may_answer(user, q)) for q in questions],
             manage=open_ and services.may_manage(user, matter),
             **kwargs,
@@ -116,6 +124,32 @@ class AddQuestionView(ObjectActionView):
         services.add_question(
             self.request.user, self.object, services.QuestionSpec(data["organization"], data["text"], data["due_date"])
         )
+
+
+class EditView(ObjectActionView):
+    model = CongressMatter
+    form_class = CongressMatterEditForm
+    title = gettext_lazy("修改人大监督事项")
+    success_message = gettext_lazy("已保存修改。")
+    submit_label = gettext_lazy("保存")
+    refused_message = CONGRESS_ONLY
+
+    def may_use(self, user) -> bool:
+        return services.may_manage(user, self.object)
+
+    def get_initial(self):
+        m = self.object
+        return {
+            "kind": m.kind, "title": m.title, "session": m.session, "held_on": m.held_on, "content": m.content,
+            "version": m.version,
+        }  # fmt: skip
+
+    def perform(self, form):
+        data = form.cleaned_data
+        services.update_matter(
+            self.request.user, self.object, kind=data["kind"], title=data["title"], session=data["session"],
+            held_on=data["held_on"], content=data["content"], version=data.get("version"),
+        )  # fmt: skip
 
 
 class CloseView(ObjectActionView):

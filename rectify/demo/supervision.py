@@ -5,7 +5,8 @@
   progress; a leadership instruction with one part asking to close and one returned; a closed decision;
 - circulars: a draft, an approved one awaiting issue, an issued criticism citing the demo unit's
   findings and an issued commendation;
-- congress: a special inquiry with one answer given and one owed past its date, an interpellation owed,
+- congress: a special inquiry with one answer given and one owed past its date, an interpellation owed (its
+  content corrected after recording),
   a resolution on the rectification report all answered (awaiting closing), and a closed resolution on the
   audit work report.
 
@@ -132,10 +133,16 @@ class SupervisionPart:
             dept_user, inquiry.questions.get(organization=dept), text="教育经费问题已整改九成，余下问题年底前整改到位。"
         )
         set_back(Question, inquiry.questions.get(organization=other).pk, day(-5))
-        congress.record_matter(
+        interpellation = congress.record_matter(
             congress_user, kind="interpellation", title=f"关于{unit.name}屡审屡犯问题的质询",
             session="区人大常委会第二十一次会议", held_on=day(-3), content="就同类问题屡审屡犯提出质询。",
             questions=[ask(unit, "同类问题为何屡审屡犯？将采取哪些长效措施？", day(27))],
+        )  # fmt: skip
+        # Corrected after recording: the edit is on the matter's record and in its history.
+        congress.update_matter(
+            congress_user, interpellation, kind="interpellation", title=interpellation.title,
+            session=interpellation.session, held_on=interpellation.held_on,
+            content="就同类问题屡审屡犯、整改不到位提出质询，要求说明原因和长效措施。", version=interpellation.version,
         )  # fmt: skip
         resolution = congress.record_matter(
             congress_user, kind="rectification_report", title="关于审计整改情况报告的审议意见",

@@ -1,7 +1,8 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from rectify.congress.choices import CongressKind
-from rectify.congress.models import CongressMatter, Question, Response
+from rectify.congress.models import CongressMatter, Question, Response, Step
 from rectify.core.filters import MAX_ID
 
 
@@ -29,21 +30,36 @@ class QuestionSerializer(serializers.ModelSerializer):
         return question.is_overdue()
 
 
+class CongressStepSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Step
+        fields = ["id", "kind", "question", "actor", "actor_name", "organization_name", "at", "comment"]
+        read_only_fields = fields
+
+
 class CongressMatterSerializer(serializers.ModelSerializer):
     issuer_name = serializers.CharField(source="issuer.name", read_only=True)
     questions = serializers.SerializerMethodField()
+    steps = serializers.SerializerMethodField()
 
     class Meta:
         model = CongressMatter
         fields = [
             "id", "issuer", "issuer_name", "kind", "title", "session", "held_on", "content", "state", "recorded_by",
-            "created", "closed_by", "closed_at", "closing_comment", "questions",
+            "created", "closed_by", "closed_at", "closing_comment", "version", "questions", "steps",
         ]  # fmt: skip
         read_only_fields = fields
 
     def get_questions(self, matter) -> list[dict]:
         # Only the questions the caller sees (a department its own), prefetched by the view.
         return QuestionSerializer(getattr(matter, "visible_questions", []), many=True).data
+
+    @extend_schema_field(CongressStepSerializer(many=True))
+    def get_steps(self, matter) -> list[dict]:
+        # The record: the matter's own steps and those of the questions the caller sees (prefetched by the view).
+        visible = {q.pk for q in getattr(matter, "visible_questions", [])}
+        steps = [s for s in getattr(matter, "all_steps", []) if s.question_id is None or s.question_id in visible]
+        return CongressStepSerializer(steps, many=True).data
 
 
 class CongressQuestionInputSerializer(serializers.Serializer):
@@ -59,6 +75,18 @@ class CongressMatterInputSerializer(serializers.Serializer):
     held_on = serializers.DateField()
     content = serializers.CharField()
     questions = CongressQuestionInputSerializer(many=True)
+
+
+class CongressMatterEditInputSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=CongressKind.choices)
+    title = serializers.CharField(max_length=200)
+    session = serializers.CharField(max_length=200)
+    held_on = serializers.DateField()
+    content = serializers.CharField()
+    version = serializers.IntegerField(
+        required=False, min_value=1, max_value=2**31 - 1,
+        help_text="The version the edit was made from (or the If-Match header); an older one is refused (412).",
+    )  # fmt: skip
 
 
 class CongressAnswerInputSerializer(serializers.Serializer):

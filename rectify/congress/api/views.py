@@ -1,5 +1,5 @@
 """People's Congress matters over HTTP: ``/api/congress-matters/`` (recording with POST, ``questions`` to
-put one more, ``close``) and ``/api/congress-questions/`` (``answer``, by the department asked). Scoped
+put one more, ``edit``, ``close``) and ``/api/congress-questions/`` (``answer``, by the department asked). Scoped
 and paginated; an object out of scope is a 404."""
 
 from __future__ import annotations
@@ -15,13 +15,14 @@ from rectify.congress import services
 from rectify.congress.api.serializers import (
     CongressAnswerInputSerializer,
     CongressCommentInputSerializer,
+    CongressMatterEditInputSerializer,
     CongressMatterInputSerializer,
     CongressMatterSerializer,
     CongressQuestionInputSerializer,
     QuestionSerializer,
 )
 from rectify.congress.filters import CongressMatterFilterSet
-from rectify.congress.models import CongressMatter, Question, Response
+from rectify.congress.models import CongressMatter, Question, Response, Step
 
 
 class CongressMatterViewSet(RestrictedViewSet):
@@ -45,7 +46,10 @@ class CongressMatterViewSet(RestrictedViewSet):
         return (
             CongressMatter.objects.restrict(user)
             .select_related("issuer")
-            .prefetch_related(Prefetch("questions", questions, to_attr="visible_questions"))
+            .prefetch_related(
+                Prefetch("questions", questions, to_attr="visible_questions"),
+                Prefetch("steps", Step.objects.order_by("at", "pk"), to_attr="all_steps"),
+            )
             .order_by("-held_on", "-pk")
         )
 
@@ -81,6 +85,22 @@ class CongressMatterViewSet(RestrictedViewSet):
         data = self.validated(CongressQuestionInputSerializer)
         (org,) = organizations_by_id([data["organization"]], "organization")
         services.add_question(request.user, matter, services.QuestionSpec(org, data["text"], data["due_date"]))
+        return self._answer(matter)
+
+    @extend_schema(
+        request=CongressMatterEditInputSerializer,
+        responses={200: CongressMatterSerializer, 403: OpenApiResponse(), 412: OpenApiResponse()},
+    )
+    @action(detail=True, methods=["post"])
+    def edit(self, request, pk=None):
+        """修改 (the congress office, while open; from the ``version`` it read, or If-Match)."""
+        matter = self.get_object()
+        data = self.validated(CongressMatterEditInputSerializer)
+        services.update_matter(
+            request.user, matter, kind=data["kind"], title=data["title"], session=data["session"],
+            held_on=data["held_on"], content=data["content"],
+            version=data.get("version") or request.headers.get("If-Match"),
+        )  # fmt: skip
         return self._answer(matter)
 
     @extend_schema(

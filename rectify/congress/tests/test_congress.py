@@ -206,3 +206,106 @@ def test_the_flow_over_the_api(world):
     gov = APIClient()
     gov.force_authenticate(world["gov"])
     assert gov.get(f"/api/congress-matters/{matter_id}/").json()["questions"][0]["responses"][0]["text"] == "已答复"
+
+
+def test_every_step_is_recorded_and_a_department_sees_those_of_its_own_questions(world):
+    matter = make_congress_matter(world)
+    dept_q = matter.questions.get(organization=world.dept)
+    services.answer_question(world["dept"], dept_q, text="已整改到位。")
+    services.update_matter(
+        world["congress"], matter, kind="special_inquiry", title="修改后的标题", session=matter.session,
+        held_on=matter.held_on, content=matter.content, version=matter.version,
+    )  # fmt: skip
+    added = services.add_question(world["congress"], matter, services.QuestionSpec(world.sibling_unit, "请说明", days(9)))
+    services.answer_question(world["other"], matter.questions.get(organization=world.other_unit), text="已完成。")
+    services.answer_question(world["sibling"], added, text="已说明。")
+    services.close_matter(world["congress"], matter, "答复满意")
+    steps = list(matter.steps.order_by("at", "pk"))
+    assert [s.kind for s in steps] == [
+        "recorded", "question_added", "question_added", "answered", "edited", "question_added", "answered",
+        "answered", "closed",
+    ]  # fmt: skip
+    by_kind = {s.kind: s for s in reversed(steps)}  # the first of each kind
+    assert by_kind["recorded"].actor == world["congress"] and by_kind["recorded"].organization_name == "甲区人大常委会"
+    assert by_kind["answered"].actor == world["dept"] and by_kind["answered"].question == dept_q
+    assert "标题" in by_kind["edited"].comment and by_kind["closed"].comment == "答复满意"
+    client = APIClient()
+    client.force_authenticate(world["dept"])
+    shown = client.get(f"/api/congress-matters/{matter.pk}/").json()["steps"]
+    # The department: the matter's own steps and those of its question, not the other departments'.
+    assert {s["question"] for s in shown} == {None, dept_q.pk}
+    assert [s["kind"] for s in shown if s["question"]] == ["question_added", "answered"]
+    client.force_authenticate(world["gov"])
+    assert len(client.get(f"/api/congress-matters/{matter.pk}/").json()["steps"]) == len(steps)
+
+
+def test_the_congress_edits_a_matter_from_the_version_it_read(world):
+    matter = make_congress_matter(world)
+    seen = matter.version
+    services.update_matter(
+        world["congress"], matter, kind="interpellation", title="改为质询", session="第十三次会议",
+        held_on=matter.held_on, content="质询内容", version=seen,
+    )  # fmt: skip
+    matter.refresh_from_db()
+    assert (matter.kind, matter.title, matter.session, matter.version) == ("interpellation", "改为质询", "第十三次会议", 2)
+    assert matter.history.first().history_user == world["congress"] and matter.history.count() == 2
+    before = (snapshot(), matter.steps.count())
+    with pytest.raises(ActionRefused, match="已被他人修改") as stale:
+        services.update_matter(
+            world["congress"], matter, kind="special_inquiry", title="过期的修改", session="x",
+            held_on=matter.held_on, content="x", version=seen,
+        )  # fmt: skip
+    assert stale.value.code == "stale"
+    with pytest.raises(ActionRefused, match="请填写标题"):
+        services.update_matter(
+            world["congress"], matter, kind="special_inquiry", title=" ", session="x", held_on=matter.held_on,
+            content="x", version=matter.version,
+        )  # fmt: skip
+    for username in ("dept", "gov", "auditor"):
+        with pytest.raises(ActionRefused):
+            services.update_matter(
+                world[username], matter, kind="special_inquiry", title="越权", session="x", held_on=matter.held_on,
+                content="x", version=matter.version,
+            )  # fmt: skip
+    matter.refresh_from_db()
+    assert matter.title == "改为质询" and (snapshot(), matter.steps.count()) == before
+    for question in matter.questions.all():
+        services.answer_question(world["dept" if question.organization == world.dept else "other"], question, text="答")
+    services.close_matter(world["congress"], matter)
+    with pytest.raises(ActionRefused, match="已办结"):
+        services.update_matter(
+            world["congress"], matter, kind="special_inquiry", title="办结后修改", session="x",
+            held_on=matter.held_on, content="x", version=matter.version + 1,
+        )  # fmt: skip
+
+
+def test_editing_on_the_web_and_over_the_api(client, world):
+    matter = make_congress_matter(world)
+    assert client.login(username="congress", password=PASSWORD)
+    page = client.get(matter.get_absolute_url()).content.decode()
+    assert 'data-testid="edit-matter"' in page and 'data-testid="step-recorded"' in page
+    form = {
+        "kind": "special_inquiry", "title": "网页修改的标题", "session": matter.session,
+        "held_on": matter.held_on.isoformat(), "content": matter.content, "version": matter.version,
+    }  # fmt: skip
+    response = client.post(f"/congress/{matter.pk}/edit/", form, follow=True)
+    body = response.content.decode()
+    assert "网页修改的标题" in body and 'data-testid="step-edited"' in body
+    stale = client.post(f"/congress/{matter.pk}/edit/", {**form, "title": "过期"})  # the version read before
+    assert stale.status_code == 200 and "已被他人修改" in stale.content.decode() and 'value="过期"' in stale.content.decode()
+    client.logout()
+    assert client.login(username="dept", password=PASSWORD)
+    assert 'data-testid="edit-matter"' not in client.get(matter.get_absolute_url()).content.decode()
+    assert client.get(f"/congress/{matter.pk}/edit/").status_code == 403
+    api = APIClient()
+    api.force_authenticate(world["congress"])
+    matter.refresh_from_db()
+    data = {**form, "title": "接口修改的标题", "version": matter.version}
+    answer = api.post(f"/api/congress-matters/{matter.pk}/edit/", data, format="json")
+    assert answer.status_code == 200 and answer.json()["title"] == "接口修改的标题"
+    assert answer.json()["version"] == matter.version + 1 and answer.json()["steps"][-1]["kind"] == "edited"
+    assert api.post(f"/api/congress-matters/{matter.pk}/edit/", data, format="json").status_code == 412
+    api.force_authenticate(world["dept"])
+    assert api.post(f"/api/congress-matters/{matter.pk}/edit/", data, format="json").status_code == 403
+    api.force_authenticate(world["unit_b"])
+    assert api.post(f"/api/congress-matters/{matter.pk}/edit/", data, format="json").status_code == 404
