@@ -216,7 +216,8 @@ def test_every_step_is_recorded_and_a_department_sees_those_of_its_own_questions
         world["congress"], matter, kind="special_inquiry", title="修改后的标题", session=matter.session,
         held_on=matter.held_on, content=matter.content, version=matter.version,
     )  # fmt: skip
-    added = services.add_question(world["congress"], matter, services.QuestionSpec(world.sibling_unit, "请说明", days(9)))
+    spec = services.QuestionSpec(world.sibling_unit, "请说明", days(9))
+    added = services.add_question(world["congress"], matter, spec)
     services.answer_question(world["other"], matter.questions.get(organization=world.other_unit), text="已完成。")
     services.answer_question(world["sibling"], added, text="已说明。")
     services.close_matter(world["congress"], matter, "答复满意")
@@ -247,7 +248,8 @@ def test_the_congress_edits_a_matter_from_the_version_it_read(world):
         held_on=matter.held_on, content="质询内容", version=seen,
     )  # fmt: skip
     matter.refresh_from_db()
-    assert (matter.kind, matter.title, matter.session, matter.version) == ("interpellation", "改为质询", "第十三次会议", 2)
+    edited = (matter.kind, matter.title, matter.session, matter.version)
+    assert edited == ("interpellation", "改为质询", "第十三次会议", 2)
     assert matter.history.first().history_user == world["congress"] and matter.history.count() == 2
     before = (snapshot(), matter.steps.count())
     with pytest.raises(ActionRefused, match="已被他人修改") as stale:
@@ -292,7 +294,8 @@ def test_editing_on_the_web_and_over_the_api(client, world):
     body = response.content.decode()
     assert "网页修改的标题" in body and 'data-testid="step-edited"' in body
     stale = client.post(f"/congress/{matter.pk}/edit/", {**form, "title": "过期"})  # the version read before
-    assert stale.status_code == 200 and "已被他人修改" in stale.content.decode() and 'value="过期"' in stale.content.decode()
+    body = stale.content.decode()
+    assert stale.status_code == 200 and "已被他人修改" in body and 'value="过期"' in body
     client.logout()
     assert client.login(username="dept", password=PASSWORD)
     assert 'data-testid="edit-matter"' not in client.get(matter.get_absolute_url()).content.decode()
