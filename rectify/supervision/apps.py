@@ -14,5 +14,6 @@ class SupervisionConfig(AppConfig):
         register_scope("supervision.SupervisedMatter", scopes.matter_scope)
         register_scope("supervision.Assignment", scopes.assignment_scope)
         register_scope("supervision.Circular", scopes.circular_scope)
+        register_scope("findings.Finding", scopes.cited_findings_scope)
         panels.register()
         notifications.register()

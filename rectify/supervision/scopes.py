@@ -8,6 +8,11 @@ the three administrators see no business data.
 
 Working on them (``act``): the committee office's officers on its matters and circulars; an assignee's
 people on their own part. Which step each may take is the services' business.
+
+The committee office also reads the findings cited by its own matters and circulars, and nothing more of
+the ledger because of them (``cited_findings_scope``, a contribution to the findings' scope, as the
+referrals give the discipline commission the findings they cite); what hangs off those findings
+(timeline, reports, evidence) follows by ``visibility_path``.
 """
 
 from __future__ import annotations
@@ -18,7 +23,8 @@ from django.db.models import Q
 
 from rectify.accounts.choices import BUSINESS_ROLES, RoleCode
 from rectify.accounts.scopes import is_audit_office_auditor, jurisdiction_ids
-from rectify.core.visibility import NOTHING, any_of
+from rectify.core.visibility import NOTHING, any_of, user_cache
+from rectify.organizations.choices import OrganizationKind
 from rectify.supervision.choices import CircularState
 
 if TYPE_CHECKING:
@@ -72,3 +78,24 @@ def circular_scope(user: User, action: str, roles: frozenset[str]) -> Q:
         received = Circular.recipients.through.objects.filter(organization_id=org_id).values("circular_id")
         parts.append(Q(state=CircularState.ISSUED, pk__in=received))
     return any_of(parts)
+
+
+def cited_findings_scope(user: User, action: str, roles: frozenset[str]) -> Q:
+    """A contribution to ``findings.Finding``: read-only, the findings of its own jurisdiction cited by the
+    supervised matters and the circulars (in any state) of the committee office the user works in."""
+    from rectify.findings.models import Finding
+    from rectify.supervision.models import Circular, SupervisedMatter
+
+    org = user.organization if user.organization_id else None
+    if action != "view" or org is None or not roles & COMMITTEE:
+        return NOTHING
+    if org.kind != OrganizationKind.COMMITTEE_OFFICE:
+        return NOTHING
+    by_matters = SupervisedMatter.findings.through.objects.filter(supervisedmatter__issuer_id=org.pk)
+    by_circulars = Circular.findings.through.objects.filter(circular__issuer_id=org.pk)
+    cited = Q(pk__in=by_matters.values("finding_id")) | Q(pk__in=by_circulars.values("finding_id"))
+    scope = cited & Q(project__jurisdiction_id=org.jurisdiction_id)
+    # Until something is cited the committee office sees no ledger rows at all (and is not offered the ledger).
+    if not user_cache(user, "supervision:cited", Finding.objects.filter(scope).exists):
+        return NOTHING
+    return scope

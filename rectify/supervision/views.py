@@ -120,6 +120,8 @@ class MatterDetailView(LoginRequiredMixin, TemplateView):
             units=list(matter.units.only("pk", "name")),
             steps=steps,
             manage=services.may_manage(user, matter.issuer_id) and matter.state == "open",
+            # The committee office opens the findings it cites (read-only, the supervision scope's contribution).
+            link_findings=services.may_manage(user, matter.issuer_id),
             **kwargs,
         )
 
@@ -288,6 +290,7 @@ class CircularDetailView(LoginRequiredMixin, TemplateView):
             findings=list(circular.findings.only("pk", "ledger_number", "title")),
             steps=list(circular.steps.order_by("at", "pk")) if manage else [],
             allowed=allowed,
+            link_findings=manage,
             # The drafter sees why no approval is offered: another officer approves (four eyes).
             awaits_other=manage and circular.state == "draft" and "approve" not in allowed,
             **kwargs,

@@ -36,6 +36,8 @@ WORKBENCH_ROLES = (
 # The referrals' panels add one query: to the receiving bodies (discipline commission, organization
 # department, competent department) the referrals awaiting them, to the audit office those with feedback
 # overdue. The discipline commission now sees the findings its referrals cite, so its workbench shows their figures.
+# The committee office reads the findings its matters and circulars cite: each of its pages asks once whether
+# there are any (so that, until there are, it is offered no ledger rows). A congress matter shows its steps (one).
 BUDGETS = {
     "/workbench/ auditor": 24,  # task counts, task items, figures (3), roles, escalation proposals, summary reports (2)
     "/workbench/ auditlead": 24,  # no task of the auditor's falls to the audit leader
@@ -43,7 +45,7 @@ BUDGETS = {
     "/workbench/ unithead": 21,
     "/workbench/ dept": 22,  # the department's units, task counts, task items, figures (3), roles, routed reports
     "/workbench/ gov": 20,  # figures only, and the overview of overdue and repeat findings (by unit, by category)
-    "/workbench/ committee": 21,
+    "/workbench/ committee": 22,  # whether its matters and circulars cite findings (their scope asks once)
     "/workbench/ congress": 20,
     "/workbench/ orgdept": 24,  # the overview too, routed reports
     "/workbench/ finance": 19,
@@ -65,19 +67,19 @@ BUDGETS = {
     "/summaries/<id>/ auditor": 13,  # the report with its people, recipients, steps, the user's roles
     "/summaries/<id>/ congress": 13,
     "/api/summary-reports/ auditor": 12,  # count, rows, their recipients
-    "/supervision/ committee": 13,  # the matters (count, rows), their parts the user sees
+    "/supervision/ committee": 14,  # the matters (count, rows), their parts the user sees, whether it cites findings
     "/supervision/ unit": 11,
-    "/supervision/<id>/ committee": 16,  # the matter, its parts with their progress, findings, units, steps
+    "/supervision/<id>/ committee": 17,  # the matter, its parts with their progress, findings, units, steps
     "/supervision/<id>/ unit": 14,
-    "/circulars/ committee": 12,
+    "/circulars/ committee": 13,
     "/circulars/ unit": 10,
-    "/circulars/<id>/ committee": 15,  # the circular, recipients, matters, findings, steps
+    "/circulars/<id>/ committee": 16,  # the circular, recipients, matters, findings, steps
     "/congress/ congress": 13,  # the matters (count, rows), their questions the user sees
     "/congress/ dept": 13,
-    "/congress/<id>/ congress": 13,  # the matter, its questions with their responses
-    "/congress/<id>/ dept": 13,
+    "/congress/<id>/ congress": 14,  # the matter, its questions with their responses, its steps
+    "/congress/<id>/ dept": 14,
     "/api/supervised-matters/ auditor": 14,  # count, rows, findings, units, parts
-    "/api/congress-matters/ gov": 13,  # count, rows, questions, responses
+    "/api/congress-matters/ gov": 14,  # count, rows, questions, responses, steps
     "/interviews/ auditor": 12,  # the interviews (count, rows with unit and finding)
     "/interviews/ unit": 10,
     "/interviews/<id>/ auditor": 16,  # the interview, its items and their reports, the steps (2), escalations

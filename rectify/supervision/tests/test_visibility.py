@@ -66,3 +66,47 @@ def test_circulars(world, username, client):
         wanted = 200 if circular.pk in expected else 404
         assert client.get(circular.get_absolute_url()).status_code == wanted
         assert client.get(f"/circulars/{circular.pk}/document.docx").status_code == wanted
+
+
+def test_the_committee_office_reads_exactly_the_findings_its_matters_and_circulars_cite(world, client):
+    from rectify.findings.models import Finding
+    from rectify.supervision import services
+    from rectify.testing import make_finding
+
+    committee = world["committee"]
+    by_matter, by_draft, by_issued, uncited = (make_finding(world, "rectifying") for _ in range(4))
+    # Before anything is cited the committee office sees no ledger rows at all.
+    assert not Finding.objects.restrict(committee).exists()
+    make_matter(world, findings=[by_matter])
+    make_circular(world, findings=[by_draft])
+    issued_circular(world, findings=[by_issued])
+    cited = {by_matter.pk, by_draft.pk, by_issued.pk}
+    for username in ("committee", "committee2"):
+        user = world.fresh()[username]
+        assert set(Finding.objects.restrict(user).values_list("pk", flat=True)) == cited
+        assert not Finding.objects.restrict(user, "act").exists()  # read-only
+    # A circular or matter of another body does not open anything to it; nor to the other roles without rows.
+    for username in ("gov", "congress", "discipline", "sysadmin"):
+        assert not Finding.objects.restrict(world.fresh()[username]).filter(pk__in=cited).exists()
+    assert client.login(username="committee", password=PASSWORD)
+    assert client.get(f"/findings/{by_issued.pk}/").status_code == 200
+    assert client.get(f"/findings/{uncited.pk}/").status_code == 404
+    page = client.get(SupervisedMatter.objects.get().get_absolute_url()).content.decode()
+    assert f'href="{by_matter.get_absolute_url()}"' in page
+    api = APIClient()
+    api.force_authenticate(world.fresh()["committee"])
+    assert api.get(f"/api/findings/{by_matter.pk}/").status_code == 200
+    assert api.get(f"/api/findings/{uncited.pk}/").status_code == 404
+    assert {row["id"] for row in api.get("/api/findings/").json()["results"]} == cited
+    assert api.post(f"/api/findings/{by_matter.pk}/issue/", {}, format="json").status_code in (403, 404)
+    # Another district's committee office sees none of them.
+    from rectify.accounts.choices import RoleCode
+    from rectify.organizations.choices import OrganizationKind
+    from rectify.testing import OrganizationFactory, make_user
+
+    other_office = OrganizationFactory(
+        name="乙区委审计委员会办公室", kind=OrganizationKind.COMMITTEE_OFFICE, jurisdiction=world.district_b
+    )
+    other = make_user("committee_b", other_office, RoleCode.COMMITTEE_OFFICER)
+    assert not Finding.objects.restrict(other).exists()
+    assert services.is_committee_officer(other)
