@@ -1,15 +1,19 @@
 """What the reporting app adds to the read pages (through ``rectify.core.panels``). The escalation
-proposals appear on the audit leader's workbench in the interviews app's list of proposals."""
+proposals appear on the audit leader's workbench in the interviews app's list of proposals; on a finding's
+page, to those who audit it. A unit's internal auditors, who run their own internal audits the way the
+audit office runs its own, get on their workbench the reporting of those audits' findings: the on-time
+figures, the reports fallen overdue and the escalation proposals awaiting their decision."""
 
 from __future__ import annotations
 
 import datetime
 
-from rectify.accounts.choices import UNIT_ROLES, RoleCode
+from rectify.accounts.choices import AUDITING_ROLES, UNIT_ROLES, RoleCode
 from rectify.core.panels import FINDING, ORGANIZATION, TOP, WORKBENCH, Panel, register_panel
 from rectify.core.visibility import restrict
 from rectify.findings.warning import local_today
-from rectify.reporting.models import Obligation
+from rectify.reporting.choices import EscalationState
+from rectify.reporting.models import EscalationProposal, Obligation
 from rectify.reporting.routing import routes_for
 from rectify.reporting.services import OWING_STATES, figures_of, on_time_figures
 
@@ -27,8 +31,21 @@ def finding_obligations(user, finding) -> dict | None:
     if not rows and finding.state not in OWING_STATES:
         return None
     today = local_today()
+    escalations, decides = [], False
+    if user.role_codes & AUDITING_ROLES:
+        from rectify.findings.scopes import acting_roles
+
+        escalations = list(
+            restrict(EscalationProposal.objects.filter(finding=finding), user)
+            .select_related("obligation", "decided_by")
+            .order_by("proposed_on", "pk")
+        )
+        # The decision is offered to whoever audits the finding (a unit's internal audit: its internal auditors).
+        decides = bool(escalations) and bool(acting_roles(user, finding) & AUDITING_ROLES)
     return {
         "rows": _rows(rows, today),
+        "escalations": escalations,
+        "decides": decides,
         "figures": figures_of(rows, today),
         "routes": [str(route.label) for route in routes_for(finding)],
         "cadre": finding.project.audited_official
@@ -65,6 +82,36 @@ def unit_obligations(user, obj=None) -> dict | None:
     return {"rows": _rows(rows[:LIST_LIMIT], today), "more": len(rows) > LIST_LIMIT}
 
 
+def internal_audit_reporting(user, obj=None) -> dict | None:
+    """The internal auditor: the reporting of its own unit's internal-audit findings, as the audit office
+    follows its own: figures, the reports fallen overdue, and the escalation proposals to decide."""
+    if RoleCode.INTERNAL_AUDITOR not in user.role_codes:
+        return None
+    roles = {RoleCode.INTERNAL_AUDITOR}
+    today = local_today()
+    obligations = restrict(Obligation.objects.all(), user, roles=roles)
+    figures = on_time_figures(obligations, today)
+    missed = list(
+        obligations.filter(met_at__isnull=True, cancelled_at__isnull=True, due_date__lt=today)
+        .select_related("finding")
+        .order_by("due_date", "pk")[: LIST_LIMIT + 1]
+    )
+    escalations = list(
+        restrict(EscalationProposal.objects.filter(state=EscalationState.OPEN), user, "act", roles=roles)
+        .select_related("finding", "obligation")
+        .order_by("-days_overdue", "pk")[: LIST_LIMIT + 1]
+    )
+    if not figures["fallen_due"] and not figures["upcoming"] and not escalations:
+        return None
+    return {
+        "figures": figures,
+        "missed": _rows(missed[:LIST_LIMIT], today),
+        "more_missed": len(missed) > LIST_LIMIT,
+        "escalations": escalations[:LIST_LIMIT],
+        "more_escalations": len(escalations) > LIST_LIMIT,
+    }
+
+
 def routed_reports(user, obj=None) -> dict | None:
     """The latest reports routed to a competent department or the organization department."""
     if not user.role_codes & {RoleCode.DEPT_SUPERVISOR, RoleCode.ORG_OFFICER}:
@@ -88,4 +135,7 @@ def register() -> None:
         )
     )
     register_panel(Panel("reporting.owed", WORKBENCH, "reporting/panel_owed.html", unit_obligations, order=10))
+    register_panel(
+        Panel("reporting.internal", WORKBENCH, "reporting/panel_internal.html", internal_audit_reporting, TOP, order=10)
+    )
     register_panel(Panel("reporting.routed", WORKBENCH, "reporting/panel_routed.html", routed_reports, order=30))

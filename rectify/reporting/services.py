@@ -331,14 +331,15 @@ def meet_with_report(report_id: int) -> list[Obligation]:
 
 @transaction.atomic
 def decide_escalation(actor: User, proposal_id: int, *, take_up: bool, reason: str) -> EscalationProposal:
-    """The audit office takes up a proposal (for an interview) or dismisses it, with its reason."""
-    from rectify.accounts.choices import AUDIT_ROLES
+    """The audit office (for a unit's internal audit, its internal auditors) takes up a proposal (for an
+    interview) or dismisses it, with its reason."""
+    from rectify.accounts.choices import AUDITING_ROLES
 
     proposal = lock_for_action(
         EscalationProposal.objects.select_related("finding"),
         actor,
         proposal_id,
-        roles=AUDIT_ROLES,
+        roles=AUDITING_ROLES,
         not_found=_("问责建议不存在。"),
         forbidden=_("只有审计机关可以处理问责建议。"),
     )

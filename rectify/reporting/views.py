@@ -4,7 +4,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import ListView
 
-from rectify.accounts.choices import AUDIT_ROLES
+from rectify.accounts.choices import AUDITING_ROLES
 from rectify.core.actions import ObjectActionView
 from rectify.reporting import services
 from rectify.reporting.choices import EscalationState
@@ -13,10 +13,11 @@ from rectify.reporting.models import EscalationProposal
 
 
 class AuditOfficeOnlyMixin:
-    """Escalation proposals are the audit office's working papers: other roles are refused outright."""
+    """Escalation proposals are the audit office's working papers (and a unit's internal auditors', of their
+    own internal audits): other roles are refused outright."""
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not (request.user.role_codes & AUDIT_ROLES):
+        if request.user.is_authenticated and not (request.user.role_codes & AUDITING_ROLES):
             raise PermissionDenied(_("问责建议由审计机关处理。"))
         return super().dispatch(request, *args, **kwargs)
 
