@@ -28,7 +28,7 @@ from rectify.rectification.api.views import (
 )
 from rectify.referrals.api.views import ReferralViewSet
 from rectify.reporting.api.views import EscalationProposalViewSet, ObligationViewSet
-from rectify.sharing.api.views import SubscriptionViewSet
+from rectify.sharing.api.views import InspectionPackageViewSet, SubscriptionViewSet
 from rectify.summaries.api.views import SummaryReportViewSet
 from rectify.supervision.api.views import AssignmentViewSet, CircularViewSet, SupervisedMatterViewSet
 
@@ -59,6 +59,7 @@ router.register("congress-matters", CongressMatterViewSet, basename="congress-ma
 router.register("congress-questions", QuestionViewSet, basename="congress-question")
 router.register("referrals", ReferralViewSet, basename="referral")
 router.register("subscriptions", SubscriptionViewSet, basename="subscription")
+router.register("inspection-packages", InspectionPackageViewSet, basename="inspection-package")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="token"),

@@ -14,7 +14,9 @@ class DocumentsConfig(AppConfig):
         register_scope("documents.DocumentBatch", owner_scope("requested_by"))
 
         from rectify.core import events
-        from rectify.documents import referrals
+        from rectify.documents import referrals, sharing
 
         # An approved referral's evidence package is built by a job (the referrals app knows no documents).
         events.subscribe("referral.approved", referrals.on_referral_approved)
+        # So is an inspection package asked for (the sharing app knows no documents either).
+        events.subscribe("sharing.package_requested", sharing.on_package_requested)

@@ -3,11 +3,15 @@ unit's findings by state, a table of the findings, and what the Excel workbook h
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 
+from rectify.core.jobs import enqueue
 from rectify.documents.builder import OfficialDocument
 from rectify.documents.services import GeneratedDocument, chinese_number, safe_filename
 from rectify.sharing.package import Package
+
+logger = logging.getLogger(__name__)
 
 STATE_COLUMN = 10
 TITLE_COLUMN = 5
@@ -38,3 +42,38 @@ def package_document(package: Package) -> GeneratedDocument:
     return GeneratedDocument(
         filename=filename, content=doc.to_bytes(), ascii_filename=f"unit-package-{package.unit.pk}.docx"
     )
+
+
+def build_inspection_package(package_id: int) -> str:
+    """The job: builds the package asked for (``rectify.sharing.services.request_package``) as its requester
+    sees the unit now, the workbook and the Word summary from the same rows, and stores both on it."""
+    from django.core.files.base import ContentFile
+
+    from rectify.exchange.sharing import package_workbook
+    from rectify.sharing import services as sharing
+    from rectify.sharing.models import InspectionPackage
+    from rectify.sharing.package import unit_package
+
+    record = InspectionPackage.objects.select_related("requested_by", "unit").get(pk=package_id)
+    if not sharing.package_running(record.pk):
+        return "done"
+    try:
+        package = unit_package(record.requested_by, record.unit)
+        _name, workbook = package_workbook(package)
+        document = package_document(package)
+        sharing.package_built(
+            record.pk,
+            workbook=(f"package-{record.pk}.xlsx", ContentFile(workbook)),
+            document=(f"package-{record.pk}.docx", ContentFile(document.content)),
+            findings=len(package.findings.rows),
+        )
+    except Exception as error:
+        logger.exception("inspection package %s failed", package_id)
+        sharing.package_failed(record.pk, str(error))
+        raise
+    return "done"
+
+
+def on_package_requested(event) -> None:
+    """Subscriber: a package asked for is built by a job (the sharing app knows no documents)."""
+    enqueue(build_inspection_package, event.object_id, group="documents")

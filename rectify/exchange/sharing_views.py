@@ -1,35 +1,14 @@
-"""The download of an inspection tour's package for one unit as Excel (``rectify.exchange.sharing``)."""
+"""The former address of an inspection tour's Excel package for one unit: the package is now built by a job
+(``rectify.sharing.services.request_package``), so the address leads to the unit's package page, where it
+is asked for and downloaded once built."""
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import redirect
 from django.views import View
-
-from rectify.exchange.sharing import XLSX_CONTENT_TYPE, package_workbook
-from rectify.organizations.models import Organization
-from rectify.sharing.package import unit_package
-
-
-def visible_package(user, pk: int):
-    """The package of unit ``pk`` as the user sees it: 404 when the user sees none of its findings."""
-    unit = get_object_or_404(Organization.objects.restrict(user), pk=pk)
-    package = unit_package(user, unit)
-    if not package.findings.rows:
-        raise Http404
-    return package
 
 
 class UnitPackageView(LoginRequiredMixin, View):
     def get(self, request, pk: int):
-        filename, content = package_workbook(visible_package(request.user, pk))
-        response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
-        response["Content-Disposition"] = (
-            f"attachment; filename=\"unit-package-{pk}.xlsx\"; filename*=UTF-8''{quote(filename, safe='')}"
-        )
-        response["Cache-Control"] = "private, no-store"
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        return redirect("sharing:unit-package", pk=pk)

@@ -11,10 +11,12 @@ class SharingConfig(AppConfig):
 
     def ready(self) -> None:
         from rectify.core import jobs
-        from rectify.core.visibility import register_scope
+        from rectify.core.visibility import owner_scope, register_scope
         from rectify.sharing import notifications, panels, scopes
 
         register_scope("sharing.Subscription", scopes.subscription_scope)
+        # A package is its requester's: it was built within their scope.
+        register_scope("sharing.InspectionPackage", owner_scope("requested_by"))
         register_scope("findings.Finding", scopes.finding_scope)
         register_scope("interviews.Interview", scopes.interview_scope)
         register_scope("referrals.Referral", scopes.referral_scope)

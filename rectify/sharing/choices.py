@@ -15,3 +15,12 @@ class SubscriptionState(models.TextChoices):
     APPROVED = "approved", _("已同意")
     REJECTED = "rejected", _("未同意")
     REVOKED = "revoked", _("已撤销")
+
+
+class PackageStatus(models.TextChoices):
+    """An inspection package built by a job: asked for, being built, ready to download, or failed."""
+
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("生成中")
+    DONE = "done", _("已生成")
+    FAILED = "failed", _("生成失败")

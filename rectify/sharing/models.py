@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from rectify.core.models import RectifyModel, RestrictedQuerySet
-from rectify.sharing.choices import SubscriptionState, Target
+from rectify.sharing.choices import PackageStatus, SubscriptionState, Target
 
 
 class Subscription(RectifyModel):
@@ -123,3 +123,46 @@ class Digest(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("sharing:detail", args=[self.subscription_id])
+
+
+def package_path(package: InspectionPackage, filename: str) -> str:
+    return f"sharing/packages/{package.pk}/{filename}"
+
+
+class InspectionPackage(models.Model):
+    """An inspection tour's package for one unit (巡察资料包: Excel and Word), asked for in a request and
+    built by a job (``rectify.documents.sharing.build_inspection_package``) as its requester sees the unit
+    then. Its requester's alone (the scope: ``owner_scope("requested_by")``)."""
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("申请人"), on_delete=models.PROTECT, related_name="+"
+    )
+    unit = models.ForeignKey(
+        "organizations.Organization", verbose_name=_("被审计单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(
+        _("状态"), max_length=16, choices=PackageStatus.choices, default=PackageStatus.QUEUED, db_index=True
+    )
+    workbook = models.FileField(_("资料包（Excel）"), upload_to=package_path, max_length=200, blank=True)
+    document = models.FileField(_("资料包（Word）"), upload_to=package_path, max_length=200, blank=True)
+    findings_count = models.PositiveIntegerField(_("问题数"), default=0)
+    error = models.TextField(_("错误"), blank=True)
+    created = models.DateTimeField(_("申请时间"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("生成时间"), null=True, blank=True)
+
+    objects = models.Manager.from_queryset(RestrictedQuerySet)()
+
+    class Meta:
+        verbose_name = _("巡察资料包")
+        verbose_name_plural = _("巡察资料包")
+        ordering = ["-created", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self._meta.verbose_name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("sharing:package", args=[self.pk])
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (PackageStatus.DONE, PackageStatus.FAILED)

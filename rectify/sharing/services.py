@@ -8,7 +8,7 @@ revoke an approved one; the body may withdraw its own request or subscription (a
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -18,8 +18,8 @@ from rectify.accounts.choices import AUDIT_ROLES, RoleCode
 from rectify.core.events import publish
 from rectify.core.exceptions import ActionRefused
 from rectify.core.locking import lock_for_action
-from rectify.sharing.choices import SubscriptionState, Target
-from rectify.sharing.models import Digest, Subscription
+from rectify.sharing.choices import PackageStatus, SubscriptionState, Target
+from rectify.sharing.models import Digest, InspectionPackage, Subscription
 from rectify.sharing.scopes import is_supervisor_officer
 
 if TYPE_CHECKING:
@@ -207,3 +207,49 @@ def send_digests(now: datetime.datetime | None = None) -> list[Digest]:
             publish("subscription.digest", digest, changed=digest.changed)
             sent.append(digest)
     return sent
+
+
+# --- the inspection package (built by ``rectify.documents.sharing``, a job) ---------------------------
+
+
+def request_package(actor: User, unit) -> InspectionPackage:
+    """An inspection tour asks for the package of one unit: recorded here, built by a job after the commit
+    (the request never waits on it), of what the requester sees of the unit. Refused (404) when the
+    requester sees none of the unit's findings."""
+    from rectify.findings.models import Finding
+    from rectify.organizations.models import Organization
+
+    unit_id = getattr(unit, "pk", unit)
+    visible = Organization.objects.restrict(actor).filter(pk=unit_id).first()
+    if visible is None or not Finding.objects.restrict(actor).filter(unit_id=unit_id).exists():
+        raise ActionRefused(_("该单位不存在，或您看不到它的任何问题。"), code="not_found")
+    with transaction.atomic():
+        package = InspectionPackage.objects.create(requested_by=actor, unit=visible)
+        publish("sharing.package_requested", package, actor=actor)
+    return package
+
+
+def package_running(package_id: int) -> bool:
+    """Marks the package as being built; False when it is already built (a job run twice does the work once)."""
+    return bool(
+        InspectionPackage.objects.filter(pk=package_id)
+        .exclude(status=PackageStatus.DONE)
+        .update(status=PackageStatus.RUNNING, error="")
+    )
+
+
+def package_built(package_id: int, *, workbook: tuple[str, Any], document: tuple[str, Any], findings: int) -> None:
+    """Stores the built files on the package (called by the job that built them)."""
+    package = InspectionPackage.objects.get(pk=package_id)
+    package.workbook.save(workbook[0], workbook[1], save=False)
+    package.document.save(document[0], document[1], save=False)
+    InspectionPackage.objects.filter(pk=package_id).update(
+        workbook=package.workbook.name, document=package.document.name, findings_count=findings,
+        status=PackageStatus.DONE, error="", finished_at=timezone.now(),
+    )  # fmt: skip
+
+
+def package_failed(package_id: int, error: str) -> None:
+    InspectionPackage.objects.filter(pk=package_id).update(
+        status=PackageStatus.FAILED, error=error[:2000], finished_at=timezone.now()
+    )

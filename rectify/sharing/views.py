@@ -5,18 +5,22 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.shortcuts import get_object_or_404, redirect
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from rectify.accounts.choices import AUDIT_ROLES, RoleCode
 from rectify.core.actions import ObjectActionView, RefusedUnlessMixin
 from rectify.core.exceptions import ActionRefused
+from rectify.organizations.models import Organization
 from rectify.sharing import services
-from rectify.sharing.choices import SubscriptionState
+from rectify.sharing.choices import PackageStatus, SubscriptionState
 from rectify.sharing.forms import DecisionForm, RejectForm, SubscriptionForm
-from rectify.sharing.models import Subscription
+from rectify.sharing.models import InspectionPackage, Subscription
 from rectify.sharing.scopes import is_supervisor_officer
 
 PAGE = 50
@@ -130,3 +134,56 @@ class RevokeView(ObjectActionView):
 
     def perform(self, form):
         services.revoke_subscription(self.request.user, self.object, comment=form.cleaned_data["comment"])
+
+
+# --- the inspection package of one unit (built by a job) ----------------------------------------------
+
+
+class UnitPackageView(LoginRequiredMixin, View):
+    """The user's packages of one unit (latest first) and the button that asks for a new one (POST). 404 when
+    the user sees none of the unit's findings."""
+
+    def get(self, request, pk: int):
+        from rectify.findings.models import Finding
+
+        unit = get_object_or_404(Organization.objects.restrict(request.user), pk=pk)
+        if not Finding.objects.restrict(request.user).filter(unit=unit).exists():
+            raise Http404
+        packages = list(InspectionPackage.objects.restrict(request.user).filter(unit=unit)[:10])
+        return render(request, "sharing/unit_package.html", {"unit": unit, "packages": packages})
+
+    def post(self, request, pk: int):
+        try:
+            package = services.request_package(request.user, pk)
+        except ActionRefused as refusal:
+            raise Http404(refusal.messages[0]) from refusal
+        messages.success(request, _("已开始生成巡察资料包，生成后可在本页下载。"))
+        return redirect(package)
+
+
+class PackageView(LoginRequiredMixin, View):
+    """One package: queued, being built, ready (with its downloads) or failed; the page polls until it is done."""
+
+    def get(self, request, pk: int):
+        package = get_object_or_404(InspectionPackage.objects.restrict(request.user).select_related("unit"), pk=pk)
+        template = "sharing/package_status.html" if request.htmx else "sharing/package.html"
+        return render(request, template, {"package": package})
+
+
+class PackageDownloadView(LoginRequiredMixin, View):
+    FILES = {"xlsx": ("workbook", "xlsx"), "docx": ("document", "docx")}
+
+    def get(self, request, pk: int, kind: str):
+        package = get_object_or_404(
+            InspectionPackage.objects.restrict(request.user).filter(status=PackageStatus.DONE).select_related("unit"),
+            pk=pk,
+        )
+        field, extension = self.FILES[kind]
+        day = timezone.localtime(package.finished_at).strftime("%Y%m%d")
+        response = FileResponse(
+            getattr(package, field).open("rb"), as_attachment=True,
+            filename=f"{package.unit.name}巡察资料包{day}.{extension}",
+        )  # fmt: skip
+        response["Cache-Control"] = "private, no-store"
+        response["X-Content-Type-Options"] = "nosniff"
+        return response

@@ -218,6 +218,17 @@ def _subscription(ledger) -> int:
     return services.request_subscription(inspector, target="unit", unit=unit, purpose="巡察").pk
 
 
+def _inspection_package(ledger) -> int:
+    """A package the auditor asked for (queued: the job runs after a commit the test never makes)."""
+    from rectify.accounts.models import User
+    from rectify.sharing import services
+    from rectify.sharing.models import InspectionPackage
+
+    auditor = User.objects.get(username="auditor")
+    existing = InspectionPackage.objects.filter(requested_by=auditor).first()
+    return existing.pk if existing else services.request_package(auditor, ledger["closed"].unit_id).pk
+
+
 SAMPLE_IDS = {
     "/api/findings/": lambda ledger: ledger["submitted"].pk,
     "/api/audit-projects/": lambda ledger: ledger["draft"].project_id,
@@ -246,6 +257,7 @@ SAMPLE_IDS = {
     "/api/interview-items/": _interview_item,
     "/api/referrals/": _auditors_referral,
     "/api/subscriptions/": _subscription,
+    "/api/inspection-packages/": _inspection_package,
 }
 
 

@@ -2,7 +2,7 @@ from rest_framework import serializers
 
 from rectify.core.filters import MAX_ID
 from rectify.sharing.choices import Target
-from rectify.sharing.models import Digest, Subscription
+from rectify.sharing.models import Digest, InspectionPackage, Subscription
 
 
 class DigestSerializer(serializers.ModelSerializer):
@@ -35,3 +35,16 @@ class RequestInputSerializer(serializers.Serializer):
 
 class SubscriptionCommentSerializer(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+
+class InspectionPackageSerializer(serializers.ModelSerializer):
+    unit_name = serializers.CharField(source="unit.name", read_only=True)
+
+    class Meta:
+        model = InspectionPackage
+        fields = ["id", "unit", "unit_name", "status", "findings_count", "created", "finished_at"]
+        read_only_fields = fields
+
+
+class PackageRequestSerializer(serializers.Serializer):
+    unit = serializers.IntegerField(min_value=1, max_value=MAX_ID)

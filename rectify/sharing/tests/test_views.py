@@ -7,8 +7,8 @@ import pytest
 from rest_framework.test import APIClient
 
 from rectify.sharing import services
-from rectify.sharing.choices import SubscriptionState, Target
-from rectify.sharing.models import Subscription
+from rectify.sharing.choices import PackageStatus, SubscriptionState, Target
+from rectify.sharing.models import InspectionPackage, Subscription
 from rectify.testing import make_finding
 
 
@@ -91,7 +91,25 @@ def test_api(sharing):
     assert answer.status_code == 200 and answer.json()["state"] == "revoked"
 
 
-def test_package_of_one_unit(sharing, client):
+def built_package(client, unit_id: int, capture) -> InspectionPackage:
+    """Asks for the package of a unit on the web and lets the job run (after the commit, inline in tests, as
+    the referral package's job does); the package page shows it ready."""
+    with capture(execute=True):
+        answer = client.post(f"/sharing/units/{unit_id}/package/")
+    package = InspectionPackage.objects.latest("pk")
+    assert answer.status_code == 302 and answer.url == package.get_absolute_url()
+    package.refresh_from_db()
+    assert package.status == PackageStatus.DONE
+    return package
+
+
+def download(client, package, kind: str) -> bytes:
+    answer = client.get(f"/sharing/packages/{package.pk}/package.{kind}")
+    assert answer.status_code == 200
+    return b"".join(answer.streaming_content)
+
+
+def test_package_of_one_unit(sharing, client, django_capture_on_commit_callbacks):
     import io
 
     from docx import Document
@@ -102,13 +120,28 @@ def test_package_of_one_unit(sharing, client):
     make_finding(world, "issued", unit=world.other_unit)
     subscription = request(world)
     client.force_login(world["inspector"])
-    assert client.get(f"/sharing/units/{world.unit.pk}/package.xlsx").status_code == 404  # nothing seen yet
+    assert client.get(f"/sharing/units/{world.unit.pk}/package/").status_code == 404  # nothing seen yet
+    assert client.post(f"/sharing/units/{world.unit.pk}/package/").status_code == 404
+    assert not InspectionPackage.objects.exists()
     services.approve_subscription(world["auditor"], subscription)
     page = client.get(f"/sharing/{subscription.pk}/").content.decode()
-    assert 'data-testid="package-xlsx"' in page
-    answer = client.get(f"/sharing/units/{world.unit.pk}/package.xlsx")
-    assert answer.status_code == 200
-    workbook = load_workbook(io.BytesIO(answer.content))
+    assert 'data-testid="package"' in page
+    # The former addresses lead to the package page.
+    for old in ("package.xlsx", "package.docx"):
+        moved = client.get(f"/sharing/units/{world.unit.pk}/{old}")
+        assert moved.status_code == 302 and moved.url == f"/sharing/units/{world.unit.pk}/package/"
+    # Asked for, the package is queued, not built in the request: the job builds it after the commit.
+    client.post(f"/sharing/units/{world.unit.pk}/package/")
+    queued = InspectionPackage.objects.get()
+    assert queued.status == PackageStatus.QUEUED and not queued.workbook
+    page = client.get(queued.get_absolute_url()).content.decode()
+    assert 'data-status="queued"' in page and "hx-get" in page and 'data-testid="package-xlsx"' not in page
+    assert client.get(f"/sharing/packages/{queued.pk}/package.xlsx").status_code == 404
+    package = built_package(client, world.unit.pk, django_capture_on_commit_callbacks)
+    page = client.get(package.get_absolute_url()).content.decode()
+    assert 'data-status="done"' in page and 'data-testid="package-xlsx"' in page and "hx-get" not in page
+    assert package.findings_count == 1
+    workbook = load_workbook(io.BytesIO(download(client, package, "xlsx")))
     assert workbook.sheetnames == ["问题", "整改历程", "整改方案", "整改报告", "核实认定", "约谈", "提请追责"]
     rows = list(workbook["问题"].iter_rows(values_only=True))
     assert len(rows) == 2 and rows[1][0] == closed.ledger_number
@@ -116,14 +149,62 @@ def test_package_of_one_unit(sharing, client):
     assert title_cell.data_type == "s" and title_cell.value.startswith("=HYPERLINK")
     assert len(list(workbook["整改历程"].iter_rows())) == 1 + closed.events.count()
     assert len(list(workbook["核实认定"].iter_rows())) == 2
-    assert client.get(f"/sharing/units/{world.other_unit.pk}/package.xlsx").status_code == 404
-    document = client.get(f"/sharing/units/{world.unit.pk}/package.docx")
-    assert document.status_code == 200
-    text = "\n".join(p.text for p in Document(io.BytesIO(document.content)).paragraphs)
+    assert client.get(f"/sharing/units/{world.other_unit.pk}/package/").status_code == 404
+    text = "\n".join(p.text for p in Document(io.BytesIO(download(client, package, "docx"))).paragraphs)
     assert "共1个" in text and "整改历程" in text
+    unit_page = client.get(f"/sharing/units/{world.unit.pk}/package/").content.decode()
+    assert unit_page.count('data-testid="package-row"') == 2
+    # A package is its requester's alone.
+    client.force_login(world["auditor"])
+    assert client.get(package.get_absolute_url()).status_code == 404
+    assert client.get(f"/sharing/packages/{package.pk}/package.xlsx").status_code == 404
 
 
-def test_the_package_and_the_scope_carry_the_accountability_the_findings_led_to(sharing, client):
+def test_the_package_over_the_api(sharing, django_capture_on_commit_callbacks):
+    world = sharing
+    make_finding(world, "closed")
+    services.approve_subscription(world["auditor"], request(world))
+    api = APIClient()
+    api.force_authenticate(world["inspector"])
+    assert api.post("/api/inspection-packages/", {"unit": world.other_unit.pk}, format="json").status_code == 404
+    queued = api.post("/api/inspection-packages/", {"unit": world.unit.pk}, format="json")
+    assert queued.status_code == 201 and queued.json()["status"] == "queued"
+    assert api.get(f"/api/inspection-packages/{queued.json()['id']}/workbook/").status_code == 409
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = api.post("/api/inspection-packages/", {"unit": world.unit.pk}, format="json")
+    pk = answer.json()["id"]
+    shown = api.get(f"/api/inspection-packages/{pk}/").json()
+    assert shown["status"] == "done" and shown["findings_count"] == 1
+    workbook = api.get(f"/api/inspection-packages/{pk}/workbook/")
+    assert workbook.status_code == 200 and b"".join(workbook.streaming_content)[:2] == b"PK"
+    assert api.get(f"/api/inspection-packages/{pk}/document/").status_code == 200
+    assert api.get("/api/inspection-packages/").json()["count"] == 2
+    api.force_authenticate(world["auditor"])
+    assert api.get(f"/api/inspection-packages/{pk}/").status_code == 404
+    assert api.get("/api/inspection-packages/").json()["count"] == 0
+
+
+def test_a_failed_build_is_shown_and_changes_nothing_else(sharing, client, django_capture_on_commit_callbacks):
+    from unittest import mock
+
+    world = sharing
+    make_finding(world, "closed")
+    services.approve_subscription(world["auditor"], request(world))
+    client.force_login(world["inspector"])
+    with (
+        mock.patch("rectify.exchange.sharing.package_workbook", side_effect=RuntimeError("磁盘已满")),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        client.post(f"/sharing/units/{world.unit.pk}/package/")  # the queue records the job's error
+    package = InspectionPackage.objects.get()
+    assert package.status == PackageStatus.FAILED and "磁盘已满" in package.error and not package.workbook
+    page = client.get(package.get_absolute_url()).content.decode()
+    assert 'data-testid="package-error"' in page and "hx-get" not in page
+
+
+def test_the_package_and_the_scope_carry_the_accountability_the_findings_led_to(
+    sharing, client, django_capture_on_commit_callbacks
+):
     """A subscribing body reads the decided interviews and the sent referrals of its findings, not the audit
     office's proposals and drafts, nor those of units it did not subscribe to."""
     import io
@@ -160,7 +241,8 @@ def test_the_package_and_the_scope_carry_the_accountability_the_findings_led_to(
     assert not Interview.objects.restrict(inspector, "act").exists()
     assert proposal.pk and draft.pk
     client.force_login(inspector)
-    workbook = load_workbook(io.BytesIO(client.get(f"/sharing/units/{world.unit.pk}/package.xlsx").content))
+    package = built_package(client, world.unit.pk, django_capture_on_commit_callbacks)
+    workbook = load_workbook(io.BytesIO(download(client, package, "xlsx")))
     assert workbook.sheetnames[-2:] == ["约谈", "提请追责"]
     interview_rows = list(workbook["约谈"].iter_rows(values_only=True))[1:]
     referral_rows = list(workbook["提请追责"].iter_rows(values_only=True))[1:]
