@@ -52,12 +52,13 @@ BUDGETS = {
     "/workbench/ discipline": 21,  # no figures, no tasks: the roles' names, reports sent to it
     "/workbench/ sysadmin": 11,
     "/workbench/ inspector": 19,  # figures of what it subscribed to, its subscriptions
-    "/workbench/ internal": 17,  # its tasks on its own internal audits, figures
+    "/workbench/ internal": 20,  # its tasks on its own internal audits, figures, their reporting (on-time
+    # figures, reports overdue, escalation proposals to decide: three)
     "/ledger/ auditor": 20,  # figures (3, the row count among them), filter choices (5), saved views, rows
     "/ledger/ unit": 19,
     "/ledger/ dept": 20,
-    "/findings/<id>/ auditor": 27,  # the finding, reports (+3), plan (+1), steps (3), history, requirements,
-    # obligations, the interviews and the referrals citing it, …
+    "/findings/<id>/ auditor": 28,  # the finding, reports (+3), plan (+1), steps (3), history, requirements,
+    # obligations, its escalation proposals, the interviews and the referrals citing it, …
     "/findings/<id>/ unit": 23,
     "/dashboard/ auditor": 22,
     "/dashboard/ gov": 20,
