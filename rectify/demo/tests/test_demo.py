@@ -362,3 +362,15 @@ def test_circulars_reach_every_state_approved_by_another_officer(demo):
     assert {c.state for c in circulars} == set(CircularState.values)
     approved = [c for c in circulars if c.state != CircularState.DRAFT]
     assert approved and all(c.approved_by.username == "committee2" != c.drafted_by.username for c in approved)
+
+
+def test_congress_matters_carry_their_record(demo):
+    """Every congress matter has its record from its recording on; one was corrected after recording."""
+    from rectify.congress.models import CongressMatter
+
+    matters = list(CongressMatter.objects.prefetch_related("steps"))
+    assert matters and all(m.steps.all()[0].kind == "recorded" for m in matters)
+    edited = [m for m in matters if any(s.kind == "edited" for s in m.steps.all())]
+    assert len(edited) == 1 and edited[0].version == 2 and edited[0].history.count() == 2
+    closed = [m for m in matters if m.state == "closed"]
+    assert closed and all(m.steps.all()[len(m.steps.all()) - 1].kind == "closed" for m in closed)
