@@ -217,20 +217,43 @@ def _columns(obj: models.Model) -> dict:
 
 
 class _Adapter:
-    """A field's database value for each Python value, computed once per distinct value."""
+    """A field's database value for each Python value, as ``field.get_db_prep_save`` gives it, computed
+    once per distinct value (the rows share their dates, users and choices); text goes to text columns as
+    it is, and an aware datetime straight to the backend's adapter, as the field would pass them."""
 
     def __init__(self, field: models.Field, connection) -> None:
         self.prepare = functools.partial(field.get_db_prep_save, connection=connection)
         self.seen: dict = {}
+        kind = type(field)
+        plain = kind.get_db_prep_save is models.Field.get_db_prep_save
+        self.text = (
+            plain
+            and kind.get_db_prep_value is models.Field.get_db_prep_value
+            and kind.get_prep_value in (models.CharField.get_prep_value, models.TextField.get_prep_value)
+        )
+        self.moment = (
+            connection.ops.adapt_datetimefield_value
+            if plain
+            and kind.get_prep_value is models.DateTimeField.get_prep_value
+            and kind.get_db_prep_value is models.DateTimeField.get_db_prep_value
+            else None
+        )
 
     def __call__(self, value):
         if value is None:
             return self.prepare(value)
-        key = (value.__class__, value)
+        kind = value.__class__
+        if kind is str and self.text:
+            return value
+        key = (kind, value)
         try:
             return self.seen[key]
         except KeyError:
-            prepared = self.seen[key] = self.prepare(value)
+            if self.moment is not None and kind is datetime.datetime and value.utcoffset() is not None:
+                prepared = self.moment(value)
+            else:
+                prepared = self.prepare(value)
+            self.seen[key] = prepared
             return prepared
         except TypeError:  # unhashable (a JSON value)
             return self.prepare(value)
