@@ -10,6 +10,11 @@ Apps subscribe in their ``AppConfig.ready()``::
 
     events.subscribe("finding.issued", on_finding_issued)
     events.subscribe("*", record_everything)
+
+A bulk load that publishes hundreds of events (the demo district) wraps its transaction in
+``dispatched_together()``: the events its committed work published are then dispatched together when
+the block ends, in one transaction, so that their jobs are queued in one write rather than one
+write (and, on the database broker, one new connection) each.
 """
 
 from __future__ import annotations
@@ -18,11 +23,13 @@ import datetime
 import logging
 import uuid
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 logger = logging.getLogger(__name__)
@@ -30,6 +37,9 @@ logger = logging.getLogger(__name__)
 Subscriber = Callable[["Event"], None]
 
 _subscribers: dict[str, list[Subscriber]] = defaultdict(list)
+
+# Inside ``dispatched_together``: the events committed so far, dispatched when the block ends.
+_together: ContextVar[list[Event] | None] = ContextVar("rectify_events_together", default=None)
 
 
 @dataclass(frozen=True)
@@ -83,8 +93,37 @@ def dispatch(event: Event) -> None:
 
 def publish_on_commit(event: Event) -> Event:
     """Publishes ``event`` once the current transaction commits (at once outside a transaction)."""
-    transaction.on_commit(lambda: dispatch(event), robust=False)
+    together = _together.get()
+    if together is None:
+        transaction.on_commit(lambda: dispatch(event), robust=False)
+    else:
+        # Still only once committed: a hook registered in a savepoint rolled back is dropped with it.
+        transaction.on_commit(lambda: together.append(event), robust=False)
     return event
+
+
+@contextmanager
+def dispatched_together() -> Iterator[None]:
+    """Dispatches the events that work committed inside the block published when the block ends (even by
+    an exception: what was committed happened), in one transaction, each in a savepoint of its own so that
+    one failing subscriber spoils nothing for the others. Inside a transaction already, the events wait
+    for its commit as usual: the block would end before they are committed."""
+    if transaction.get_connection().in_atomic_block:
+        yield
+        return
+    together: list[Event] = []
+    token = _together.set(together)
+    try:
+        yield
+    finally:
+        _together.reset(token)
+        with transaction.atomic():
+            for event in together:
+                try:
+                    with transaction.atomic():
+                        dispatch(event)
+                except DatabaseError:  # a subscriber's failed query, rolled back to the savepoint
+                    logger.exception("dispatching %s failed", event.key)
 
 
 def publish(name: str, obj: Any, *, actor: Any = None, key: str = "", **data: Any) -> Event:

@@ -30,6 +30,7 @@ import time
 
 from django.db import transaction
 
+from rectify.core import events
 from rectify.core.request_context import request_id_context
 from rectify.demo import district as D
 from rectify.demo.base import DEFAULT_FINDINGS, DEFAULT_SEED, MIN_FINDINGS, BuilderBase, DemoError, money_text
@@ -75,7 +76,13 @@ def load_demo(
     if findings < MIN_FINDINGS:
         raise DemoError(f"演示数据至少需要 {MIN_FINDINGS} 条问题。")
     started = time.monotonic()
-    with request_id_context(prefix="demo-") as request_id, transaction.atomic(), story_timestamps():
+    # The jobs of the events the load publishes (notifications, evidence packages) are queued together.
+    with (
+        request_id_context(prefix="demo-") as request_id,
+        events.dispatched_together(),
+        transaction.atomic(),
+        story_timestamps(),
+    ):
         if is_loaded():
             raise DemoError("演示区（黔江区）已存在，未重复加载。")
         summary = _Builder(seed=seed, findings=findings, today=today, now=now, request_id=request_id).build()

@@ -112,36 +112,67 @@ class WriterPart:
         connection = connections[router.db_for_write(model)]
         columns = [f for f in model._meta.concrete_fields if not (f.primary_key and isinstance(f, models.AutoField))]
         quote = connection.ops.quote_name
-        sql = "INSERT INTO {} ({}) VALUES ({})".format(
-            quote(model._meta.db_table),
-            ", ".join(quote(f.column) for f in columns),
-            ", ".join(["%s"] * len(columns)),
+        head = "INSERT INTO {} ({}) VALUES ".format(
+            quote(model._meta.db_table), ", ".join(quote(f.column) for f in columns)
         )
-        return connection, columns, sql
+        row = "({})".format(", ".join(["%s"] * len(columns)))
+        adapters = [_Adapter(f, connection) for f in columns]
+        return connection, columns, adapters, head, row
 
     def _insert(self, model: type[models.Model], rows: list[dict]) -> None:
         """Inserts rows that need no ids back (history rows, events): values are adapted by each field,
         as the ORM does, and written with executemany."""
         if not rows:
             return
-        connection, columns, sql = self._insert_statement(model)
+        connection, columns, adapters, head, row = self._insert_statement(model)
         defaults = {f.attname: f.get_default() for f in columns if f.has_default()}
+        names = [f.attname for f in columns]
         params = []
-        for row in rows:
+        for values in rows:
             params.append(
                 [
-                    f.get_db_prep_save(row[f.attname] if f.attname in row else defaults.get(f.attname), connection)
-                    for f in columns
+                    adapt(values[name] if name in values else defaults.get(name))
+                    for name, adapt in zip(names, adapters, strict=True)
                 ]
             )
         with connection.cursor() as cursor:
             for start in range(0, len(params), 5000):
-                cursor.executemany(sql, params[start : start + 5000])
+                cursor.executemany(head + row, params[start : start + 5000])
+
+    def _bulk_create(self, model: type[models.Model], objs: list[models.Model]) -> None:
+        """``model.objects.bulk_create(objs)`` for the rows the demo builds, tens of thousands of them: the
+        same insert returning the ids, with each column's values adapted once per distinct value (the rows
+        share their dates, users and choices)."""
+        connection, columns, adapters, head, row = self._insert_statement(model)
+        if not objs or not connection.features.can_return_rows_from_bulk_insert:
+            model.objects.bulk_create(objs)
+            return
+        pk = model._meta.pk
+        returning, _params = connection.ops.return_insert_columns([pk])
+        # Only these fields do something when saved (dates stamped, files committed); the others are read.
+        saving = [type(f).pre_save is not models.Field.pre_save for f in columns]
+        size = max(1, connection.ops.bulk_batch_size(columns, objs))
+        with connection.cursor() as cursor:
+            for start in range(0, len(objs), size):
+                batch = objs[start : start + size]
+                params = []
+                for obj in batch:
+                    obj._prepare_related_fields_for_save(operation_name="bulk_create")
+                    params += [
+                        adapt(f.pre_save(obj, True) if presave else getattr(obj, f.attname))
+                        for f, adapt, presave in zip(columns, adapters, saving, strict=True)
+                    ]
+                cursor.execute(f"{head}{', '.join([row] * len(batch))} {returning}", params)
+                ids = cursor.fetchall()
+                for obj, (value,) in zip(batch, ids, strict=True):
+                    setattr(obj, pk.attname, value)
+                    obj._state.adding = False
+                    obj._state.db = connection.alias
 
     def _create(self, model, objs: list) -> None:
         """Inserts ``objs`` and their creation history rows (each object carries _history_user and
         _history_date, see _stamp): what bulk_create_with_history does, with a leaner insert of the history."""
-        model.objects.bulk_create(objs)
+        self._bulk_create(model, objs)
         self._insert(
             self._history_model(model)[0],
             [self._history_row(o, when=o._history_date, user=o._history_user, kind="+") for o in objs],
@@ -151,7 +182,7 @@ class WriterPart:
         self._evidence_files()
         stories = [Story(self, finding) for finding in self.findings]
         finding_objs = [finding.obj for finding in self.findings]
-        Finding.objects.bulk_create(finding_objs)
+        self._bulk_create(Finding, finding_objs)
         history_rows = []
         for story in stories:
             history_rows += story.finding_history()
@@ -183,3 +214,46 @@ class WriterPart:
 def _columns(obj: models.Model) -> dict:
     """An unsaved object's column values, for ``WriterPart._insert``."""
     return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
+
+
+class _Adapter:
+    """A field's database value for each Python value, as ``field.get_db_prep_save`` gives it, computed
+    once per distinct value (the rows share their dates, users and choices); text goes to text columns as
+    it is, and an aware datetime straight to the backend's adapter, as the field would pass them."""
+
+    def __init__(self, field: models.Field, connection) -> None:
+        self.prepare = functools.partial(field.get_db_prep_save, connection=connection)
+        self.seen: dict = {}
+        kind = type(field)
+        plain = kind.get_db_prep_save is models.Field.get_db_prep_save
+        self.text = (
+            plain
+            and kind.get_db_prep_value is models.Field.get_db_prep_value
+            and kind.get_prep_value in (models.CharField.get_prep_value, models.TextField.get_prep_value)
+        )
+        self.moment = (
+            connection.ops.adapt_datetimefield_value
+            if plain
+            and kind.get_prep_value is models.DateTimeField.get_prep_value
+            and kind.get_db_prep_value is models.DateTimeField.get_db_prep_value
+            else None
+        )
+
+    def __call__(self, value):
+        if value is None:
+            return self.prepare(value)
+        kind = value.__class__
+        if kind is str and self.text:
+            return value
+        key = (kind, value)
+        try:
+            return self.seen[key]
+        except KeyError:
+            if self.moment is not None and kind is datetime.datetime and value.utcoffset() is not None:
+                prepared = self.moment(value)
+            else:
+                prepared = self.prepare(value)
+            self.seen[key] = prepared
+            return prepared
+        except TypeError:  # unhashable (a JSON value)
+            return self.prepare(value)

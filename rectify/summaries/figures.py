@@ -1,11 +1,14 @@
-"""The figures of a summary report: one function, ``scope_figures``, over the ledger rows of a scope.
+"""The figures of a summary report, folded from the facts of the ledger rows of a scope.
 
-The totals are the ledger's own (``rectify.ledger.figures.ledger_figures``: counts by state and
-colour, money involved, rectified by method over the counted rounds, verified), with what a summary
-report adds to them from the same rows: how many areas and units, how many findings are partly
-rectified, the money not yet rectified, the rules adopted and the people held accountable. Every
-breakdown (by area, by unit, by project) is the same function over the part of the rows in that
-group, so a breakdown and its total cannot disagree.
+``finding_facts`` reads, in a fixed number of queries whatever the size of the scope, each published
+finding's share of the figures: its state and deadline (hence its colour), money involved, money
+rectified by method over its counted rounds, money verified, latest verdict, whether it repeats an
+earlier finding, and the rules adopted and people held accountable in its rounds. ``fold`` adds facts
+up: the ledger's numbers (``rectify.ledger.figures.ledger_figures`` over the same rows gives the same
+counts by state and colour and the same money), with what a summary report adds to them. The totals
+and every breakdown (by area, by unit, by project) are ``fold`` over the facts of the rows in that
+group, and the annex's rows are built from the same facts, so a breakdown, its total and the annex
+cannot disagree, and a report of a hundred groups costs no more queries than one of a single group.
 
 The figures are computed when a report is drafted, refreshed and approved, and stored with it as
 JSON (amounts as strings of Decimal yuan, dates ISO): pages and documents read the stored figures,
@@ -15,7 +18,8 @@ and approval freezes them.
 from __future__ import annotations
 
 import datetime
-from collections import OrderedDict
+from collections import Counter, OrderedDict, defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -26,8 +30,8 @@ from django.utils import timezone
 from rectify.audits.choices import AuditType
 from rectify.findings.choices import Colour, FindingState
 from rectify.findings.models import Category, Finding
-from rectify.findings.warning import local_today
-from rectify.ledger.figures import ZERO, ledger_figures
+from rectify.findings.warning import colour_for, local_today
+from rectify.ledger.figures import ZERO
 from rectify.rectification.choices import AMOUNT_METHODS, Verdict
 from rectify.rectification.models import (
     AccountabilityRecord,
@@ -77,122 +81,182 @@ def latest_verdict() -> Subquery:
     return Subquery(latest[:1])
 
 
-def _rectified_by_finding(published: QuerySet) -> dict[int, Decimal]:
-    """Money each finding's counted rounds rectified (the ledger's rule: rejected rounds are void)."""
+@dataclass(frozen=True)
+class FindingFacts:
+    """One published finding's share of the figures: what ``fold`` adds up for a scope or a group."""
+
+    pk: int
+    unit_id: int
+    unit_code: str
+    unit_name: str
+    project_id: int
+    project_order: tuple[int, int]
+    project_name: str
+    report_number: str
+    area_id: int
+    state: str
+    deadline: datetime.date | None
+    amount_involved: Decimal
+    by_method: dict[str, Decimal]
+    verified: Decimal
+    verdict: str | None
+    repeat: bool
+    rules: int
+    people: int
+
+    @property
+    def rectified(self) -> Decimal:
+        return sum(self.by_method.values(), ZERO)
+
+
+def _counted_by_method(ids: QuerySet) -> dict[int, dict[str, Decimal]]:
+    """Money each finding's counted rounds rectified, by method (the ledger's rule: rejected rounds are void)."""
     rows = (
         ProgressReport.objects.counted()
-        .filter(finding__in=published.values("pk"))
+        .filter(finding__in=ids)
         .values("finding")
         .order_by()
         .annotate(**{field: Sum(field) for field, _label in AMOUNT_METHODS})
     )
-    return {row["finding"]: sum((row[f] or ZERO for f, _l in AMOUNT_METHODS), ZERO) for row in rows}
+    return {row["finding"]: {field: row[field] or ZERO for field, _label in AMOUNT_METHODS} for row in rows}
+
+
+def _distinct_rules(ids: QuerySet) -> dict[int, int]:
+    """Rules each finding's rounds adopted, a rule reported in two rounds counted once."""
+    counts: dict[int, int] = defaultdict(int)
+    for finding_id, _title, _number in (
+        AdoptedRule.objects.filter(report__finding__in=ids, report__deleted_at__isnull=True)
+        .values_list("report__finding", "title", "document_number")
+        .distinct()
+    ):
+        counts[finding_id] += 1
+    return counts
+
+
+def _people(ids: QuerySet) -> dict[int, int]:
+    return dict(
+        AccountabilityRecord.objects.filter(report__finding__in=ids, report__deleted_at__isnull=True)
+        .values("report__finding")
+        .order_by()
+        .annotate(n=Count("pk"))
+        .values_list("report__finding", "n")
+    )
+
+
+def _verified(ids: QuerySet) -> dict[int, Decimal]:
+    """The amount each finding's latest verification (by time) recognised."""
+    latest: dict[int, Decimal] = {}
+    for finding_id, amount in (
+        Verification.objects.filter(finding__in=ids)
+        .order_by("finding_id", "verified_at", "pk")
+        .values_list("finding_id", "verified_amount")
+    ):
+        latest[finding_id] = amount or ZERO
+    return latest
+
+
+def finding_facts(findings: QuerySet) -> list[FindingFacts]:
+    """The facts of the published findings among ``findings``, in a fixed number of queries (five) whatever
+    their number: every total and every breakdown of a report is folded from them."""
+    published = findings.exclude(state=FindingState.DRAFT).order_by()
+    ids = published.values("pk")
+    by_method, rules, people, verified = _counted_by_method(ids), _distinct_rules(ids), _people(ids), _verified(ids)
+    rows = (
+        published.with_repeat_flag()
+        .annotate(verdict=latest_verdict(), area=Coalesce("category__parent_id", "category_id"))
+        .values_list(
+            "pk", "unit_id", "unit__code", "unit__name", "project_id", "project__year", "project__sequence",
+            "project__name", "project__report_number", "area", "state", "deadline", "amount_involved", "verdict",
+            "repeats_earlier",
+        )
+        .order_by("pk")
+    )  # fmt: skip
+    none = {field: ZERO for field, _label in AMOUNT_METHODS}
+    return [
+        FindingFacts(
+            pk=pk, unit_id=unit_id, unit_code=unit_code, unit_name=unit_name, project_id=project_id,
+            project_order=(year, sequence), project_name=project_name, report_number=report_number or "",
+            area_id=area, state=state, deadline=deadline, amount_involved=amount or ZERO,
+            by_method=by_method.get(pk, none), verified=verified.get(pk, ZERO), verdict=verdict, repeat=bool(repeat),
+            rules=rules.get(pk, 0), people=people.get(pk, 0),
+        )
+        for (pk, unit_id, unit_code, unit_name, project_id, year, sequence, project_name, report_number, area, state,
+             deadline, amount, verdict, repeat) in rows
+    ]  # fmt: skip
+
+
+def fold(facts: list[FindingFacts], today: datetime.date | None = None) -> dict[str, Any]:
+    """The figures of a set of published findings, as JSON-ready values: the ledger's counts by state and
+    colour and its money (``rectify.ledger.figures.ledger_figures`` over the same rows gives the same
+    numbers), and what a summary report adds to them."""
+    today = today or local_today()
+    count = len(facts)
+    states = Counter(f.state for f in facts)
+    colours = Counter(colour_for(f.state, f.deadline, today) for f in facts)
+    closed = states[FindingState.CLOSED]
+    partly = sum(1 for f in facts if f.verdict == Verdict.PARTLY_RECTIFIED and f.state != FindingState.CLOSED)
+    methods = {field: sum((f.by_method[field] for f in facts), ZERO) for field, _label in AMOUNT_METHODS}
+    unrectified = sum((max(f.amount_involved - f.rectified, ZERO) for f in facts), ZERO)
+    return {
+        "count": count,
+        "units": len({f.unit_id for f in facts}),
+        "areas": len({f.area_id for f in facts}),
+        "projects": len({f.project_id for f in facts}),
+        "rectified": closed,
+        "partly": partly,
+        "in_progress": count - closed - partly,
+        "rate": round(closed * 100 / count, 1) if count else None,
+        "overdue": colours[Colour.RED],
+        "yellow": colours[Colour.YELLOW],
+        "long_term": states[FindingState.LONG_TERM],
+        "submitted": states[FindingState.SUBMITTED],
+        "repeats": sum(1 for f in facts if f.repeat),
+        "amount_involved": _money(sum((f.amount_involved for f in facts), ZERO)),
+        "amount_rectified": _money(sum(methods.values(), ZERO)),
+        "amount_by_method": [[field, _money(amount)] for field, amount in methods.items()],
+        "amount_verified": _money(sum((f.verified for f in facts), ZERO)),
+        "amount_unrectified": _money(unrectified),
+        "rules": sum(f.rules for f in facts),
+        "people": sum(f.people for f in facts),
+    }
 
 
 def scope_figures(findings: QuerySet, today: datetime.date | None = None) -> dict[str, Any]:
     """The figures of the published findings among ``findings``, as JSON-ready values."""
-    today = today or local_today()
-    published = findings.exclude(state=FindingState.DRAFT).order_by()
-    ledger = ledger_figures(published)
-    counts = _counts(published)
-    involved = dict(published.values_list("pk", "amount_involved"))
-    rectified = _rectified_by_finding(published)
-    unrectified = sum((max(amount - rectified.get(pk, ZERO), ZERO) for pk, amount in involved.items()), ZERO)
-    rules = (
-        AdoptedRule.objects.filter(report__finding__in=published.values("pk"), report__deleted_at__isnull=True)
-        .values("report__finding", "title", "document_number")
-        .distinct()
-        .count()
-    )
-    people = AccountabilityRecord.objects.filter(
-        report__finding__in=published.values("pk"), report__deleted_at__isnull=True
-    ).count()
-    closed = ledger["closed"]
-    states = {state: count for state, _label, count in ledger["states"]}
-    return {
-        "count": ledger["published"],
-        "units": counts["units"],
-        "areas": counts["areas"],
-        "projects": counts["projects"],
-        "rectified": closed,
-        "partly": counts["partly"],
-        "in_progress": ledger["published"] - closed - counts["partly"],
-        "rate": ledger["rate"],
-        "overdue": ledger["colours"][Colour.RED],
-        "yellow": ledger["colours"][Colour.YELLOW],
-        "long_term": states.get(FindingState.LONG_TERM, 0),
-        "submitted": states.get(FindingState.SUBMITTED, 0),
-        "repeats": counts["repeats"],
-        "amount_involved": _money(ledger["amount_involved"]),
-        "amount_rectified": _money(ledger["amount_rectified"]),
-        "amount_by_method": [[field, _money(amount)] for field, _label, amount in ledger["amount_by_method"]],
-        "amount_verified": _money(ledger["amount_verified"]),
-        "amount_unrectified": _money(unrectified),
-        "rules": rules,
-        "people": people,
-    }
-
-
-def _counts(published: QuerySet) -> dict[str, int]:
-    """What a summary adds to the ledger's counts, in one query."""
-    return (
-        published.with_repeat_flag()
-        .annotate(verdict=latest_verdict())
-        .aggregate(
-            units=Count("unit", distinct=True),
-            areas=Count(Coalesce("category__parent_id", "category_id"), distinct=True),
-            projects=Count("project", distinct=True),
-            partly=Count("pk", filter=Q(verdict=Verdict.PARTLY_RECTIFIED) & ~Q(state=FindingState.CLOSED)),
-            repeats=Count("pk", filter=Q(repeats_earlier=True)),
-        )
-    )
+    return fold(finding_facts(findings), today)
 
 
 # --- the report's figures: totals, breakdowns and lists, by kind ------------------------------------
 
 
-def _group(findings: QuerySet, today: datetime.date, key: str, label: str, pk: Any, name: str) -> dict[str, Any]:
-    return {key: pk, label: name, **scope_figures(findings, today)}
+def _groups(facts: list[FindingFacts], key) -> dict[Any, list[FindingFacts]]:
+    grouped: dict[Any, list[FindingFacts]] = defaultdict(list)
+    for fact in facts:
+        grouped[key(fact)].append(fact)
+    return grouped
 
 
-def by_area(findings: QuerySet, today: datetime.date) -> list[dict[str, Any]]:
+def by_area(facts: list[FindingFacts], today: datetime.date) -> list[dict[str, Any]]:
     """Figures per area (a level-1 category): the sections of the report to the congress."""
-    published = findings.exclude(state=FindingState.DRAFT)
-    area_ids = (
-        published.annotate(area=Coalesce("category__parent_id", "category_id"))
-        .order_by()
-        .values_list("area", flat=True)
-        .distinct()
-    )
-    areas = Category.objects.filter(pk__in=list(area_ids)).order_by("code")
+    grouped = _groups(facts, lambda f: f.area_id)
+    areas = Category.objects.filter(pk__in=list(grouped)).order_by("code")
+    return [{"area": area.pk, "name": area.name, **fold(grouped[area.pk], today)} for area in areas]
+
+
+def by_unit(facts: list[FindingFacts], today: datetime.date) -> list[dict[str, Any]]:
+    grouped = _groups(facts, lambda f: f.unit_id)
+    units = sorted(grouped.values(), key=lambda group: group[0].unit_code)
+    return [{"unit": group[0].unit_id, "name": group[0].unit_name, **fold(group, today)} for group in units]
+
+
+def by_project(facts: list[FindingFacts], today: datetime.date) -> list[dict[str, Any]]:
+    grouped = _groups(facts, lambda f: f.project_id)
+    projects = sorted(grouped.values(), key=lambda group: (*group[0].project_order, group[0].project_id))
     return [
-        _group(
-            published.filter(Q(category_id=area.pk) | Q(category__parent_id=area.pk)), today, "area", "name", area.pk,
-            area.name,
-        )
-        for area in areas
+        {"project": group[0].project_id, "name": group[0].project_name, **fold(group, today),
+         "report_number": group[0].report_number}
+        for group in projects
     ]  # fmt: skip
-
-
-def by_unit(findings: QuerySet, today: datetime.date) -> list[dict[str, Any]]:
-    published = findings.exclude(state=FindingState.DRAFT)
-    units = published.order_by("unit__code").values_list("unit_id", "unit__name").distinct()
-    return [_group(published.filter(unit_id=pk), today, "unit", "name", pk, name) for pk, name in units]
-
-
-def by_project(findings: QuerySet, today: datetime.date) -> list[dict[str, Any]]:
-    published = findings.exclude(state=FindingState.DRAFT)
-    projects = (
-        published.order_by("project__year", "project__sequence")
-        .values_list("project_id", "project__name", "project__report_number")
-        .distinct()
-    )
-    groups = []
-    for pk, name, number in projects:
-        group = _group(published.filter(project_id=pk), today, "project", "name", pk, name)
-        group["report_number"] = number
-        groups.append(group)
-    return groups
 
 
 def common_problems(findings: QuerySet) -> list[dict[str, Any]]:
@@ -274,8 +338,9 @@ def accountability_proposals(findings: QuerySet, today: datetime.date) -> list[d
     ]  # fmt: skip
 
 
-def unit_items(findings: QuerySet) -> list[dict[str, Any]]:
+def unit_items(findings: QuerySet, facts: list[FindingFacts]) -> list[dict[str, Any]]:
     """Each finding of a unit's own report with its rounds, money and latest verdict."""
+    own = {fact.pk: fact for fact in facts}
     chosen = (
         findings.exclude(state=FindingState.DRAFT)
         .select_related("unit", "project")
@@ -288,7 +353,7 @@ def unit_items(findings: QuerySet) -> list[dict[str, Any]]:
         reports.setdefault(report.finding_id, []).append(report)
     items = []
     for finding in chosen:
-        one = scope_figures(Finding.objects.filter(pk=finding.pk))
+        one = fold([own[finding.pk]])
         rounds = [
             {"round": r.round, "submitted_at": timezone.localtime(r.submitted_at).date().isoformat(),
              "measures": r.measures, "progress": r.progress, "unfinished_reason": r.unfinished_reason,
@@ -316,18 +381,23 @@ SECTIONS_BY_KIND = {
 }
 
 
-def report_figures(report: SummaryReport, today: datetime.date | None = None) -> tuple[dict[str, Any], list[int]]:
-    """Everything a report shows, computed now from the ledger rows of its scope, and those rows' ids."""
+def report_figures(
+    report: SummaryReport, today: datetime.date | None = None, facts: list[FindingFacts] | None = None
+) -> tuple[dict[str, Any], list[int]]:
+    """Everything a report shows, computed now from the ledger rows of its scope, and those rows' ids.
+    ``facts``: those of the report's scope, when the caller has them already."""
     today = today or local_today()
     findings = scope_findings(report)
-    figures: dict[str, Any] = OrderedDict(totals=scope_figures(findings, today), computed_on=today.isoformat())
+    if facts is None:
+        facts = finding_facts(findings)
+    figures: dict[str, Any] = OrderedDict(totals=fold(facts, today), computed_on=today.isoformat())
     for part in SECTIONS_BY_KIND[report.kind]:
         if part == "by_unit":
-            figures[part] = by_unit(findings, today)
+            figures[part] = by_unit(facts, today)
         elif part == "by_project":
-            figures[part] = by_project(findings, today)
+            figures[part] = by_project(facts, today)
         elif part == "by_area":
-            figures[part] = by_area(findings, today)
+            figures[part] = by_area(facts, today)
         elif part == "common_problems":
             figures[part] = common_problems(findings)
         elif part == "unrectified":
@@ -335,7 +405,7 @@ def report_figures(report: SummaryReport, today: datetime.date | None = None) ->
         elif part == "accountability":
             figures[part] = accountability_proposals(findings, today)
         elif part == "unit_items":
-            figures[part] = unit_items(findings)
+            figures[part] = unit_items(findings, facts)
     ids = list(findings.order_by("project__year", "ledger_number").values_list("pk", flat=True))
     return dict(figures), ids
 
@@ -344,77 +414,51 @@ def method_label(field: str) -> str:
     return str(dict(AMOUNT_METHODS).get(field, field))
 
 
-def finding_rows(findings: QuerySet, today: datetime.date | None = None) -> list[dict[str, Any]]:
+def finding_rows(
+    findings: QuerySet, today: datetime.date | None = None, facts: list[FindingFacts] | None = None
+) -> list[dict[str, Any]]:
     """One row per published finding of the scope with its own figures: the rows the totals add up
-    (the Excel annex lists them; its column sums are the report's totals)."""
+    (the Excel annex lists them; its column sums are the report's totals). ``facts``: those of the same
+    findings, when the caller has them already."""
     today = today or local_today()
-    published = (
+    of = {fact.pk: fact for fact in (finding_facts(findings) if facts is None else facts)}
+    described = (
         findings.exclude(state=FindingState.DRAFT)
-        .with_colour(today)
-        .with_repeat_flag()
-        .annotate(verdict=latest_verdict())
-        .select_related("project", "unit", "category", "category__parent")
         .order_by("project__year", "ledger_number")
-    )
-    ids = published.values("pk")
-    by_method: dict[int, dict[str, Decimal]] = {}
-    for row in (
-        ProgressReport.objects.counted()
-        .filter(finding__in=ids)
-        .values("finding")
-        .order_by()
-        .annotate(**{field: Sum(field) for field, _label in AMOUNT_METHODS})
-    ):
-        by_method[row["finding"]] = {field: row[field] or ZERO for field, _label in AMOUNT_METHODS}
-    distinct_rules: dict[int, int] = {}
-    for finding_id, _title, _number in (
-        AdoptedRule.objects.filter(report__finding__in=ids, report__deleted_at__isnull=True)
-        .values_list("report__finding", "title", "document_number")
-        .distinct()
-    ):
-        distinct_rules[finding_id] = distinct_rules.get(finding_id, 0) + 1
-    people = dict(
-        AccountabilityRecord.objects.filter(report__finding__in=ids, report__deleted_at__isnull=True)
-        .values("report__finding")
-        .order_by()
-        .annotate(n=Count("pk"))
-        .values_list("report__finding", "n")
-    )
+        .values_list(
+            "pk", "ledger_number", "project__year", "project__name", "project__report_number", "unit__name",
+            "category__name", "category__parent_id", "category__parent__name", "title", "kind",
+        )
+    )  # fmt: skip
     rows = []
-    for finding in published:
-        methods = by_method.get(finding.pk, {field: ZERO for field, _label in AMOUNT_METHODS})
-        rectified = sum(methods.values(), ZERO)
-        category = finding.category
-        area = category.parent if category.parent_id else category
-        partly = finding.verdict == Verdict.PARTLY_RECTIFIED and finding.state != FindingState.CLOSED
+    for pk, number, year, project, report_number, unit, category, parent_id, parent, title, kind in described:
+        fact = of[pk]
+        rectified = fact.rectified
+        partly = fact.verdict == Verdict.PARTLY_RECTIFIED and fact.state != FindingState.CLOSED
         rows.append(
             {
-                "id": finding.pk,
-                "ledger_number": finding.ledger_number,
-                "year": finding.project.year,
-                "project": finding.project.name,
-                "report_number": finding.project.report_number,
-                "unit": finding.unit.name,
-                "area": area.name,
-                "category": category.name,
-                "title": finding.title,
-                "kind": finding.kind,
-                "deadline": finding.deadline.isoformat() if finding.deadline else "",
-                "state": finding.state,
-                "progress": "rectified"
-                if finding.state == FindingState.CLOSED
-                else "partly"
-                if partly
-                else "in_progress",
-                "colour": finding.colour_code or "",
-                "verdict": finding.verdict or "",
-                "repeat": bool(finding.repeats_earlier),
-                "amount_involved": _money(finding.amount_involved),
-                **{field: _money(amount) for field, amount in methods.items()},
+                "id": pk,
+                "ledger_number": number,
+                "year": year,
+                "project": project,
+                "report_number": report_number,
+                "unit": unit,
+                "area": parent if parent_id else category,
+                "category": category,
+                "title": title,
+                "kind": kind,
+                "deadline": fact.deadline.isoformat() if fact.deadline else "",
+                "state": fact.state,
+                "progress": "rectified" if fact.state == FindingState.CLOSED else "partly" if partly else "in_progress",
+                "colour": colour_for(fact.state, fact.deadline, today) or "",
+                "verdict": fact.verdict or "",
+                "repeat": fact.repeat,
+                "amount_involved": _money(fact.amount_involved),
+                **{field: _money(amount) for field, amount in fact.by_method.items()},
                 "amount_rectified": _money(rectified),
-                "amount_unrectified": _money(max(finding.amount_involved - rectified, ZERO)),
-                "rules": distinct_rules.get(finding.pk, 0),
-                "people": people.get(finding.pk, 0),
+                "amount_unrectified": _money(max(fact.amount_involved - rectified, ZERO)),
+                "rules": fact.rules,
+                "people": fact.people,
             }
         )
     return rows

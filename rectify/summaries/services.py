@@ -170,10 +170,12 @@ def _lock(actor: User, report: SummaryReport | int) -> SummaryReport:
 
 
 def _compute(report: SummaryReport, today: datetime.date | None = None) -> None:
-    figures, ids = summary_figures.report_figures(report, today)
+    findings = summary_figures.scope_findings(report)
+    facts = summary_figures.finding_facts(findings)
+    figures, ids = summary_figures.report_figures(report, today, facts=facts)
     report.figures = figures
     report.finding_ids = ids
-    report.rows = summary_figures.finding_rows(summary_figures.scope_findings(report), today)
+    report.rows = summary_figures.finding_rows(findings, today, facts=facts)
     report.figures_at = timezone.now()
 
 
