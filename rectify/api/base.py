@@ -100,7 +100,8 @@ class RestrictedQuerysetMixin:
     def seen_version(self, data: dict[str, Any]) -> Any:
         """The version an edit was made from: ``version`` in the body, else the ``If-Match`` header
         (the ETag of the GET); an edit from an older one answers 412 and changes nothing."""
-        return data.get("version") or self.request.headers.get("If-Match")
+        header = self.request.headers.get("If-Match")
+        return data.get("version") or (None if header in (None, "*") else header)  # "*": any version
 
     def finalize_response(self, request, response, *args, **kwargs):
         # A versioned object read or edited carries its version as an ETag, for If-Match on the next edit.

@@ -149,8 +149,9 @@ def backup(directory: Path | str) -> Summary:
         "tables": {},
         "files": {},
     }
+    outermost = not connection.in_atomic_block
     with transaction.atomic():
-        if connection.vendor == "postgresql":
+        if connection.vendor == "postgresql" and outermost:
             with connection.cursor() as cursor:  # one snapshot for every table
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
         for model in backed_up_models():
