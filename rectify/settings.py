@@ -84,6 +84,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "rectify.core.middleware.RequestIdMiddleware",
+    # After WhiteNoise (static files keep their caching): private, no-store on everything else.
+    "rectify.core.middleware.NoStoreMiddleware",
     "rectify.core.middleware.RequestSizeLimitMiddleware",
     "rectify.core.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -98,6 +100,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # A database turning a request away (locked, unreachable) answers 503 with Retry-After, not 500.
+    "rectify.core.middleware.DatabaseBusyMiddleware",
     # Last, as django-axes asks: turns a locked-out sign-in into its lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -142,6 +146,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A writer waits this long for another's write (an import's bulk batches take a few seconds) before
     # giving up, instead of SQLite's default five.
     DATABASES["default"]["OPTIONS"]["timeout"] = int(os.environ.get("RECTIFY_SQLITE_BUSY_SECONDS", "30"))
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A statement waiting longer than this for a row lock gives up (answered 503 with a retry,
+    # rectify.core.middleware.DatabaseBusyMiddleware) instead of holding a worker indefinitely.
+    _lock_timeout = int(os.environ.get("RECTIFY_PG_LOCK_TIMEOUT_MS", "15000"))
+    if _lock_timeout:
+        _options = DATABASES["default"].setdefault("OPTIONS", {})
+        _options["options"] = f"{_options.get('options', '')} -c lock_timeout={_lock_timeout}".strip()
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -184,7 +195,8 @@ STATIC_ROOT = VAR_DIR / "static"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("RECTIFY_MEDIA_ROOT", VAR_DIR / "media"))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # The file system; files stored by an action that rolls back are removed (rectify.core.files).
+    "default": {"BACKEND": "rectify.core.files.TransactionalFileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
@@ -200,6 +212,12 @@ CSRF_COOKIE_HTTPONLY = True
 # A refused post answers with a page of the site (templates 403_csrf.html), not Django's English one.
 CSRF_FAILURE_VIEW = "rectify.core.views.csrf_failure"
 X_FRAME_OPTIONS = "SAMEORIGIN"
+
+# HTTPS (RECTIFY_TLS=1): HSTS, Secure cookies, the proxy's scheme header, redirect to HTTPS; see
+# rectify/core/deployment.py and the README's deployment section.
+from rectify.core.deployment import tls_settings  # noqa: E402
+
+globals().update(tls_settings(os.environ, DEBUG))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -277,6 +295,11 @@ RECTIFY_EVIDENCE_MAX_BYTES = int(os.environ.get("RECTIFY_EVIDENCE_MAX_BYTES", st
 RECTIFY_REQUEST_MAX_BYTES = int(os.environ.get("RECTIFY_REQUEST_MAX_BYTES", str(200 * 1024 * 1024)))
 # How far back the overdue check looks for deadlines it has not announced yet (a worker that was down catches up).
 RECTIFY_OVERDUE_CATCH_UP_DAYS = int(os.environ.get("RECTIFY_OVERDUE_CATCH_UP_DAYS", "30"))
+# Figures-only roles (committee, government, congress …) see no group of fewer findings than this:
+# a smaller cell is suppressed with a note, so that one finding's unit and amount cannot be singled out.
+RECTIFY_MIN_GROUP_SIZE = int(os.environ.get("RECTIFY_MIN_GROUP_SIZE", "3"))
+# Seconds a client is asked to wait (Retry-After) when the database is busy (503).
+RECTIFY_BUSY_RETRY_SECONDS = int(os.environ.get("RECTIFY_BUSY_RETRY_SECONDS", "5"))
 # Password of the demo accounts (demo mode only).
 RECTIFY_DEMO_PASSWORD = os.environ.get("RECTIFY_DEMO_PASSWORD", "Demo-2026")
 

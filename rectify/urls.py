@@ -11,6 +11,9 @@ admin.site.site_header = _("审计整改管理系统 · 管理")
 admin.site.site_title = _("审计整改管理系统")
 admin.site.index_title = _("基础数据管理")
 
+# A database busy in a middleware (a session being saved) is still a 503, not a 500.
+handler500 = "rectify.core.views.server_error"
+
 urlpatterns = [
     path("", RedirectView.as_view(url="/workbench/", permanent=False)),
     path("healthz", healthz, name="healthz"),

@@ -95,6 +95,26 @@ class RestrictedQuerysetMixin:
     def represent(self, serializer_class: type[Serializer], instance) -> dict[str, Any]:
         return serializer_class(instance, context=self.get_serializer_context()).data
 
+    # --- optimistic locking (rectify.core.locking) ------------------------------------------------
+
+    def seen_version(self, data: dict[str, Any]) -> Any:
+        """The version an edit was made from: ``version`` in the body, else the ``If-Match`` header
+        (the ETag of the GET); an edit from an older one answers 412 and changes nothing."""
+        header = self.request.headers.get("If-Match")
+        return data.get("version") or (None if header in (None, "*") else header)  # "*": any version
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        # A versioned object read or edited carries its version as an ETag, for If-Match on the next edit.
+        data = getattr(response, "data", None)
+        if (
+            response.status_code in (200, 201)
+            and isinstance(data, dict)
+            and isinstance(data.get("version"), int)
+            and "results" not in data
+        ):
+            response.setdefault("ETag", f'W/"{data["version"]}"')
+        return super().finalize_response(request, response, *args, **kwargs)
+
 
 class RestrictedReadOnlyViewSet(RestrictedQuerysetMixin, viewsets.ReadOnlyModelViewSet):
     """List and detail of what the caller may see; nothing else."""

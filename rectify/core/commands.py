@@ -87,6 +87,20 @@ class RectifyCommand(BaseCommand):
             raise CommandError(f"账号「{username}」不存在或已停用。") from None
 
     def handle(self, *args: Any, **options: Any):
+        try:
+            return self._handle(*args, **options)
+        except Exception as error:
+            # A database that is locked or cut off mid-way: a clear line, not a traceback; the command's
+            # transaction rolled back, so nothing was saved.
+            from rectify.core.middleware import database_trouble
+
+            trouble = database_trouble(error)
+            if trouble is None:
+                raise
+            what = "数据库正忙" if trouble == "busy" else "数据库无法访问"
+            raise CommandError(f"{what}（{error}），本次操作未生效，数据未作任何修改。请稍后重试。") from None
+
+    def _handle(self, *args: Any, **options: Any):
         self.actor = self.get_actor(options.get("user")) if self.needs_user else None
         if not self.lock_name:
             return self.run(*args, **options)

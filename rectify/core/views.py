@@ -25,3 +25,17 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponseForbidde
     user's header; this one renders it with the request (CSRF_FAILURE_VIEW)."""
     template = loader.get_template("403_csrf.html")
     return HttpResponseForbidden(template.render({"reason": reason}, request))
+
+
+def server_error(request: HttpRequest):
+    """The 500 page; a database that turned the request away (in a middleware, outside any view) is a 503."""
+    import sys
+
+    from django.views.defaults import server_error as default_server_error
+
+    from rectify.core.middleware import database_busy_response, database_trouble
+
+    trouble = database_trouble(sys.exc_info()[1]) if sys.exc_info()[1] is not None else None
+    if trouble is not None:
+        return database_busy_response(request, trouble)
+    return default_server_error(request)

@@ -7,7 +7,7 @@ from django import forms
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
-from rectify.core.forms import DateInput, StyledFormMixin
+from rectify.core.forms import DateInput, StyledFormMixin, version_field
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -28,6 +28,7 @@ class DecisionForm(StyledFormMixin, forms.Form):
 
 
 class ScheduleForm(StyledFormMixin, forms.Form):
+    version = version_field()
     scheduled_at = forms.DateTimeField(
         label=_("约谈时间"), widget=DateTimeInput(), input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
     )

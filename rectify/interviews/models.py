@@ -12,7 +12,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from rectify.core.models import RectifyModel
+from rectify.core.models import RectifyModel, VersionedModel
 from rectify.findings.warning import days_left, is_overdue, local_today
 from rectify.interviews.choices import Ground, InterviewState, ItemState
 
@@ -47,7 +47,7 @@ class InterviewRules(RectifyModel):
         return f"{self.jurisdiction} {self._meta.verbose_name}"
 
 
-class Interview(RectifyModel):
+class Interview(VersionedModel, RectifyModel):
     finding = models.ForeignKey(
         "findings.Finding", verbose_name=_("问题"), on_delete=models.PROTECT, related_name="interviews"
     )

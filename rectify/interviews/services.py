@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from rectify.accounts.choices import AUDIT_ROLES, UNIT_ROLES, RoleCode
 from rectify.core.events import publish
 from rectify.core.exceptions import ActionRefused
-from rectify.core.locking import lock_for_action
+from rectify.core.locking import bump_version, check_version, lock_for_action
 from rectify.findings.choices import EventKind
 from rectify.findings.warning import local_today
 from rectify.findings.workflow import record_event
@@ -209,6 +209,7 @@ def _timeline(interview: Interview, actor: User, action: str, comment: str) -> N
 
 
 def _save(interview: Interview, actor: User, event: str, **data) -> Interview:
+    bump_version(interview)  # on the locked row: a page read before this change cannot overwrite it
     interview._history_user = actor
     interview.save()
     publish(event, interview, actor=actor, finding_id=interview.finding_id, **data)
@@ -275,11 +276,14 @@ def schedule(
     attendees: str,
     interviewee: str = "",
     now: datetime.datetime | None = None,
+    version=None,
 ) -> Interview:
     """Time, place and attendees of an approved interview (and again, to reschedule it). ``now``: the
-    moment of the action, when it is not the present (the demo builds interviews held in the past)."""
+    moment of the action, when it is not the present (the demo builds interviews held in the past).
+    ``version``: the interview's version the form was read at; a rescheduling from an older one is refused."""
     interview = _lock(actor, pk, AUDIT_ROLES, _("只有审计机关可以安排约谈。"))
     _require_state(interview, (InterviewState.APPROVED, InterviewState.SCHEDULED), _("安排约谈"))
+    check_version(interview, version)
     errors: dict[str, list[str]] = {}
     if scheduled_at is None or scheduled_at < (now or timezone.now()):
         errors["scheduled_at"] = [_("约谈时间不能早于现在。")]

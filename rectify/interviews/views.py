@@ -90,6 +90,7 @@ class ScheduleView(InterviewStep):
             "place": o.place,
             "interviewee": o.interviewee,
             "attendees": o.attendees,
+            "version": o.version,
         }
 
     def perform(self, form):

@@ -29,6 +29,7 @@ from rectify.findings.workflow import TRANSITIONS
 from rectify.ledger.dashboard import dashboard_data
 from rectify.ledger.figures import ledger_figures
 from rectify.ledger.landing import OVERVIEW_ROLES, admin_links_for, guides_for, overview
+from rectify.ledger.small_groups import min_group_size, note, suppress_small_groups
 from rectify.ledger.workbench import tasks_for
 from rectify.organizations.choices import OrganizationKind
 from rectify.organizations.models import Organization
@@ -231,10 +232,15 @@ class WorkbenchView(LoginRequiredMixin, TemplateView):
         rows = sees_rows(user)
         has_figures = rows or bool(user.role_codes & SUMMARY_ROLES)
         findings = summary_findings(user) if has_figures else None
+        figures = ledger_figures(findings) if has_figures else None
+        small = None
+        if figures and not rows and 0 < figures["total"] < min_group_size():
+            figures, small = None, note(min_group_size())  # figures only: too few findings to show any
         context.update(
             tasks=tasks_for(user),
             panels=panels_for(WORKBENCH, user),
-            figures=ledger_figures(findings) if has_figures else None,
+            figures=figures,
+            figures_suppressed=small,
             guides=guides_for(user),
             admin_links=admin_links_for(user),
             overview=overview(findings, with_links=rows) if has_figures and user.role_codes & OVERVIEW_ROLES else None,
@@ -259,11 +265,14 @@ class DashboardView(LoginRequiredMixin, TemplateView):
                     del params[key]
         filterset = FindingFilterSet(params or None, queryset=summary_findings(user))
         findings = filterset.qs if filterset.is_bound and filterset.is_valid() else summary_findings(user)
+        data = dashboard_data(findings, with_rows=rows)
+        if not rows:  # figures only: no group smaller than RECTIFY_MIN_GROUP_SIZE (one finding's unit and amount)
+            data = suppress_small_groups(data)
         context = super().get_context_data(**kwargs)
         context.update(filter_options(user))
         context.update(
             filter=filterset,
-            data=dashboard_data(findings, with_rows=rows),
+            data=data,
             clickable=rows,
             query=params.urlencode(),
         )

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from rectify.accounts.choices import AUDITING_ROLES, UNIT_ROLES
 from rectify.core.events import publish
 from rectify.core.exceptions import ActionRefused
+from rectify.core.files import files_follow_transaction
 from rectify.core.locking import bump_version, check_version
 from rectify.core.money import parse_amount
 from rectify.findings import services as finding_actions
@@ -378,6 +379,7 @@ def build_report(
     return NewReport(report=report, rules=adopted, people=held, event=event, move=move)
 
 
+@files_follow_transaction()
 @transaction.atomic
 def submit_report(
     actor: User,
@@ -436,8 +438,8 @@ def submit_report(
     new.event.save()
     if new.move:
         perform_transition(actor, finding, new.move.name, comment=new.move.comment)
-    # Files are written last, once every rule has passed; a later rollback leaves them orphaned for
-    # sweep_orphans to remove.
+    # Files are written last, once every rule has passed; a later rollback removes them
+    # (files_follow_transaction), and sweep_orphans catches what a killed process left.
     _attach_evidence(actor, report, sniffed)
     publish(
         "report.submitted", finding, actor=actor, report_id=report.pk, round=round_number, continued=new.move is None
@@ -475,6 +477,7 @@ def _attach_evidence(actor: User, report: ProgressReport, sniffed, description: 
     return rows
 
 
+@files_follow_transaction()
 @transaction.atomic
 def add_evidence(actor: User, report: ProgressReport, files: Sequence, *, description: str = "") -> list[Evidence]:
     """The unit adds supporting files to a report round it submitted, while the round awaits verification."""

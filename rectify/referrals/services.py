@@ -29,6 +29,7 @@ from rectify.accounts.choices import AUDIT_ROLES, RoleCode
 from rectify.accounts.scopes import is_audit_office_auditor
 from rectify.core.events import publish
 from rectify.core.exceptions import ActionRefused
+from rectify.core.files import files_follow_transaction
 from rectify.core.locking import lock_for_action
 from rectify.findings.choices import EventKind, FindingState
 from rectify.findings.models import Finding
@@ -337,6 +338,7 @@ def conclude_referral(
 # --- the package (built by ``rectify.documents.referrals``) -------------------------------------------
 
 
+@files_follow_transaction()  # the package file goes if its row cannot be updated
 def package_built(referral_id: int, name: str, content) -> None:
     """Stores the built package on the referral (called by the job that built it)."""
     referral = Referral.all_objects.get(pk=referral_id)

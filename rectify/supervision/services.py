@@ -37,6 +37,7 @@ from django.utils.translation import gettext_lazy
 from rectify.accounts.choices import RoleCode
 from rectify.core.events import publish
 from rectify.core.exceptions import ActionRefused
+from rectify.core.files import files_follow_transaction
 from rectify.core.locking import bump_version, check_version, lock_for_action
 from rectify.core.request_context import get_request_id
 from rectify.findings.choices import EventKind, FindingState
@@ -363,6 +364,7 @@ def _locked(actor: User, assignment: Assignment | int, *, as_committee: bool) ->
         raise
 
 
+@files_follow_transaction()  # an attachment of a refused report does not stay behind
 def report_progress(
     actor: User,
     assignment: Assignment | int,

@@ -33,7 +33,7 @@ class InterviewSerializer(serializers.ModelSerializer):
         fields = [
             "id", "finding", "ledger_number", "unit", "unit_name", "ground", "basis", "state", "proposed_on",
             "decided_by", "decided_at", "decision_reason", "interviewee", "scheduled_at", "place", "attendees",
-            "held_at", "record", "commitments", "closed_at", "items",
+            "held_at", "record", "commitments", "closed_at", "items", "version",
         ]  # fmt: skip
         read_only_fields = fields
 
@@ -48,6 +48,10 @@ class ScheduleSerializer(serializers.Serializer):
     place = serializers.CharField(max_length=200)
     attendees = serializers.CharField(help_text="One attendee a line: name and position")
     interviewee = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    version = serializers.IntegerField(
+        required=False, min_value=1, max_value=2**31 - 1,
+        help_text="The interview's version the schedule was read at (or If-Match); an older one answers 412.",
+    )  # fmt: skip
 
 
 class ItemInputSerializer(serializers.Serializer):

@@ -59,7 +59,9 @@ class InterviewViewSet(RestrictedReadOnlyViewSet):
     @action(detail=True, methods=["post"])
     def schedule(self, request, pk=None):
         interview = self.get_object()
-        return self._answer(services.schedule(request.user, interview.pk, **self.validated(ScheduleSerializer)))
+        data = dict(self.validated(ScheduleSerializer))
+        data["version"] = self.seen_version(data)
+        return self._answer(services.schedule(request.user, interview.pk, **data))
 
     @extend_schema(summary="记录约谈", request=HoldSerializer, responses={200: InterviewSerializer, **REFUSALS})
     @action(detail=True, methods=["post"])

@@ -68,7 +68,7 @@ class ReferralViewSet(RestrictedViewSet):
         data = self.validated(ReferralEditInputSerializer)
         referral = services.update_referral(
             request.user, referral, facts=data["facts"], request=data["request"], title=data["title"],
-            version=data.get("version"),
+            version=self.seen_version(data),
         )  # fmt: skip
         return self._answer(referral)
 

@@ -92,7 +92,7 @@ class SummaryReportViewSet(RestrictedViewSet):
         recipients = _organizations(data["recipients"]) if "recipients" in data else None
         report = services.update_report(
             request.user, report, sections=data["sections"], title=data.get("title"),
-            report_date=data.get("report_date"), recipients=recipients, version=data.get("version"),
+            report_date=data.get("report_date"), recipients=recipients, version=self.seen_version(data),
         )  # fmt: skip
         return self._answer(report)
 

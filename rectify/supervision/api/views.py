@@ -195,7 +195,7 @@ class CircularViewSet(RestrictedViewSet):
         """修改通报 (a draft; ``version`` as read)."""
         circular = self.get_object()
         data = self.validated(CircularInputSerializer)
-        services.update_circular(request.user, circular, version=data.get("version"), **self._cited(data))
+        services.update_circular(request.user, circular, version=self.seen_version(data), **self._cited(data))
         return self._answer(circular)
 
     @extend_schema(
