@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import lzma
 import posixpath
 import re
 import unicodedata
 import zipfile
+import zlib
 from dataclasses import dataclass
 
 import filetype
@@ -211,7 +213,17 @@ def check_archive(upload, name: str) -> None:
                         _("其中「%(member)s」的压缩比超过 %(limit)d 倍")
                         % {"member": member.filename[:100], "limit": max_ratio}
                     )
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError, NotImplementedError, RuntimeError):
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        zlib.error,
+        lzma.LZMAError,
+        EOFError,
+        OSError,
+        ValueError,
+        NotImplementedError,
+        RuntimeError,
+    ):  # a damaged or unusual archive, whatever part of it the reading stumbles on
         raise ActionRefused(_("文件「%(name)s」已损坏，无法读取，不能上传。") % {"name": name}) from None
     finally:
         upload.seek(0)

@@ -190,3 +190,13 @@ def test_fuzz_office_packages_never_crash_the_check(members):
             evidence.sniff(upload("材料.docx", data[:cut]))
         except ActionRefused:
             pass
+
+
+def test_an_archive_with_damaged_compressed_data_is_refused(world):
+    noise = bytes((index * 7919) % 251 for index in range(200_000))  # compresses, but not to nothing
+    content = bytearray(office_zip({"word/media/data.bin": noise}))
+    start = content.find(b"word/media/data.bin") + len("word/media/data.bin")
+    for offset in range(start + 100, start + 400):
+        content[offset] ^= 0xFF
+    message = refused_report(world, upload("材料.docx", bytes(content)))
+    assert message == "文件「材料.docx」已损坏，无法读取，不能上传。"
