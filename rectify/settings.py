@@ -291,6 +291,10 @@ SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 RECTIFY_WARNING_DAYS = int(os.environ.get("RECTIFY_WARNING_DAYS", "7"))
 # Upper bound of one evidence file, in bytes.
 RECTIFY_EVIDENCE_MAX_BYTES = int(os.environ.get("RECTIFY_EVIDENCE_MAX_BYTES", str(50 * 1024 * 1024)))
+# Bounds on an uploaded zip container (Word, Excel, PowerPoint, OFD, ZIP), checked before it is accepted.
+RECTIFY_UPLOAD_MAX_ENTRIES = int(os.environ.get("RECTIFY_UPLOAD_MAX_ENTRIES", "1000"))
+RECTIFY_UPLOAD_MAX_EXPANDED_BYTES = int(os.environ.get("RECTIFY_UPLOAD_MAX_EXPANDED_BYTES", str(200 * 1024 * 1024)))
+RECTIFY_UPLOAD_MAX_RATIO = int(os.environ.get("RECTIFY_UPLOAD_MAX_RATIO", "100"))
 # Upper bound of a whole request body (several evidence files at once), refused before it is read.
 RECTIFY_REQUEST_MAX_BYTES = int(os.environ.get("RECTIFY_REQUEST_MAX_BYTES", str(200 * 1024 * 1024)))
 # How far back the overdue check looks for deadlines it has not announced yet (a worker that was down catches up).

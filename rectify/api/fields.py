@@ -16,11 +16,17 @@ from rectify.core.money import parse_amount
 class MoneyField(serializers.DecimalField):
     """Yuan with two places, read and written as a decimal string ("125000.00"); never a float.
 
-    Input is checked by ``rectify.core.money.parse_amount`` (the one rule for money) so a bad amount
-    answers 400 keyed by its field; the service checks it again.
+    Input is checked by ``rectify.core.money.parse_amount`` (the one rule for money, as in the web forms
+    and the import), whatever JSON holds (a string, a number, ``1e30``, a list): a bad amount answers
+    400 keyed by its field, never 500; the service checks it again.
+
+    A writable field must be given its ``label``: the messages name the field by it, and without one
+    DRF would make it from the field's name in English ("Amount involved不能为负数").
     """
 
     def __init__(self, **kwargs) -> None:
+        if not kwargs.get("read_only") and not kwargs.get("label"):
+            raise TypeError("A writable MoneyField needs its (translated) label.")
         kwargs.setdefault("max_digits", 18)
         kwargs.setdefault("decimal_places", 2)
         kwargs.setdefault("min_value", Decimal("0"))
@@ -28,9 +34,8 @@ class MoneyField(serializers.DecimalField):
         super().__init__(**kwargs)
 
     def to_internal_value(self, data):
-        label = str(self.label or self.field_name)
         try:
-            return parse_amount(data, label)
+            return parse_amount(data, self.label)
         except ActionRefused as refusal:
             raise serializers.ValidationError(refusal.messages, code="invalid") from None
 

@@ -54,15 +54,28 @@ class MultipleFileField(forms.FileField):
 
 
 class MoneyField(forms.DecimalField):
-    """Yuan with two places; the service re-checks, the form gives the early, located message."""
+    """Yuan with two places, read by ``rectify.core.money.parse_amount`` (the one rule for money, as in the
+    API and the import), so the form's message is the service's; the service re-checks."""
 
     def __init__(self, **kwargs) -> None:
         kwargs.setdefault("max_digits", 18)
         kwargs.setdefault("decimal_places", 2)
         kwargs.setdefault("min_value", 0)
         kwargs.setdefault("required", False)
+        kwargs.setdefault("localize", False)
         super().__init__(**kwargs)
         self.widget.attrs.setdefault("step", "0.01")
+
+    def to_python(self, value):
+        from rectify.core.exceptions import ActionRefused
+        from rectify.core.money import parse_amount
+
+        if value in self.empty_values:
+            return None
+        try:
+            return parse_amount(value, self.label or "")
+        except ActionRefused as refusal:
+            raise forms.ValidationError(refusal.messages, code="invalid") from None
 
 
 def version_field() -> forms.IntegerField:

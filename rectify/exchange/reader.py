@@ -6,6 +6,9 @@ column), not just the first.
 from __future__ import annotations
 
 import datetime
+import functools
+import math
+import re
 import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -40,6 +43,8 @@ DEFAULT_MAX_UNCOMPRESSED_BYTES = 400 * 1024 * 1024
 DEFAULT_MAX_RATIO = 100
 DEFAULT_MAX_ROWS = 100_000
 MAX_MEMBERS = 1000
+# The largest count (rules adopted, people held accountable) a cell may hold.
+MAX_COUNT = 1_000_000
 
 
 def max_bytes() -> int:
@@ -212,12 +217,39 @@ def _amount(value, column: Column) -> Decimal:
     if isinstance(value, bool) or isinstance(value, datetime.date | datetime.datetime | datetime.time):
         raise CellProblem(_("「%(value)s」不是有效金额。") % {"value": _text(value)})
     if isinstance(value, float):
+        if not math.isfinite(value):
+            raise CellProblem(_("「%(value)s」不是有效金额。") % {"value": _text(value)})
         # A spreadsheet number is a binary float; its shortest decimal form is what the user typed.
-        value = repr(value)
+        value = Decimal(repr(value))
     try:
         return parse_amount(value, column.header)
     except ActionRefused as refusal:
         raise CellProblem(refusal.messages[0]) from None
+
+
+@functools.cache
+def _max_lengths() -> dict[str, int]:
+    """The longest text each column may hold: the bound of the model field it is saved in, so that
+    a row too long is refused at its cell, with the others, before any service sees it."""
+    from rectify.audits.models import AuditProject
+    from rectify.findings.models import Finding
+
+    return {
+        "ledger_number": Finding._meta.get_field("ledger_number").max_length,
+        "project": AuditProject._meta.get_field("name").max_length,
+        "report_number": AuditProject._meta.get_field("report_number").max_length,
+        "title": Finding._meta.get_field("title").max_length,
+    }
+
+
+def _bounded(column: Column, text: str) -> str:
+    limit = _max_lengths().get(column.key)
+    if limit is not None and len(text) > limit:
+        raise CellProblem(
+            _("%(header)s不能超过 %(limit)d 个字（现为 %(length)d 个）。")
+            % {"header": column.header, "limit": limit, "length": len(text)}
+        )
+    return text
 
 
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d")
@@ -240,20 +272,26 @@ def _date(value) -> datetime.date:
     raise CellProblem(_("「%(value)s」不是有效日期，请填写如 2025-09-30 的日期。") % {"value": _text(value)})
 
 
+_COUNT_TEXT = re.compile(r"[0-9]{1,9}")
+
+
 def _count(value) -> int:
     if isinstance(value, bool):
         raise CellProblem(_("「%(value)s」不是人数或件数。") % {"value": _text(value)})
     if isinstance(value, int):
         number = value
-    elif isinstance(value, float) and value.is_integer():
+    elif isinstance(value, float) and math.isfinite(value) and value.is_integer():
         number = int(value)
     else:
         text = _text(value)
-        if not text.isdigit():
-            raise CellProblem(_("「%(value)s」不是非负整数。") % {"value": text})
+        # ASCII digits only: int() would also read full-width and other scripts' digits.
+        if not _COUNT_TEXT.fullmatch(text):
+            raise CellProblem(_("「%(value)s」不是非负整数。") % {"value": text[:50]})
         number = int(text)
     if number < 0:
         raise CellProblem(_("不能为负数。"))
+    if number > MAX_COUNT:
+        raise CellProblem(_("「%(value)d」超出允许范围。") % {"value": number})
     return number
 
 
@@ -290,7 +328,7 @@ def parse_cell(column: Column, value):
         return _choice(value, column)
     if column.key == "requirements":
         return requirement_lines([_text(value)])
-    return _text(value)
+    return _bounded(column, _text(value))
 
 
 # --- the workbook --------------------------------------------------------------------------
@@ -455,6 +493,10 @@ def _read_rows(sheet, progress, get_column_letter) -> LedgerSheet:
                 row.values[column.key] = parse_cell(column, raw)
             except CellProblem as problem:
                 result.errors.append(result.error(number, column.key, str(problem)))
+            except (ValueError, TypeError, ArithmeticError):
+                # Whatever a cell holds, its problem stays at its cell and the other cells are still read.
+                message = _("无法识别的内容「%(value)s」。") % {"value": _text(raw)[:50]}
+                result.errors.append(result.error(number, column.key, message))
         result.rows.append(row)
         if progress is not None:
             progress.step("read", len(result.rows), estimate)

@@ -8,16 +8,10 @@ import io
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from rectify.exchange.columns import clean_text
+from rectify.exchange.cells import write_text
 from rectify.sharing.package import Package
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _text(sheet, row: int, column: int, value) -> None:
-    cell = sheet.cell(row=row, column=column)
-    cell.value = clean_text(str(value)) if value not in (None, "") else ""
-    cell.data_type = "s"  # text, even when it begins with "=": user data never becomes a formula
 
 
 def package_workbook(package: Package) -> tuple[str, bytes]:
@@ -28,12 +22,12 @@ def package_workbook(package: Package) -> tuple[str, bytes]:
     for kind in package.sheets:
         sheet = workbook.create_sheet(kind.title[:31])
         for column, header in enumerate(kind.headers, start=1):
-            _text(sheet, 1, column, header)
+            write_text(sheet, 1, column, header)
             sheet.cell(row=1, column=column).font = bold
             sheet.column_dimensions[sheet.cell(row=1, column=column).column_letter].width = 18
         for line, row in enumerate(kind.rows, start=2):
             for column, value in enumerate(row, start=1):
-                _text(sheet, line, column, value)
+                write_text(sheet, line, column, value)
         sheet.freeze_panes = "A2"
     buffer = io.BytesIO()
     workbook.save(buffer)

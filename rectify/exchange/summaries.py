@@ -14,7 +14,8 @@ from decimal import Decimal
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
-from rectify.exchange.columns import AMOUNT_FORMAT, clean_text
+from rectify.exchange.cells import write_text
+from rectify.exchange.columns import AMOUNT_FORMAT
 from rectify.findings.choices import Colour, FindingState, Kind
 from rectify.rectification.choices import AMOUNT_METHODS, Verdict
 from rectify.summaries.models import SummaryReport
@@ -53,12 +54,6 @@ COLUMNS: list[tuple[str, str, str]] = [
 ]
 
 
-def _text(sheet, row: int, column: int, value) -> None:
-    cell = sheet.cell(row=row, column=column)
-    cell.value = clean_text(str(value)) if value not in (None, "") else ""
-    cell.data_type = "s"  # text, even when it begins with "=": user data never becomes a formula
-
-
 def _value(key: str, kind: str, row: dict):
     value = row.get(key)
     if kind == "amount":
@@ -80,7 +75,7 @@ def summary_annex(report: SummaryReport) -> tuple[str, bytes]:
     summary = workbook.active
     summary.title = SUMMARY_SHEET
     bold = Font(bold=True)
-    _text(summary, 1, 1, report.title)
+    write_text(summary, 1, 1, report.title)
     summary.cell(row=1, column=1).font = Font(bold=True, size=14)
     facts = [
         ("发文机关", report.issuer.name),
@@ -90,8 +85,8 @@ def summary_annex(report: SummaryReport) -> tuple[str, bytes]:
         ("数据冻结时间", report.frozen_at.isoformat() if report.frozen_at else "未冻结（草稿）"),
     ]
     for index, (label, value) in enumerate(facts, start=3):
-        _text(summary, index, 1, label)
-        _text(summary, index, 2, str(value))
+        write_text(summary, index, 1, label)
+        write_text(summary, index, 2, str(value))
     summary.column_dimensions["A"].width = 24
     summary.column_dimensions["B"].width = 60
 
@@ -99,7 +94,7 @@ def summary_annex(report: SummaryReport) -> tuple[str, bytes]:
     headers = ["序号"] + [header for _key, header, _kind in COLUMNS]
     fill = PatternFill("solid", fgColor="DDEBF7")
     for column, header in enumerate(headers, start=1):
-        _text(sheet, 1, column, header)
+        write_text(sheet, 1, column, header)
         cell = sheet.cell(row=1, column=column)
         cell.font, cell.fill = bold, fill
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
@@ -118,9 +113,9 @@ def summary_annex(report: SummaryReport) -> tuple[str, bytes]:
             elif key == "year":
                 sheet.cell(row=line, column=column, value=value)
             else:
-                _text(sheet, line, column, value)
+                write_text(sheet, line, column, value)
     total_line = len(rows) + 2
-    _text(sheet, total_line, 1, "合计")
+    write_text(sheet, total_line, 1, "合计")
     sheet.cell(row=total_line, column=1).font = bold
     for column, (key, _header, kind) in enumerate(COLUMNS, start=2):
         if key in sums:

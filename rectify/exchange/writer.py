@@ -20,6 +20,7 @@ from xml.sax.saxutils import escape
 
 from django.utils.translation import gettext as _
 
+from rectify.exchange.cells import looks_like_formula, text_cell, text_row
 from rectify.exchange.columns import (
     AMOUNT,
     AMOUNT_FORMAT,
@@ -85,7 +86,11 @@ class _Skeleton:
         date.number_format = DATE_FORMAT
         wrapped = WriteOnlyCell(sheet, "x")
         wrapped.alignment = Alignment(vertical="top", wrap_text=True)
-        sheet.append([amount, date, wrapped])
+        # Text that begins like a formula carries Excel's quote prefix (``cells``), wrapped or not.
+        quoted = text_cell(sheet, "=x")
+        quoted_wrapped = text_cell(sheet, "=x")
+        quoted_wrapped.alignment = Alignment(vertical="top", wrap_text=True)
+        sheet.append([amount, date, wrapped, quoted, quoted_wrapped])
         self._write_guide(note)
         self._write_lists()
         self.workbook.properties.creator = "Rectify 审计整改管理系统"
@@ -155,13 +160,14 @@ class _Skeleton:
         guide.column_dimensions["A"].width = 26
         guide.column_dimensions["B"].width = 12
         guide.column_dimensions["C"].width = 80
-        guide.append([_("审计整改台账"), None, note])
+        # The note names who exported the file: user data, written as text like every other cell.
+        guide.append(text_row(guide, [_("审计整改台账"), None, note]))
         guide.append([])
-        guide.append([_("列名"), _("导入时"), _("填写要求")])
+        guide.append(text_row(guide, [_("列名"), _("导入时"), _("填写要求")]))
         for column in COLUMNS:
             usage = _("仅供参考") if column.reference else (_("必填") if column.required else _("选填"))
             options = "、".join(label for _code, label in column.choices)
-            guide.append([column.header, usage, "；".join(filter(None, [str(column.help), options]))])
+            guide.append(text_row(guide, [column.header, usage, "；".join(filter(None, [str(column.help), options]))]))
         guide.append([])
         for line in (
             _("每行一个问题；表头须保持第 1 行原样，不得增删列。"),
@@ -172,16 +178,18 @@ class _Skeleton:
             ),
             _("整个文件全部校验通过才会导入；任何一处错误都会逐一列出（工作表、行、列），数据不作任何修改。"),
         ):
-            guide.append([line])
+            guide.append(text_row(guide, [line]))
 
     def _write_lists(self) -> None:
         lists = self.workbook.create_sheet(LISTS_SHEET)
         lists.sheet_state = "hidden"
         keys = list(self.lists)
-        lists.append([BY_KEY[key].header for key in keys])
+        lists.append(text_row(lists, [BY_KEY[key].header for key in keys]))
         longest = max((len(values) for values in self.lists.values()), default=0)
         for index in range(longest):
-            lists.append([self.lists[key][index] if index < len(self.lists[key]) else None for key in keys])
+            # Organization, project and category names: user data, text whatever they begin with.
+            row = [self.lists[key][index] if index < len(self.lists[key]) else None for key in keys]
+            lists.append(text_row(lists, row))
 
     def package(self) -> bytes:
         buffer = io.BytesIO()
@@ -190,16 +198,18 @@ class _Skeleton:
 
 
 _SAMPLE_ROW = re.compile(r'<row r="2"[^>]*>(.*?)</row>', re.S)
-_STYLE_OF = re.compile(r'<c r="([A-C])2"[^>]*?\ss="(\d+)"')
+_STYLE_OF = re.compile(r'<c r="([A-E])2"[^>]*?\ss="(\d+)"')
 
 
 class _Rows:
     """Row XML for the ledger sheet, using the style numbers the skeleton gave."""
 
-    def __init__(self, amount_style: str, date_style: str, wrap_style: str) -> None:
+    def __init__(self, amount_style: str, date_style: str, wrap_style: str, quoted: str, quoted_wrap: str) -> None:
         self.amount = f' s="{amount_style}"'
         self.date = f' s="{date_style}"'
         self.wrap = f' s="{wrap_style}"'
+        self.quoted = f' s="{quoted}"'
+        self.quoted_wrap = f' s="{quoted_wrap}"'
         self.letters = [column.letter for column in COLUMNS]
 
     def xml(self, number: int, values: dict) -> str:
@@ -225,7 +235,11 @@ class _Rows:
                 else:
                     text = clean_text(value)
                 if text:
-                    style = self.wrap if column.key in WRAPPED else ""
+                    wrapped = column.key in WRAPPED
+                    if looks_like_formula(text):  # shown and kept as text when edited (``cells``)
+                        style = self.quoted_wrap if wrapped else self.quoted
+                    else:
+                        style = self.wrap if wrapped else ""
                     # An inline string is text, whatever it starts with: nothing in the export computes.
                     parts.append(
                         f'<c r="{ref}"{style} t="inlineStr"><is><t xml:space="preserve">{escape(text)}</t></is></c>'
@@ -245,7 +259,7 @@ def write_ledger(rows: Iterable[dict], target, *, user: User | None = None, note
         styles = dict(_STYLE_OF.findall(sample.group(1)))
         head = sheet_xml[: sample.start()]
         tail = sheet_xml[sample.end() :]
-        rows_xml = _Rows(styles["A"], styles["B"], styles["C"])
+        rows_xml = _Rows(styles["A"], styles["B"], styles["C"], styles["D"], styles["E"])
         with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as package:
             for info in source.infolist():
                 if info.filename != sheet_part:

@@ -469,8 +469,9 @@ def _attach_evidence(actor: User, report: ProgressReport, sniffed, description: 
     rows = []
     for upload, facts in sniffed:
         stored = evidence_files.store(upload, facts)
+        # Kept and served under the given name with the extension of what the file is (``evidence.served_name``).
         row = build_evidence(
-            actor, report, facts, stored=stored, original_name=getattr(upload, "name", ""), description=description
+            actor, report, facts, stored=stored, original_name=facts.name or facts.sha256, description=description
         )
         row.save()
         rows.append(row)

@@ -16,7 +16,7 @@ from rectify.findings.models import Finding
 from rectify.findings.workflow import TRANSITIONS
 from rectify.rectification import services
 from rectify.rectification.choices import AMOUNT_METHODS
-from rectify.rectification.evidence import PREVIEWABLE
+from rectify.rectification.evidence import PREVIEWABLE, served_name
 from rectify.rectification.forms import (
     AccountabilityFormSet,
     DelayDecisionForm,
@@ -268,9 +268,9 @@ class EvidenceFileView(LoginRequiredMixin, View):
             handle = evidence.file.open("rb")
         except (FileNotFoundError, ValidationError):
             raise Http404 from None
-        response = FileResponse(
-            handle, as_attachment=not inline, filename=evidence.original_name, content_type=evidence.content_type
-        )
+        # The name's extension follows the content type, also for files recorded before that rule.
+        name = served_name(evidence.original_name, evidence.content_type)
+        response = FileResponse(handle, as_attachment=not inline, filename=name, content_type=evidence.content_type)
         response["X-Content-Type-Options"] = "nosniff"
         response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
         return response

@@ -393,7 +393,7 @@ def report_progress(
             assignment=assignment, text=text, reported_on=reported_on, reported_by=actor, at=timezone.now()
         )
         if sniffed is not None:
-            progress.attachment_name = (getattr(attachment, "name", "") or "")[:200]
+            progress.attachment_name = sniffed.name[:200]  # with the extension of what the file is
             progress.attachment_sha256 = sniffed.sha256
             progress.attachment_type = sniffed.content_type
             progress.attachment.save(f"{sniffed.sha256}", attachment, save=False)

@@ -17,6 +17,7 @@ from django_filters.views import FilterView
 from rectify.core.actions import ObjectActionView, RefusedUnlessMixin
 from rectify.core.exceptions import ActionRefused, add_refusal_to_form
 from rectify.findings.warning import local_today
+from rectify.rectification.evidence import served_name
 from rectify.supervision import services
 from rectify.supervision.filters import CircularFilterSet, SupervisedMatterFilterSet
 from rectify.supervision.forms import (
@@ -211,12 +212,15 @@ class AttachmentView(LoginRequiredMixin, View):
         progress = get_object_or_404(Progress.objects.restrict(request.user), pk=pk)
         if not progress.attachment:
             raise Http404
-        return FileResponse(
+        content_type = progress.attachment_type or "application/octet-stream"
+        response = FileResponse(
             progress.attachment.open("rb"),
             as_attachment=True,
-            filename=progress.attachment_name or f"attachment-{progress.pk}",
-            content_type=progress.attachment_type or "application/octet-stream",
+            filename=served_name(progress.attachment_name or f"attachment-{progress.pk}", content_type),
+            content_type=content_type,
         )
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
 
 
 # --- circulars ---------------------------------------------------------------------------------------

@@ -313,11 +313,33 @@ def test_malformed_amounts_are_refused_at_their_cells(world):
     assert_refused(
         world,
         workbook(rows),
-        f"{SHEET}第 2 行 H 列（涉及金额（元））：涉及金额（元）「12,3x」不是有效金额",
-        f"{SHEET}第 3 行 H 列（涉及金额（元））：涉及金额（元）最多保留两位小数",
-        f"{SHEET}第 4 行 H 列（涉及金额（元））：涉及金额（元）不能为负数",
+        f"{SHEET}第 2 行 H 列（涉及金额（元））：涉及金额「12,3x」不是有效金额",
+        f"{SHEET}第 3 行 H 列（涉及金额（元））：涉及金额最多保留两位小数",
+        f"{SHEET}第 4 行 H 列（涉及金额（元））：涉及金额不能为负数",
         f"{SHEET}第 5 行 P 列（已整改金额-上缴财政（元））",
     )
+
+
+def test_exponents_and_odd_digits_are_located_errors_that_hide_no_other(world):
+    """1e26 used to stop the whole sheet with InvalidOperation; 12,3,4, 1_000 and other digits were read."""
+    bad = ["1e26", "1E+400", "12,3,4", "1_000", "１２３", "١٢٣", 1e26]
+    rows = [new_row(world, 问题摘要=f"第{i}行", **{"涉及金额（元）": value}) for i, value in enumerate(bad)]
+    rows.append(new_row(world, 问题摘要="单位不对", 责任单位="查无此单位"))
+    result = assert_refused(world, workbook(rows), f"{SHEET}第 9 行 L 列（责任单位）：未知的单位「查无此单位」")
+    located = {(error.row, error.column) for error in result.errors}
+    assert {(row, "H") for row in range(2, 9)} <= located
+    assert all("涉及金额" in str(error) for error in result.errors if error.column == "H")
+    assert "超出允许范围" in next(str(e) for e in result.errors if e.row == 8)  # the Excel number 1e26
+
+
+def test_a_title_longer_than_its_field_is_a_located_error_with_the_others(world):
+    rows = [new_row(world, 问题摘要="长" * 500), new_row(world, 问题摘要="二", 整改类型="不存在的类型")]
+    for dry_run in (True, False):
+        result = run(world, workbook(rows), dry_run=dry_run)
+        text = "\n".join(str(error) for error in result.errors)
+        assert f"{SHEET}第 2 行 F 列（问题摘要）：问题摘要不能超过 200 个字（现为 500 个）" in text
+        assert f"{SHEET}第 3 行 J 列（整改类型）" in text
+    assert not Finding.objects.filter(title__startswith="长").exists()
 
 
 def test_malformed_dates_are_refused_at_their_cells(world):

@@ -10,7 +10,7 @@ from rectify.api.fields import MoneyField, ScopedPrimaryKeyRelatedField
 from rectify.audits.models import AuditProject
 from rectify.findings.choices import Colour, Disclosure, Kind
 from rectify.findings.models import Category, Finding, FindingEvent, Requirement
-from rectify.findings.services import EDITABLE_FIELDS
+from rectify.findings.services import AMOUNT_LABEL, EDITABLE_FIELDS
 from rectify.organizations.models import Organization
 
 
@@ -113,7 +113,7 @@ class FindingCreateSerializer(serializers.Serializer):
     description = serializers.CharField()
     category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.all())
     requirements = serializers.ListField(child=serializers.CharField(), help_text=_("整改要求，逐条列明"))
-    amount_involved = MoneyField(required=False)
+    amount_involved = MoneyField(required=False, label=AMOUNT_LABEL)
     kind = serializers.ChoiceField(choices=Kind.choices, default=Kind.IMMEDIATE)
     deadline = serializers.DateField(required=False, allow_null=True, help_text=_("留空则按整改类型的期限规则自动计算"))
     legal_basis = serializers.CharField(required=False, allow_blank=True, default="")
@@ -143,7 +143,7 @@ class FindingUpdateSerializer(StrictSerializer):
     description = serializers.CharField(required=False)
     category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.all(), required=False)
     legal_basis = serializers.CharField(required=False, allow_blank=True)
-    amount_involved = MoneyField(required=False)
+    amount_involved = MoneyField(required=False, label=AMOUNT_LABEL)
     kind = serializers.ChoiceField(choices=Kind.choices, required=False)
     deadline = serializers.DateField(required=False, allow_null=True)
     disclosure = serializers.ChoiceField(choices=Disclosure.choices, required=False)

@@ -4,6 +4,8 @@ actions take. Shapes only: every rule is in rectify.rectification.services."""
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -22,6 +24,15 @@ from rectify.rectification.models import (
 )
 
 # --- reading -------------------------------------------------------------------------------
+
+
+def _method_label_now(field: str) -> str:
+    return gettext("整改金额（%(method)s）") % {"method": dict(AMOUNT_METHODS)[field]}
+
+
+# The label of one way of rectifying money, as the service names it (整改金额（上缴财政）), in the
+# language of each request.
+_method_label = lazy(_method_label_now, str)
 
 
 class MilestoneSerializer(serializers.ModelSerializer):
@@ -229,12 +240,12 @@ class ReportInputSerializer(serializers.Serializer):
     unfinished_reason = serializers.CharField(required=False, allow_blank=True, default="")
     next_steps = serializers.CharField(required=False, allow_blank=True, default="")
     next_steps_due = serializers.DateField(required=False, allow_null=True, default=None)
-    amount_to_treasury = MoneyField(required=False)
-    amount_returned_to_source = MoneyField(required=False)
-    amount_revitalized = MoneyField(required=False)
-    amount_adjusted_in_accounts = MoneyField(required=False)
-    amount_losses_recovered = MoneyField(required=False)
-    amount_other = MoneyField(required=False)
+    amount_to_treasury = MoneyField(required=False, label=_method_label("amount_to_treasury"))
+    amount_returned_to_source = MoneyField(required=False, label=_method_label("amount_returned_to_source"))
+    amount_revitalized = MoneyField(required=False, label=_method_label("amount_revitalized"))
+    amount_adjusted_in_accounts = MoneyField(required=False, label=_method_label("amount_adjusted_in_accounts"))
+    amount_losses_recovered = MoneyField(required=False, label=_method_label("amount_losses_recovered"))
+    amount_other = MoneyField(required=False, label=_method_label("amount_other"))
     excess_reason = serializers.CharField(required=False, allow_blank=True, default="")
     kind = serializers.ChoiceField(choices=ReportKind.choices, required=False, allow_null=True, default=None)
     rules = JSONListField(child=RuleInputSerializer(), required=False, default=list, max_length=100)
@@ -254,7 +265,7 @@ class VerifyInputSerializer(serializers.Serializer):
 
     verdict = serializers.ChoiceField(choices=Verdict.choices)
     reasons = serializers.CharField()
-    verified_amount = MoneyField(required=False)
+    verified_amount = MoneyField(required=False, label=_("认定整改金额"))
     complete = serializers.BooleanField(required=False, allow_null=True, default=None)
     compliant = serializers.BooleanField(required=False, allow_null=True, default=None)
 

@@ -38,19 +38,20 @@ def report_with(world, *uploads):
 
 
 @pytest.mark.parametrize(
-    ("name", "content", "content_type"),
+    ("name", "content", "content_type", "kept_as"),
     [
-        ("x.pdf", PNG_BYTES, "image/png"),  # a PNG by any other name
-        ("scan.png", PDF_BYTES, "application/pdf"),
-        ("无扩展名", PNG_BYTES, "image/png"),
-        ("报告.pdf", PDF_BYTES, "application/pdf"),
+        ("x.pdf", PNG_BYTES, "image/png", "x.png"),  # a PNG by any other name is kept as a PNG
+        ("scan.png", PDF_BYTES, "application/pdf", "scan.pdf"),
+        ("无扩展名", PNG_BYTES, "image/png", "无扩展名.png"),
+        ("报告.pdf", PDF_BYTES, "application/pdf", "报告.pdf"),
+        ("照片.JPEG", PNG_BYTES, "image/png", "照片.png"),
     ],
 )
-def test_a_file_is_recorded_by_its_content(world, name, content, content_type):
+def test_a_file_is_recorded_by_its_content(world, name, content, content_type, kept_as):
     report = report_with(world, upload(name, content))
     (row,) = Evidence.objects.filter(report=report)
     sha = hashlib.sha256(content).hexdigest()
-    assert (row.original_name, row.content_type, row.sha256, row.size) == (name, content_type, sha, len(content))
+    assert (row.original_name, row.content_type, row.sha256, row.size) == (kept_as, content_type, sha, len(content))
     assert row.file.name == f"evidence/{sha[:2]}/{sha}"  # the user's name never reaches the file system
     with row.file.open("rb") as stored:
         assert stored.read() == content
@@ -121,7 +122,7 @@ def test_the_same_content_is_stored_once(world):
     first = report_with(world, upload("凭证一.png"), upload("凭证二.pdf"))
     second = report_with(world, upload("另一份.png"))
     rows = list(Evidence.objects.order_by("pk"))
-    assert [r.original_name for r in rows] == ["凭证一.png", "凭证二.pdf", "另一份.png"]
+    assert [r.original_name for r in rows] == ["凭证一.png", "凭证二.png", "另一份.png"]  # PNG content
     assert [r.report for r in rows] == [first, first, second]
     assert len({r.sha256 for r in rows}) == 1 and len({r.file.name for r in rows}) == 1
     assert len(stored_files()) == 1
