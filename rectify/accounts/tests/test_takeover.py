@@ -3,6 +3,7 @@ administrator added `auditor` to the log auditor's account and reset its passwor
 then read every finding. Each step is refused now and changes nothing."""
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.test import Client
 
 from rectify.accounts.choices import RoleCode
@@ -15,9 +16,11 @@ NEW_PASSWORD = "Taken-Over-2026"
 
 
 def staff(world, username: str) -> User:
+    """An administrator as the demo makes it: staff, with the permissions the demo grants it."""
     user = world[username]
     user.is_staff = True
     user.save()
+    user.user_permissions.set(Permission.objects.filter(codename__in=["view_user", "change_user", "view_role"]))
     return user
 
 
