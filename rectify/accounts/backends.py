@@ -8,7 +8,8 @@ from django.contrib.auth.backends import ModelBackend
 
 class AccountBackend(ModelBackend):
     """Django's backend, refusing the demo accounts unless RECTIFY_DEMO_MODE is on: their password is
-    published (DESIGN section 7), so outside demo mode they must not open anything."""
+    published (DESIGN section 7), so outside demo mode they must not open anything. ``get_user`` asks
+    the same, so a session opened in demo mode ends when demo mode is switched off."""
 
     def user_can_authenticate(self, user) -> bool:
         if getattr(user, "is_demo", False) and not settings.RECTIFY_DEMO_MODE:

@@ -36,11 +36,6 @@ class AccountGatesMiddleware:
     def __call__(self, request):
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
-            if user.is_demo and not settings.RECTIFY_DEMO_MODE:
-                from django.contrib.auth import logout
-
-                logout(request)
-                return HttpResponseRedirect(settings.LOGIN_URL)
             path = request.path_info
             if not path.startswith(ALWAYS_OPEN) and must_change_password(user):
                 if path.startswith("/api/"):

@@ -85,6 +85,7 @@ def test_the_security_administrator_cannot_turn_the_log_auditor_into_an_auditor(
     from rectify.accounts import services
     from rectify.core.exceptions import ActionRefused
 
+    before = standing(logaudit)  # signing in recorded its last login
     secadmin = User.objects.get(username="secadmin")
     with pytest.raises(ActionRefused):
         services.grant_roles(secadmin, logaudit, [RoleCode.LOG_AUDITOR, RoleCode.AUDITOR])
