@@ -3,6 +3,7 @@ whether signed in by session or by token (the token is read by DRF, after the mi
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import BasePermission
 
@@ -22,9 +23,13 @@ class NotAdministrator(BasePermission):
 
 
 class PasswordChanged(BasePermission):
-    """A token's user whose password is initial, reset or expired changes it before using the API."""
+    """A token's user whose password is initial, reset or expired changes it before using the API; a
+    demo account's token serves only in demo mode."""
 
     message = _("请先修改密码。")
 
     def has_permission(self, request, view) -> bool:
+        user = request.user
+        if getattr(user, "is_demo", False) and not settings.RECTIFY_DEMO_MODE:
+            return False
         return not (request.user.is_authenticated and must_change_password(request.user))

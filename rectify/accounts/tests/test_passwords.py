@@ -192,7 +192,12 @@ def test_demo_accounts_sign_in_only_in_demo_mode_and_keep_their_password_there(c
         "/api/auth/token/", {"username": "auditor", "password": PASSWORD}, content_type="application/json"
     )
     assert token.status_code == 400
+    from rest_framework.authtoken.models import Token
+
+    key = Token.objects.create(user=world["auditor"]).key  # a token taken in demo mode
+    assert Client(HTTP_AUTHORIZATION=f"Token {key}").get("/api/findings/").status_code == 403
     settings.RECTIFY_DEMO_MODE = True
+    assert Client(HTTP_AUTHORIZATION=f"Token {key}").get("/api/findings/").status_code == 200
     assert client.login(username="auditor", password=PASSWORD)
     assert client.get("/ledger/").status_code == 200  # exempt from expiry (and forced change) in demo mode
     # A session opened in demo mode ends when demo mode is off.
