@@ -187,7 +187,15 @@ AUTH_PASSWORD_VALIDATORS = [
 RECTIFY_DEMO_MODE = env_bool("RECTIFY_DEMO_MODE", False)
 # The only pages the three administrators (三员) open, besides signing in and out: anything else is
 # business data and answers 403 (rectify/accounts/middleware.py).
-RECTIFY_ADMINISTRATOR_PATHS = ["/workbench/", "/manage/", "/admin/", "/api/auth/"]
+RECTIFY_ADMINISTRATOR_PATHS = [
+    "/workbench/",
+    "/manage/",
+    "/admin/",
+    "/notifications/",
+    "/api/auth/",
+    "/api/categories/",
+    "/api/organizations/",
+]
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

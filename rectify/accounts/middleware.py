@@ -2,14 +2,13 @@
 
 - a user whose password is initial, reset or expired is sent to the change page until it is changed;
 - an administrator (三员) reaches only the administrators' pages, never business data: anything
-  else answers 403.
+  else answers 404, as any object outside a user's scope does (DESIGN section 7).
 """
 
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -43,5 +42,7 @@ class AccountGatesMiddleware:
                 target = reverse("accounts:password_change") + "?" + urlencode({"next": request.get_full_path()})
                 return HttpResponseRedirect(target)
             if is_administrator_only(user) and not administrator_may_open(path):
-                raise PermissionDenied(_("管理员不能查看整改业务数据。"))
+                if path.startswith("/api/"):
+                    return JsonResponse({"detail": _("管理员不能查看整改业务数据。")}, status=404)
+                raise Http404(_("管理员不能查看整改业务数据。"))
         return self.get_response(request)

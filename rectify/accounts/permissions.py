@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from rest_framework.exceptions import NotFound
 from rest_framework.permissions import BasePermission
 
 from rectify.accounts.middleware import is_administrator_only
@@ -12,14 +13,13 @@ from rectify.accounts.passwords import must_change_password
 
 
 class NotAdministrator(BasePermission):
-    """Refuses the three administrators, unless the view says ``administrators_allowed = True``."""
-
-    message = _("管理员不能查看整改业务数据。")
+    """Refuses the three administrators (404, as anything outside a scope), unless the view says
+    ``administrators_allowed = True``."""
 
     def has_permission(self, request, view) -> bool:
-        if getattr(view, "administrators_allowed", False):
+        if getattr(view, "administrators_allowed", False) or not is_administrator_only(request.user):
             return True
-        return not is_administrator_only(request.user)
+        raise NotFound(_("管理员不能查看整改业务数据。"))
 
 
 class PasswordChanged(BasePermission):

@@ -154,19 +154,6 @@ def grant_roles(actor: User, target: User, codes: Iterable[str]) -> User:
 
 
 @transaction.atomic
-def set_password_as_superuser(actor: User, target: User, raw_password: str) -> User:
-    """A superuser (at the console) sets a password; it is an initial password, changed at next sign-in."""
-    if not (actor.is_active and actor.is_superuser):
-        raise ActionRefused(_("只有超级用户可以直接设置密码；其他管理员请提交密码重置申请。"), code="forbidden")
-    user = _fresh(target)
-    validate_password(raw_password, user)
-    user.set_password(raw_password)
-    user.must_change_password = user.pk != actor.pk
-    user.save()
-    return user
-
-
-@transaction.atomic
 def change_own_password(user: User, raw_password: str) -> User:
     """The user's own change (self-service, or the forced change of an initial or reset password)."""
     fresh = _fresh(user)

@@ -137,8 +137,8 @@ def test_each_administrator_sees_no_business_data_and_its_workbench_says_what_it
 
     token = Token.objects.create(user=world[username])
     api = Client(HTTP_AUTHORIZATION=f"Token {token.key}")
-    assert api.get("/api/findings/").status_code == 403
-    assert api.get(f"/api/findings/{finding.pk}/").status_code == 403
+    assert api.get("/api/findings/").status_code == 404
+    assert api.get(f"/api/findings/{finding.pk}/").status_code == 404
     assert api.get("/api/auth/me/").status_code == 200
 
 
