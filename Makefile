@@ -16,6 +16,9 @@ $(BIN)/.installed: pyproject.toml
 
 install: $(BIN)/.installed
 
+# Demo mode: the demo accounts (DESIGN section 7) sign in with RECTIFY_DEMO_PASSWORD. Off elsewhere.
+run bench: export RECTIFY_DEMO_MODE ?= 1
+
 # Chromium, a CJK font and LibreOffice, from Debian's packages, for the browser and document tests.
 system-deps:
 	scripts/system-deps.sh

@@ -19,6 +19,7 @@ def run_module(name: str) -> None:
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rectify.settings")
     os.environ.setdefault("RECTIFY_VAR_DIR", tempfile.mkdtemp(prefix="rectify-bench-"))
+    os.environ.setdefault("RECTIFY_DEMO_MODE", "1")  # the bench signs in as the demo accounts
     sys.path.insert(0, str(ROOT.parent))
     import django
     from django.core.management import call_command

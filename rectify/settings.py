@@ -102,6 +102,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     # A database turning a request away (locked, unreachable) answers 503 with Retry-After, not 500.
     "rectify.core.middleware.DatabaseBusyMiddleware",
+    # A password to change first; administrators kept off business pages.
+    "rectify.accounts.middleware.AccountGatesMiddleware",
     # Last, as django-axes asks: turns a locked-out sign-in into its lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -162,7 +164,8 @@ LOGOUT_REDIRECT_URL = "/accounts/login/"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's, refusing the demo accounts outside demo mode.
+    "rectify.accounts.backends.AccountBackend",
 ]
 # Failed sign-ins (等保 2.0): after RECTIFY_LOGIN_FAILURES failures an account is locked for
 # RECTIFY_LOGIN_LOCK_MINUTES. Counted per username: offices sit behind one NAT address.
@@ -176,11 +179,33 @@ AXES_VERBOSE = False
 # Locking by IP address as well would lock a whole office behind its one NAT address.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
+# The password policy (等保 2.0 身份鉴别; rectify/accounts/passwords.py): length, character classes
+# (of upper case, lower case, digits, symbols), no reuse of the last N, expiry after N days (0: never).
+RECTIFY_PASSWORD_MIN_LENGTH = int(os.environ.get("RECTIFY_PASSWORD_MIN_LENGTH", "8"))
+RECTIFY_PASSWORD_CHARACTER_CLASSES = int(os.environ.get("RECTIFY_PASSWORD_CHARACTER_CLASSES", "3"))
+RECTIFY_PASSWORD_HISTORY = int(os.environ.get("RECTIFY_PASSWORD_HISTORY", "5"))
+RECTIFY_PASSWORD_MAX_AGE_DAYS = int(os.environ.get("RECTIFY_PASSWORD_MAX_AGE_DAYS", "90"))
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "rectify.accounts.passwords.MinimumLengthValidator"},
+    {"NAME": "rectify.accounts.passwords.ComplexityValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "rectify.accounts.passwords.HistoryValidator"},
+]
+# Demo mode (`make run`, or RECTIFY_DEMO_MODE=1): the demo accounts of DESIGN section 7 sign in with the
+# published RECTIFY_DEMO_PASSWORD and are spared the forced password change. Off, they cannot sign in.
+RECTIFY_DEMO_MODE = env_bool("RECTIFY_DEMO_MODE", False)
+# The only pages the three administrators (三员) open, besides signing in and out: anything else is
+# business data and answers 403 (rectify/accounts/middleware.py).
+RECTIFY_ADMINISTRATOR_PATHS = [
+    "/workbench/",
+    "/manage/",
+    "/admin/",
+    "/notifications/",
+    "/api/auth/",
+    "/api/categories/",
+    "/api/organizations/",
 ]
 
 LANGUAGE_CODE = "zh-hans"
@@ -224,7 +249,12 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        # Administrators reach no business endpoint; a password to change is changed first.
+        "rectify.accounts.permissions.NotAdministrator",
+        "rectify.accounts.permissions.PasswordChanged",
+    ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [

@@ -25,6 +25,8 @@ from rectify.organizations.choices import JurisdictionLevel, OrganizationKind
 from rectify.organizations.models import Jurisdiction, Organization, Sector
 
 PASSWORD = "Test-pass-2026"
+# The three administrators of the test world (三员): they open no business page or endpoint.
+ADMINISTRATORS = frozenset({"sysadmin", "secadmin", "logaudit"})
 PNG_BYTES = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
     b"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82"

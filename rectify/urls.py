@@ -22,6 +22,7 @@ urlpatterns = [
     path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("", include("rectify.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("rectify.ledger.urls")),
     path("", include("rectify.findings.urls")),

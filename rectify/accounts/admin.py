@@ -1,11 +1,29 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.core.exceptions import PermissionDenied
+from django.contrib.auth.forms import AdminPasswordChangeForm
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from rectify.accounts import services
 from rectify.accounts.choices import RoleCode
 from rectify.accounts.models import Role, User
+from rectify.core.exceptions import add_refusal_to_form
+
+
+class AccountCreationForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ("username", "full_name", "organization")
+
+
+class InitialPasswordForm(AdminPasswordChangeForm):
+    """A superuser's direct setting of a password: an initial password, changed at the next sign-in."""
+
+    def save(self, commit=True):
+        self.user.must_change_password = True
+        return super().save(commit=commit)
 
 
 @admin.register(Role)
@@ -33,52 +51,101 @@ class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
         (_("权限"), {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
         (_("重要日期"), {"fields": ("last_login", "date_joined")}),
     )
-    add_fieldsets = (
-        (None, {"classes": ("wide",), "fields": ("username", "password1", "password2", "full_name", "organization")}),
-    )
+    # No password here: a new account's first password comes through a two-person reset.
+    add_form = AccountCreationForm
+    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("username", "full_name", "organization")}),)
+    change_password_form = InitialPasswordForm
 
-    # Separation of the three administrators (三员分立): the system administrator keeps accounts
-    # (creates them, sets their organization, deactivates them); the security administrator grants
-    # roles and resets passwords; neither acts on an administrator's account or on its own standing,
-    # and only a superuser grants Django permissions. Otherwise an administrator who must see no
-    # business data could give itself, or an account it controls, the right to see it.
+    # Separation of the three administrators (三员分立), decided by rectify.accounts.services, which this
+    # page only calls: the system administrator keeps accounts (creates them, sets their organization,
+    # deactivates them); the security administrator grants business roles and requests password resets
+    # (approved by another administrator, on /manage/password-resets/); no one acts on an administrator's
+    # account, a staff account or their own here; only a superuser grants administrator roles, Django
+    # permissions or sets a password directly.
 
-    @staticmethod
-    def _is_security_admin(request) -> bool:
-        return request.user.is_superuser or request.user.has_role(RoleCode.SECURITY_ADMIN)
+    ACCOUNT_FIELDS = ("username", "first_name", "last_name", "full_name", "title", "phone", "email", "organization")
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        actor = request.user
+
+        class GuardedForm(form):
+            def clean(self):
+                cleaned = super().clean()
+                if "roles" in self.fields and "roles" in self.changed_data and obj is not None:
+                    codes = {role.code for role in cleaned.get("roles") or []}
+                    try:
+                        services.check_grant(actor, obj, codes)
+                    except ValidationError as refusal:
+                        add_refusal_to_form(self, refusal)
+                return cleaned
+
+        return GuardedForm
 
     def has_change_permission(self, request, obj=None):
         if not super().has_change_permission(request, obj):
             return False
-        if obj is None or request.user.is_superuser or obj.pk == request.user.pk:
-            return True
-        return not (obj.is_superuser or obj.is_staff)
+        return obj is None or services.within_reach(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if not super().has_delete_permission(request, obj):
+            return False
+        return obj is None or services.within_reach(request.user, obj)
 
     def get_readonly_fields(self, request, obj=None):
-        readonly = list(super().get_readonly_fields(request, obj))
-        if not request.user.is_superuser:
+        readonly = [*super().get_readonly_fields(request, obj), "last_login", "date_joined"]
+        user = request.user
+        if not user.is_superuser:
             readonly += ["is_superuser", "is_staff", "user_permissions", "groups"]
-        if not self._is_security_admin(request):
-            readonly += ["roles"]
-        if obj is not None and obj.pk == request.user.pk:
-            readonly += ["roles", "organization", "is_staff", "is_active", "is_superuser"]
+            if not user.has_role(RoleCode.SYSTEM_ADMIN):
+                readonly += [*self.ACCOUNT_FIELDS, "is_active"]
+            if not user.has_role(RoleCode.SECURITY_ADMIN):
+                readonly += ["roles"]
+        if obj is not None and not services.within_reach(user, obj):
+            readonly += [*self.ACCOUNT_FIELDS, "roles", "is_active", "is_staff", "is_superuser"]
         return list(dict.fromkeys(readonly))
 
+    def save_model(self, request, obj, form, change):
+        actor = request.user
+        if not change:
+            fields = {name: form.cleaned_data[name] for name in self.ACCOUNT_FIELDS if name in form.cleaned_data}
+            username = fields.pop("username")
+            organization = fields.pop("organization", None)
+            fields = {name: value for name, value in fields.items() if value not in (None, "")}
+            created = services.create_account(actor, username=username, organization=organization, **fields)
+            obj.pk, obj.password, obj._state.adding = created.pk, created.password, False
+            return
+        if actor.is_superuser:
+            super().save_model(request, obj, form, change)
+            return
+        fields = {name: form.cleaned_data[name] for name in form.changed_data if name in self.ACCOUNT_FIELDS}
+        if fields:
+            services.update_account(actor, obj, **fields)
+        if "is_active" in form.changed_data:
+            services.set_active(actor, obj, form.cleaned_data["is_active"])
+
+    def save_related(self, request, form, formsets, change):
+        if "roles" in form.fields:
+            codes = {role.code for role in form.cleaned_data.get("roles") or []}
+            for name in ("groups", "user_permissions"):  # a superuser's own fields
+                if name in form.fields:
+                    getattr(form.instance, name).set(form.cleaned_data[name])
+            if "roles" in form.changed_data:
+                services.grant_roles(request.user, form.instance, codes)
+        else:
+            form.save_m2m()
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
     def user_change_password(self, request, id, form_url=""):
-        target = self.get_object(request, id)
-        allowed = request.user.is_superuser or (
-            self._is_security_admin(request)
-            and target is not None
-            and target.pk != request.user.pk
-            and not (target.is_superuser or target.is_staff)
-        )
-        if not allowed:
+        # Only a superuser sets a password directly; every other reset takes two people (/manage/).
+        if not request.user.is_superuser:
             raise PermissionDenied
         return super().user_change_password(request, id, form_url)
 
     def delete_model(self, request, obj):
-        obj.delete()  # deactivates
+        services.deactivate(request.user, obj)
 
     def delete_queryset(self, request, queryset):
         for user in queryset:
-            user.delete()
+            services.deactivate(request.user, user)

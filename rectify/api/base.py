@@ -19,7 +19,6 @@ from rest_framework.authentication import SessionAuthentication, TokenAuthentica
 from rest_framework.exceptions import ParseError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.serializers import Serializer
 from rest_framework.utils import json
@@ -69,7 +68,6 @@ class RestrictedQuerysetMixin:
 
     model: type[Model]
     authentication_classes = [TokenAuthentication, SessionAuthentication]  # Token first: anonymous is a 401
-    permission_classes = [IsAuthenticated]
     pagination_class = Pagination
     filter_backends = [DjangoFilterBackend, OrderingFilter]
     parser_classes = [DecimalJSONParser, FormParser, MultiPartParser]

@@ -175,6 +175,7 @@ class OrganizationsPart:
                         else f"1{self.rng.choice('35789')}{self.rng.randint(100000000, 999999999)}"
                     ),
                     is_staff=username in ("sysadmin", "secadmin"),
+                    is_demo=True,
                     date_joined=self.epoch,
                 )
             )

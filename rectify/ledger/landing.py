@@ -60,8 +60,14 @@ GUIDES = {
         "内审人员可在「审计项目」中建立本单位的内部审计项目，登记、下达内部审计发现的问题，"
         "核实本单位报送的整改情况并销号；审计机关可查阅这些问题及其整改情况。"
     ),
-    RoleCode.SYSTEM_ADMIN: _("系统管理员负责维护机构、用户、问题类别等基础数据，不查看整改业务数据。"),
-    RoleCode.SECURITY_ADMIN: _("安全管理员负责用户账户、角色和权限的管理，不查看整改业务数据。"),
+    RoleCode.SYSTEM_ADMIN: _(
+        "系统管理员负责维护机构、用户账号（新建、设置所属单位、停用）、问题类别等基础数据，"
+        "并可批准其他管理员提出的密码重置申请；不授予角色，不直接设置密码，不查看整改业务数据。"
+    ),
+    RoleCode.SECURITY_ADMIN: _(
+        "安全管理员负责授予和收回业务角色、解除登录锁定、提出密码重置申请（须另一名管理员批准）；"
+        "不能操作管理员账号，不查看整改业务数据。"
+    ),
     RoleCode.LOG_AUDITOR: _(
         "安全审计员负责审查系统管理员和安全管理员的操作记录，不查看整改业务数据。安全日志查询功能即将提供。"
     ),
@@ -69,8 +75,11 @@ GUIDES = {
 
 # Where an administrator goes from the landing page: (label, url name).
 ADMIN_LINKS = {
-    RoleCode.SYSTEM_ADMIN: (_("进入基础数据管理"), "admin:index"),
-    RoleCode.SECURITY_ADMIN: (_("管理用户账户"), "admin:accounts_user_changelist"),
+    RoleCode.SYSTEM_ADMIN: [(_("进入基础数据管理"), "admin:index"), (_("审批密码重置"), "accounts:password-resets")],
+    RoleCode.SECURITY_ADMIN: [
+        (_("管理用户账户"), "admin:accounts_user_changelist"),
+        (_("密码重置申请"), "accounts:password-resets"),
+    ],
 }
 
 
@@ -83,8 +92,9 @@ def admin_links_for(user: User) -> list[dict]:
         return []
     return [
         {"label": label, "url": reverse(url_name)}
-        for role, (label, url_name) in sorted(ADMIN_LINKS.items())
+        for role, links in sorted(ADMIN_LINKS.items())
         if role in user.role_codes
+        for label, url_name in links
     ]
 
 

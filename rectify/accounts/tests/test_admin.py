@@ -49,16 +49,19 @@ def test_system_administrator_keeps_accounts_but_grants_no_roles_and_resets_no_p
     assert client.login(username="unit", password=PASSWORD)  # unchanged
 
 
-def test_security_administrator_grants_roles_and_resets_passwords_of_business_users_only(client, world):
+def test_security_administrator_grants_roles_of_business_users_only_and_sets_no_password(client, world):
     make_admin(world, "secadmin")
     sysadmin = make_admin(world, "sysadmin")
     client.login(username="secadmin", password=PASSWORD)
     assert 'name="roles"' in change_page(client, world["unit"])
+    # A password is never set by one administrator alone (two-person reset on /manage/password-resets/).
     response = client.post(
         f"/admin/accounts/user/{world['unit'].pk}/password/",
         {"password1": "Another-pass-2026", "password2": "Another-pass-2026"},
     )
-    assert response.status_code == 302
+    assert response.status_code == 403
+    assert client.login(username="unit", password=PASSWORD)  # unchanged
+    client.login(username="secadmin", password=PASSWORD)
     # Another administrator's account is out of reach: neither its page nor its password.
     assert 'name="username"' not in change_page(client, sysadmin)  # view only
     response = client.post(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 
@@ -14,7 +13,6 @@ from rectify.documents.views import docx_response
 
 
 class CircularDocumentAPIView(APIView):
-    permission_classes = [IsAuthenticated]
     renderer_classes = [JSONRenderer, DocxRenderer]
 
     @extend_schema(

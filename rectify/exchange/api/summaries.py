@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.views import APIView
 
 from rectify.exchange.summaries import XLSX_CONTENT_TYPE
@@ -14,8 +13,6 @@ from rectify.summaries.models import SummaryReport
 
 
 class SummaryAnnexAPIView(APIView):
-    permission_classes = [IsAuthenticated]
-
     @extend_schema(
         operation_id="summary_reports_annex",
         summary="汇总报告附件：问题明细（.xlsx）",

@@ -133,6 +133,7 @@ class CategoryViewSet(RestrictedReadOnlyViewSet):
 
     model = Category
     serializer_class = CategorySerializer
+    administrators_allowed = True  # the system administrator keeps the categories
     filterset_fields = ["parent", "involves_fiscal_funds"]
     ordering_fields = ["code", "name"]
 

@@ -9,6 +9,8 @@ from rectify.organizations.models import Organization
 class OrganizationViewSet(RestrictedReadOnlyViewSet):
     """单位: the audit office, audited units, competent departments and the bodies that use the results."""
 
+    administrators_allowed = True  # the directory the system administrator keeps (its scope decides the rows)
+
     model = Organization
     serializer_class = OrganizationSerializer
     filterset_class = OrganizationFilterSet

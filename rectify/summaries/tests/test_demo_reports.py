@@ -37,7 +37,7 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
     fast = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     with (
         django_db_blocker.unblock(),
-        override_settings(MEDIA_ROOT=media, PASSWORD_HASHERS=fast, AXES_ENABLED=False),
+        override_settings(MEDIA_ROOT=media, PASSWORD_HASHERS=fast, AXES_ENABLED=False, RECTIFY_DEMO_MODE=True),
         transaction.atomic(),
     ):
         ensure_roles()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.management.base import CommandError
 
 from rectify.core.commands import RectifyCommand
@@ -51,3 +52,7 @@ class Command(RectifyCommand):
             + "congress、sysadmin、secadmin、logaudit（密码见 RECTIFY_DEMO_PASSWORD）"
             + f"\n  耗时 {summary.seconds:.1f} 秒"
         )
+        if not settings.RECTIFY_DEMO_MODE:
+            self.stdout.write(
+                self.style.WARNING("演示账号仅在演示模式下可以登录：请设置 RECTIFY_DEMO_MODE=1（make run 已设置）。")
+            )
