@@ -714,3 +714,89 @@ def test_api_action(matrix, name, role):
     admin_xfail(role, status != expected or after != before, f"{name} answered {status}")
     assert status == expected, (status, expected, response.content.decode()[:500])
     assert after == before, "a refused request changed data"
+
+
+# --- the web ---------------------------------------------------------------------------------------------------
+
+# The web form of each action that has one on an object's page: its address and a valid submission. The
+# target, who may and the state come from ``ACTIONS``.
+WEB_ACTIONS: dict[str, tuple[str, dict[str, Any]]] = {
+    "finding.issue": ("/findings/{pk}/act/issue/", {"comment": ""}),
+    "finding.start": ("/findings/{pk}/act/start/", {"comment": ""}),
+    "finding.return": ("/findings/{pk}/act/return/", {"comment": "佐证不足"}),
+    "finding.to_long_term": ("/findings/{pk}/act/to_long_term/", {"comment": "需分年度推进"}),
+    "finding.resume": ("/findings/{pk}/act/resume/", {"comment": "恢复整改"}),
+    "finding.delay": ("/findings/{pk}/delay/", {"reason": "资金未到位", "expected_completion": _d(40)}),
+    "finding.decide_delay": ("/findings/{pk}/delay/decide/", {"accept": "1", "note": "同意"}),
+    "finding.verify": ("/findings/{pk}/verify/", {"verdict": "partly_rectified", "reasons": "尚未完成"}),
+    "finding.plan": (
+        "/findings/{pk}/plan/",
+        {
+            "measures": "逐项整改", "responsible_person": "李四", "planned_completion": _d(30),
+            "rows-TOTAL_FORMS": "0", "rows-INITIAL_FORMS": "0", "rows-MIN_NUM_FORMS": "0", "rows-MAX_NUM_FORMS": "20",
+        },
+    ),  # fmt: skip
+    "project.issue": ("/projects/{pk}/issue/", {"report_number": "甲审报〔2025〕9号", "report_date": _d(0)}),
+    "notification.read": ("/notifications/{pk}/read/", {}),
+    "escalation.decide": ("/reporting/escalations/{pk}/decide/", {"take_up": "0", "reason": "已说明原因"}),
+    "interview.decide": ("/interviews/{pk}/decide/", {"approve": "1", "reason": "屡审屡犯"}),
+    "interview.items": ("/interviews/{pk}/items/new/", {"title": "建立制度", "due_date": _d(20), "responsible": "张三"}),
+    "interview_item.report": ("/interviews/items/{pk}/report/", {"text": "已完成"}),
+    "referral.edit": ("/referrals/{pk}/edit/", {"title": "提请追责", "facts": "补充事实"}),
+    "referral.approve": ("/referrals/{pk}/approve/", {"comment": ""}),
+    "referral.acknowledge": ("/referrals/{pk}/acknowledge/", {"comment": ""}),
+    "subscription.approve": ("/sharing/{pk}/approve/", {"comment": ""}),
+    "subscription.reject": ("/sharing/{pk}/reject/", {"comment": "范围过宽"}),
+    "subscription.revoke": ("/sharing/{pk}/revoke/", {"comment": ""}),
+    "summary.refresh": ("/summaries/{pk}/refresh/", {"comment": ""}),
+    "summary.submit": ("/summaries/{pk}/submit/", {"comment": ""}),
+    "assignment.progress": ("/supervision/assignments/{pk}/progress/", {"text": "已完成一半"}),
+    "assignment.return": ("/supervision/assignments/{pk}/return/", {"reason": "未办结"}),
+    "circular.approve": ("/circulars/{pk}/approve/", {"comment": ""}),
+    "question.answer": ("/congress/questions/{pk}/answer/", {"text": "已整改"}),
+}
+PAGES = [name for name, target in TARGETS.items() if target.web]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_web_pages_answer_200_in_scope_and_404_outside(matrix, role):
+    client = web_client(matrix, role)
+    wrong = {}
+    for name in PAGES:
+        response = client.get(TARGETS[name].web.format(pk=matrix[name]))
+        if role == "anonymous":
+            expected, ok = "login", response.status_code == 302 and "/accounts/login/" in response["Location"]
+        else:
+            expected = 200 if role in TARGETS[name].view else 404
+            ok = response.status_code == expected
+        if not ok:
+            wrong[name] = (response.status_code, expected)
+    admin_xfail(role, bool(wrong), f"pages {sorted(wrong)}")
+    assert not wrong, f"{role}: {{page: (got, expected)}} {wrong}"
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", list(WEB_ACTIONS))
+def test_web_action(matrix, name, role):
+    action = ACTIONS[name]
+    template, data = WEB_ACTIONS[name]
+    before = snapshot(matrix, action.target)
+    response = web_client(matrix, role).post(template.format(pk=matrix[action.target]), data)
+    after = snapshot(matrix, action.target)
+    status = response.status_code
+    if role == "anonymous":
+        assert status == 302 and "/accounts/login/" in response["Location"], status
+        assert after == before
+        return
+    if role in action.allowed and action.conflict:
+        assert status in (200, 409), status  # the form again, saying why
+        assert after == before, "a refused request changed data"
+        return
+    if role in action.allowed:
+        assert status == 302, (status, response.content.decode()[:2000])
+        assert after != before, "answered success but changed nothing"
+        return
+    expected = expected_denial(role, action)
+    admin_xfail(role, status != expected or after != before, f"{name} answered {status}")
+    assert status == expected, (status, expected)
+    assert after == before, "a refused request changed data"
