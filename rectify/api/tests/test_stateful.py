@@ -8,8 +8,6 @@ import collections
 
 import pytest
 import schemathesis
-from django.core import signals
-from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis.stateful import run_state_machine_as_test
 from rest_framework.authtoken.models import Token
@@ -20,20 +18,6 @@ pytestmark = pytest.mark.django_db
 # Bounded: each run takes well under a minute on the test world.
 SCENARIOS = 20
 STEPS = 10
-
-
-@pytest.fixture
-def wsgi_application():
-    """The real WSGI stack, kept on the test's database connection (as Django's test client does)."""
-    from rectify.wsgi import application
-
-    signals.request_started.disconnect(close_old_connections)
-    signals.request_finished.disconnect(close_old_connections)
-    try:
-        yield application
-    finally:
-        signals.request_started.connect(close_old_connections)
-        signals.request_finished.connect(close_old_connections)
 
 
 @pytest.mark.parametrize("username", ["auditor", "unit"])
