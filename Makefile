@@ -36,8 +36,10 @@ test: install system-deps lint
 	$(BIN)/rectify makemigrations --check --dry-run
 	$(BIN)/pytest -n 2
 
+# `make bench` runs every bench/bench_*.py; `make bench ONLY=load` (or ONLY="pages exchange") runs those alone.
+ONLY ?=
 bench: install
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/run.py $(ONLY)
 
 clean:
 	rm -rf $(VENV) var build *.egg-info

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -51,8 +51,8 @@ class OpenView(LoginRequiredMixin, View):
         try:
             notification = services.mark_read(request.user, pk)
         except ActionRefused:
-            messages.error(request, _("通知不存在。"))
-            return redirect("notifications:inbox")
+            # Someone else's notification reads as one that does not exist: 404, as everywhere.
+            raise Http404 from None
         return HttpResponseRedirect(notification.url or reverse("notifications:inbox"))
 
 
@@ -60,9 +60,9 @@ class MarkReadView(LoginRequiredMixin, View):
     def post(self, request, pk: int):
         try:
             services.mark_read(request.user, pk)
-            messages.success(request, _("已标记为已读。"))
         except ActionRefused:
-            messages.error(request, _("通知不存在。"))
+            raise Http404 from None
+        messages.success(request, _("已标记为已读。"))
         return HttpResponseRedirect(_back(request))
 
 

@@ -42,7 +42,9 @@ class EscalationListView(LoginRequiredMixin, AuditOfficeOnlyMixin, ListView):
         return context
 
 
-class EscalationDecideView(AuditOfficeOnlyMixin, ObjectActionView):
+class EscalationDecideView(ObjectActionView):
+    """Only the audit office sees proposals (their scope), so any other caller gets a 404 here."""
+
     model = EscalationProposal
     form_class = EscalationDecisionForm
     title = gettext_lazy("处理问责建议")

@@ -6,6 +6,8 @@ import datetime
 
 import pytest
 import time_machine
+from django.core import signals
+from django.db import close_old_connections
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -78,3 +80,17 @@ def ledger(world):
     )
     explain_delay(world["unit"], findings["issued_yellow"], reason="资金尚未到位", expected_completion=TODAY + 20 * day)
     return findings
+
+
+@pytest.fixture
+def wsgi_application():
+    """The real WSGI stack, kept on the test's database connection (as Django's test client does)."""
+    from rectify.wsgi import application
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield application
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)

@@ -7,9 +7,7 @@ import re
 
 import pytest
 import schemathesis
-from django.core import signals
 from django.core.management import call_command
-from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
 from rest_framework.authtoken.models import Token
@@ -52,20 +50,6 @@ def test_the_docs_load_nothing_from_the_internet_and_keep_the_csp(client):
     start_up = client.get("/api/docs/?script=")
     assert start_up["Content-Type"].startswith("application/javascript")
     assert "/api/schema/" in start_up.content.decode()
-
-
-@pytest.fixture
-def wsgi_application():
-    """The real WSGI stack, kept on the test's database connection (as Django's test client does)."""
-    from rectify.wsgi import application
-
-    signals.request_started.disconnect(close_old_connections)
-    signals.request_finished.disconnect(close_old_connections)
-    try:
-        yield application
-    finally:
-        signals.request_started.connect(close_old_connections)
-        signals.request_finished.connect(close_old_connections)
 
 
 EXAMPLES = 8  # per operation, mode and id: enough to shake out 5xx, small enough to run in well under a minute
