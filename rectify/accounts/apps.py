@@ -12,3 +12,9 @@ class AccountsConfig(AppConfig):
         from rectify.core.visibility import register_scope
 
         register_scope("organizations.Organization", organization_scope)
+
+        from rectify.accounts import signals
+        from rectify.accounts.tokens import token_scope
+
+        register_scope("knox.AuthToken", token_scope)
+        signals.connect()

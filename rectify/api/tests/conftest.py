@@ -6,10 +6,9 @@ import datetime
 
 import pytest
 import time_machine
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from rectify.testing import make_finding
+from rectify.testing import api_token, make_finding
 
 # Every API test runs on this day, so deadlines give known colours.
 TODAY = datetime.date(2025, 9, 25)
@@ -24,8 +23,7 @@ def _fixed_day():
 def client_for(user=None, language: str = "zh-hans") -> APIClient:
     client = APIClient(HTTP_ACCEPT_LANGUAGE=language)
     if user is not None:
-        token, _created = Token.objects.get_or_create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {api_token(user)}")
     return client
 
 

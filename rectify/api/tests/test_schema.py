@@ -12,9 +12,10 @@ from django.core.management import call_command
 from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 from schemathesis.checks import not_a_server_error
+
+from rectify.testing import api_token
 
 pytestmark = pytest.mark.django_db
 
@@ -253,7 +254,7 @@ def test_generated_requests_never_meet_a_server_error(world, ledger, wsgi_applic
     """Schemathesis, over the real WSGI stack with an auditor's token: every read, the token endpoint and
     every action, positive and negative cases, with random ids and with real ones; no answer may be a 5xx."""
     schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", wsgi_application)
-    token = Token.objects.create(user=world["auditor"]).key
+    token = api_token(world["auditor"])
     headers = {"Authorization": f"Token {token}"}
     statuses: collections.Counter = collections.Counter()
     unsatisfiable: list[str] = []
