@@ -42,6 +42,16 @@ class SessionAuthentication(authentication.SessionAuthentication):
         return result
 
 
+class SessionScheme(OpenApiAuthenticationExtension):
+    """The session as the API documents it: the cookie (and, for writes, the CSRF header)."""
+
+    target_class = SessionAuthentication
+    name = "cookieAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {"type": "apiKey", "in": "cookie", "name": "sessionid"}
+
+
 class TokenScheme(OpenApiAuthenticationExtension):
     """The token as the API documents it: the ``Authorization`` header, ``Token <token>``."""
 
