@@ -25,15 +25,21 @@ def _media_root(settings, tmp_path):
     settings.AXES_ENABLED = False
 
 
-@pytest.fixture(autouse=True)
-def _sign_in_defaults(settings):
+@pytest.fixture(autouse=True, scope="session")
+def _sign_in_defaults():
     """The second factor is owed by role outside demo mode; the tests sign in every role, so it is off
-    here and its own tests switch it on. Rate-limit counts start from nothing in each test, in a cache
-    of the test process's own."""
-    from django.core.cache import caches
+    here (for module fixtures too) and its own tests switch it on. Rate limits count in the test
+    process's own cache, emptied before each test (below)."""
+    from django.conf import settings
 
     settings.RECTIFY_OTP_REQUIRED = False
     settings.RECTIFY_THROTTLE_CACHE = "default"
+
+
+@pytest.fixture(autouse=True)
+def _rate_counts_from_nothing():
+    from django.core.cache import caches
+
     caches["default"].clear()
 
 

@@ -108,6 +108,12 @@ def qr_svg(device: TOTPDevice) -> str:
     return svg[svg.index("<svg") :]  # without the XML declaration, to sit inside the page
 
 
+def reset(user: User) -> int:
+    """Removes every device of ``user`` (a lost phone): they enrol again at their next sign-in."""
+    count, _by_model = TOTPDevice.objects.filter(user_id=user.pk).delete()
+    return count
+
+
 def confirm(device: TOTPDevice, code: str) -> bool:
     """Confirms an enrolment with a first code; other devices of the user are retired."""
     if not device.verify_token((code or "").strip()):

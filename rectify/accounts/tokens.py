@@ -82,6 +82,14 @@ def is_security_admin(user: User) -> bool:
     return RoleCode.SECURITY_ADMIN in getattr(user, "role_codes", frozenset())
 
 
+def within_security_admins_reach(actor: User, user: User) -> bool:
+    """Whether ``actor``, a security administrator, may act on ``user``'s credentials: a business user's,
+    never another administrator's."""
+    if not is_security_admin(actor) or not user.is_active or user.is_superuser:
+        return False
+    return not user.roles.filter(code__in=ADMIN_ROLES).exists()
+
+
 def token_scope(user: User, action: str, roles: frozenset[str]) -> Q:
     """Whose tokens a user sees and may revoke: their own; the security administrator also every
     business user's (not another administrator's: an administrator's account is out of the others' reach)."""

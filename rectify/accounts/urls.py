@@ -9,4 +9,5 @@ urlpatterns = [
     path("otp/setup/", views.SecondFactorSetupView.as_view(), name="otp-setup"),
     path("tokens/", views.TokenListView.as_view(), name="tokens"),
     path("tokens/revoke/", views.TokenRevokeView.as_view(), name="token-revoke"),
+    path("otp/reset/", views.SecondFactorResetView.as_view(), name="otp-reset"),
 ]

@@ -5,6 +5,7 @@ tries remain and how long the lock lasts, both from the settings; sign-in attemp
 from __future__ import annotations
 
 from datetime import timedelta
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -12,6 +13,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
@@ -152,7 +154,14 @@ class TokenListView(LoginRequiredMixin, View):
         username = request.GET.get("user", "").strip()
         if username:
             queryset = queryset.filter(user__username=username)
+        target = None
+        if username and tokens.is_security_admin(request.user):
+            found = User.objects.filter(username=username).first()
+            if found is not None and tokens.within_security_admins_reach(request.user, found):
+                target = found
         context = {
+            "target": target,
+            "target_has_device": target is not None and otp.confirmed_device(target) is not None,
             "tokens": list(queryset[:500]),
             "security_admin": tokens.is_security_admin(request.user),
             "username": username,
@@ -160,6 +169,18 @@ class TokenListView(LoginRequiredMixin, View):
             "has_device": otp.confirmed_device(request.user) is not None,
         }
         return render(request, self.template_name, context)
+
+
+class SecondFactorResetView(LoginRequiredMixin, View):
+    """The security administrator removes a business user's authenticator (a lost phone)."""
+
+    def post(self, request):
+        user = User.objects.filter(username=request.POST.get("user", "")).first()
+        if user is None or not tokens.within_security_admins_reach(request.user, user):
+            raise Http404
+        otp.reset(user)
+        messages.success(request, _("已重置 %(user)s 的动态口令，其下次登录时须重新绑定。") % {"user": user.username})
+        return redirect(f"{reverse('accounts:tokens')}?{urlencode({'user': user.username})}")
 
 
 class TokenRevokeView(LoginRequiredMixin, View):

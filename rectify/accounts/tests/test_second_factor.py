@@ -147,3 +147,34 @@ def test_a_verified_user_may_replace_the_device_but_an_unverified_one_may_not(cl
     clock.shift(datetime.timedelta(seconds=60))
     assert client.post("/accounts/otp/setup/", {"otp": code(new)}).status_code == 302
     assert list(TOTPDevice.objects.filter(user=world["unit"])) == [new]
+
+
+def test_the_security_administrator_resets_a_business_users_device_only(client, world):
+    enrol(world["unit"])
+    enrol(world["logaudit"])
+    client.force_login(world["secadmin"])
+    page = client.get("/accounts/tokens/?user=unit").content.decode()
+    assert "unit 已绑定动态口令" in page and 'data-testid="otp-reset"' in page
+    assert client.post("/accounts/otp/reset/", {"user": "unit"}).status_code == 302
+    assert not TOTPDevice.objects.filter(user=world["unit"]).exists()
+    assert 'data-testid="otp-reset"' not in client.get("/accounts/tokens/?user=logaudit").content.decode()
+    assert client.post("/accounts/otp/reset/", {"user": "logaudit"}).status_code == 404
+    assert TOTPDevice.objects.filter(user=world["logaudit"]).exists()
+    other = Client()
+    other.force_login(world["auditor"])
+    enrol(world["unit"])
+    assert other.post("/accounts/otp/reset/", {"user": "unit"}).status_code == 404
+    assert TOTPDevice.objects.filter(user=world["unit"]).exists()
+
+
+def test_the_admin_site_issues_no_token_and_shows_no_authenticator_key(client, world):
+    from django.contrib import admin
+    from knox.models import AuthToken
+
+    assert not admin.site.is_registered(AuthToken) and not admin.site.is_registered(TOTPDevice)
+    world["sysadmin"].is_staff = True
+    world["sysadmin"].is_superuser = True
+    world["sysadmin"].save()
+    client.force_login(world["sysadmin"])
+    assert client.get("/admin/knox/authtoken/add/").status_code == 404
+    assert client.get("/admin/otp_totp/totpdevice/").status_code == 404
