@@ -8,7 +8,8 @@ from rectify.accounts.models import User
 
 
 class TokenRequestSerializer(AuthTokenSerializer):
-    """Username and password, and the second factor's code when the account owes one."""
+    """Username and password, and the second factor's code when the account owes one. (DRF's sign-in
+    serializer, for its checks and translated refusals; DRF's plain-text token model is not installed.)"""
 
     otp = serializers.CharField(
         required=False,
