@@ -243,7 +243,10 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "DESCRIPTION": (
         "审计整改管理系统接口。Authenticate with `Authorization: Token <token>` (POST /api/auth/token/) or a "
-        "session. Lists are paginated ({count, next, previous, results}; ?page=, ?page_size= up to 500) and "
+        "session. A token is new at each sign-in, expires after RECTIFY_TOKEN_HOURS, and is revoked by "
+        "DELETE /api/auth/token/, at logout and at a change of password or roles; an account with a second "
+        "factor sends its code as `otp`. Too many requests answer 429 with Retry-After. "
+        "Lists are paginated ({count, next, previous, results}; ?page=, ?page_size= up to 500) and "
         "ordered with ?ordering=. An object outside the caller's scope answers 404. Errors are {detail} or "
         "field errors keyed by field; a refused action answers 403 (role), 404 (scope), 409 (state) or 400 "
         "(input) and changes nothing. Amounts are decimal strings in yuan."

@@ -15,6 +15,7 @@ from base64 import b32encode
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.dispatch import Signal
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -24,6 +25,17 @@ if TYPE_CHECKING:
     from rectify.accounts.models import User
 
 SESSION_KEY = "rectify_otp_owed"
+
+# Sent with user, request (or None), success (bool) and step ("sign_in", "token" or "enrol") at each
+# code checked, for the security log.
+code_checked = Signal()
+
+
+def verify(user: User, device: TOTPDevice, code: str, *, step: str, request: HttpRequest | None = None) -> bool:
+    """Whether ``code`` is the device's current one (django-otp refuses replays and slows down guessing)."""
+    success = device.verify_token((code or "").strip())
+    code_checked.send(sender=TOTPDevice, user=user, request=request, success=success, step=step)
+    return success
 
 
 def required_by_policy(user: User) -> bool:
@@ -66,7 +78,7 @@ def session_is_verified(request: HttpRequest) -> bool:
     return bool(is_verified and is_verified())
 
 
-def check_code(user: User, code: str | None) -> TOTPDevice | None:
+def check_code(user: User, code: str | None, request: HttpRequest | None = None) -> TOTPDevice | None:
     """The device a token request's ``otp`` code verifies, or None when the user owes no second factor.
 
     Raises ValueError with the message to show when the code is owed and missing or wrong."""
@@ -77,7 +89,7 @@ def check_code(user: User, code: str | None) -> TOTPDevice | None:
         return None
     if not code:
         raise ValueError(_("该账号须提供动态口令（otp）。"))
-    if not device.verify_token(code.strip()):
+    if not verify(user, device, code, step="token", request=request):
         raise ValueError(_("动态口令不正确或已过期。"))
     return device
 
@@ -114,9 +126,9 @@ def reset(user: User) -> int:
     return count
 
 
-def confirm(device: TOTPDevice, code: str) -> bool:
+def confirm(device: TOTPDevice, code: str, request: HttpRequest | None = None) -> bool:
     """Confirms an enrolment with a first code; other devices of the user are retired."""
-    if not device.verify_token((code or "").strip()):
+    if not verify(device.user, device, code, step="enrol", request=request):
         return False
     TOTPDevice.objects.filter(user_id=device.user_id).exclude(pk=device.pk).delete()
     device.confirmed = True

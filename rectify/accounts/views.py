@@ -89,8 +89,7 @@ class SecondFactorVerifyView(LoginRequiredMixin, View):
         device = otp.confirmed_device(request.user)
         if device is None:
             return redirect("accounts:otp-setup")
-        code = request.POST.get("otp", "").strip()
-        if device.verify_token(code):
+        if otp.verify(request.user, device, request.POST.get("otp", ""), step="sign_in", request=request):
             otp_login(request, device)
             return redirect(_next_url(request))
         return render(
@@ -131,7 +130,7 @@ class SecondFactorSetupView(LoginRequiredMixin, View):
         if self._refused(request):
             return redirect("accounts:otp-verify")
         device = otp.pending_device(request.user)
-        if not otp.confirm(device, request.POST.get("otp", "")):
+        if not otp.confirm(device, request.POST.get("otp", ""), request=request):
             return render(
                 request,
                 self.template_name,

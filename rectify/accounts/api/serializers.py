@@ -22,7 +22,8 @@ class TokenRequestSerializer(AuthTokenSerializer):
     def validate(self, attrs):
         attrs = super().validate(attrs)
         try:
-            otp.check_code(attrs["user"], attrs.get("otp"))
+            request = self.context.get("request")
+            otp.check_code(attrs["user"], attrs.get("otp"), getattr(request, "_request", request))
         except ValueError as refusal:
             raise serializers.ValidationError({"otp": [str(refusal.args[0])]}, code="otp") from None
         return attrs

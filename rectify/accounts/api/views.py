@@ -87,7 +87,6 @@ class ApiTokenViewSet(
     serializer_class = ApiTokenSerializer
     lookup_field = "token_key"
     lookup_url_kwarg = "key"
-    lookup_value_regex = "[0-9a-f]{1,15}"
     filter_backends: list = []
     http_method_names = ["get", "delete", "head", "options"]
 

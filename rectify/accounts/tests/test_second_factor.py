@@ -178,3 +178,21 @@ def test_the_admin_site_issues_no_token_and_shows_no_authenticator_key(client, w
     client.force_login(world["sysadmin"])
     assert client.get("/admin/knox/authtoken/add/").status_code == 404
     assert client.get("/admin/otp_totp/totpdevice/").status_code == 404
+
+
+def test_each_code_checked_is_announced_for_the_security_log(world, clock):
+    from rectify.accounts.otp import code_checked
+
+    seen = []
+
+    def record(sender, user, request, success, step, **kwargs):
+        seen.append((user.username, success, step))
+
+    code_checked.connect(record)
+    try:
+        enrol(world["unit"])
+        body = {"username": "unit", "password": PASSWORD, "otp": "000000"}
+        APIClient().post("/api/auth/token/", body, format="json")
+    finally:
+        code_checked.disconnect(record)
+    assert seen == [("unit", False, "token")]
