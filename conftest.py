@@ -27,6 +27,24 @@ def _media_root(settings, tmp_path):
     settings.RECTIFY_PASSWORD_MAX_AGE_DAYS = 0
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _sign_in_defaults():
+    """The second factor is owed by role outside demo mode; the tests sign in every role, so it is off
+    here (for module fixtures too) and its own tests switch it on. Rate limits count in the test
+    process's own cache, emptied before each test (below)."""
+    from django.conf import settings
+
+    settings.RECTIFY_OTP_REQUIRED = False
+    settings.RECTIFY_THROTTLE_CACHE = "default"
+
+
+@pytest.fixture(autouse=True)
+def _rate_counts_from_nothing():
+    from django.core.cache import caches
+
+    caches["default"].clear()
+
+
 FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 

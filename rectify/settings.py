@@ -55,7 +55,9 @@ INSTALLED_APPS = [
     "django_tables2",
     "django_htmx",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",  # API tokens: stored hashed, expiring, one per sign-in (rectify.accounts.tokens)
+    "django_otp",
+    "django_otp.plugins.otp_totp",  # the TOTP second factor (rectify.accounts.otp)
     "drf_spectacular",
     "rectify.accounts.axes.AxesConfig",  # django-axes, with a Chinese name in the admin
     "django_q",
@@ -93,6 +95,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # A session whose user owes the second factor reaches only the pages that take it.
+    "rectify.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After the messages: a background request's redirect is answered with its address, and the
     # confirmation stays stored for the page the script then opens.
@@ -246,8 +251,8 @@ globals().update(tls_settings(os.environ, DEBUG))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "rectify.accounts.authentication.TokenAuthentication",
+        "rectify.accounts.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": [
         "rest_framework.permissions.IsAuthenticated",
@@ -255,6 +260,19 @@ REST_FRAMEWORK = {
         "rectify.accounts.permissions.NotAdministrator",
         "rectify.accounts.permissions.PasswordChanged",
     ],
+    # JSON with a bound on its nesting, numbers with a fraction as Decimal (rectify.core.parsers).
+    "DEFAULT_PARSER_CLASSES": [
+        "rectify.core.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    # Rates per user and per address (RECTIFY_RATE_LIMITS below); the sign-in has its own.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rectify.core.throttling.UserRateThrottle",
+        "rectify.core.throttling.AddressRateThrottle",
+    ],
+    # How many reverse proxies stand in front (their X-Forwarded-For is trusted); 0: the peer's address.
+    "NUM_PROXIES": int(os.environ.get("RECTIFY_NUM_PROXIES", "0")),
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
@@ -269,9 +287,14 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Rectify 审计整改管理系统 API",
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and its docs are for signed-in callers only (a session or a token).
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "DESCRIPTION": (
         "审计整改管理系统接口。Authenticate with `Authorization: Token <token>` (POST /api/auth/token/) or a "
-        "session. Lists are paginated ({count, next, previous, results}; ?page=, ?page_size= up to 500) and "
+        "session. A token is new at each sign-in, expires after RECTIFY_TOKEN_HOURS, and is revoked by "
+        "DELETE /api/auth/token/, at logout and at a change of password or roles; an account with a second "
+        "factor sends its code as `otp`. Too many requests answer 429 with Retry-After. "
+        "Lists are paginated ({count, next, previous, results}; ?page=, ?page_size= up to 500) and "
         "ordered with ?ordering=. An object outside the caller's scope answers 404. Errors are {detail} or "
         "field errors keyed by field; a refused action answers 403 (role), 404 (scope), 409 (state) or 400 "
         "(input) and changes nothing. Amounts are decimal strings in yuan."
@@ -336,6 +359,39 @@ RECTIFY_MIN_GROUP_SIZE = int(os.environ.get("RECTIFY_MIN_GROUP_SIZE", "3"))
 RECTIFY_BUSY_RETRY_SECONDS = int(os.environ.get("RECTIFY_BUSY_RETRY_SECONDS", "5"))
 # Password of the demo accounts (demo mode only).
 RECTIFY_DEMO_PASSWORD = os.environ.get("RECTIFY_DEMO_PASSWORD", "Demo-2026")
+
+# --- Sign-in: API tokens, the second factor, rate limits (等保 2.0 identity) ---------------------
+# API tokens (django-rest-knox): a new one at each sign-in, stored as a hash, dead after this many
+# hours (no sliding renewal), and revoked at logout, password change, role change and deactivation.
+RECTIFY_TOKEN_HOURS = float(os.environ.get("RECTIFY_TOKEN_HOURS", "8"))
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(hours=RECTIFY_TOKEN_HOURS),
+    "AUTO_REFRESH": False,
+    "AUTH_HEADER_PREFIX": "Token",
+    "TOKEN_LIMIT_PER_USER": None,
+}
+# The TOTP second factor (django-otp): required of the holders of these roles ("all": everyone) when
+# RECTIFY_OTP_REQUIRED is on, which it is outside demo mode. Anyone may enrol; whoever has, uses it.
+RECTIFY_OTP_ROLES = [
+    role.strip()
+    for role in os.environ.get("RECTIFY_OTP_ROLES", "system_admin,security_admin,log_auditor,audit_leader").split(",")
+    if role.strip()
+]
+RECTIFY_OTP_REQUIRED = env_bool("RECTIFY_OTP_REQUIRED", not RECTIFY_DEMO_MODE)
+OTP_TOTP_ISSUER = os.environ.get("RECTIFY_OTP_ISSUER", "审计整改管理系统")
+# Rate limits ("N/s", "N/min", "N/hour", "N/day"): sign-ins per address (web and API) and per
+# username (API; the web's per-username lockout is django-axes above); API requests per user and per
+# address. Counted in the cache named by RECTIFY_THROTTLE_CACHE, else a file cache under var/ that
+# the processes of one host share.
+RECTIFY_RATE_LIMITS = {
+    "login_address": os.environ.get("RECTIFY_RATE_LOGIN_ADDRESS", "30/min"),
+    "login_username": os.environ.get("RECTIFY_RATE_LOGIN_USERNAME", "10/min"),
+    "api_user": os.environ.get("RECTIFY_RATE_API_USER", "600/min"),
+    "api_address": os.environ.get("RECTIFY_RATE_API_ADDRESS", "3000/min"),
+}
+RECTIFY_THROTTLE_CACHE = os.environ.get("RECTIFY_THROTTLE_CACHE", "")
+# Deepest nesting of a JSON request body; deeper answers 400.
+RECTIFY_JSON_MAX_DEPTH = int(os.environ.get("RECTIFY_JSON_MAX_DEPTH", "32"))
 
 # --- The job queue (django-q2) ------------------------------------------------------------
 # The embedded default queues jobs in the database (no extra service); RECTIFY_REDIS_URL moves the

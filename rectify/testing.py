@@ -72,6 +72,13 @@ class UserFactory(factory.django.DjangoModelFactory):
             self.save()
 
 
+def api_token(user: User) -> str:
+    """A fresh API token of ``user`` (the secret, for ``Authorization: Token …``), as a sign-in would issue."""
+    from rectify.accounts.tokens import issue
+
+    return issue(user)[1]
+
+
 def make_user(username: str, organization: Organization, *roles: str, **extra) -> User:
     return UserFactory(username=username, organization=organization, role_list=list(roles), **extra)
 

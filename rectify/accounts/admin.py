@@ -149,3 +149,18 @@ class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
     def delete_queryset(self, request, queryset):
         for user in queryset:
             services.deactivate(request.user, user)
+
+
+# API tokens and second-factor devices are kept on the account security page (/accounts/tokens/), not
+# here: the admin site would let a staff account issue a token in another user's name or read the
+# secret key of their authenticator.
+def _unregister_credentials() -> None:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+    from knox.models import AuthToken
+
+    for model in (AuthToken, TOTPDevice):
+        if admin.site.is_registered(model):
+            admin.site.unregister(model)
+
+
+_unregister_credentials()

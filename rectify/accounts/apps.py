@@ -8,8 +8,13 @@ class AccountsConfig(AppConfig):
     verbose_name = _("用户与角色")
 
     def ready(self) -> None:
-        from rectify.accounts import signals  # noqa: F401  (the role rule on the relation)
+        from rectify.accounts import signals
         from rectify.accounts.scopes import organization_scope
         from rectify.core.visibility import register_scope
 
         register_scope("organizations.Organization", organization_scope)
+
+        from rectify.accounts.tokens import token_scope
+
+        register_scope("knox.AuthToken", token_scope)
+        signals.connect()

@@ -17,4 +17,9 @@ urlpatterns = [
         views.PasswordResetDecideView.as_view(approve=False),
         name="password-reset-refuse",
     ),
+    path("accounts/otp/", views.SecondFactorVerifyView.as_view(), name="otp-verify"),
+    path("accounts/otp/setup/", views.SecondFactorSetupView.as_view(), name="otp-setup"),
+    path("accounts/tokens/", views.TokenListView.as_view(), name="tokens"),
+    path("accounts/tokens/revoke/", views.TokenRevokeView.as_view(), name="token-revoke"),
+    path("accounts/otp/reset/", views.SecondFactorResetView.as_view(), name="otp-reset"),
 ]

@@ -8,33 +8,21 @@ service becomes an error response in ``rectify.api.exceptions``.
 
 from __future__ import annotations
 
-import codecs
-from decimal import Decimal
 from typing import Any
 
 from django.db.models import Model, QuerySet
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import filters, mixins, viewsets
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
-from rest_framework.exceptions import ParseError
 from rest_framework.pagination import PageNumberPagination
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.serializers import Serializer
-from rest_framework.utils import json
 
+from rectify.accounts.authentication import SessionAuthentication, TokenAuthentication
+from rectify.core.parsers import JSONParser
 
-class DecimalJSONParser(JSONParser):
-    """JSON numbers with a fraction are read as Decimal: an amount arrives exactly as written, never as a float."""
-
-    def parse(self, stream, media_type=None, parser_context=None):
-        encoding = (parser_context or {}).get("encoding", "utf-8")
-        try:
-            decoded = codecs.getreader(encoding)(stream)
-            parse_constant = json.strict_constant if self.strict else None
-            return json.load(decoded, parse_float=Decimal, parse_constant=parse_constant)
-        except ValueError as exc:
-            raise ParseError(f"JSON parse error - {exc}") from None
+# The API's JSON parser (Decimal numbers, bounded nesting), under the name the viewsets know it by.
+DecimalJSONParser = JSONParser
 
 
 class Pagination(PageNumberPagination):

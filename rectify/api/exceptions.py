@@ -18,6 +18,7 @@ from __future__ import annotations
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -60,6 +61,16 @@ def exception_handler(exc, context):
         if hasattr(exc, "error_dict"):
             return Response(_field_errors(exc), status=status.HTTP_400_BAD_REQUEST)
         return Response({"detail": " ".join(exc.messages)}, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, exceptions.Throttled):
+        # The rate limits (rectify.core.throttling): a Chinese message, Retry-After set by DRF.
+        seconds = max(int(exc.wait or 1), 1)
+        exc.detail = exceptions.ErrorDetail(
+            _("请求过于频繁，请 %(seconds)d 秒后再试。") % {"seconds": seconds}, code="throttled"
+        )
+    if isinstance(exc, RecursionError):
+        # Whatever nests too deeply for Python (a body past the parser's bound is refused before): 400, never 500.
+        set_rollback()
+        return Response({"detail": _("请求内容嵌套过深，无法处理。")}, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, Http404):
         # Django's message names the model in English; the API says "not found" in the request's language.
         exc = exceptions.NotFound()

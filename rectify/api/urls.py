@@ -5,10 +5,10 @@ router when their models exist.
 """
 
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from rectify.accounts.api.views import MeView, TokenView
+from rectify.accounts.api.views import ApiTokenViewSet, MeView, TokenView
+from rectify.api.docs import DocsView, SchemaView
 from rectify.audits.api.views import AuditProjectViewSet
 from rectify.congress.api.views import CongressMatterViewSet, QuestionViewSet
 from rectify.documents.api.circulars import CircularDocumentAPIView
@@ -63,11 +63,16 @@ router.register("inspection-packages", InspectionPackageViewSet, basename="inspe
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="token"),
+    path("auth/tokens/", ApiTokenViewSet.as_view({"get": "list"}), name="token-list"),
+    path(
+        "auth/tokens/<str:key>/", ApiTokenViewSet.as_view({"get": "retrieve", "delete": "destroy"}), name="token-detail"
+    ),
     path("auth/me/", MeView.as_view(), name="me"),
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    # Behind sign-in, like the docs (a session or a token).
+    path("schema/", SchemaView.as_view(), name="schema"),
     # Swagger UI from local assets (drf-spectacular-sidecar), its start-up script a file of its own so the
     # Content Security Policy (no inline script) holds. Redoc is left out: its page loads web fonts.
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    path("docs/", DocsView.as_view(url_name="api:schema"), name="docs"),
     path("documents/", include("rectify.documents.api.urls")),
     path("summary-reports/<int:pk>/document/", SummaryReportDocumentAPIView.as_view(), name="summary-report-document"),
     path("summary-reports/<int:pk>/annex/", SummaryAnnexAPIView.as_view(), name="summary-report-annex"),

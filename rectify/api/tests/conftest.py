@@ -8,10 +8,9 @@ import pytest
 import time_machine
 from django.core import signals
 from django.db import close_old_connections
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from rectify.testing import make_finding
+from rectify.testing import api_token, make_finding
 
 # Every API test runs on this day, so deadlines give known colours.
 TODAY = datetime.date(2025, 9, 25)
@@ -26,8 +25,7 @@ def _fixed_day():
 def client_for(user=None, language: str = "zh-hans") -> APIClient:
     client = APIClient(HTTP_ACCEPT_LANGUAGE=language)
     if user is not None:
-        token, _created = Token.objects.get_or_create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {api_token(user)}")
     return client
 
 
@@ -94,3 +92,9 @@ def wsgi_application():
     finally:
         signals.request_started.connect(close_old_connections)
         signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def django_settings(settings):
+    """pytest-django's ``settings`` under another name (hypothesis has its own)."""
+    return settings

@@ -13,10 +13,10 @@ pytestmark = pytest.mark.django_db
 def test_a_token_is_obtained_with_username_and_password_and_then_used(world, ledger):
     client = APIClient()
     response = client.post("/api/auth/token/", {"username": "auditor", "password": PASSWORD}, format="json")
-    assert response.status_code == 200 and set(response.json()) == {"token"}
+    assert response.status_code == 200 and set(response.json()) == {"token", "expiry"}
     token = response.json()["token"]
     again = client.post("/api/auth/token/", {"username": "auditor", "password": PASSWORD}, format="json")
-    assert again.json()["token"] == token  # one token per user
+    assert again.json()["token"] != token  # a new token at each sign-in
     client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     assert client.get("/api/findings/").json()["count"] == 11
     me = client.get("/api/auth/me/").json()

@@ -4,12 +4,11 @@ from urllib.parse import quote
 
 import pytest
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from rectify.documents.services import DOCX_CONTENT_TYPE
 from rectify.documents.tests.helpers import all_text, open_docx
-from rectify.testing import PASSWORD, make_finding
+from rectify.testing import PASSWORD, api_token, make_finding
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("rectify.documents.tests.urls")]
 
@@ -123,8 +122,7 @@ def test_anonymous_users_are_sent_to_log_in(client, world):
 def test_api_returns_the_same_files(world):
     finding = make_finding(world, state="closed")
     api = APIClient()
-    token = Token.objects.create(user=world["auditor"])
-    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {api_token(world['auditor'])}")
     notice = assert_docx(
         api.get(reverse("documents-api-notice", args=[world.project.pk])), f"{world.project.name}审计整改通知书.docx"
     )
@@ -196,7 +194,7 @@ def test_unit_report_period_from_the_query_on_the_web_and_the_api(client, world)
     assert client.get(url, {"from": "2025-13-01"}).status_code == 400
 
     api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=world['auditor']).key}")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {api_token(world['auditor'])}")
     api_url = reverse("documents-api-unit-report", args=[world.unit.pk])
     text = all_text(assert_docx(api.get(api_url, {"period": "open"}), "甲区第一中学整改情况报告.docx"))
     assert open_.ledger_number in text and closed.ledger_number not in text

@@ -148,11 +148,12 @@ def test_the_edit_form_refuses_a_past_deadline_and_saves_other_fields_of_an_old_
 
 
 def api_client(user):
-    from rest_framework.authtoken.models import Token
     from rest_framework.test import APIClient
 
+    from rectify.testing import api_token
+
     client = APIClient(HTTP_ACCEPT_LANGUAGE="zh-hans")
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token(user)}")
     return client
 
 

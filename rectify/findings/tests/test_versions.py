@@ -7,7 +7,6 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 
 from rectify.core.exceptions import ActionRefused
 from rectify.findings import services as findings
@@ -15,7 +14,7 @@ from rectify.findings.models import Finding
 from rectify.findings.warning import local_today
 from rectify.rectification import services as rectification
 from rectify.rectification.models import Plan
-from rectify.testing import PASSWORD, make_finding
+from rectify.testing import PASSWORD, api_token, make_finding
 
 pytestmark = pytest.mark.django_db
 
@@ -53,7 +52,7 @@ def test_a_stale_edit_in_the_web_form_is_refused_and_overwrites_nothing(client, 
 
 
 def _api(client, user):
-    token = Token.objects.create(user=user).key
+    token = api_token(user)
     return {"HTTP_AUTHORIZATION": f"Token {token}"}
 
 

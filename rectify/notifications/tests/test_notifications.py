@@ -7,7 +7,6 @@ import datetime
 import pytest
 import time_machine
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 
 from rectify.core.events import Event
 from rectify.findings import services as findings
@@ -16,7 +15,7 @@ from rectify.notifications import channels, jobs, services
 from rectify.notifications.choices import ChannelCode, DeliveryStatus
 from rectify.notifications.models import ChannelPreference, Delivery, Notification, OrganizationChannel
 from rectify.rectification import services as rectification
-from rectify.testing import PASSWORD, make_finding
+from rectify.testing import PASSWORD, api_token, make_finding
 
 pytestmark = pytest.mark.django_db
 
@@ -225,7 +224,7 @@ def test_preferences_page_saves_the_persons_choice(client, world):
 
 def test_the_api_inbox_is_the_callers_own(client, world):
     _notify(world)
-    token = Token.objects.create(user=world["unit"]).key
+    token = api_token(world["unit"])
     headers = {"HTTP_AUTHORIZATION": f"Token {token}"}
     listed = client.get("/api/notifications/", **headers).json()
     assert listed["count"] == 2 and {"id", "title", "read", "url", "object"} <= set(listed["results"][0])
@@ -233,6 +232,6 @@ def test_the_api_inbox_is_the_callers_own(client, world):
     assert client.post(f"/api/notifications/{first}/read/", **headers).json()["read"] is True
     assert client.get("/api/notifications/?unread=true", **headers).json()["count"] == 1
     assert client.post("/api/notifications/read-all/", **headers).json() == {"marked": 1}
-    other = Token.objects.create(user=world["unithead"]).key
+    other = api_token(world["unithead"])
     assert client.get(f"/api/notifications/{first}/", HTTP_AUTHORIZATION=f"Token {other}").status_code == 404
     assert client.delete(f"/api/notifications/{first}/", **headers).status_code == 405
