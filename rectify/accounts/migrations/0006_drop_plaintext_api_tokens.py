@@ -13,7 +13,7 @@ def drop_plaintext_tokens(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0004_sharing_and_internal_audit_roles"),
+        ("accounts", "0005_password_policy_and_resets"),
         ("knox", "0009_extend_authtoken_field"),
     ]
 
