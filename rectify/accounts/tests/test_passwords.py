@@ -192,9 +192,9 @@ def test_demo_accounts_sign_in_only_in_demo_mode_and_keep_their_password_there(c
         "/api/auth/token/", {"username": "auditor", "password": PASSWORD}, content_type="application/json"
     )
     assert token.status_code == 400
-    from rest_framework.authtoken.models import Token
+    from rectify.testing import api_token
 
-    key = Token.objects.create(user=world["auditor"]).key  # a token taken in demo mode
+    key = api_token(world["auditor"])  # a token taken in demo mode
     assert Client(HTTP_AUTHORIZATION=f"Token {key}").get("/api/findings/").status_code == 403
     settings.RECTIFY_DEMO_MODE = True
     assert Client(HTTP_AUTHORIZATION=f"Token {key}").get("/api/findings/").status_code == 200

@@ -10,8 +10,9 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis.stateful import run_state_machine_as_test
-from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
+
+from rectify.testing import api_token
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +24,7 @@ STEPS = 10
 @pytest.mark.parametrize("username", ["auditor", "unit"])
 def test_sequences_of_calls_never_meet_a_server_error(world, ledger, wsgi_application, username):
     schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", wsgi_application)
-    token = Token.objects.create(user=world[username]).key
+    token = api_token(world[username])
     headers = {"Authorization": f"Token {token}"}
     statuses: collections.Counter = collections.Counter()
     calls: collections.Counter = collections.Counter()
