@@ -69,6 +69,7 @@ SEES_FINDINGS = {
     "finance": {"other_fiscal"},  # fiscal funds in its own district only
     "discipline": NO_FINDINGS,
     "committee": NO_FINDINGS,
+    "committee2": NO_FINDINGS,
     "gov": NO_FINDINGS,
     "congress": NO_FINDINGS,
     "sysadmin": NO_FINDINGS,
@@ -92,6 +93,7 @@ SEES_PROJECTS = {
     "finance": {"project"},  # the project its fiscal finding belongs to
     "discipline": set(),
     "committee": set(),
+    "committee2": set(),
     "gov": set(),
     "congress": set(),
     "sysadmin": set(),
@@ -129,6 +131,7 @@ SEES_ORGANIZATIONS = {
     "finance": A_ORGS,
     "discipline": A_ORGS,
     "committee": A_ORGS,
+    "committee2": A_ORGS,
     "gov": A_ORGS,
     "congress": A_ORGS,
     "sysadmin": A_ORGS,  # manages the accounts of the district's bodies

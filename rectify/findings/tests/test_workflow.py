@@ -55,6 +55,7 @@ USERNAMES = (
     "finance",
     "discipline",
     "committee",
+    "committee2",
     "gov",
     "congress",
     "sysadmin",
