@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "rectify.interviews",
     "rectify.referrals",
     "rectify.sharing",
+    "rectify.security_log",
     "rectify.exchange",
     "rectify.documents",
     "rectify.demo",
@@ -98,6 +99,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # The security audit log: binds the request for its hooks, records refusals and handed-out files.
+    "rectify.security_log.middleware.SecurityLogMiddleware",
     # Last, as django-axes asks: turns a locked-out sign-in into its lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -121,6 +124,7 @@ TEMPLATES = [
                 "rectify.summaries.context_processors.navigation",
                 "rectify.supervision.context_processors.navigation",
                 "rectify.referrals.context_processors.navigation",
+                "rectify.security_log.context_processors.navigation",
             ],
         },
     },
@@ -279,6 +283,17 @@ RECTIFY_REQUEST_MAX_BYTES = int(os.environ.get("RECTIFY_REQUEST_MAX_BYTES", str(
 RECTIFY_OVERDUE_CATCH_UP_DAYS = int(os.environ.get("RECTIFY_OVERDUE_CATCH_UP_DAYS", "30"))
 # Password of the demo accounts (demo mode only).
 RECTIFY_DEMO_PASSWORD = os.environ.get("RECTIFY_DEMO_PASSWORD", "Demo-2026")
+
+# --- Security audit log and field encryption (等保 2.0 level 3, 国密) ------------------------------
+# Records handed out by one export of the log auditor at most.
+RECTIFY_SECURITY_LOG_EXPORT_MAX = int(os.environ.get("RECTIFY_SECURITY_LOG_EXPORT_MAX", "100000"))
+# Reverse proxies in front of the application: the client address is then read from X-Forwarded-For
+# (the entry this many places from its end). 0: REMOTE_ADDR, which no client can forge.
+RECTIFY_PROXY_COUNT = int(os.environ.get("RECTIFY_PROXY_COUNT", "0"))
+# SM4 keys of the encrypted personal fields, outside the database: "id:32hex,id:32hex" (the last is
+# current), or a JSON key file; without either, a development key is generated into var/ with a warning.
+RECTIFY_FIELD_KEYS = os.environ.get("RECTIFY_FIELD_KEYS", "")
+RECTIFY_FIELD_KEY_FILE = os.environ.get("RECTIFY_FIELD_KEY_FILE", str(VAR_DIR / "field_keys.json"))
 
 # --- The job queue (django-q2) ------------------------------------------------------------
 # The embedded default queues jobs in the database (no extra service); RECTIFY_REDIS_URL moves the

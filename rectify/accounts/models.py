@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from rectify.accounts.choices import RoleCode
+from rectify.core.fields import EncryptedCharField
 from rectify.core.models import HistoricalRecordBase
 
 
@@ -40,7 +41,8 @@ class User(AbstractUser):
     )
     roles = models.ManyToManyField(Role, verbose_name=_("角色"), blank=True, related_name="users")
     title = models.CharField(_("职务"), max_length=50, blank=True)
-    phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    # Personal data (等保/国密): SM4-encrypted at rest, keys outside the database (rectify.core.crypto).
+    phone = EncryptedCharField(_("联系电话"), max_length=30, blank=True)
 
     # Role grants are the most security-relevant change in the system: kept with their before and after.
     history = HistoricalRecords(

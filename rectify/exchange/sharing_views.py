@@ -9,6 +9,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.views import View
 
+from rectify.core import audit_log
 from rectify.exchange.sharing import XLSX_CONTENT_TYPE, package_workbook
 from rectify.organizations.models import Organization
 from rectify.sharing.package import unit_package
@@ -25,7 +26,9 @@ def visible_package(user, pk: int):
 
 class UnitPackageView(LoginRequiredMixin, View):
     def get(self, request, pk: int):
-        filename, content = package_workbook(visible_package(request.user, pk))
+        package = visible_package(request.user, pk)
+        filename, content = package_workbook(package)
+        audit_log.record(request, "export", ("organizations.Organization", pk), file="unit_package")
         response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
         response["Content-Disposition"] = (
             f"attachment; filename=\"unit-package-{pk}.xlsx\"; filename*=UTF-8''{quote(filename, safe='')}"

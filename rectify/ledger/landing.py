@@ -63,7 +63,8 @@ GUIDES = {
     RoleCode.SYSTEM_ADMIN: _("系统管理员负责维护机构、用户、问题类别等基础数据，不查看整改业务数据。"),
     RoleCode.SECURITY_ADMIN: _("安全管理员负责用户账户、角色和权限的管理，不查看整改业务数据。"),
     RoleCode.LOG_AUDITOR: _(
-        "安全审计员负责审查系统管理员和安全管理员的操作记录，不查看整改业务数据。安全日志查询功能即将提供。"
+        "安全审计员负责审查系统管理员和安全管理员的操作记录，不查看整改业务数据。"
+        "可在「安全审计日志」中按时间、用户、事件类型、结果、地址和对象查询并导出安全日志。"
     ),
 }
 
@@ -78,12 +79,15 @@ def guides_for(user: User) -> list[str]:
     return [GUIDES[role] for role in sorted(user.role_codes) if role in GUIDES]
 
 
+# Pages of an administrator outside the admin site, which need no staff flag.
+PAGE_LINKS = {RoleCode.LOG_AUDITOR: (_("查询安全审计日志"), "security_log:list")}
+
+
 def admin_links_for(user: User) -> list[dict]:
-    if not user.is_staff:
-        return []
+    links = ADMIN_LINKS if user.is_staff else {}
     return [
         {"label": label, "url": reverse(url_name)}
-        for role, (label, url_name) in sorted(ADMIN_LINKS.items())
+        for role, (label, url_name) in sorted({**links, **PAGE_LINKS}.items())
         if role in user.role_codes
     ]
 
