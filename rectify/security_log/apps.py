@@ -11,6 +11,8 @@ class SecurityLogConfig(AppConfig):
         from rectify.core import audit_log, events
         from rectify.security_log import receivers, services
 
-        audit_log.register(services.record)
+        # Views record through the core door; a log that cannot be written must not fail the user's request
+        # (the failure goes to the server's error log).
+        audit_log.register(services.record_quietly)
         events.subscribe("*", receivers.on_event)
         receivers.connect()

@@ -20,7 +20,8 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import IntegrityError, OperationalError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from rectify.core.audit_log import RECORDED_ATTRIBUTE
@@ -32,6 +33,7 @@ from rectify.security_log.models import GENESIS_HASH, ChainHead, SecurityEvent
 logger = logging.getLogger(__name__)
 
 CHAIN_VERSION = "rectify-security-log-v1"
+ATTEMPTS = 3
 HANDED_OUT = frozenset({EventKind.EXPORT, EventKind.DOWNLOAD, EventKind.DOCUMENT})
 
 # The request being served, so that records made without one at hand (an event after the commit, an
@@ -132,12 +134,13 @@ def _resolve_actor(actor: Any) -> tuple[Any, Any]:
     return actor, request
 
 
-def _locked_head() -> ChainHead:
-    head = ChainHead.objects.select_for_update().filter(pk=1).first()
-    if head is None:  # a database flushed by the tests: the chain starts again
-        ChainHead.objects.get_or_create(pk=1)
-        head = ChainHead.objects.select_for_update().get(pk=1)
-    return head
+def _claim_next() -> ChainHead:
+    """Advances the chain head by one and returns it, locked until the transaction ends. Writing first
+    takes the lock at once on every database (PostgreSQL's row lock, SQLite's write lock), so the read
+    that follows sees the hash of the last committed record and no other append can come between."""
+    while not ChainHead.objects.filter(pk=1).update(sequence=F("sequence") + 1):
+        ChainHead.objects.get_or_create(pk=1)  # a database flushed by the tests: the chain starts again
+    return ChainHead.objects.get(pk=1)
 
 
 def record(
@@ -169,14 +172,22 @@ def record(
         detail=_json_safe(detail),
         request_id=_clean(getattr(request, "request_id", "") or get_request_id(), 64),
     )
-    with transaction.atomic():
-        head = _locked_head()
-        event.sequence = head.sequence + 1
-        event.previous_hash = head.hash
-        event.hash = chain_hash(event)
-        event.save()
-        head.sequence, head.hash = event.sequence, event.hash
-        head.save(update_fields=["sequence", "hash"])
+    for attempt in range(ATTEMPTS):
+        try:
+            with transaction.atomic():
+                head = _claim_next()
+                event.sequence, event.previous_hash = head.sequence, head.hash
+                event.hash = chain_hash(event)
+                event.save()
+                ChainHead.objects.filter(pk=1).update(hash=event.hash)
+            break
+        except (IntegrityError, OperationalError):
+            # Another writer won the race on a database that could not make this one wait (SQLite shared
+            # in memory, a busy timeout): nothing of this attempt was kept; try again on the new head.
+            event.pk = None
+            event._state.adding = True
+            if attempt == ATTEMPTS - 1 or transaction.get_connection().needs_rollback:
+                raise
     if request is not None and kind in HANDED_OUT:
         # The view recorded its file itself: the middleware does not record it again as a plain download.
         setattr(getattr(request, "_request", request), RECORDED_ATTRIBUTE, True)

@@ -312,7 +312,7 @@ def test_the_log_auditor_searches_pages_and_is_logged_doing_it(client, world, dj
     found = client.get("/security-log/", {"kind": "login_failed", "username": "mallory", "outcome": "failure"})
     assert [event.username for event in found.context["events"]] == ["mallory"]
     assert client.get("/security-log/", {"kind": "export", "username": "auditor"}).context["events"][0].kind == "export"
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(17):
         client.get("/security-log/", {"before": 30})
 
 
@@ -337,3 +337,29 @@ def test_the_export_writes_every_cell_as_text(client, world):
     text = b"".join(client.get("/security-log/export.csv", {"kind": "login_failed"}).streaming_content).decode()
     names = [row[2] for row in csv.reader(io.StringIO(text.lstrip("\ufeff")))]
     assert '\'=HYPERLINK("http://x","y")' in names
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent writers need a server database")
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_appends_queue_on_the_chain_head_and_never_fork():
+    import threading
+
+    from django.db import connections
+
+    start = threading.Barrier(4)
+
+    def append(n: int) -> None:
+        try:
+            start.wait()
+            for i in range(10):
+                record(None, EventKind.EXPORT, ("ledger", f"{n}-{i}"))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=append, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(SecurityEvent.objects.values_list("sequence", flat=True)) == list(range(1, 41))
+    assert verify_chain(batch_size=7).count == 40 and verify_chain().intact
