@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "rectify.interviews",
     "rectify.referrals",
     "rectify.sharing",
+    "rectify.security_log",
     "rectify.exchange",
     "rectify.documents",
     "rectify.demo",
@@ -109,6 +110,8 @@ MIDDLEWARE = [
     "rectify.core.middleware.DatabaseBusyMiddleware",
     # A password to change first; administrators kept off business pages.
     "rectify.accounts.middleware.AccountGatesMiddleware",
+    # The security audit log: binds the request for its hooks, records refusals and handed-out files.
+    "rectify.security_log.middleware.SecurityLogMiddleware",
     # Last, as django-axes asks: turns a locked-out sign-in into its lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -132,6 +135,7 @@ TEMPLATES = [
                 "rectify.summaries.context_processors.navigation",
                 "rectify.supervision.context_processors.navigation",
                 "rectify.referrals.context_processors.navigation",
+                "rectify.security_log.context_processors.navigation",
             ],
         },
     },
@@ -206,6 +210,7 @@ RECTIFY_DEMO_MODE = env_bool("RECTIFY_DEMO_MODE", False)
 RECTIFY_ADMINISTRATOR_PATHS = [
     "/workbench/",
     "/manage/",
+    "/security-log/",
     "/admin/",
     "/notifications/",
     "/api/auth/",
@@ -392,6 +397,16 @@ RECTIFY_RATE_LIMITS = {
 RECTIFY_THROTTLE_CACHE = os.environ.get("RECTIFY_THROTTLE_CACHE", "")
 # Deepest nesting of a JSON request body; deeper answers 400.
 RECTIFY_JSON_MAX_DEPTH = int(os.environ.get("RECTIFY_JSON_MAX_DEPTH", "32"))
+# --- Security audit log and field encryption (等保 2.0 level 3, 国密) ------------------------------
+# Records handed out by one export of the log auditor at most.
+RECTIFY_SECURITY_LOG_EXPORT_MAX = int(os.environ.get("RECTIFY_SECURITY_LOG_EXPORT_MAX", "100000"))
+# Reverse proxies in front of the application (RECTIFY_NUM_PROXIES, the same count the API's rate
+# limits use): the client address is then read from X-Forwarded-For. 0: REMOTE_ADDR, unforgeable.
+RECTIFY_PROXY_COUNT = REST_FRAMEWORK["NUM_PROXIES"]
+# SM4 keys of the encrypted personal fields, outside the database: "id:32hex,id:32hex" (the last is
+# current), or a JSON key file; without either, a development key is generated into var/ with a warning.
+RECTIFY_FIELD_KEYS = os.environ.get("RECTIFY_FIELD_KEYS", "")
+RECTIFY_FIELD_KEY_FILE = os.environ.get("RECTIFY_FIELD_KEY_FILE", str(VAR_DIR / "field_keys.json"))
 
 # --- The job queue (django-q2) ------------------------------------------------------------
 # The embedded default queues jobs in the database (no extra service); RECTIFY_REDIS_URL moves the

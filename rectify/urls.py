@@ -38,5 +38,6 @@ urlpatterns = [
     path("", include("rectify.interviews.urls")),
     path("", include("rectify.referrals.urls")),
     path("", include("rectify.sharing.urls")),
+    path("", include("rectify.security_log.urls")),
     path("api/", include("rectify.api.urls")),
 ]

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from rectify.accounts.choices import ADMIN_ROLES, BUSINESS_ROLES, RoleCode
+from rectify.core.fields import EncryptedCharField
 from rectify.core.models import HistoricalRecordBase
 
 
@@ -42,7 +43,8 @@ class User(AbstractUser):
     )
     roles = models.ManyToManyField(Role, verbose_name=_("角色"), blank=True, related_name="users")
     title = models.CharField(_("职务"), max_length=50, blank=True)
-    phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    # Personal data (等保/国密): SM4-encrypted at rest, keys outside the database (rectify.core.crypto).
+    phone = EncryptedCharField(_("联系电话"), max_length=30, blank=True)
     # Identity (等保 2.0 身份鉴别): an initial or reset password must be changed at the next sign-in, and
     # every password expires after RECTIFY_PASSWORD_MAX_AGE_DAYS.
     must_change_password = models.BooleanField(_("下次登录须修改密码"), default=False)

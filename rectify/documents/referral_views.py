@@ -7,6 +7,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.views import View
 
+from rectify.core import audit_log
 from rectify.core.exceptions import ActionRefused
 from rectify.documents import referrals
 from rectify.documents.views import DocumentView
@@ -30,6 +31,7 @@ class ReferralPackageView(LoginRequiredMixin, View):
                 raise Http404(refusal.messages[0]) from refusal
             context = {"message": refusal.messages[0], "back_url": f"/referrals/{pk}/"}
             return render(request, "documents/refused.html", context, status=400)
+        audit_log.record(request, "download", ("referrals.Referral", pk), file="referral_package")
         response = FileResponse(handle, as_attachment=True, filename=name)
         response["Cache-Control"] = "private, no-store"
         return response

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from rectify.audits.models import AuditProject
+from rectify.core import audit_log
 from rectify.core.actions import RefusedUnlessMixin
 from rectify.core.exceptions import ActionRefused
 from rectify.documents import batches, services
@@ -69,6 +70,8 @@ class DocumentView(LoginRequiredMixin, View):
                 raise Http404(refusal.messages[0]) from refusal
             context = {"message": refusal.messages[0], "back_url": self.back_url()}
             return render(request, "documents/refused.html", context, status=400)
+        generated = self.object if self.object is not None else ("view:" + type(self).__name__, pk)
+        audit_log.record(request, "document", generated, document=type(self).__name__)
         return docx_response(document)
 
 
@@ -116,6 +119,7 @@ class ProjectNoticesBatchView(LoginRequiredMixin, View):
             batch = batches.request_project_notices(request.user, project, return_url=project.get_absolute_url())
         except ActionRefused as refusal:
             return _refused(request, refusal, project.get_absolute_url())
+        audit_log.record(request, "document", batch, document="project_notices", project=project.pk)
         messages.success(request, _("已开始批量生成，完成后可在本页下载。"))
         return redirect(batch)
 
@@ -138,6 +142,7 @@ class CloseOutSheetsBatchView(LoginRequiredMixin, RefusedUnlessMixin, View):
             batch = batches.request_close_out_sheets(request.user, filterset.qs, return_url=back)
         except ActionRefused as refusal:
             return _refused(request, refusal, back)
+        audit_log.record(request, "document", batch, document="close_out_sheets", filters=request.GET.dict())
         messages.success(request, _("已开始批量生成，完成后可在本页下载。"))
         return redirect(batch)
 
@@ -152,6 +157,7 @@ class BatchView(LoginRequiredMixin, View):
 class BatchDownloadView(LoginRequiredMixin, View):
     def get(self, request, pk: int):
         batch = get_object_or_404(DocumentBatch.objects.restrict(request.user).filter(status=BatchStatus.DONE), pk=pk)
+        audit_log.record(request, "download", batch, file="document_batch")
         response = FileResponse(batch.file.open("rb"), as_attachment=True, filename=f"{batch.title}.zip")
         response["Cache-Control"] = "private, no-store"
         return response

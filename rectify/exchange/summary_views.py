@@ -9,6 +9,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.views import View
 
+from rectify.core import audit_log
 from rectify.exchange.summaries import XLSX_CONTENT_TYPE, summary_annex
 from rectify.summaries.models import SummaryReport
 
@@ -27,4 +28,5 @@ def annex_response(report: SummaryReport) -> HttpResponse:
 class SummaryAnnexView(LoginRequiredMixin, View):
     def get(self, request, pk: int):
         report = get_object_or_404(SummaryReport.objects.restrict(request.user).select_related("issuer"), pk=pk)
+        audit_log.record(request, "export", report, file="summary_annex")
         return annex_response(report)

@@ -19,6 +19,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views import View
 
+from rectify.core import audit_log
 from rectify.exchange import jobs, progress, services
 from rectify.exchange.forms import ConfirmForm, LedgerUploadForm
 from rectify.findings.filters import FindingFilterSet
@@ -47,6 +48,7 @@ class LedgerExportView(LoginRequiredMixin, View):
         # As the ledger page does: filters that do not validate show nothing rather than everything.
         findings = filterset.qs if not filterset.is_bound or filterset.is_valid() else visible.none()
         stamp = timezone.localdate().strftime("%Y%m%d")
+        audit_log.record(request, "export", "ledger", filters=request.GET.dict())
         return _xlsx_response(
             lambda handle: services.export_ledger(findings, handle, user=request.user), f"整改台账-{stamp}.xlsx"
         )

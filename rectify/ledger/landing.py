@@ -69,7 +69,8 @@ GUIDES = {
         "不能操作管理员账号，不查看整改业务数据。"
     ),
     RoleCode.LOG_AUDITOR: _(
-        "安全审计员负责审查系统管理员和安全管理员的操作记录，不查看整改业务数据。安全日志查询功能即将提供。"
+        "安全审计员负责审查系统管理员和安全管理员的操作记录，不查看整改业务数据。"
+        "可在「安全审计日志」中按时间、用户、事件类型、结果、地址和对象查询并导出安全日志。"
     ),
 }
 
@@ -80,6 +81,7 @@ ADMIN_LINKS = {
         (_("管理用户账户"), "admin:accounts_user_changelist"),
         (_("密码重置申请"), "accounts:password-resets"),
     ],
+    RoleCode.LOG_AUDITOR: [(_("查询安全审计日志"), "security_log:list")],
 }
 
 
@@ -88,8 +90,6 @@ def guides_for(user: User) -> list[str]:
 
 
 def admin_links_for(user: User) -> list[dict]:
-    if not user.is_staff:
-        return []
     return [
         {"label": label, "url": reverse(url_name)}
         for role, links in sorted(ADMIN_LINKS.items())

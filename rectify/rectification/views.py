@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from rectify.accounts.choices import AUDITING_ROLES
+from rectify.core import audit_log
 from rectify.core.actions import ObjectActionView
 from rectify.findings import services as finding_actions
 from rectify.findings.choices import FindingState
@@ -268,6 +269,7 @@ class EvidenceFileView(LoginRequiredMixin, View):
             handle = evidence.file.open("rb")
         except (FileNotFoundError, ValidationError):
             raise Http404 from None
+        audit_log.record(request, "download", evidence, inline=inline)
         # The name's extension follows the content type, also for files recorded before that rule.
         name = served_name(evidence.original_name, evidence.content_type)
         response = FileResponse(handle, as_attachment=not inline, filename=name, content_type=evidence.content_type)

@@ -14,6 +14,7 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 from django_filters.views import FilterView
 
+from rectify.core import audit_log
 from rectify.core.actions import ObjectActionView, RefusedUnlessMixin
 from rectify.core.exceptions import ActionRefused, add_refusal_to_form
 from rectify.findings.warning import local_today
@@ -212,6 +213,7 @@ class AttachmentView(LoginRequiredMixin, View):
         progress = get_object_or_404(Progress.objects.restrict(request.user), pk=pk)
         if not progress.attachment:
             raise Http404
+        audit_log.record(request, "download", progress, file="supervision_attachment")
         content_type = progress.attachment_type or "application/octet-stream"
         response = FileResponse(
             progress.attachment.open("rb"),

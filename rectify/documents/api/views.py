@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from rectify.audits.models import AuditProject
+from rectify.core import audit_log
 from rectify.core.exceptions import ActionRefused
 from rectify.documents import services
 from rectify.documents.views import docx_response, unit_from_query
@@ -65,6 +66,7 @@ class DocumentAPIView(APIView):
         except ActionRefused as refusal:
             code = status.HTTP_404_NOT_FOUND if refusal.code == "not_found" else status.HTTP_400_BAD_REQUEST
             return Response({"detail": refusal.messages[0]}, status=code)
+        audit_log.record(request, "document", ("view:" + type(self).__name__, pk), document=type(self).__name__)
         return docx_response(document)
 
 

@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SecurityLogConfig(AppConfig):
+    name = "rectify.security_log"
+    label = "security_log"
+    verbose_name = _("安全审计日志")
+
+    def ready(self) -> None:
+        from rectify.core import audit_log, events
+        from rectify.security_log import receivers, services
+
+        # Views record through the core door; a log that cannot be written must not fail the user's request
+        # (the failure goes to the server's error log).
+        audit_log.register(services.record_quietly)
+        events.subscribe("*", receivers.on_event)
+        receivers.connect()
