@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from rectify.accounts.choices import ADMIN_ROLES, RoleCode
 from rectify.accounts.models import PasswordReset, PasswordResetState, Role, User, check_role_combination
+from rectify.core import audit_log
 from rectify.core.exceptions import ActionRefused
 
 # Administrators who may approve another's password reset request (the log auditor reaches nothing but
@@ -79,6 +80,7 @@ def create_account(actor: User, *, username: str, organization=None, **fields) -
     user.must_change_password = True
     user.full_clean(exclude=["password"])
     user.save()
+    audit_log.record(actor, "admin", user, action="create_account")
     return user
 
 
@@ -96,6 +98,7 @@ def update_account(actor: User, target: User, **fields) -> User:
         setattr(user, name, value)
     user.full_clean(exclude=["password"])
     user.save(update_fields=list(fields) or None)
+    audit_log.record(actor, "admin", user, action="update_account", fields=sorted(fields))
     return user
 
 
@@ -112,6 +115,7 @@ def set_active(actor: User, target: User, active: bool) -> User:
     if user.is_active != active:
         user.is_active = active
         user.save(update_fields=["is_active"])
+        audit_log.record(actor, "admin", user, action="activate" if active else "deactivate")
     return user
 
 
@@ -161,6 +165,7 @@ def change_own_password(user: User, raw_password: str) -> User:
     fresh.set_password(raw_password)
     fresh.must_change_password = False
     fresh.save()
+    audit_log.record(user, "admin", fresh, action="change_own_password")
     user.password = fresh.password
     user.password_changed_at = fresh.password_changed_at
     user.must_change_password = False
@@ -178,7 +183,9 @@ def request_password_reset(actor: User, target: User, reason: str) -> PasswordRe
     user = _fresh(target)
     if PasswordReset.objects.filter(user=user, state=PasswordResetState.PENDING).exists():
         raise ActionRefused(_("该账号已有待批准的密码重置申请。"), code="invalid_state")
-    return PasswordReset.objects.create(user=user, reason=reason[:200], requested_by=actor)
+    reset = PasswordReset.objects.create(user=user, reason=reason[:200], requested_by=actor)
+    audit_log.record(actor, "admin", user, action="request_password_reset", reset=reset.pk)
+    return reset
 
 
 def _one_time_password() -> str:
@@ -220,6 +227,7 @@ def approve_password_reset(actor: User, reset: PasswordReset) -> str:
     reset.decided_by = actor
     reset.decided_at = timezone.now()
     reset.save(update_fields=["state", "decided_by", "decided_at"])
+    audit_log.record(actor, "admin", user, action="approve_password_reset", reset=reset.pk)
     return password
 
 
@@ -232,4 +240,5 @@ def refuse_password_reset(actor: User, reset: PasswordReset) -> PasswordReset:
     reset.decided_by = actor
     reset.decided_at = timezone.now()
     reset.save(update_fields=["state", "decided_by", "decided_at"])
+    audit_log.record(actor, "admin", reset.user, action="refuse_password_reset", reset=reset.pk)
     return reset

@@ -67,6 +67,25 @@ def on_roles_changed(sender, instance, action: str, pk_set, **kwargs) -> None:
         record_quietly(actor, EventKind.ADMIN, user, action=verb, roles=[str(role) for role in roles])
 
 
+def on_token_issued(sender, user, token, request=None, **kwargs) -> None:
+    """An API sign-in (``POST /api/auth/token/``): the token is named by its short identifying prefix."""
+    # The user as the actor (the request is still anonymous); the address comes from the bound request.
+    record_quietly(user, EventKind.LOGIN, user, channel="api_token")
+
+
+def on_tokens_revoked(sender, user, count: int, reason: str, actor=None, **kwargs) -> None:
+    request = current_request()
+    who = actor if actor is not None else request
+    record_quietly(who, EventKind.ADMIN, user, action="revoke_tokens", reason=str(reason), count=count)
+
+
+def on_code_checked(sender, user, success: bool, step: str, request=None, **kwargs) -> None:
+    """Each second-factor code checked: a wrong one is a failed sign-in step."""
+    kind = EventKind.LOGIN if success else EventKind.LOGIN_FAILED
+    outcome = Outcome.SUCCESS if success else Outcome.FAILURE
+    record_quietly(user, kind, user, outcome, second_factor=step)
+
+
 def on_event(event: Event) -> None:
     """Each named action of a service (``finding.issued``, ``referral.sent`` …), once committed."""
     obj = describe_label(event.object_label, event.object_id)
@@ -82,5 +101,11 @@ def connect() -> None:
     post_save.connect(on_admin_log_entry, sender=LogEntry, dispatch_uid="security_log_admin")
     m2m_changed.connect(on_roles_changed, sender=get_user_model().roles.through, dispatch_uid="security_log_roles")
     from axes.signals import user_locked_out
+
+    from rectify.accounts import otp, tokens
+
+    tokens.token_issued.connect(on_token_issued, dispatch_uid="security_log_token_issued")
+    tokens.tokens_revoked.connect(on_tokens_revoked, dispatch_uid="security_log_tokens_revoked")
+    otp.code_checked.connect(on_code_checked, dispatch_uid="security_log_code_checked")
 
     user_locked_out.connect(on_locked_out, dispatch_uid="security_log_lockout")

@@ -269,12 +269,58 @@ def test_a_role_grant_is_recorded_by_any_path(world):
 
 
 def test_a_token_is_never_named_in_the_log(world):
-    from rest_framework.authtoken.models import Token
+    from rectify.accounts import tokens
 
-    token = Token.objects.create(user=world["unit"])
+    token, secret = tokens.issue(world["unit"])
     LogEntry.objects.log_actions(world["secadmin"].pk, [token], 3, single_object=True)
     event = latest(EventKind.ADMIN)
-    assert token.key not in event.object_id and token.key not in str(event.detail) and event.object_repr == ""
+    for text in (secret, token.digest, token.token_key):
+        assert text not in event.object_id and text not in str(event.detail) and text not in event.object_repr
+
+
+def test_api_sign_ins_token_revocations_and_second_factor_codes_are_recorded(client, world):
+    from rectify.accounts import otp, tokens
+    from rectify.accounts.tokens import Reason
+
+    answer = client.post("/api/auth/token/", {"username": "auditor", "password": PASSWORD})
+    assert answer.status_code == 200
+    signed_in = latest(EventKind.LOGIN)
+    assert signed_in.user_id == world["auditor"].pk and signed_in.detail == {"channel": "api_token"}
+    assert answer.json()["token"] not in str(signed_in.detail)
+
+    tokens.revoke_all(world["auditor"], reason=Reason.OWNER, actor=world["auditor"])
+    revoked = latest(EventKind.ADMIN)
+    assert revoked.object_id == str(world["auditor"].pk)
+    assert revoked.detail == {"action": "revoke_tokens", "reason": "owner", "count": 1}
+
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.create(user=world["auditor"], name="phone", confirmed=True)
+    assert not otp.verify(world["auditor"], device, "000000x", step="sign_in")
+    failed = latest(EventKind.LOGIN_FAILED)
+    assert failed.outcome == "failure" and failed.detail == {"second_factor": "sign_in"}
+
+
+def test_the_account_services_record_every_administrative_step(world):
+    from rectify.accounts import services
+    from rectify.accounts.models import User
+
+    secadmin, sysadmin, target = world["secadmin"], world["sysadmin"], world["unit"]
+    reset = services.request_password_reset(secadmin, target, "忘记密码")
+    services.approve_password_reset(sysadmin, reset)
+    created = services.create_account(sysadmin, username="newcomer", organization=target.organization)
+    services.deactivate(sysadmin, User.objects.get(pk=created.pk))
+    steps = [
+        (event.user_id, event.object_id, event.detail.get("action"))
+        for event in SecurityEvent.objects.filter(kind=EventKind.ADMIN).order_by("sequence")
+        if event.detail.get("action") not in {"grant_roles", "revoke_roles", "clear_roles", "revoke_tokens", "change"}
+    ]
+    assert steps == [
+        (secadmin.pk, str(target.pk), "request_password_reset"),
+        (sysadmin.pk, str(target.pk), "approve_password_reset"),
+        (sysadmin.pk, str(created.pk), "create_account"),
+        (sysadmin.pk, str(created.pk), "deactivate"),
+    ]
 
 
 # --- the log auditor's page ------------------------------------------------------------------------------
