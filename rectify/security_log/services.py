@@ -44,8 +44,8 @@ _current_request: ContextVar[Any] = ContextVar("rectify_security_log_request", d
 # Any other object is named by its type and number only, so that the log auditor, who sees no business
 # data, does not read it in the log either.
 NAMED_LABELS = frozenset({"accounts.user", "accounts.role", "organizations.organization", "auth.group"})
-# Objects whose number is itself a secret (a DRF token's key): only a short SM3 digest of it is kept.
-SECRET_LABELS = frozenset({"authtoken.token", "authtoken.tokenproxy"})
+# Objects whose number is itself a secret (an API token's digest): only a short SM3 digest of it is kept.
+SECRET_LABELS = frozenset({"knox.authtoken"})
 
 
 @contextmanager

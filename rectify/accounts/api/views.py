@@ -85,6 +85,7 @@ class ApiTokenViewSet(
 
     model = AuthToken
     serializer_class = ApiTokenSerializer
+    administrators_allowed = True  # the security administrator keeps the tokens (三员分立)
     lookup_field = "token_key"
     lookup_url_kwarg = "key"
     filter_backends: list = []

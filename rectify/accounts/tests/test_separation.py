@@ -133,10 +133,9 @@ def test_each_administrator_sees_no_business_data_and_its_workbench_says_what_it
     guide = {"sysadmin": "系统管理员负责", "secadmin": "安全管理员负责", "logaudit": "安全审计员负责"}[username]
     assert guide in workbench.content.decode()
     # By token too: the API refuses the administrators whatever the authentication.
-    from rest_framework.authtoken.models import Token
+    from rectify.testing import api_token
 
-    token = Token.objects.create(user=world[username])
-    api = Client(HTTP_AUTHORIZATION=f"Token {token.key}")
+    api = Client(HTTP_AUTHORIZATION=f"Token {api_token(world[username])}")
     assert api.get("/api/findings/").status_code == 404
     assert api.get(f"/api/findings/{finding.pk}/").status_code == 404
     assert api.get("/api/auth/me/").status_code == 200

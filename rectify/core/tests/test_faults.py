@@ -17,9 +17,8 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import OperationalError, connection
 from django.test import Client
-from rest_framework.authtoken.models import Token
 
-from rectify.testing import PASSWORD, make_finding, upload
+from rectify.testing import PASSWORD, api_token, make_finding, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -94,7 +93,7 @@ def web_report(client, finding, content: bytes):
 
 
 def api_report(finding, user, content: bytes):
-    client = Client(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
+    client = Client(HTTP_AUTHORIZATION=f"Token {api_token(user)}")
     return client.post(
         f"/api/findings/{finding.pk}/reports/",
         {"measures": "已清理", "progress": "全部完成", "evidence": [upload("凭证.png", content)]},

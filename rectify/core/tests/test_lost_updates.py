@@ -16,9 +16,8 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
-from rectify.testing import PASSWORD, make_finding
+from rectify.testing import PASSWORD, api_token, make_finding
 
 pytestmark = pytest.mark.django_db
 
@@ -138,6 +137,16 @@ def _interview(world):
     return services.decide(world["auditlead"], interview.pk, approve=True, reason="约谈主要负责人")
 
 
+def _congress_matter(world):
+    from rectify.congress import services
+
+    return services.record_matter(
+        world["congress"], kind="special_inquiry", title="专题询问", session="常委会会议",
+        held_on=timezone.localdate() - datetime.timedelta(days=1), content="询问整改情况",
+        questions=[services.QuestionSpec(world.unit, "请说明", timezone.localdate() + datetime.timedelta(days=60))],
+    )  # fmt: skip
+
+
 def _fresh(obj):
     return type(obj)._base_manager.get(pk=obj.pk)
 
@@ -191,6 +200,14 @@ EDITABLE = [
         api_body=lambda w, o, m: {"place": m, "scheduled_at": SOON.isoformat(), "attendees": "王五 区审计局副局长"},
         current=lambda o: _fresh(o).place,
     ),
+    Editable(
+        "congress matter", ("congress", "congress"), _congress_matter,
+        web_url=lambda o: f"/congress/{o.pk}/edit/", web_field="content",
+        api_read=lambda o: f"/api/congress-matters/{o.pk}/", api_edit=lambda o: f"/api/congress-matters/{o.pk}/edit/",
+        api_body=lambda w, o, m: {"kind": o.kind, "title": o.title, "session": o.session,
+                                  "held_on": o.held_on.isoformat(), "content": m},
+        current=lambda o: _fresh(o).content,
+    ),
 ]  # fmt: skip
 
 
@@ -223,7 +240,7 @@ def test_a_stale_web_edit_is_refused_and_the_first_save_stands(world, editable):
 
 
 def _token_client(user) -> Client:
-    return Client(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
+    return Client(HTTP_AUTHORIZATION=f"Token {api_token(user)}")
 
 
 @pytest.mark.parametrize("editable", EDITABLE, ids=lambda e: e.name)
@@ -266,7 +283,8 @@ def test_every_edit_path_of_the_api_and_the_web_is_walked_above():
     from rectify.api.urls import router
 
     covered_api = {("findings", "partial_update"), ("findings", "plan"), ("referrals", "edit"),
-                   ("summary-reports", "narrative"), ("circulars", "edit"), ("interviews", "schedule")}  # fmt: skip
+                   ("summary-reports", "narrative"), ("circulars", "edit"), ("interviews", "schedule"),
+                   ("congress-matters", "edit")}  # fmt: skip
     edit_words = {"edit", "narrative", "schedule", "plan", "update", "partial_update", "revise"}
     found = set()
     for prefix, viewset, _basename in router.registry:
@@ -279,7 +297,7 @@ def test_every_edit_path_of_the_api_and_the_web_is_walked_above():
     assert found <= covered_api, found - covered_api
 
     covered_web = {url.split("/")[1] for url in ["/findings/1/edit/", "/referrals/1/edit/", "/summaries/1/edit/",
-                                                 "/circulars/1/edit/"]}  # fmt: skip
+                                                 "/circulars/1/edit/", "/congress/1/edit/"]}  # fmt: skip
 
     def patterns(resolver, prefix=""):
         for entry in resolver.url_patterns:

@@ -15,7 +15,7 @@ from rectify.summaries import services
 from rectify.summaries.choices import SummaryState
 from rectify.summaries.models import SummaryReport, SummaryStep
 from rectify.summaries.tests.helpers import depthead, ledger
-from rectify.testing import PASSWORD, make_user
+from rectify.testing import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -249,7 +249,7 @@ def test_a_recipient_reads_but_does_not_act(world):
     services.submit_report(world["auditor"], report)
     services.approve_report(world["auditlead"], report)
     services.send_report(world["auditor"], report)
-    other = make_user("committee2", world.committee, "committee_officer")
+    other = world["committee2"]
     with pytest.raises(ActionRefused) as refusal:
         services.return_report(other, report, "不同意")
     assert refusal.value.code == "forbidden"
