@@ -23,9 +23,9 @@ STEPS = 10
 
 @pytest.mark.parametrize("username", ["auditor", "unit"])
 def test_sequences_of_calls_never_meet_a_server_error(world, ledger, wsgi_application, username):
-    schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", wsgi_application)
     token = api_token(world[username])
     headers = {"Authorization": f"Token {token}"}
+    schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", wsgi_application, headers=headers)
     statuses: collections.Counter = collections.Counter()
     calls: collections.Counter = collections.Counter()
 
