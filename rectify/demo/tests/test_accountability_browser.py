@@ -49,6 +49,7 @@ def demo(live_server, settings, tmp_path):
     from rectify.findings.reference import ensure_reference_data
 
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.RECTIFY_DEMO_MODE = True  # the demo accounts sign in with their password (make run)
     ensure_roles()  # the transactional tests before this one flushed the migrations' reference data
     ensure_reference_data()
     load_demo(findings=FINDINGS)
@@ -231,6 +232,10 @@ def test_the_accountability_mechanisms_role_by_role(page: Page, demo):
     expect(page.get_by_test_id("finding-state")).to_be_visible()
     expect(page.get_by_test_id("action")).to_have_count(0)  # sees it, and is offered nothing to do to it
     page.goto(f"{base}/sharing/{subscription.pk}/")
+    page.get_by_test_id("package").click()
+    page.get_by_test_id("request-package").click()  # built by a background job; the page follows it
+    expect(page.get_by_test_id("package-status")).to_have_attribute("data-status", "done", timeout=30000)
+    package_page = page.url
     assert export(page, page.get_by_test_id("package-xlsx")).startswith(ZIP)
-    page.goto(f"{base}/sharing/{subscription.pk}/")
+    page.goto(package_page)
     assert export(page, page.get_by_test_id("package-docx")).startswith(ZIP)
