@@ -44,7 +44,10 @@ def world_live(live_server):
 
 
 def login(page: Page, base: str, username: str) -> None:
-    page.wait_for_load_state("load")
+    # No request of the old session still in flight (a lazy thumbnail): its answer would set the old
+    # session's cookie again after it is cleared, and the next sign-in would then end that session
+    # under a request still using it.
+    page.wait_for_load_state("networkidle")
     page.goto("about:blank")  # ends any navigation still under way before the session is dropped
     page.context.clear_cookies()
     page.goto(f"{base}/accounts/login/")
@@ -59,6 +62,9 @@ def test_lifecycle_across_roles_in_the_browser(page: Page, live_server, world_li
     world = world_live
     base = live_server.url
     console = Console(page)
+    # A thumbnail still loading when the test signs in as someone else is answered 400 (its session has
+    # just been ended by that sign-in): the browser's race, not the page's. Any other failure still counts.
+    console.expected.append("status of 400 (Bad Request) @ {'url': '" + base + "/evidence/")
     project = world.project
     other_units_finding = make_finding(world, state="issued", unit=world.sibling_unit)
     steps = screenshots / "lifecycle"
