@@ -14,11 +14,8 @@ from __future__ import annotations
 
 from openpyxl.cell import WriteOnlyCell
 
+from rectify.core.spreadsheets import looks_like_formula
 from rectify.exchange.columns import clean_text
-
-# What a spreadsheet takes for the start of a formula (the tab and the carriage return because some
-# programs drop them and read on).
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 
 
 def safe_text(value) -> str:
@@ -26,11 +23,6 @@ def safe_text(value) -> str:
     if value is None or value == "":
         return ""
     return clean_text(str(value))
-
-
-def looks_like_formula(text: str) -> bool:
-    """Whether a spreadsheet could read ``text`` as a formula (before or after its leading blanks)."""
-    return text.startswith(FORMULA_TRIGGERS) or text.lstrip(" \t\r\n").startswith(FORMULA_TRIGGERS)
 
 
 def _as_text(cell, value) -> None:

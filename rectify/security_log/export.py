@@ -13,13 +13,13 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
+from rectify.core.spreadsheets import looks_like_formula
 from rectify.security_log.models import SecurityEvent
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralised(value: str) -> str:
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
+    """A CSV cell has no style to mark it text: a formula-like value gets the apostrophe Excel uses."""
+    return "'" + value if looks_like_formula(value) else value
 
 
 def headers() -> list[str]:
@@ -60,6 +60,7 @@ def write_xlsx(events: Iterable[SecurityEvent], handle: IO[bytes]) -> int:
         for value in values:
             cell = WriteOnlyCell(sheet, value=value)
             cell.data_type = "s"  # text, never a formula, whatever it starts with
+            cell.quotePrefix = looks_like_formula(value)  # and kept text when edited, as Excel marks it
             cells.append(cell)
         return cells
 
