@@ -185,6 +185,8 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+# The one client-address reader (behind RECTIFY_NUM_PROXIES), as the rate limits and the security log.
+AXES_CLIENT_IP_CALLABLE = "rectify.core.addresses.client_address"
 # Locking by IP address as well would lock a whole office behind its one NAT address.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
