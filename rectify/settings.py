@@ -136,6 +136,7 @@ TEMPLATES = [
                 "rectify.supervision.context_processors.navigation",
                 "rectify.referrals.context_processors.navigation",
                 "rectify.security_log.context_processors.navigation",
+                "rectify.accounts.context_processors.navigation",
             ],
         },
     },
