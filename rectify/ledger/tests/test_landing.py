@@ -63,7 +63,7 @@ def test_the_discipline_commission_is_told_what_it_will_see_and_pointed_to_nothi
 
 @pytest.mark.parametrize(
     ("username", "link"),
-    [("sysadmin", "/admin/"), ("secadmin", "/admin/accounts/user/"), ("logaudit", "/security-log/")],
+    [("sysadmin", "/manage/accounts/"), ("secadmin", "/manage/accounts/"), ("logaudit", "/security-log/")],
 )
 def test_each_administrator_has_a_page_of_its_own_without_business_data(client, world, username, link):
     make_finding(world, state="issued", title="往来款长期挂账未清理")
