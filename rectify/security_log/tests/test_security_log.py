@@ -258,6 +258,27 @@ def test_the_administrators_actions_in_the_admin_are_recorded(client, world):
     assert admin_event.detail["action"] == "change" and admin_event.object_repr == str(target)
 
 
+def test_a_bulk_action_in_the_admin_records_each_object(client, world, admin_user):
+    """Deleting several selected accounts in the admin deactivates each, and the admin's entries (which
+    Django writes with bulk_create, sending no signal) each reach the log."""
+    first, second = world["unit"], world["unithead"]
+    client.force_login(admin_user)
+    count = SecurityEvent.objects.filter(kind=EventKind.ADMIN, detail__action="delete").count()
+    response = client.post(
+        "/admin/accounts/user/",
+        {"action": "delete_selected", "_selected_action": [first.pk, second.pk], "post": "yes"},
+    )
+    assert response.status_code == 302
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert not first.is_active and not second.is_active  # deactivated, never removed
+    deleted = SecurityEvent.objects.filter(kind=EventKind.ADMIN, detail__action="delete")
+    assert deleted.count() == count + 2
+    assert {event.object_id for event in deleted.order_by("-sequence")[:2]} == {str(first.pk), str(second.pk)}
+    deactivated = SecurityEvent.objects.filter(detail__action="deactivate").values_list("object_id", flat=True)
+    assert {str(first.pk), str(second.pk)} <= set(deactivated)
+
+
 def test_a_role_grant_is_recorded_by_any_path(world):
     from rectify.accounts.models import Role
 
