@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "rectify.interviews",
     "rectify.referrals",
     "rectify.sharing",
+    "rectify.assessment",
     "rectify.security_log",
     "rectify.exchange",
     "rectify.documents",
