@@ -92,7 +92,7 @@ class RankingView(LoginRequiredMixin, SingleTableMixin, TemplateView):
         schemes = list(
             AssessmentScheme.objects.restrict(user).filter(year=self.kwargs["year"]).select_related("jurisdiction")
         )
-        return super().get_context_data(year=self.kwargs["year"], schemes=schemes, **kwargs)
+        return super().get_context_data(schemes=schemes, **kwargs)
 
 
 class SchemeDetailView(LoginRequiredMixin, TemplateView):
