@@ -136,6 +136,7 @@ TEMPLATES = [
                 "rectify.summaries.context_processors.navigation",
                 "rectify.supervision.context_processors.navigation",
                 "rectify.referrals.context_processors.navigation",
+                "rectify.assessment.context_processors.navigation",
                 "rectify.security_log.context_processors.navigation",
             ],
         },

@@ -67,9 +67,7 @@ class SchemeForm(StyledFormMixin, forms.Form):
         rows = []
         for rule in self.rules:
             names = ["name", "points", "full_rate", "when_none", "cap"]
-            rows.append(
-                (rule, {n: self[f"{n}_{rule.code}"] for n in names if f"{n}_{rule.code}" in self.fields})
-            )
+            rows.append((rule, {n: self[f"{n}_{rule.code}"] for n in names if f"{n}_{rule.code}" in self.fields}))
         return rows
 
     def rules_data(self) -> dict:

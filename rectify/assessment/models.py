@@ -77,7 +77,9 @@ class AssessmentRule(RectifyModel):
 
     visibility_path = "scheme"
 
-    scheme = models.ForeignKey(AssessmentScheme, verbose_name=_("考核方案"), on_delete=models.PROTECT, related_name="rules")
+    scheme = models.ForeignKey(
+        AssessmentScheme, verbose_name=_("考核方案"), on_delete=models.PROTECT, related_name="rules"
+    )
     sequence = models.PositiveSmallIntegerField(_("序号"))
     code = models.CharField(_("规则代码"), max_length=30, choices=RuleCode.choices)
     name = models.CharField(_("规则名称"), max_length=100)
@@ -171,7 +173,9 @@ class AssessmentLine(RectifyModel):
 
     visibility_path = "assessment"
 
-    assessment = models.ForeignKey(Assessment, verbose_name=_("考核结果"), on_delete=models.PROTECT, related_name="lines")
+    assessment = models.ForeignKey(
+        Assessment, verbose_name=_("考核结果"), on_delete=models.PROTECT, related_name="lines"
+    )
     rule = models.ForeignKey(AssessmentRule, verbose_name=_("考核规则"), on_delete=models.PROTECT, related_name="lines")
     sequence = models.PositiveSmallIntegerField(_("序号"))
     code = models.CharField(_("规则代码"), max_length=30, choices=RuleCode.choices)

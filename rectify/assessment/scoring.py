@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from rectify.assessment.choices import RuleCode, RuleKind
 from rectify.assessment.models import AssessmentRule, AssessmentScheme
+from rectify.audits.choices import AuditType
 from rectify.findings.choices import FindingState
 from rectify.findings.models import Finding
 from rectify.interviews.choices import DECIDED_STATES
@@ -75,9 +76,11 @@ def _end_of(day: datetime.date) -> datetime.datetime:
 
 
 def year_findings(scheme: AssessmentScheme, unit_ids=None):
-    """The issued findings of the scheme's jurisdiction and year (every unit's, or those of ``unit_ids``)."""
+    """The issued findings of the audits of the scheme's jurisdiction and year (every unit's, or those of
+    ``unit_ids``)."""
     findings = Finding.objects.filter(project__jurisdiction_id=scheme.jurisdiction_id, project__year=scheme.year)
-    findings = findings.exclude(state=FindingState.DRAFT)
+    # The audit office's findings: a unit's own internal audit (source 四(三)) is not assessed here.
+    findings = findings.exclude(state=FindingState.DRAFT).exclude(project__type=AuditType.INTERNAL_AUDIT)
     if unit_ids is not None:
         findings = findings.filter(unit_id__in=list(unit_ids))
     return findings.order_by()
@@ -131,7 +134,9 @@ def gather(scheme: AssessmentScheme, unit_ids=None) -> dict[int, UnitFacts]:
     ):
         facts[unit_of[finding_id]].repeats.setdefault(finding_id, []).append(earlier)
     for pk, finding_id in (
-        Interview.objects.filter(finding__in=ids, state__in=DECIDED_STATES).order_by("pk").values_list("pk", "finding_id")
+        Interview.objects.filter(finding__in=ids, state__in=DECIDED_STATES)
+        .order_by("pk")
+        .values_list("pk", "finding_id")
     ):
         unit = facts[unit_of[finding_id]]
         unit.interviews.append(pk)
@@ -188,7 +193,9 @@ def _ratio(rule: AssessmentRule, numerator: Decimal, denominator: Decimal, what:
 
 def _deduction(rule: AssessmentRule, count: int, what: str, facts: dict) -> Scored:
     cap = rule.cap
-    head = f"规则「{rule.name}」（每次扣{shown(rule.points)}分" + (f"，最多扣{shown(cap)}分）" if cap is not None else "）")
+    head = f"规则「{rule.name}」（每次扣{shown(rule.points)}分" + (
+        f"，最多扣{shown(cap)}分）" if cap is not None else "）"
+    )
     raw = points(rule.points * count)
     deducted = min(raw, points(cap)) if cap is not None else raw
     if count == 0:
@@ -209,11 +216,17 @@ def score(rule: AssessmentRule, unit: UnitFacts, scheme: AssessmentScheme) -> Sc
     if code == RuleCode.RECTIFICATION_RATE:
         due, closed = unit.due, unit.closed
         open_due = [pk for pk in due if pk not in set(closed)]
-        facts = {"figures": {"due": len(due), "closed": len(closed)}, "groups": {"closed": closed, "open_due": open_due}}
+        facts = {
+            "figures": {"due": len(due), "closed": len(closed)},
+            "groups": {"closed": closed, "open_due": open_due},
+        }
         if not due:
             what = f"{year}年度审计查出的问题截至{cutoff}无到期应完成整改的问题"
         else:
-            what = f"{year}年度审计查出的问题截至{cutoff}应完成整改{len(due)}个（整改期限已到或已销号），已销号{len(closed)}个"
+            what = (
+                f"{year}年度审计查出的问题截至{cutoff}应完成整改{len(due)}个（整改期限已到或已销号），"
+                f"已销号{len(closed)}个"
+            )
             if closed:
                 what += f"（{_names(unit, closed)}）"
             if open_due:
@@ -262,9 +275,7 @@ def score(rule: AssessmentRule, unit: UnitFacts, scheme: AssessmentScheme) -> Sc
         repeat_ids = sorted(unit.repeats, key=unit.numbers.get)
         facts = {"figures": {}, "groups": {"repeats": repeat_ids}}
         if repeat_ids:
-            pairs = "；".join(
-                f"{unit.numbers[pk]}重复{'、'.join(unit.repeats[pk])}" for pk in repeat_ids[:NAMED]
-            )
+            pairs = "；".join(f"{unit.numbers[pk]}重复{'、'.join(unit.repeats[pk])}" for pk in repeat_ids[:NAMED])
             what = f"{year}年度审计查出屡审屡犯的问题{len(repeat_ids)}个（{pairs}）"
         else:
             what = f"{year}年度审计查出的问题中没有屡审屡犯的问题"

@@ -118,9 +118,7 @@ def _rules_of(scheme: AssessmentScheme) -> list[AssessmentRule]:
 
 
 @transaction.atomic
-def create_scheme(
-    actor: User, year: int, *, cutoff: datetime.date | None = None, title: str = ""
-) -> AssessmentScheme:
+def create_scheme(actor: User, year: int, *, cutoff: datetime.date | None = None, title: str = "") -> AssessmentScheme:
     """A scheme for ``year`` in the actor's jurisdiction, with the default rules (100 points)."""
     if not may_manage(actor):
         raise ActionRefused(_("只有审计机关可以制定考核方案。"), code="forbidden")
@@ -132,8 +130,8 @@ def create_scheme(
     scheme = AssessmentScheme(
         jurisdiction=jurisdiction,
         year=year,
-        title=(title or "").strip() or _("%(place)s%(year)s年度审计整改目标管理绩效考核方案")
-        % {"place": jurisdiction.name, "year": year},
+        title=(title or "").strip()
+        or _("%(place)s%(year)s年度审计整改目标管理绩效考核方案") % {"place": jurisdiction.name, "year": year},
         cutoff=cutoff or default_cutoff(year),
     )
     scheme._history_user = actor
@@ -227,7 +225,9 @@ def update_scheme(
             rule.name, rule.points, rule.cap, rule.parameters = name, value, cap, parameters
             changed.append(rule)
     if not errors and scoring.points(total) != FULL_MARKS:
-        errors["__all__"] = [_("比例计分规则的满分合计应为100分（现为%(total)s分）。") % {"total": scoring.shown(total)}]
+        errors["__all__"] = [
+            _("比例计分规则的满分合计应为100分（现为%(total)s分）。") % {"total": scoring.shown(total)}
+        ]
     if errors:
         raise ActionRefused(errors)
     for rule in changed:
@@ -356,7 +356,9 @@ def _compute(scheme: AssessmentScheme, actor: User | None, unit_ids=None) -> dic
         counts["computed"] += 1
         scored = [(rule, scoring.score(rule, unit, scheme)) for rule in rules]
         if assessment is None:
-            assessment = Assessment(scheme=scheme, year=scheme.year, unit_id=unit_id, computed_at=now, computed_by=actor)
+            assessment = Assessment(
+                scheme=scheme, year=scheme.year, unit_id=unit_id, computed_at=now, computed_by=actor
+            )
             new_assessments.append(assessment)
             for rule, result in scored:
                 new_lines.append((assessment, _line(assessment, rule, result)))

@@ -6,7 +6,9 @@ from rectify.assessment.models import Assessment
 
 class RankingTable(tables.Table):
     rank = tables.Column(verbose_name=_("名次"), attrs={"td": {"data-testid": "rank"}})
-    unit = tables.Column(verbose_name=_("被考核单位"), accessor="unit__name", linkify=lambda record: record.get_absolute_url())
+    unit = tables.Column(
+        verbose_name=_("被考核单位"), accessor="unit__name", linkify=lambda record: record.get_absolute_url()
+    )
     jurisdiction = tables.Column(verbose_name=_("行政区域"), accessor="scheme__jurisdiction__name")
     total = tables.Column(verbose_name=_("考核得分"), attrs={"td": {"class": "text-end", "data-testid": "total"}})
     computed_total = tables.Column(verbose_name=_("计算得分"), attrs={"td": {"class": "text-end"}})

@@ -199,8 +199,12 @@ def fact_links(user, lines) -> dict[int, list[dict]]:
     findings = dict(
         Finding.objects.restrict(user).filter(pk__in=wanted[FactType.FINDING]).values_list("pk", "ledger_number")
     )
-    interviews = set(Interview.objects.restrict(user).filter(pk__in=wanted[FactType.INTERVIEW]).values_list("pk", flat=True))
-    referrals = dict(Referral.objects.restrict(user).filter(pk__in=wanted[FactType.REFERRAL]).values_list("pk", "title"))
+    interviews = set(
+        Interview.objects.restrict(user).filter(pk__in=wanted[FactType.INTERVIEW]).values_list("pk", flat=True)
+    )
+    referrals = dict(
+        Referral.objects.restrict(user).filter(pk__in=wanted[FactType.REFERRAL]).values_list("pk", "title")
+    )
     from django.urls import reverse
 
     def link(kind: str, pk: int) -> dict:
@@ -213,7 +217,10 @@ def fact_links(user, lines) -> dict[int, list[dict]]:
             text = _("%(finding)s 报送事项#%(pk)s") % {"finding": number or f"#{finding}", "pk": pk}
             return {"text": text, "url": reverse("ledger:finding", args=[finding]) if number else ""}
         if kind == FactType.INTERVIEW:
-            return {"text": _("约谈#%(pk)s") % {"pk": pk}, "url": reverse("interviews:detail", args=[pk]) if pk in interviews else ""}
+            return {
+                "text": _("约谈#%(pk)s") % {"pk": pk},
+                "url": reverse("interviews:detail", args=[pk]) if pk in interviews else "",
+            }
         title = referrals.get(pk)
         return {"text": title or f"#{pk}", "url": reverse("referrals:detail", args=[pk]) if title else ""}
 

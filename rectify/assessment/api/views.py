@@ -71,7 +71,12 @@ class AssessmentViewSet(RestrictedReadOnlyViewSet):
             raise NotFound(f"no assessment scheme for {year}")
         services.request_computation(request.user, scheme.pk)
         scheme.refresh_from_db()
-        data = {"scheme": scheme.pk, "year": scheme.year, "status": scheme.computation_status, "computed_at": scheme.computed_at}
+        data = {
+            "scheme": scheme.pk,
+            "year": scheme.year,
+            "status": scheme.computation_status,
+            "computed_at": scheme.computed_at,
+        }
         return Response(ComputationSerializer(data).data, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(summary="重新计算", request=VersionSerializer, responses={200: AssessmentSerializer, **REFUSALS})

@@ -24,7 +24,6 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 
 from rectify.assessment import services
-from rectify.findings.choices import FindingState
 from rectify.findings.models import Finding
 from rectify.interviews.choices import Ground, InterviewState
 from rectify.interviews.models import Interview
@@ -90,11 +89,17 @@ def build_year(world) -> dict:
     obligation(f["F5"], 2, D(2025, 9, 1), cancelled=True)  # cancelled: not counted
     obligation(f["F6"], 1, D(2027, 1, 15))  # due after the cutoff: not counted
     interviews = [
-        Interview.objects.create(finding=f["F5"], unit=world.unit, ground=ground, state=state, proposed_on=D(2025, 10, 1))
+        Interview.objects.create(
+            finding=f["F5"], unit=world.unit, ground=ground, state=state, proposed_on=D(2025, 10, 1)
+        )
         for ground, state in ((Ground.REPEAT, InterviewState.APPROVED), (Ground.OVERDUE, InterviewState.HELD))
     ]
     Interview.objects.create(
-        finding=f["F6"], unit=world.unit, ground=Ground.REPEAT, state=InterviewState.PROPOSED, proposed_on=D(2025, 10, 1)
+        finding=f["F6"],
+        unit=world.unit,
+        ground=Ground.REPEAT,
+        state=InterviewState.PROPOSED,
+        proposed_on=D(2025, 10, 1),
     )
     sent = Referral.objects.create(
         office=world.office_a, recipient=world.discipline, ground=ReferralGround.REFUSAL, title="关于提请追责的函",

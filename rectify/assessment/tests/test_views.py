@@ -155,7 +155,7 @@ def test_the_ranking_page_asks_a_bounded_number_of_queries(client, world, django
 def test_the_export_opens_with_openpyxl_and_holds_no_formula(client, world):
     data = computed(world)
     # A unit name that a spreadsheet would take for a formula stays text.
-    world.unit.name = "=HYPERLINK(\"http://x\",\"点击\")"
+    world.unit.name = '=HYPERLINK("http://x","点击")'
     world.unit.save()
     answer = login(client, world, "auditor").get("/assessment/2025/export.xlsx")
     assert answer.status_code == 200
@@ -199,7 +199,9 @@ def test_the_api_reads_lines_and_acts(world, django_capture_on_commit_callbacks)
     assert api(world, "unit").post("/api/assessments/compute/", {"year": 2025}, format="json").status_code == 404
     lead = api(world, "auditlead")
     line = a.lines.get(code="referrals")
-    answer = lead.post(f"/api/assessments/{a.pk}/adjust/", {"line": line.pk, "points": "0", "reason": ""}, format="json")
+    answer = lead.post(
+        f"/api/assessments/{a.pk}/adjust/", {"line": line.pk, "points": "0", "reason": ""}, format="json"
+    )
     assert answer.status_code == 400 and "reason" in answer.json()
     answer = lead.post(
         f"/api/assessments/{a.pk}/adjust/", {"line": line.pk, "points": "0", "reason": "移送已撤回"}, format="json"
@@ -208,7 +210,9 @@ def test_the_api_reads_lines_and_acts(world, django_capture_on_commit_callbacks)
     assert api(world, "auditor").post(f"/api/assessments/{a.pk}/review/", {}, format="json").status_code == 403
     version = answer.json()["version"]
     assert lead.post(f"/api/assessments/{a.pk}/review/", {"version": version - 1}, format="json").status_code == 412
-    assert lead.post(f"/api/assessments/{a.pk}/review/", {"comment": "同意"}, format="json").json()["state"] == "reviewed"
+    assert (
+        lead.post(f"/api/assessments/{a.pk}/review/", {"comment": "同意"}, format="json").json()["state"] == "reviewed"
+    )
     assert lead.post(f"/api/assessments/{a.pk}/confirm/", {}, format="json").json()["state"] == "confirmed"
     answer = api(world, "auditor").post(f"/api/assessments/{a.pk}/recompute/", {}, format="json")
     assert answer.status_code in (400, 409) and "已确认" in str(answer.json())
