@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, Window
 from django.db.models.functions import Rank
 from django.http import HttpResponseRedirect
@@ -120,6 +121,8 @@ class SchemeEditView(LoginRequiredMixin, FormView):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         self.scheme = get_object_or_404(AssessmentScheme.objects.restrict(request.user), pk=kwargs["pk"])
+        if not services.may_manage(request.user):
+            raise PermissionDenied(_("考核方案由审计机关办理。"))
         self.rules = list(self.scheme.rules.order_by("sequence"))
         return super().dispatch(request, *args, **kwargs)
 

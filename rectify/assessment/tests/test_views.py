@@ -108,6 +108,9 @@ def test_the_scheme_page_edits_rules_until_frozen(client, world):
     assert answer.redirect_chain
     rules = {r.code: r for r in scheme.rules.all()}
     assert rules["rectification_rate"].points == Decimal("40.00") and rules["referrals"].cap == Decimal("15.00")
+    assert login(client, world, "committee").get(edit).status_code == 403  # reads the scheme, edits nothing
+    assert login(client, world, "committee").get(f"/assessment/schemes/{scheme.pk}/").status_code == 200
+    assert login(client, world, "unit").get(edit).status_code == 404
     login(client, world, "auditlead")
     scheme.refresh_from_db()
     client.post(f"/assessment/schemes/{scheme.pk}/freeze/", {"version": scheme.version})
