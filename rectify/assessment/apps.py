@@ -8,8 +8,9 @@ class AssessmentConfig(AppConfig):
     verbose_name = _("目标管理绩效考核")
 
     def ready(self) -> None:
-        from rectify.assessment import scopes
+        from rectify.assessment import panels, scopes
         from rectify.core.visibility import register_scope
 
         register_scope("assessment.AssessmentScheme", scopes.scheme_scope)
         register_scope("assessment.Assessment", scopes.assessment_scope)
+        panels.register()

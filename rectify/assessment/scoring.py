@@ -19,11 +19,11 @@ from django.utils import timezone
 
 from rectify.assessment.choices import RuleCode, RuleKind
 from rectify.assessment.models import AssessmentRule, AssessmentScheme
-from rectify.audits.choices import AuditType
 from rectify.findings.choices import FindingState
 from rectify.findings.models import Finding
 from rectify.interviews.choices import DECIDED_STATES
 from rectify.interviews.models import Interview
+from rectify.organizations.choices import OrganizationKind
 from rectify.rectification.models import Verification
 from rectify.referrals.choices import ReferralState
 from rectify.referrals.models import Referral
@@ -79,8 +79,11 @@ def year_findings(scheme: AssessmentScheme, unit_ids=None):
     """The issued findings of the audits of the scheme's jurisdiction and year (every unit's, or those of
     ``unit_ids``)."""
     findings = Finding.objects.filter(project__jurisdiction_id=scheme.jurisdiction_id, project__year=scheme.year)
-    # The audit office's findings: a unit's own internal audit (source 四(三)) is not assessed here.
-    findings = findings.exclude(state=FindingState.DRAFT).exclude(project__type=AuditType.INTERNAL_AUDIT)
+    # The audit office's findings: a unit's own internal audit (source 四(三)), whose auditing body is the
+    # unit itself, is not assessed here.
+    findings = findings.exclude(state=FindingState.DRAFT).filter(
+        project__audit_office__kind=OrganizationKind.AUDIT_OFFICE
+    )
     if unit_ids is not None:
         findings = findings.filter(unit_id__in=list(unit_ids))
     return findings.order_by()

@@ -193,3 +193,24 @@ def test_a_reviewed_result_whose_facts_change_goes_back_to_computed_and_its_adju
     assert interviews.points == Decimal("-3.00") and interviews.adjustments.get().superseded is False
     assert assessment.total == TOTAL + Decimal("10.00") + Decimal("3.00")
     assert assessment.computed_total == TOTAL + Decimal("10.00")
+
+
+def test_a_units_own_internal_audit_is_not_assessed(world):
+    from rectify.accounts.choices import RoleCode
+    from rectify.audits.choices import AuditType
+    from rectify.findings import services as findings
+    from rectify.testing import make_project, make_user
+
+    build_year(world)
+    internal = make_user("internal", world.unit, RoleCode.INTERNAL_AUDITOR)
+    project = make_project(world, world.unit, [world.unit], AuditType.INTERNAL_AUDIT)
+    finding = findings.create_finding(
+        internal, project=project, unit=world.unit, title="内部审计问题", description="内审发现",
+        category=world.category, requirements=["整改"], deadline=world.project.started_on, allow_past_deadline=True,
+    )  # fmt: skip
+    findings.issue_finding(internal, finding)
+    scheme = scheme_for(world)
+    services.compute_scheme(scheme.pk)
+    lines = lines_of(scheme.assessments.get(unit=world.unit))
+    assert {code: line.points for code, line in lines.items()} == EXPECTED
+    assert finding.pk not in lines["rectification_rate"].facts["groups"]["open_due"]

@@ -220,3 +220,16 @@ def test_the_api_reads_lines_and_acts(world, django_capture_on_commit_callbacks)
     answer = api(world, "auditor").post(f"/api/assessments/{a.pk}/recompute/", {}, format="json")
     assert answer.status_code in (400, 409) and "已确认" in str(answer.json())
     assert api(world, "unit").post(f"/api/assessments/{a.pk}/recompute/", {}, format="json").status_code == 403
+
+
+def test_the_workbench_panels(client, world):
+    data = computed(world)
+    page = login(client, world, "auditlead").get("/workbench/").content.decode()
+    assert 'data-testid="assessment-awaiting"' in page and "待审核 2 个" in page
+    assert 'data-testid="assessment-results"' not in login(client, world, "unit").get("/workbench/").content.decode()
+    services.review(world["auditlead"], data["assessment"].pk)
+    page = login(client, world, "unit").get("/workbench/").content.decode()
+    assert page.count('data-testid="assessment-result"') == 1 and str(TOTAL) in page
+    assert (
+        login(client, world, "dept").get("/workbench/").content.decode().count('data-testid="assessment-result"') == 1
+    )
