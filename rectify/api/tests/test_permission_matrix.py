@@ -234,6 +234,18 @@ TARGETS: dict[str, Target] = {
     "question": Target(
         "congress.Question", "/api/congress-questions/", AUD | UNIT_PEOPLE | {R.CONGRESS_OFFICER, R.GOVERNMENT_OFFICER}
     ),
+    # the performance assessment: computed (the audit office's working paper), reviewed (the unit and its
+    # department), confirmed (also the committee office and the government)
+    "assessment_computed": Target("assessment.Assessment", "/api/assessments/", AUD, "/assessment/units/{pk}/"),
+    "assessment_reviewed": Target(
+        "assessment.Assessment", "/api/assessments/", AUD | {R.DEPT_SUPERVISOR}, "/assessment/units/{pk}/"
+    ),
+    "assessment_confirmed": Target(
+        "assessment.Assessment",
+        "/api/assessments/",
+        AUD | UNIT | {R.DEPT_SUPERVISOR, R.COMMITTEE_OFFICER, R.GOVERNMENT_OFFICER},
+        "/assessment/units/{pk}/",
+    ),
 }
 
 # --- what each role may do ---------------------------------------------------------------------------------
@@ -329,6 +341,16 @@ ACTIONS: dict[str, Action] = {
     ),
     "interview.close": Action("interview_held", "close/", {}, AUD, conflict=True),  # an item is still open
     "interview_item.report": Action("interview_item", "report/", {"text": "已完成"}, UNIT),
+    # the performance assessment
+    "assessment.review": Action("assessment_computed", "review/", {"comment": "核对无误"}, {R.AUDIT_LEADER}),
+    "assessment.adjust": Action(
+        "assessment_computed",
+        "adjust/",
+        lambda ids: {"line": ids["assessment_line"], "points": "-1.00", "reason": "酌情扣分"},
+        {R.AUDIT_LEADER},
+    ),
+    "assessment.confirm": Action("assessment_reviewed", "confirm/", {}, {R.AUDIT_LEADER}),
+    "assessment.recompute": Action("assessment_confirmed", "recompute/", {}, AUD, conflict=True),  # frozen
     # referrals
     "referral.create": Action(
         None,
@@ -588,6 +610,16 @@ def _build(world) -> dict[str, int]:
         content="询问", questions=[congress.QuestionSpec(world.unit, "请说明", TODAY + 60 * DAY)],
     )  # fmt: skip
 
+    from rectify.assessment import services as assessment
+
+    scheme = assessment.create_scheme(auditor, world.project.year)
+    assessment.compute_scheme(scheme.pk, auditor.pk)
+    results = {result.unit_id: result for result in scheme.assessments.all()}
+    assessment.review(lead, results[world.unit.pk].pk)
+    assessment.confirm(lead, results[world.unit.pk].pk)
+    assessment.review(lead, results[world.sibling_unit.pk].pk)
+    computed_result = results[world.other_unit.pk]
+
     ids = {name: finding.pk for name, finding in f.items()}
     ids.update(
         requirement=f["f_issued"].requirements.first().pk,
@@ -623,6 +655,10 @@ def _build(world) -> dict[str, int]:
         circular_issued=circular_issued.pk,
         congress_matter=congress_matter.pk,
         question=congress_matter.questions.get().pk,
+        assessment_computed=computed_result.pk,
+        assessment_reviewed=results[world.sibling_unit.pk].pk,
+        assessment_confirmed=results[world.unit.pk].pk,
+        assessment_line=computed_result.lines.get(code="referrals").pk,
     )
     ids["ledger_numbers"] = {name: finding.ledger_number for name, finding in f.items()}
     ids["tokens"] = {username: api_token(world.users[username]) for username in filter(None, ROLE_USERS.values())}
@@ -819,6 +855,9 @@ WEB_ACTIONS: dict[str, tuple[str, dict[str, Any]]] = {
     "assignment.return": ("/supervision/assignments/{pk}/return/", {"reason": "未办结"}),
     "circular.approve": ("/circulars/{pk}/approve/", {"comment": ""}),
     "question.answer": ("/congress/questions/{pk}/answer/", {"text": "已整改"}),
+    "assessment.review": ("/assessment/units/{pk}/review/", {"comment": "核对无误"}),
+    "assessment.confirm": ("/assessment/units/{pk}/confirm/", {}),
+    "assessment.recompute": ("/assessment/units/{pk}/recompute/", {}),
 }
 PAGES = [name for name, target in TARGETS.items() if target.web]
 

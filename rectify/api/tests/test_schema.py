@@ -221,6 +221,23 @@ def _inspection_package(ledger) -> int:
     return existing.pk if existing else services.request_package(auditor, ledger["closed"].unit_id).pk
 
 
+def _assessment(ledger) -> int:
+    """The auditor's unit's assessment for the ledger's year (the scheme made and computed once)."""
+    from rectify.accounts.models import User
+    from rectify.assessment import services
+    from rectify.assessment.models import Assessment, AssessmentScheme
+
+    auditor = User.objects.get(username="auditor")
+    finding = ledger["closed"]
+    scheme = AssessmentScheme.objects.filter(
+        year=finding.project.year, jurisdiction=finding.project.jurisdiction
+    ).first()
+    if scheme is None:
+        scheme = services.create_scheme(auditor, finding.project.year)
+        services.compute_scheme(scheme.pk, auditor.pk)
+    return Assessment.objects.get(scheme=scheme, unit=finding.unit).pk
+
+
 SAMPLE_IDS = {
     "/api/findings/": lambda ledger: ledger["submitted"].pk,
     "/api/audit-projects/": lambda ledger: ledger["draft"].project_id,
@@ -250,6 +267,7 @@ SAMPLE_IDS = {
     "/api/referrals/": _auditors_referral,
     "/api/subscriptions/": _subscription,
     "/api/inspection-packages/": _inspection_package,
+    "/api/assessments/": _assessment,
 }
 
 

@@ -38,14 +38,16 @@ WORKBENCH_ROLES = (
 # overdue. The discipline commission now sees the findings its referrals cite, so its workbench shows their figures.
 # The committee office reads the findings its matters and circulars cite: each of its pages asks once whether
 # there are any (so that, until there are, it is offered no ledger rows). A congress matter shows its steps (one).
+# The performance assessment's panels add one query: to the audit leader the results awaiting review or
+# confirmation, to a unit, a competent department, the committee office and the government the reviewed results.
 BUDGETS = {
     "/workbench/ auditor": 24,  # task counts, task items, figures (3), roles, escalation proposals, summary reports (2)
-    "/workbench/ auditlead": 24,  # no task of the auditor's falls to the audit leader
-    "/workbench/ unit": 21,  # task counts, task items, figures (3), roles, obligations owed, summary reports (2)
-    "/workbench/ unithead": 21,
-    "/workbench/ dept": 22,  # the department's units, task counts, task items, figures (3), roles, routed reports
-    "/workbench/ gov": 20,  # figures only, and the overview of overdue and repeat findings (by unit, by category)
-    "/workbench/ committee": 22,  # whether its matters and circulars cite findings (their scope asks once)
+    "/workbench/ auditlead": 25,  # no task of the auditor's falls to the audit leader
+    "/workbench/ unit": 22,  # task counts, task items, figures (3), roles, obligations owed, summary reports (2)
+    "/workbench/ unithead": 22,
+    "/workbench/ dept": 23,  # the department's units, task counts, task items, figures (3), roles, routed reports
+    "/workbench/ gov": 21,  # figures only, and the overview of overdue and repeat findings (by unit, by category)
+    "/workbench/ committee": 23,  # whether its matters and circulars cite findings (their scope asks once)
     "/workbench/ congress": 20,
     "/workbench/ orgdept": 24,  # the overview too, routed reports
     "/workbench/ finance": 19,
