@@ -26,6 +26,7 @@ from rectify.rectification.api.views import (
     ProgressReportViewSet,
     VerificationViewSet,
 )
+from rectify.references.api.views import BudgetReferenceViewSet, CadreReferenceViewSet, ReferenceDeliveryViewSet
 from rectify.referrals.api.views import ReferralViewSet
 from rectify.reporting.api.views import EscalationProposalViewSet, ObligationViewSet
 from rectify.sharing.api.views import InspectionPackageViewSet, SubscriptionViewSet
@@ -60,6 +61,9 @@ router.register("congress-questions", QuestionViewSet, basename="congress-questi
 router.register("referrals", ReferralViewSet, basename="referral")
 router.register("subscriptions", SubscriptionViewSet, basename="subscription")
 router.register("inspection-packages", InspectionPackageViewSet, basename="inspection-package")
+router.register("cadre-references", CadreReferenceViewSet, basename="cadre-reference")
+router.register("budget-references", BudgetReferenceViewSet, basename="budget-reference")
+router.register("reference-deliveries", ReferenceDeliveryViewSet, basename="reference-delivery")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="token"),
