@@ -40,6 +40,7 @@ from rectify.demo.interviews import InterviewsPart
 from rectify.demo.organizations import OrganizationsPart
 from rectify.demo.outcomes import OutcomesPart
 from rectify.demo.projects import ProjectsPart
+from rectify.demo.references import ReferencesPart
 from rectify.demo.referrals import ReferralsPart
 from rectify.demo.sharing import SharingPart
 from rectify.demo.summaries import SummariesPart
@@ -101,6 +102,7 @@ class _Builder(
     SupervisionPart,
     InterviewsPart,
     ReferralsPart,
+    ReferencesPart,
     SharingPart,
     BuilderBase,
 ):
@@ -120,4 +122,5 @@ class _Builder(
         self._supervision()
         self._interviews()
         self._referrals()
+        self._references()
         return summarize(self)

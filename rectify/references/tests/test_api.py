@@ -51,7 +51,9 @@ def test_budget_references(world, refs):
     assert [h["year"] for h in unit["history"]] == [2025, 2024, 2023, 2022, 2021]
     assert Decimal(unit["history"][1]["figures"]["amount_rectified"]) == Decimal("30000.50")
     assert {f["ledger_number"] for f in unit["findings"]} == {
-        refs["f1"].ledger_number, refs["f2"].ledger_number, refs["f5"].ledger_number
+        refs["f1"].ledger_number,
+        refs["f2"].ledger_number,
+        refs["f5"].ledger_number,
     }
     assert client.get(f"/api/budget-references/{world.other_unit.pk}/").status_code == 404
 

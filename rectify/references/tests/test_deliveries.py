@@ -77,7 +77,9 @@ def test_only_the_recipient_acknowledges(world, username):
 
 def test_who_sees_a_delivery(world):
     cadre, budget = send(world), send(world, kind=ReferenceKind.BUDGET)
-    other_orgdept = OrganizationFactory(name="乙区委组织部", kind="organization_department", jurisdiction=world.district_b)
+    other_orgdept = OrganizationFactory(
+        name="乙区委组织部", kind="organization_department", jurisdiction=world.district_b
+    )
     from rectify.testing import make_user
 
     stranger = make_user("orgdept_b", other_orgdept, "org_officer")
@@ -151,7 +153,9 @@ def test_deliveries_over_the_api(world):
     assert api(world, "unit").post(
         "/api/reference-deliveries/", {"kind": "budget", "year": 2024, "recipient": world.finance.pk}, format="json"
     ).status_code == 403  # fmt: skip
-    assert api(world, "orgdept").post(f"/api/reference-deliveries/{pk}/acknowledge/", {}, format="json").status_code == 404
+    assert (
+        api(world, "orgdept").post(f"/api/reference-deliveries/{pk}/acknowledge/", {}, format="json").status_code == 404
+    )
     assert lead.post(f"/api/reference-deliveries/{pk}/acknowledge/", {}, format="json").status_code == 403
     finance = api(world, "finance")
     listed = finance.get("/api/reference-deliveries/").json()
