@@ -204,13 +204,13 @@ TARGETS: dict[str, Target] = {
         "/api/reference-deliveries/",
         AUD | {R.ORG_OFFICER},
         "/references/deliveries/{pk}/",
-    ),  # fmt: skip
+    ),
     "delivery_budget": Target(
         "references.ReferenceDelivery",
         "/api/reference-deliveries/",
         AUD | {R.FINANCE_OFFICER},
         "/references/deliveries/{pk}/",
-    ),  # fmt: skip
+    ),
     "summary_draft": Target("summaries.SummaryReport", "/api/summary-reports/", AUD, "/summaries/{pk}/"),
     "matter": Target(
         "supervision.SupervisedMatter",
