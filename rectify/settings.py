@@ -338,6 +338,8 @@ SPECTACULAR_SETTINGS = {
         "AccountabilityOutcomeEnum": "rectify.rectification.choices.AccountabilityOutcome",
         "SubscriptionTargetEnum": "rectify.sharing.choices.Target",
         "SubscriptionStateEnum": "rectify.sharing.choices.SubscriptionState",
+        "ReferenceKindEnum": "rectify.references.choices.ReferenceKind",
+        "ReferenceDeliveryStateEnum": "rectify.references.choices.DeliveryState",
     },
 }
 

@@ -76,6 +76,7 @@ class CadreReferenceViewSet(RestrictedQuerysetMixin, viewsets.ReadOnlyModelViewS
 YEAR = OpenApiParameter("year", int, description="审计年度（缺省为全部年度）")
 SECTOR = OpenApiParameter("sector", int, description="行业领域")
 UNIT = OpenApiParameter("unit", int, description="被审计单位")
+UNIT_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="被审计单位")
 
 
 class BudgetReferenceViewSet(viewsets.ViewSet):
@@ -107,7 +108,7 @@ class BudgetReferenceViewSet(viewsets.ViewSet):
         page = paginator.paginate_queryset(rows, request, view=self)
         return paginator.get_paginated_response(BudgetReferenceSerializer(page, many=True).data)
 
-    @extend_schema(parameters=[YEAR], responses={200: BudgetUnitSerializer, 404: OpenApiResponse()})
+    @extend_schema(parameters=[UNIT_ID, YEAR], responses={200: BudgetUnitSerializer, 404: OpenApiResponse()})
     def retrieve(self, request, pk=None):
         query = self._query()
         if not str(pk).isdigit() or not readers.reads_budget_unit(request.user, int(pk)):
