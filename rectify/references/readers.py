@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Count, Q, QuerySet, Sum
 
 from rectify.audits.models import AuditProject
+from rectify.core.money import CENT
 from rectify.core.visibility import NOTHING
 from rectify.findings.choices import FindingState
 from rectify.findings.models import Finding
@@ -34,6 +35,11 @@ if TYPE_CHECKING:
 
 # How many audit years the budget reference's history shows.
 HISTORY_YEARS = 5
+
+
+def yuan(value: Decimal | None) -> Decimal:
+    """An amount to the cent (SQLite's sums come back with trailing digits)."""
+    return (value or ZERO).quantize(CENT)
 
 
 def unrectified(involved: Decimal, rectified: Decimal) -> Decimal:
@@ -89,11 +95,11 @@ def cadre_figures(user: User, project_ids: list[int]) -> dict[int, dict[str, Any
             count=Count("pk"), closed=Count("pk", filter=Q(state=FindingState.CLOSED)), involved=Sum("amount_involved")
         )
     ):
-        figures[row["project_id"]].update(count=row["count"], closed=row["closed"], involved=row["involved"] or ZERO)
+        figures[row["project_id"]].update(count=row["count"], closed=row["closed"], involved=yuan(row["involved"]))
     for (project_id,), amount in amounts_rectified_by(findings, "project_id").items():
-        figures[project_id]["rectified"] = amount
+        figures[project_id]["rectified"] = yuan(amount)
     for (project_id,), amount in amount_verified_by(findings, "project_id").items():
-        figures[project_id]["verified"] = amount
+        figures[project_id]["verified"] = yuan(amount)
     for row in decided_interviews(user, findings).order_by().values("finding__project_id").annotate(n=Count("pk")):
         figures[row["finding__project_id"]]["interviews"] = row["n"]
     referral_ids = delivered_referrals(user, findings).values("pk")
@@ -138,7 +144,7 @@ def finding_lines(findings: QuerySet) -> list[FindingLine]:
     return [
         FindingLine(
             finding=finding,
-            rectified=rectified.get((finding.pk,), ZERO),
+            rectified=yuan(rectified.get((finding.pk,))),
             verified=latest[finding.pk].verified_amount if finding.pk in latest else ZERO,
             verification=latest.get(finding.pk),
         )
@@ -240,12 +246,12 @@ def figures_by_unit_and_year(findings: QuerySet) -> dict[tuple[int, int], Figure
         )
     ):
         grouped[(row["unit_id"], row["project__year"])] = Figures(
-            count=row["count"], closed=row["closed"], involved=row["involved"] or ZERO
+            count=row["count"], closed=row["closed"], involved=yuan(row["involved"])
         )
     for group, amount in amounts_rectified_by(findings, *keys).items():
-        grouped.setdefault(group, Figures()).rectified = amount
+        grouped.setdefault(group, Figures()).rectified = yuan(amount)
     for group, amount in amount_verified_by(findings, *keys).items():
-        grouped.setdefault(group, Figures()).verified = amount
+        grouped.setdefault(group, Figures()).verified = yuan(amount)
     return grouped
 
 
