@@ -9,7 +9,8 @@ class ReferencesConfig(AppConfig):
 
     def ready(self) -> None:
         from rectify.core.visibility import register_scope
-        from rectify.references import panels, scopes
+        from rectify.references import notifications, panels, scopes
 
         register_scope("references.ReferenceDelivery", scopes.delivery_scope)
         panels.register()
+        notifications.register()

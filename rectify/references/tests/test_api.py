@@ -71,3 +71,27 @@ def test_each_reader_reads_only_its_own_reference(world, refs):
     assert api(world, "finance").get("/api/cadre-references/").status_code == 404
     assert api(world, "orgdept").get("/api/budget-references/").status_code == 404
     assert api(world, "auditor").get("/api/budget-references/").json()["count"] == 2
+
+
+@pytest.mark.parametrize(
+    ("username", "url"),
+    [("finance", "/api/budget-references/"), ("orgdept", "/api/cadre-references/"),
+     ("auditor", "/api/reference-deliveries/")],
+)  # fmt: skip
+def test_api_query_counts_do_not_grow_with_the_data(world, refs, username, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from rectify.references.tests.test_views import _more_data
+
+    client = api(world, username)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    count()
+    before = count()
+    _more_data(world)
+    assert count() == before <= 15, before

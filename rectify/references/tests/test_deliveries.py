@@ -162,3 +162,16 @@ def test_deliveries_over_the_api(world):
     assert set(listed) == {"count", "next", "previous", "results"} and listed["count"] == 1
     done = finance.post(f"/api/reference-deliveries/{pk}/acknowledge/", {"comment": "收到"}, format="json")
     assert done.status_code == 200 and done.json()["state"] == "acknowledged"
+
+
+def test_the_recipient_and_the_sender_are_notified(world, django_capture_on_commit_callbacks):
+    from rectify.notifications.models import Notification
+
+    with django_capture_on_commit_callbacks(execute=True):
+        delivery = send(world, kind=ReferenceKind.BUDGET)
+    inbox = Notification.objects.filter(recipient=world["finance"])
+    assert inbox.count() == 1 and "2025年度预算安排参考" in inbox.get().title
+    assert not Notification.objects.filter(recipient=world["orgdept"]).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.acknowledge_reference(world["finance"], delivery, comment="收到")
+    assert Notification.objects.filter(recipient=world["auditlead"], title__contains="已签收").count() == 1
