@@ -16,6 +16,7 @@ from django.views.generic import FormView, TemplateView
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 
+from rectify.audits.models import AuditProject
 from rectify.core.actions import ObjectActionView, RefusedUnlessMixin
 from rectify.core.exceptions import ActionRefused, add_refusal_to_form
 from rectify.organizations.models import Organization
@@ -61,8 +62,13 @@ class CadreListView(CadreReaderMixin, TemplateView):
         figures = readers.cadre_figures(user, [project.pk for project in rows])
         query = self.request.GET.copy()
         query.pop("page", None)
+        listed = AuditProject.units.through.objects.filter(
+            auditproject_id__in=readers.cadre_projects(user).values("pk")
+        )
+        units = Organization.objects.filter(pk__in=listed.values("organization_id")).order_by("code").only("pk", "name")
         return super().get_context_data(
             filter=filterset,
+            units=units,
             page_obj=page,
             rows=[(project, figures[project.pk]) for project in rows],
             query=query.urlencode(),

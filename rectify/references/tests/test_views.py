@@ -93,6 +93,9 @@ def test_the_cadre_list_filters(client, world, refs):
     content = client.get("/references/cadres/", {"q": "王"}).content.decode()
     assert "王芳" in content and "李明" not in content
     assert client.get("/references/cadres/", {"year": "abc"}).status_code == 200
+    # The unit filter offers the units of the listed audits only.
+    content = client.get("/references/cadres/").content.decode()
+    assert f'<option value="{world.other_unit.pk}"' in content and world.unit_b.name not in content
 
 
 def test_finance_sees_only_fiscal_figures(client, world, refs):
@@ -186,8 +189,8 @@ def _more_data(world, n: int = 3):
 @pytest.mark.parametrize(
     ("username", "url", "pinned"),
     [("finance", "/references/budget/", 15), ("finance", "/references/budget/export.xlsx", 22),
-     ("orgdept", "/references/cadres/", 18), ("orgdept", "/references/cadres/export.xlsx", 30),
-     ("auditor", "/references/budget/", 15), ("auditor", "/references/cadres/", 18)],
+     ("orgdept", "/references/cadres/", 19), ("orgdept", "/references/cadres/export.xlsx", 30),
+     ("auditor", "/references/budget/", 15), ("auditor", "/references/cadres/", 19)],
 )  # fmt: skip
 def test_query_counts_do_not_grow_with_the_data(client, world, refs, username, url, pinned):
     """The same count with three more units, three more cadre audits and six more findings; pinned (the
