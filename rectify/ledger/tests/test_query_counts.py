@@ -161,7 +161,9 @@ def pages() -> list[tuple[str, str, str]]:
     from rectify.referrals.models import Referral
 
     found += [(f"/referrals/ {role}", role, "/referrals/") for role in ("auditor", "discipline")]
-    concluded = Referral.objects.get(office__jurisdiction__code="QJ", state="concluded")
+    concluded = Referral.objects.get(
+        office__jurisdiction__code="QJ", state="concluded", recipient__kind="discipline_commission"
+    )
     found += [(f"/referrals/<id>/ {role}", role, f"/referrals/{concluded.pk}/") for role in ("auditor", "discipline")]
     found.append(("/api/referrals/ auditor", "auditor", "/api/referrals/"))
     # Sharing: the subscriptions, one of them, and the ledger as a subscribing body reads it.
