@@ -47,8 +47,8 @@ BUDGETS = {
     "/workbench/ gov": 20,  # figures only, and the overview of overdue and repeat findings (by unit, by category)
     "/workbench/ committee": 22,  # whether its matters and circulars cite findings (their scope asks once)
     "/workbench/ congress": 20,
-    "/workbench/ orgdept": 24,  # the overview too, routed reports
-    "/workbench/ finance": 19,
+    "/workbench/ orgdept": 25,  # the overview too, routed reports, references awaiting acknowledgement
+    "/workbench/ finance": 20,  # references awaiting acknowledgement
     "/workbench/ discipline": 21,  # no figures, no tasks: the roles' names, reports sent to it
     "/workbench/ sysadmin": 11,
     "/workbench/ inspector": 19,  # figures of what it subscribed to, its subscriptions
