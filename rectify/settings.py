@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "rectify.referrals",
     "rectify.sharing",
     "rectify.assessment",
+    "rectify.references",
     "rectify.security_log",
     "rectify.exchange",
     "rectify.documents",
@@ -137,6 +138,7 @@ TEMPLATES = [
                 "rectify.supervision.context_processors.navigation",
                 "rectify.referrals.context_processors.navigation",
                 "rectify.assessment.context_processors.navigation",
+                "rectify.references.context_processors.navigation",
                 "rectify.security_log.context_processors.navigation",
                 "rectify.accounts.context_processors.navigation",
             ],
@@ -341,6 +343,8 @@ SPECTACULAR_SETTINGS = {
         "AccountabilityOutcomeEnum": "rectify.rectification.choices.AccountabilityOutcome",
         "SubscriptionTargetEnum": "rectify.sharing.choices.Target",
         "SubscriptionStateEnum": "rectify.sharing.choices.SubscriptionState",
+        "ReferenceKindEnum": "rectify.references.choices.ReferenceKind",
+        "ReferenceDeliveryStateEnum": "rectify.references.choices.DeliveryState",
     },
 }
 

@@ -27,6 +27,7 @@ from rectify.rectification.api.views import (
     ProgressReportViewSet,
     VerificationViewSet,
 )
+from rectify.references.api.views import BudgetReferenceViewSet, CadreReferenceViewSet, ReferenceDeliveryViewSet
 from rectify.referrals.api.views import ReferralViewSet
 from rectify.reporting.api.views import EscalationProposalViewSet, ObligationViewSet
 from rectify.sharing.api.views import InspectionPackageViewSet, SubscriptionViewSet
@@ -62,6 +63,9 @@ router.register("referrals", ReferralViewSet, basename="referral")
 router.register("subscriptions", SubscriptionViewSet, basename="subscription")
 router.register("inspection-packages", InspectionPackageViewSet, basename="inspection-package")
 router.register("assessments", AssessmentViewSet, basename="assessment")
+router.register("cadre-references", CadreReferenceViewSet, basename="cadre-reference")
+router.register("budget-references", BudgetReferenceViewSet, basename="budget-reference")
+router.register("reference-deliveries", ReferenceDeliveryViewSet, basename="reference-delivery")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="token"),

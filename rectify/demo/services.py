@@ -42,6 +42,7 @@ from rectify.demo.interviews import InterviewsPart
 from rectify.demo.organizations import OrganizationsPart
 from rectify.demo.outcomes import OutcomesPart
 from rectify.demo.projects import ProjectsPart
+from rectify.demo.references import ReferencesPart
 from rectify.demo.referrals import ReferralsPart
 from rectify.demo.sharing import SharingPart
 from rectify.demo.summaries import SummariesPart
@@ -103,6 +104,7 @@ class _Builder(
     SupervisionPart,
     InterviewsPart,
     ReferralsPart,
+    ReferencesPart,
     SharingPart,
     AssessmentPart,
     BuilderBase,
@@ -123,5 +125,6 @@ class _Builder(
         self._supervision()
         self._interviews()
         self._referrals()
+        self._references()  # its interviews and referrals count in the assessment
         self._assessments()
         return summarize(self)

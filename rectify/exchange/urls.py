@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from rectify.exchange import assessment_views, sharing_views, summary_views, views
+from rectify.exchange import assessment_views, references_views, sharing_views, summary_views, views
 
 app_name = "exchange"
 
@@ -20,6 +20,21 @@ urlpatterns = [
     path("summaries/<int:pk>/annex.xlsx", summary_views.SummaryAnnexView.as_view(), name="summary-annex"),
     path(
         "assessment/<int:year>/export.xlsx", assessment_views.AssessmentExportView.as_view(), name="assessment-export"
+    ),
+    path(
+        "references/cadres/export.xlsx",
+        references_views.CadreReferenceExportView.as_view(),
+        name="cadre-reference-export",
+    ),
+    path(
+        "references/cadres/<int:pk>/export.xlsx",
+        references_views.CadreProjectExportView.as_view(),
+        name="cadre-reference-project-export",
+    ),
+    path(
+        "references/budget/export.xlsx",
+        references_views.BudgetReferenceExportView.as_view(),
+        name="budget-reference-export",
     ),
     path("sharing/units/<int:pk>/package.xlsx", sharing_views.UnitPackageView.as_view(), name="sharing-package"),
 ]

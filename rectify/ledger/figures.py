@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import Count, F, Q, QuerySet, Sum, Window
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum, Window
 from django.db.models.functions import RowNumber
 
 from rectify.findings.choices import Colour, FindingState
@@ -22,19 +22,22 @@ from rectify.rectification.models import counted_report_q
 ZERO = Decimal("0.00")
 
 
+def _rectified_sums() -> dict:
+    """The sums of the counted report rounds' money by method, as aggregates over findings."""
+    counted = counted_report_q("reports__")
+    return {field: Sum(f"reports__{field}", filter=counted) for field, _label in AMOUNT_METHODS}
+
+
 def amounts_rectified(findings: QuerySet) -> dict[str, Decimal]:
     """The money the findings' counted report rounds rectified, by method (field → amount)."""
-    counted = counted_report_q("reports__")
-    sums = findings.order_by().aggregate(
-        **{field: Sum(f"reports__{field}", filter=counted) for field, _label in AMOUNT_METHODS}
-    )
+    sums = findings.order_by().aggregate(**_rectified_sums())
     return {field: sums[field] or ZERO for field, _label in AMOUNT_METHODS}
 
 
-def amount_verified(findings: QuerySet) -> Decimal:
-    """The sum, over the findings, of the amount their latest verification (by time) recognised."""
+def _latest_verifications(findings: QuerySet) -> QuerySet:
+    """The findings joined to their latest verification (by time), the amount it recognised as ``verified``."""
     latest_first = [F("verifications__verified_at").desc(), F("verifications__pk").desc()]
-    ranked = (
+    return (
         findings.order_by()
         .filter(verifications__deleted_at__isnull=True)
         .annotate(
@@ -43,7 +46,42 @@ def amount_verified(findings: QuerySet) -> Decimal:
         )
         .filter(rank=1)
     )
-    return ranked.aggregate(total=Sum("verified"))["total"] or ZERO
+
+
+def amount_verified(findings: QuerySet) -> Decimal:
+    """The sum, over the findings, of the amount their latest verification (by time) recognised."""
+    return _latest_verifications(findings).aggregate(total=Sum("verified"))["total"] or ZERO
+
+
+def amounts_rectified_by(findings: QuerySet, *keys: str) -> dict[tuple, Decimal]:
+    """``amounts_rectified`` (all methods together) for each group of findings, grouped by ``keys`` (lookups
+    on the finding, ``"unit_id"``, ``"project__year"``, ``"pk"``): one GROUP BY query, whatever the groups."""
+    rows = findings.order_by().values(*keys).annotate(**_rectified_sums())
+    return {
+        tuple(row[key] for key in keys): sum((row[field] or ZERO for field, _label in AMOUNT_METHODS), ZERO)
+        for row in rows
+    }
+
+
+def amount_verified_by(findings: QuerySet, *keys: str) -> dict[tuple, Decimal]:
+    """``amount_verified`` for each group of findings, grouped by ``keys``: one GROUP BY query over the
+    verifications that no later one of the same finding follows (the latest by time, then by id, as
+    ``amount_verified`` ranks them)."""
+    from rectify.rectification.models import Verification
+
+    live = Verification.objects.filter(deleted_at__isnull=True)
+    later = live.filter(finding_id=OuterRef("finding_id")).filter(
+        Q(verified_at__gt=OuterRef("verified_at")) | Q(verified_at=OuterRef("verified_at"), pk__gt=OuterRef("pk"))
+    )
+    lookups = ["finding_id" if key in ("pk", "id") else f"finding__{key}" for key in keys]
+    rows = (
+        live.filter(finding__in=findings.order_by().values("pk"))
+        .exclude(Exists(later))
+        .order_by()
+        .values(*lookups)
+        .annotate(total=Sum("verified_amount"))
+    )
+    return {tuple(row[lookup] for lookup in lookups): row["total"] or ZERO for row in rows}
 
 
 def ledger_figures(findings: QuerySet) -> dict:

@@ -207,6 +207,18 @@ TARGETS: dict[str, Target] = {
     "subscription_pending": Target(
         "sharing.Subscription", "/api/subscriptions/", AUD | {R.SUPERVISOR_OFFICER}, "/sharing/{pk}/"
     ),
+    "delivery_cadre": Target(
+        "references.ReferenceDelivery",
+        "/api/reference-deliveries/",
+        AUD | {R.ORG_OFFICER},
+        "/references/deliveries/{pk}/",
+    ),
+    "delivery_budget": Target(
+        "references.ReferenceDelivery",
+        "/api/reference-deliveries/",
+        AUD | {R.FINANCE_OFFICER},
+        "/references/deliveries/{pk}/",
+    ),
     "summary_draft": Target("summaries.SummaryReport", "/api/summary-reports/", AUD, "/summaries/{pk}/"),
     "matter": Target(
         "supervision.SupervisedMatter",
@@ -390,6 +402,8 @@ ACTIONS: dict[str, Action] = {
     "subscription.approve": Action("subscription_pending", "approve/", {}, AUD),
     "subscription.reject": Action("subscription_pending", "reject/", {"comment": "范围过宽"}, AUD),
     "subscription.revoke": Action("subscription", "revoke/", {}, AUD | {R.SUPERVISOR_OFFICER}),
+    # references (结果运用)
+    "delivery.acknowledge": Action("delivery_cadre", "acknowledge/", {"comment": ""}, {R.ORG_OFFICER}),
     # summary reports
     "summary.create": Action(None, "", {"kind": "committee"}, AUD, "/api/summary-reports/", "summaries.SummaryReport"),
     "summary.narrative": Action("summary_draft", "narrative/", {"sections": {"work": "工作情况"}}, AUD),
@@ -495,6 +509,7 @@ def _build(world) -> dict[str, int]:
     from rectify.interviews.choices import Ground
     from rectify.notifications.models import Notification
     from rectify.organizations.choices import OrganizationKind
+    from rectify.references import services as references
     from rectify.referrals import services as referrals
     from rectify.reporting.models import EscalationProposal
     from rectify.reporting.services import sync_obligations
@@ -591,6 +606,8 @@ def _build(world) -> dict[str, int]:
     sharing.approve_subscription(auditor, subscription)
     pending = sharing.request_subscription(inspector, target="category", category=world.fiscal_category, purpose="巡察")
     summary = summaries.create_report(auditor, kind="committee")
+    delivery_cadre = references.send_reference(auditor, kind="cadre", year=2025, recipient=world.orgdept)
+    delivery_budget = references.send_reference(auditor, kind="budget", year=2025, recipient=world.finance)
     matter = supervision.record_matter(
         world["committee"], kind="decision", title="督办事项", content="限期整改", meeting="审计委员会会议",
         meeting_date=TODAY - DAY, assignees=[supervision.AssigneeSpec(world.unit, TODAY + 60 * DAY)],
@@ -649,6 +666,8 @@ def _build(world) -> dict[str, int]:
         subscription=subscription.pk,
         subscription_pending=pending.pk,
         summary_draft=summary.pk,
+        delivery_cadre=delivery_cadre.pk,
+        delivery_budget=delivery_budget.pk,
         matter=matter.pk,
         assignment=matter.assignments.get().pk,
         circular_draft=circular_draft.pk,
@@ -849,6 +868,7 @@ WEB_ACTIONS: dict[str, tuple[str, dict[str, Any]]] = {
     "subscription.approve": ("/sharing/{pk}/approve/", {"comment": ""}),
     "subscription.reject": ("/sharing/{pk}/reject/", {"comment": "范围过宽"}),
     "subscription.revoke": ("/sharing/{pk}/revoke/", {"comment": ""}),
+    "delivery.acknowledge": ("/references/deliveries/{pk}/acknowledge/", {"comment": ""}),
     "summary.refresh": ("/summaries/{pk}/refresh/", {"comment": ""}),
     "summary.submit": ("/summaries/{pk}/submit/", {"comment": ""}),
     "assignment.progress": ("/supervision/assignments/{pk}/progress/", {"text": "已完成一半"}),

@@ -238,6 +238,24 @@ def _assessment(ledger) -> int:
     return Assessment.objects.get(scheme=scheme, unit=finding.unit).pk
 
 
+def _reference_delivery(ledger) -> int:
+    """A cadre reference the auditor's office sent to its organization department (sent once per run)."""
+    from rectify.accounts.models import User
+    from rectify.organizations.choices import OrganizationKind
+    from rectify.organizations.models import Organization
+    from rectify.references import services
+    from rectify.references.models import ReferenceDelivery
+
+    existing = ReferenceDelivery.objects.first()
+    if existing is not None:
+        return existing.pk
+    auditor = User.objects.get(username="auditor")
+    recipient = Organization.objects.get(
+        kind=OrganizationKind.ORGANIZATION_DEPARTMENT, jurisdiction=auditor.organization.jurisdiction
+    )
+    return services.send_reference(auditor, kind="cadre", year=2025, recipient=recipient).pk
+
+
 SAMPLE_IDS = {
     "/api/findings/": lambda ledger: ledger["submitted"].pk,
     "/api/audit-projects/": lambda ledger: ledger["draft"].project_id,
@@ -268,6 +286,9 @@ SAMPLE_IDS = {
     "/api/subscriptions/": _subscription,
     "/api/inspection-packages/": _inspection_package,
     "/api/assessments/": _assessment,
+    "/api/cadre-references/": lambda ledger: ledger["cadre"].project_id,
+    "/api/budget-references/": lambda ledger: ledger["fiscal"].unit_id,
+    "/api/reference-deliveries/": _reference_delivery,
 }
 
 

@@ -402,3 +402,30 @@ def test_the_performance_assessment_reaches_every_state(demo):
     assert LineAdjustment.objects.filter(reason__startswith="演示").count() == 1
     line = confirmed.lines.get(code="rectification_rate")
     assert line.explanation.startswith("规则「整改率」") and "groups" in line.facts
+
+
+def test_the_references_show_real_content(demo, client):
+    """Both references of the use of results (source 三(六)) have content: economic-responsibility audits
+    whose leaders have findings and accountability on record, fiscal-fund findings over several years,
+    and a delivery to each recipient, one of them acknowledged."""
+    from rectify.accounts.models import User
+    from rectify.references import readers
+    from rectify.references.models import ReferenceDelivery
+
+    orgdept, finance = User.objects.get(username="orgdept"), User.objects.get(username="finance")
+    projects = readers.cadre_projects(orgdept).filter(type=AuditType.ECONOMIC_RESPONSIBILITY)
+    figures = readers.cadre_figures(orgdept, list(projects.values_list("pk", flat=True)))
+    with_findings = [pk for pk, f in figures.items() if f["count"]]
+    with_outcomes = [pk for pk, f in figures.items() if f["count"] and (f["interviews"] or f["referrals"])]
+    assert len(with_findings) >= 2 and len(with_outcomes) >= 2
+    assert any(f["referrals"] for f in figures.values())
+    fiscal = readers.budget_findings(finance)
+    assert len(readers.years_of(fiscal)) >= 3
+    assert len(readers.budget_ranking(finance)["rows"]) >= 2
+    assert set(ReferenceDelivery.objects.values_list("kind", "state")) == {
+        ("cadre", "acknowledged"), ("budget", "sent"),
+    }  # fmt: skip
+    client.force_login(orgdept)
+    assert client.get(f"/references/cadres/{with_outcomes[0]}/").status_code == 200
+    client.force_login(finance)
+    assert client.get("/references/budget/").status_code == 200

@@ -49,8 +49,8 @@ BUDGETS = {
     "/workbench/ gov": 21,  # figures only, and the overview of overdue and repeat findings (by unit, by category)
     "/workbench/ committee": 23,  # whether its matters and circulars cite findings (their scope asks once)
     "/workbench/ congress": 20,
-    "/workbench/ orgdept": 24,  # the overview too, routed reports
-    "/workbench/ finance": 19,
+    "/workbench/ orgdept": 25,  # the overview too, routed reports, references awaiting acknowledgement
+    "/workbench/ finance": 20,  # references awaiting acknowledgement
     "/workbench/ discipline": 21,  # no figures, no tasks: the roles' names, reports sent to it
     "/workbench/ sysadmin": 11,
     "/workbench/ inspector": 19,  # figures of what it subscribed to, its subscriptions
@@ -163,7 +163,9 @@ def pages() -> list[tuple[str, str, str]]:
     from rectify.referrals.models import Referral
 
     found += [(f"/referrals/ {role}", role, "/referrals/") for role in ("auditor", "discipline")]
-    concluded = Referral.objects.get(office__jurisdiction__code="QJ", state="concluded")
+    concluded = Referral.objects.get(
+        office__jurisdiction__code="QJ", state="concluded", recipient__kind="discipline_commission"
+    )
     found += [(f"/referrals/<id>/ {role}", role, f"/referrals/{concluded.pk}/") for role in ("auditor", "discipline")]
     found.append(("/api/referrals/ auditor", "auditor", "/api/referrals/"))
     # Sharing: the subscriptions, one of them, and the ledger as a subscribing body reads it.
