@@ -72,7 +72,7 @@ class PublicFilterSet(django_filters.FilterSet):
         return queryset.filter(pk__in=items)
 
     def filter_category(self, queryset, name, value):
-        items = AnnouncementItem.objects.filter(
-            Q(category_id=value) | Q(category__parent_id=value)
-        ).values("announcement_id")
+        items = AnnouncementItem.objects.filter(Q(category_id=value) | Q(category__parent_id=value)).values(
+            "announcement_id"
+        )
         return queryset.filter(pk__in=items)

@@ -170,7 +170,9 @@ class Step(models.Model):
 
     visibility_path = "announcement"
 
-    announcement = models.ForeignKey(Announcement, verbose_name=_("公告"), on_delete=models.PROTECT, related_name="steps")
+    announcement = models.ForeignKey(
+        Announcement, verbose_name=_("公告"), on_delete=models.PROTECT, related_name="steps"
+    )
     kind = models.CharField(_("步骤"), max_length=20, choices=StepKind.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("操作人"), on_delete=models.PROTECT, related_name="+"

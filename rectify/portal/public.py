@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 from django.contrib.syndication.views import Feed
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Sum
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation

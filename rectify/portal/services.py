@@ -62,7 +62,9 @@ S = AnnouncementState
 
 NOT_FOUND = gettext_lazy("公告不存在，或不在您的职责范围内。")
 REFUSED = gettext_lazy("只有发布单位的人员可以办理这份公告。")
-APPROVER_REFUSED = gettext_lazy("审计机关的公告和通报由审计机关领导审批、退回和撤回；单位的公告由单位主要负责人审批、退回和撤回。")
+APPROVER_REFUSED = gettext_lazy(
+    "审计机关的公告和通报由审计机关领导审批、退回和撤回；单位的公告由单位主要负责人审批、退回和撤回。"
+)
 DRAFT_REFUSED = gettext_lazy("只有审计机关的审计人员、领导和被审计单位的整改联络员、主要负责人可以起草公告。")
 
 # Which disclosure each audience takes; confidential findings are in neither.
@@ -155,9 +157,7 @@ def verified_findings(
     """The findings an announcement of ``publisher`` may carry: verified as rectified and closed, of the
     audience's disclosure, in the scope chosen."""
     rectified = Verification.objects.filter(finding=OuterRef("pk"), verdict=Verdict.RECTIFIED)
-    findings = Finding.objects.filter(
-        Exists(rectified), state=FindingState.CLOSED, disclosure=DISCLOSURE_OF[audience]
-    )
+    findings = Finding.objects.filter(Exists(rectified), state=FindingState.CLOSED, disclosure=DISCLOSURE_OF[audience])
     if kind == Publisher.OFFICE:
         findings = findings.filter(project__audit_office_id=publisher.pk)
         if audience == Audience.PUBLIC:
@@ -302,9 +302,7 @@ def draft_announcement(
         wanted = list(dict.fromkeys(f.pk for f in findings))
         found = set(eligible.filter(pk__in=wanted).values_list("pk", flat=True))
         if len(found) != len(wanted):
-            raise ActionRefused(
-                {"findings": [_("所选问题中有未经核实销号、公开范围不符或不在所选范围内的问题。")]}
-            )
+            raise ActionRefused({"findings": [_("所选问题中有未经核实销号、公开范围不符或不在所选范围内的问题。")]})
         eligible = eligible.filter(pk__in=wanted)
     chosen = list(
         eligible.select_related("project", "unit", "category", "category__parent")
@@ -610,9 +608,7 @@ def unread_circulations(user: User) -> QuerySet:
     """The published limited circulations to the user's organization that the user has not opened."""
     read = Reading.objects.filter(announcement=OuterRef("pk"), reader=user)
     return (
-        Announcement.objects.filter(
-            Q(recipients=user.organization_id), audience=Audience.LIMITED, state=S.PUBLISHED
-        )
+        Announcement.objects.filter(Q(recipients=user.organization_id), audience=Audience.LIMITED, state=S.PUBLISHED)
         .annotate(was_read=Exists(read))
         .filter(was_read=False)
     )

@@ -98,15 +98,14 @@ class AnnouncementDetailView(LoginRequiredMixin, TemplateView):
         work = services.may_work(user, announcement) or services.may_approve(user, announcement)
         withdrawn_only = announcement.state == AnnouncementState.WITHDRAWN and not work
         correction = Announcement.objects.restrict(user).filter(corrects=announcement).first()
+        readings = Reading.objects.restrict(user).filter(announcement=announcement).select_related("organization")
         return super().get_context_data(
             announcement=announcement,
             items=[] if withdrawn_only else list(announcement.items.select_related("finding").order_by("number")),
             withdrawn_only=withdrawn_only,
             recipients=list(announcement.recipients.only("pk", "name")),
             steps=list(announcement.steps.order_by("at", "pk")) if work else [],
-            readings=list(Reading.objects.restrict(user).filter(announcement=announcement).select_related(
-                "organization"
-            )) if work else [],  # fmt: skip
+            readings=list(readings) if work else [],
             allowed=services.allowed_steps(user, announcement),
             work=work,
             correction=correction,

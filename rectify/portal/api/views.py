@@ -62,9 +62,7 @@ class AnnouncementViewSet(RestrictedViewSet):
         fresh = self.get_base_queryset().get(pk=announcement.pk)
         return Response(self.represent(AnnouncementSerializer, fresh), status=code)
 
-    @extend_schema(
-        request=AnnouncementInputSerializer, responses={201: AnnouncementSerializer, 403: OpenApiResponse()}
-    )
+    @extend_schema(request=AnnouncementInputSerializer, responses={201: AnnouncementSerializer, 403: OpenApiResponse()})
     def create(self, request):
         """起草 (from the verified findings of the scope: ``project``, ``year``, ``unit``; ``findings`` narrows)."""
         data = self.validated(AnnouncementInputSerializer)
@@ -176,9 +174,7 @@ class AnnouncementViewSet(RestrictedViewSet):
         services.withdraw_announcement(request.user, announcement, data["reason"], version=self.seen_version(data))
         return self._answer(announcement)
 
-    @extend_schema(
-        request=CorrectionInputSerializer, responses={201: AnnouncementSerializer, 403: OpenApiResponse()}
-    )
+    @extend_schema(request=CorrectionInputSerializer, responses={201: AnnouncementSerializer, 403: OpenApiResponse()})
     @action(detail=True, methods=["post"])
     def correct(self, request, pk=None):
         """更正 (a published one: a new draft version, answered; ``note`` required)."""
