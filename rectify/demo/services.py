@@ -38,6 +38,7 @@ from rectify.demo.evidence import EvidencePart
 from rectify.demo.findings import FindingsPart
 from rectify.demo.interviews import InterviewsPart
 from rectify.demo.organizations import OrganizationsPart
+from rectify.demo.portal import PortalPart
 from rectify.demo.outcomes import OutcomesPart
 from rectify.demo.projects import ProjectsPart
 from rectify.demo.referrals import ReferralsPart
@@ -102,6 +103,7 @@ class _Builder(
     InterviewsPart,
     ReferralsPart,
     SharingPart,
+    PortalPart,
     BuilderBase,
 ):
     def build(self) -> Summary:
@@ -120,4 +122,5 @@ class _Builder(
         self._supervision()
         self._interviews()
         self._referrals()
+        self._portal()
         return summarize(self)
