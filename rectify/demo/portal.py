@@ -53,10 +53,8 @@ class PortalPart:
         corrected = out(office_draft(1, "预算执行审计查出问题整改情况公告（第二批）"))
         correction = portal.correct_announcement(auditor, corrected, "更正第1项整改结果的表述。")
         item = correction.items.order_by("number").first()
-        portal.update_item(
-            auditor, item,
-            portal.ItemText(item.title, item.summary, item.requirements_summary, "已按审计要求全部整改到位，并建立长效机制。"),
-        )  # fmt: skip
+        result = "已按审计要求全部整改到位，并建立长效机制。"
+        portal.update_item(auditor, item, portal.ItemText(item.title, item.summary, item.requirements_summary, result))
         second = out(correction)
         # 3. Withdrawn.
         withdrawn = out(office_draft(2, "预算执行审计查出问题整改情况公告（第三批）"))

@@ -38,8 +38,8 @@ from rectify.demo.evidence import EvidencePart
 from rectify.demo.findings import FindingsPart
 from rectify.demo.interviews import InterviewsPart
 from rectify.demo.organizations import OrganizationsPart
-from rectify.demo.portal import PortalPart
 from rectify.demo.outcomes import OutcomesPart
+from rectify.demo.portal import PortalPart
 from rectify.demo.projects import ProjectsPart
 from rectify.demo.referrals import ReferralsPart
 from rectify.demo.sharing import SharingPart

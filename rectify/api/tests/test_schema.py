@@ -221,6 +221,18 @@ def _inspection_package(ledger) -> int:
     return existing.pk if existing else services.request_package(auditor, ledger["closed"].unit_id).pk
 
 
+def _announcement(ledger) -> int:
+    """A draft announcement of the auditor's office, of its closed public finding."""
+    from rectify.accounts.models import User
+    from rectify.portal import services
+    from rectify.portal.models import Announcement
+
+    existing = Announcement.objects.first()
+    if existing is not None:
+        return existing.pk
+    return services.draft_announcement(User.objects.get(username="auditor"), title="整改情况公告").pk
+
+
 SAMPLE_IDS = {
     "/api/findings/": lambda ledger: ledger["submitted"].pk,
     "/api/audit-projects/": lambda ledger: ledger["draft"].project_id,
@@ -250,6 +262,7 @@ SAMPLE_IDS = {
     "/api/referrals/": _auditors_referral,
     "/api/subscriptions/": _subscription,
     "/api/inspection-packages/": _inspection_package,
+    "/api/announcements/": _announcement,
 }
 
 
