@@ -49,7 +49,7 @@ class PublicPortalMiddleware:
         if throttle.rate and not throttle.allow_request(request, None):
             wait = int(throttle.wait() or 1) + 1
             with translation.override(settings.LANGUAGE_CODE):
-                message = _("请求过于频繁，请 %(n)s 秒后再试。") % {"n": wait}
+                message = _("请求过于频繁，请 %(seconds)d 秒后再试。") % {"seconds": wait}
             response = HttpResponse(message, status=429, content_type="text/plain; charset=utf-8")
             response["Retry-After"] = str(wait)
             response["Cache-Control"] = "no-store"
