@@ -18,7 +18,7 @@ class AnnouncementItemSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ReadingSerializer(serializers.ModelSerializer):
+class AnnouncementReadingSerializer(serializers.ModelSerializer):
     organization_name = serializers.CharField(source="organization.name", read_only=True)
 
     class Meta:
@@ -61,7 +61,7 @@ class AnnouncementSerializer(serializers.ModelSerializer):
     def get_readings(self, announcement) -> list[dict]:
         if announcement.audience != Audience.LIMITED or not self._works(announcement):
             return []
-        return ReadingSerializer(announcement.readings.all(), many=True).data
+        return AnnouncementReadingSerializer(announcement.readings.all(), many=True).data
 
     def get_steps(self, announcement) -> list[str]:
         """The steps the caller may take now."""
@@ -96,7 +96,7 @@ class AnnouncementEditInputSerializer(serializers.Serializer):
     version = serializers.IntegerField(required=False, allow_null=True, min_value=1)
 
 
-class ItemInputSerializer(serializers.Serializer):
+class AnnouncementItemInputSerializer(serializers.Serializer):
     item = serializers.IntegerField(**ID)
     title = serializers.CharField(max_length=200)
     summary = serializers.CharField(required=False, allow_blank=True, default="")
@@ -105,7 +105,7 @@ class ItemInputSerializer(serializers.Serializer):
     version = serializers.IntegerField(required=False, allow_null=True, min_value=1)
 
 
-class ItemRemoveInputSerializer(serializers.Serializer):
+class AnnouncementItemRemoveInputSerializer(serializers.Serializer):
     item = serializers.IntegerField(**ID)
     version = serializers.IntegerField(required=False, allow_null=True, min_value=1)
 
@@ -120,6 +120,6 @@ class AnnouncementReasonInputSerializer(serializers.Serializer):
     version = serializers.IntegerField(required=False, allow_null=True, min_value=1)
 
 
-class CorrectionInputSerializer(serializers.Serializer):
+class AnnouncementCorrectionInputSerializer(serializers.Serializer):
     note = serializers.CharField()
     version = serializers.IntegerField(required=False, allow_null=True, min_value=1)

@@ -20,13 +20,13 @@ from rectify.findings.models import Finding
 from rectify.portal import services
 from rectify.portal.api.serializers import (
     AnnouncementCommentInputSerializer,
+    AnnouncementCorrectionInputSerializer,
     AnnouncementEditInputSerializer,
     AnnouncementInputSerializer,
+    AnnouncementItemInputSerializer,
+    AnnouncementItemRemoveInputSerializer,
     AnnouncementReasonInputSerializer,
     AnnouncementSerializer,
-    CorrectionInputSerializer,
-    ItemInputSerializer,
-    ItemRemoveInputSerializer,
 )
 from rectify.portal.filters import AnnouncementFilterSet
 from rectify.portal.models import Announcement, AnnouncementItem, Reading
@@ -94,12 +94,12 @@ class AnnouncementViewSet(RestrictedViewSet):
         )  # fmt: skip
         return self._answer(announcement)
 
-    @extend_schema(request=ItemInputSerializer, responses={200: AnnouncementSerializer})
+    @extend_schema(request=AnnouncementItemInputSerializer, responses={200: AnnouncementSerializer})
     @action(detail=True, methods=["post"], url_path="edit-item")
     def edit_item(self, request, pk=None):
         """修改一个问题的公开文字 (a draft)."""
         announcement = self.get_object()
-        data = self.validated(ItemInputSerializer)
+        data = self.validated(AnnouncementItemInputSerializer)
         item = announcement.items.filter(pk=data["item"]).first()
         if item is None:
             raise ValidationError({"item": ["not an item of this announcement"]})
@@ -107,12 +107,12 @@ class AnnouncementViewSet(RestrictedViewSet):
         services.update_item(request.user, item, text, version=self.seen_version(data))
         return self._answer(announcement)
 
-    @extend_schema(request=ItemRemoveInputSerializer, responses={200: AnnouncementSerializer})
+    @extend_schema(request=AnnouncementItemRemoveInputSerializer, responses={200: AnnouncementSerializer})
     @action(detail=True, methods=["post"], url_path="remove-item")
     def remove_item(self, request, pk=None):
         """移出一个问题 (a draft; at least one stays)."""
         announcement = self.get_object()
-        data = self.validated(ItemRemoveInputSerializer)
+        data = self.validated(AnnouncementItemRemoveInputSerializer)
         item = announcement.items.filter(pk=data["item"]).first()
         if item is None:
             raise ValidationError({"item": ["not an item of this announcement"]})
@@ -174,11 +174,14 @@ class AnnouncementViewSet(RestrictedViewSet):
         services.withdraw_announcement(request.user, announcement, data["reason"], version=self.seen_version(data))
         return self._answer(announcement)
 
-    @extend_schema(request=CorrectionInputSerializer, responses={201: AnnouncementSerializer, 403: OpenApiResponse()})
+    @extend_schema(
+        request=AnnouncementCorrectionInputSerializer,
+        responses={201: AnnouncementSerializer, 403: OpenApiResponse()},
+    )
     @action(detail=True, methods=["post"])
     def correct(self, request, pk=None):
         """更正 (a published one: a new draft version, answered; ``note`` required)."""
         announcement = self.get_object()
-        data = self.validated(CorrectionInputSerializer)
+        data = self.validated(AnnouncementCorrectionInputSerializer)
         new = services.correct_announcement(request.user, announcement, data["note"], version=self.seen_version(data))
         return self._answer(new, status.HTTP_201_CREATED)
