@@ -7,8 +7,8 @@ Placed before the session middleware, for a request under ``/public/``:
   answer depends on the address alone;
 - a client over its rate (``RECTIFY_RATE_LIMITS["public_address"]``, counted per address in the shared
   throttle cache) gets 429 with ``Retry-After``;
-- the answer carries no cookie and no ``Vary: Cookie``, and ``Cache-Control: public, max-age=…``
-  (``RECTIFY_PUBLIC_MAX_AGE``) unless it is an error.
+- the answer carries no cookie and no ``Vary: Cookie`` (nor ``Accept-Language``), and
+  ``Cache-Control: public, max-age=…`` (``RECTIFY_PUBLIC_MAX_AGE``) unless it is an error.
 """
 
 from __future__ import annotations
@@ -57,7 +57,9 @@ class PublicPortalMiddleware:
         response = self.get_response(request)
         response.cookies.clear()
         if response.has_header("Vary"):
-            kept = [v.strip() for v in response["Vary"].split(",") if v.strip() and v.strip().lower() != "cookie"]
+            # The answer depends on neither: the cookies are dropped, and the language is the default.
+            ignored = {"cookie", "accept-language"}
+            kept = [v.strip() for v in response["Vary"].split(",") if v.strip() and v.strip().lower() not in ignored]
             if kept:
                 response["Vary"] = ", ".join(kept)
             else:

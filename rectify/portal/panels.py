@@ -1,11 +1,12 @@
-"""Workbench panels of the portal: the publisher's announcements on their way (drafts, awaiting approval,
-approved), and the limited circulations addressed to the user's organization (unread first)."""
+"""Panels of the portal: on the workbench, the publisher's announcements on their way (drafts, awaiting
+approval, approved) and the limited circulations addressed to the user's organization (unread first); on a
+finding's page, the announcements that carry it."""
 
 from __future__ import annotations
 
 from django.db.models import Exists, OuterRef
 
-from rectify.core.panels import TOP, WORKBENCH, Panel, register_panel
+from rectify.core.panels import BOTTOM, FINDING, TOP, WORKBENCH, Panel, register_panel
 from rectify.portal.choices import AnnouncementState, Audience
 from rectify.portal.scopes import PUBLISHING_ROLES
 
@@ -52,10 +53,28 @@ def circulations(user, obj=None) -> dict | None:
     }
 
 
+def finding_announcements(user, finding=None) -> dict | None:
+    """On a finding's page: the announcements and circulations (that the user sees) that carry it."""
+    from rectify.portal.models import Announcement
+
+    if finding is None or not user.is_authenticated:
+        return None
+    carrying = list(
+        Announcement.objects.restrict(user)
+        .filter(items__finding_id=finding.pk)
+        .order_by("-published_at", "-created", "-pk")
+        .only("pk", "title", "state", "audience", "revision", "published_at")[:SHOWN]
+    )
+    return {"announcements": carrying} if carrying else None
+
+
 def register() -> None:
     register_panel(
         Panel("portal.publishing", WORKBENCH, "portal/panels/publishing.html", publishing, position=TOP, order=40)
     )
     register_panel(
         Panel("portal.circulations", WORKBENCH, "portal/panels/circulations.html", circulations, position=TOP, order=8)
+    )
+    register_panel(
+        Panel("portal.finding", FINDING, "portal/panels/finding.html", finding_announcements, position=BOTTOM, order=60)
     )

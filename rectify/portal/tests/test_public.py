@@ -163,6 +163,7 @@ def test_no_cookie_no_session_and_public_caching(world, client, announcement, ur
     assert not response.cookies, response.cookies
     assert "Set-Cookie" not in response.headers
     assert "cookie" not in response.get("Vary", "").lower()
+    assert "accept-language" not in response.get("Vary", "").lower()
     assert sorted(v.strip() for v in response["Cache-Control"].split(",")) == ["max-age=300", "public"]
     assert Session.objects.get(session_key=key).expire_date == expiry
     # Signed in or not, the visitor is anonymous there: the same answer as for anyone.

@@ -205,3 +205,13 @@ def test_the_list_is_scoped_and_its_queries_do_not_grow(world, client, django_as
         client.get(mine.get_absolute_url())
     with django_assert_max_num_queries(16):
         client.get(more.get_absolute_url())
+
+
+def test_a_findings_page_lists_the_announcements_that_carry_it(world, client):
+    finding = closed(world, title="上了公告的问题")
+    published(world, title="载有该问题的公告")
+    login(client, world, "auditor")
+    page = client.get(finding.get_absolute_url()).content.decode()
+    assert 'data-testid="portal-finding"' in page and "载有该问题的公告" in page
+    other = closed(world, title="没有公告的问题")
+    assert 'data-testid="portal-finding"' not in client.get(other.get_absolute_url()).content.decode()
