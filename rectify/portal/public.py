@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 
 from django.contrib.syndication.views import Feed
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Sum
+from django.db.models import Count, Prefetch, Q, Sum
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -87,7 +87,10 @@ def _options() -> dict:
 
 
 def announcement_list(request: HttpRequest) -> HttpResponse:
-    queryset = current().annotate(item_count=Count("items"), amount=Sum("items__amount_rectified"))
+    kept = Q(items__deleted_at__isnull=True)  # an item taken out of the draft stays as a deleted row
+    queryset = current().annotate(
+        item_count=Count("items", filter=kept), amount=Sum("items__amount_rectified", filter=kept)
+    )
     filterset = PublicFilterSet(request.GET, queryset=queryset)
     found = filterset.qs.order_by("-published_at", "-pk")
     page = Paginator(found, PAGE).get_page(request.GET.get("page"))

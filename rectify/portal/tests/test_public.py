@@ -213,3 +213,16 @@ def test_query_counts_are_pinned_and_do_not_grow(world, client, django_assert_ma
         client.get("/public/api/announcements/")
     assert count("/public/") == list_before
     assert count(f"/public/announcements/{more.pk}/") == detail_before
+
+
+def test_an_item_taken_out_of_the_draft_is_not_published(world, client):
+    closed(world, title="留在公告里的问题")
+    closed(world, title="移出公告的问题")
+    announcement = draft(world)
+    removed = announcement.items.get(title="移出公告的问题")
+    services.remove_item(world["auditor"], removed)
+    published(world, announcement)
+    listed = page(client, "/public/")
+    assert "1 个问题" in listed and "125,000.00" in listed and "250,000.00" not in listed
+    body = page(client, f"/public/announcements/{announcement.pk}/")
+    assert "留在公告里的问题" in body and "移出公告的问题" not in body
