@@ -138,6 +138,7 @@ TEMPLATES = [
                 "rectify.ledger.context_processors.navigation",
                 "rectify.summaries.context_processors.navigation",
                 "rectify.supervision.context_processors.navigation",
+                "rectify.portal.context_processors.navigation",
                 "rectify.referrals.context_processors.navigation",
                 "rectify.security_log.context_processors.navigation",
             ],
