@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "rectify.referrals",
     "rectify.sharing",
     "rectify.portal",
+    "rectify.assessment",
     "rectify.security_log",
     "rectify.exchange",
     "rectify.documents",
@@ -140,7 +141,9 @@ TEMPLATES = [
                 "rectify.supervision.context_processors.navigation",
                 "rectify.portal.context_processors.navigation",
                 "rectify.referrals.context_processors.navigation",
+                "rectify.assessment.context_processors.navigation",
                 "rectify.security_log.context_processors.navigation",
+                "rectify.accounts.context_processors.navigation",
             ],
         },
     },
@@ -190,6 +193,8 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+# The one client-address reader (behind RECTIFY_NUM_PROXIES), as the rate limits and the security log.
+AXES_CLIENT_IP_CALLABLE = "rectify.core.addresses.client_address"
 # Locking by IP address as well would lock a whole office behind its one NAT address.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 

@@ -39,6 +39,7 @@ urlpatterns = [
     path("", include("rectify.referrals.urls")),
     path("", include("rectify.sharing.urls")),
     path("", include("rectify.portal.urls")),
+    path("", include("rectify.assessment.urls")),
     path("", include("rectify.security_log.urls")),
     path("api/", include("rectify.api.urls")),
 ]

@@ -22,3 +22,29 @@ class ResetRequestForm(StyledFormMixin, forms.Form):
         if user is None:
             raise forms.ValidationError(_("用户名「%(name)s」不存在。") % {"name": username})
         return user
+
+
+class AccountForm(StyledFormMixin, forms.ModelForm):
+    """The system administrator's fields of an account (its roles and password are kept elsewhere)."""
+
+    class Meta:
+        model = User
+        fields = ("username", "full_name", "title", "organization", "phone", "email")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].required = True
+        self.fields["organization"].queryset = self.fields["organization"].queryset.order_by("code")
+        if self.instance.pk:
+            self.fields["username"].disabled = True  # the name history and the log know it by
+
+
+class RolesForm(StyledFormMixin, forms.Form):
+    """The security administrator's grant: exactly the roles checked (business roles only; the three
+    administrator roles are granted at the console by a superuser)."""
+
+    roles = forms.MultipleChoiceField(label=_("角色"), required=False, widget=forms.CheckboxSelectMultiple, choices=())
+
+    def __init__(self, *args, choices, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["roles"].choices = choices

@@ -242,3 +242,30 @@ def refuse_password_reset(actor: User, reset: PasswordReset) -> PasswordReset:
     reset.save(update_fields=["state", "decided_by", "decided_at"])
     audit_log.record(actor, "admin", reset.user, action="refuse_password_reset", reset=reset.pk)
     return reset
+
+
+def locked_usernames(usernames: Iterable[str]) -> set[str]:
+    """Which of ``usernames`` are locked out now by failed sign-ins (one query)."""
+    from axes.models import AccessAttempt
+    from django.conf import settings
+
+    since = timezone.now() - settings.AXES_COOLOFF_TIME
+    return set(
+        AccessAttempt.objects.filter(
+            username__in=list(usernames),
+            failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
+            attempt_time__gte=since,
+        ).values_list("username", flat=True)
+    )
+
+
+@transaction.atomic
+def unlock(actor: User, target: User) -> int:
+    """The security administrator lifts a lockout of failed sign-ins; answers the attempts cleared."""
+    from axes.utils import reset
+
+    _require(actor, RoleCode.SECURITY_ADMIN)
+    _require_reach(actor, target)
+    cleared = reset(username=target.username)
+    audit_log.record(actor, "admin", target, action="unlock", cleared=cleared)
+    return cleared

@@ -24,13 +24,17 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import FormView
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
 from knox.models import AuthToken
 
 from rectify.accounts import otp, services, tokens
-from rectify.accounts.choices import RoleCode
-from rectify.accounts.forms import PasswordChangeForm, ResetRequestForm
+from rectify.accounts.choices import BUSINESS_ROLES, RoleCode
+from rectify.accounts.filters import AccountFilterSet
+from rectify.accounts.forms import AccountForm, PasswordChangeForm, ResetRequestForm, RolesForm
 from rectify.accounts.models import PasswordReset, PasswordResetState, User
 from rectify.accounts.passwords import password_expired
+from rectify.accounts.tables import AccountTable
 from rectify.core.exceptions import add_refusal_to_form
 from rectify.core.throttling import LoginAddressThrottle
 from rectify.core.visibility import restrict
@@ -137,7 +141,8 @@ class PasswordResetListView(ResetAccessMixin, View):
         return render(request, self.template_name, context, status=status)
 
     def get(self, request):
-        return self.render_page(request)
+        username = request.GET.get("username", "").strip()[:150]
+        return self.render_page(request, ResetRequestForm(initial={"username": username}) if username else None)
 
     def post(self, request):
         form = ResetRequestForm(request.POST)
@@ -320,3 +325,191 @@ class TokenRevokeView(LoginRequiredMixin, View):
     @staticmethod
     def _reason(request, token: AuthToken) -> str:
         return tokens.Reason.OWNER if token.user_id == request.user.pk else tokens.Reason.SECURITY_ADMIN
+
+
+# --- The administrators' account pages (三员分立: /manage/accounts/) -----------------------------------
+# The system administrator keeps accounts (creates, edits, deactivates and reactivates them); the
+# security administrator grants business roles, lifts lockouts, and from here reaches the tokens, the
+# authenticator reset and the two-person password reset. Every rule is in rectify.accounts.services;
+# these pages only call it. Anyone else gets 404: the pages are not there for them.
+
+
+def managing(user) -> bool:
+    return user.is_authenticated and (
+        user.is_superuser or user.has_role(RoleCode.SYSTEM_ADMIN, RoleCode.SECURITY_ADMIN)
+    )
+
+
+class AccountManagerMixin(LoginRequiredMixin):
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not managing(request.user):
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def account(self, pk: int) -> User:
+        return get_object_or_404(User.objects.select_related("organization"), pk=pk)
+
+
+def _keeps_accounts(user) -> bool:
+    return user.is_superuser or user.has_role(RoleCode.SYSTEM_ADMIN)
+
+
+def _grants_roles(user) -> bool:
+    return user.is_superuser or user.has_role(RoleCode.SECURITY_ADMIN)
+
+
+@method_decorator(never_cache, name="dispatch")
+class AccountListView(AccountManagerMixin, SingleTableMixin, FilterView):
+    table_class = AccountTable
+    filterset_class = AccountFilterSet
+    template_name = "accounts/account_list.html"
+
+    def get_queryset(self):
+        return User.objects.select_related("organization").prefetch_related("roles").order_by("username")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(can_create=_keeps_accounts(self.request.user), **kwargs)
+
+
+@method_decorator(never_cache, name="dispatch")
+class AccountDetailView(AccountManagerMixin, View):
+    template_name = "accounts/account_detail.html"
+
+    def get(self, request, pk: int):
+        target = self.account(pk)
+        actor = request.user
+        reach = services.within_reach(actor, target)
+        context = {
+            "target": target,
+            "roles": list(target.roles.all()),
+            "reach": reach,
+            "can_edit": reach and _keeps_accounts(actor),
+            "can_grant": reach and _grants_roles(actor),
+            "locked": bool(services.locked_usernames([target.username])),
+            "tokens": tokens.alive().filter(user=target).count(),
+            "has_device": otp.confirmed_device(target) is not None,
+            "pending_reset": PasswordReset.objects.filter(user=target, state=PasswordResetState.PENDING).first(),
+        }
+        return render(request, self.template_name, context)
+
+
+class _AccountFormView(AccountManagerMixin, FormView):
+    template_name = "accounts/account_form.html"
+    form_class = AccountForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and managing(request.user) and not _keeps_accounts(request.user):
+            raise PermissionDenied(_("账号由系统管理员维护。"))
+        return super().dispatch(request, *args, **kwargs)
+
+
+@method_decorator(never_cache, name="dispatch")
+class AccountCreateView(_AccountFormView):
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(title=_("新建账号"), **kwargs)
+
+    def form_valid(self, form):
+        fields = {key: value for key, value in form.cleaned_data.items() if value not in (None, "")}
+        try:
+            created = services.create_account(
+                self.request.user, username=fields.pop("username"), organization=fields.pop("organization"), **fields
+            )
+        except ValidationError as refusal:
+            add_refusal_to_form(form, refusal)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("已新建账号「%(name)s」。初始密码须经双人重置设置：请安全管理员提出重置申请。")
+            % {"name": created.username},
+        )
+        return redirect("accounts:account", pk=created.pk)
+
+
+@method_decorator(never_cache, name="dispatch")
+class AccountEditView(_AccountFormView):
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and managing(request.user):
+            self.target = self.account(kwargs["pk"])
+            if not services.within_reach(request.user, self.target):
+                raise PermissionDenied(_("不能操作本人账号、管理员账号或超级用户账号。"))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.target}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(title=_("修改账号信息"), target=self.target, **kwargs)
+
+    def form_valid(self, form):
+        fields = {name: form.cleaned_data[name] for name in form.changed_data if name != "username"}
+        try:
+            if fields:
+                services.update_account(self.request.user, self.target, **fields)
+        except ValidationError as refusal:
+            add_refusal_to_form(form, refusal)
+            return self.form_invalid(form)
+        messages.success(self.request, _("账号信息已保存。") if fields else _("没有修改。"))
+        return redirect("accounts:account", pk=self.target.pk)
+
+
+@method_decorator(never_cache, name="dispatch")
+class AccountRolesView(AccountManagerMixin, FormView):
+    template_name = "accounts/account_roles.html"
+    form_class = RolesForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and managing(request.user):
+            if not _grants_roles(request.user):
+                raise PermissionDenied(_("角色由安全管理员授予。"))
+            self.target = self.account(kwargs["pk"])
+            if not services.within_reach(request.user, self.target):
+                raise PermissionDenied(_("不能操作本人账号、管理员账号或超级用户账号。"))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        grantable = (
+            RoleCode.choices
+            if self.request.user.is_superuser
+            else [(code, label) for code, label in RoleCode.choices if code in BUSINESS_ROLES]
+        )
+        return {**super().get_form_kwargs(), "choices": grantable}
+
+    def get_initial(self):
+        return {"roles": list(self.target.roles.values_list("code", flat=True))}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(target=self.target, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            services.grant_roles(self.request.user, self.target, form.cleaned_data["roles"])
+        except ValidationError as refusal:
+            add_refusal_to_form(form, refusal)
+            return self.form_invalid(form)
+        messages.success(self.request, _("角色已保存。角色有变更时，该账号的 API 令牌随之撤销。"))
+        return redirect("accounts:account", pk=self.target.pk)
+
+
+class AccountStandingView(AccountManagerMixin, View):
+    """POST: deactivate or reactivate (system administrator), or lift a lockout (security administrator)."""
+
+    def post(self, request, pk: int, what: str):
+        target = self.account(pk)
+        try:
+            if what == "deactivate":
+                services.set_active(request.user, target, False)
+                done = _("账号已停用，其会话和令牌已失效。")
+            elif what == "activate":
+                services.set_active(request.user, target, True)
+                done = _("账号已重新启用。")
+            elif what == "unlock":
+                services.unlock(request.user, target)
+                done = _("已解除登录锁定。")
+            else:
+                raise Http404
+        except ValidationError as refusal:
+            for message in refusal.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, done)
+        return redirect("accounts:account", pk=target.pk)

@@ -9,6 +9,7 @@ from rest_framework.routers import DefaultRouter
 
 from rectify.accounts.api.views import ApiTokenViewSet, MeView, TokenView
 from rectify.api.docs import DocsView, SchemaView
+from rectify.assessment.api.views import AssessmentViewSet
 from rectify.audits.api.views import AuditProjectViewSet
 from rectify.congress.api.views import CongressMatterViewSet, QuestionViewSet
 from rectify.documents.api.circulars import CircularDocumentAPIView
@@ -62,6 +63,7 @@ router.register("referrals", ReferralViewSet, basename="referral")
 router.register("announcements", AnnouncementViewSet, basename="announcement")
 router.register("subscriptions", SubscriptionViewSet, basename="subscription")
 router.register("inspection-packages", InspectionPackageViewSet, basename="inspection-package")
+router.register("assessments", AssessmentViewSet, basename="assessment")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="token"),

@@ -5,7 +5,9 @@ A backup is a directory:
 - ``db/<table>.jsonl``: every row of every table of the application (the models of every installed app,
   many-to-many tables included), one JSON array a line in the order of the table's columns, ordered by
   primary key. Values are written as Django's fields read and write them (decimals and dates as text),
-  so a backup restores into a fresh database of either vendor; the rows are read in one transaction
+  so a backup restores into a fresh database of either vendor, except the SM4-encrypted personal fields,
+  kept as the ciphertext stored (a backup holds no plain phone number; restoring needs the same keys,
+  which are kept outside the database and outside the backup); the rows are read in one transaction
   (REPEATABLE READ on PostgreSQL), so they are consistent with each other;
 - ``media/…``: every stored file (evidence, attachments, generated packages);
 - ``manifest.json``: the schema's migrations, and per table its row count and the SHA-256 of its file,
@@ -35,8 +37,12 @@ from django.apps import apps
 from django.conf import settings
 from django.db import connection, models, transaction
 from django.db.migrations.recorder import MigrationRecorder
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.duration import duration_string
+
+from rectify.core import crypto
+from rectify.core.fields import EncryptedCharField
 
 FORMAT = 1
 BATCH = 1000
@@ -95,16 +101,26 @@ def _encode(value: Any) -> Any:
 def _decode(fields: list[models.Field], row: list[Any]) -> dict[str, Any]:
     values = {}
     for item, value in zip(fields, row, strict=True):
-        if value is not None and not isinstance(item, models.JSONField):
+        if isinstance(item, EncryptedCharField) and value:
+            value = crypto.Sealed(value)  # the ciphertext as it was stored
+        elif value is not None and not isinstance(item, models.JSONField):
             value = item.to_python(value)
         values[item.attname] = value
     return values
 
 
+def _raw(field: models.Field) -> str | Cast:
+    """The column to read: an encrypted field's ciphertext as stored (not decrypted), so that a backup
+    never holds the plain text of a personal field; restoring it needs the same keys (kept outside)."""
+    return Cast(field.attname, models.TextField()) if isinstance(field, EncryptedCharField) else field.attname
+
+
 def table_lines(model: type[models.Model]) -> Iterator[str]:
     """The table's rows as JSON lines, ordered by primary key (the same text for the same rows)."""
     fields = _columns(model)
-    queryset = model._base_manager.order_by("pk").values_list(*[f.attname for f in fields])
+    raw = {f"raw_{f.attname}": _raw(f) for f in fields if not isinstance(_raw(f), str)}
+    names = [f"raw_{f.attname}" if f"raw_{f.attname}" in raw else f.attname for f in fields]
+    queryset = model._base_manager.order_by("pk").annotate(**raw).values_list(*names)
     for row in queryset.iterator(chunk_size=BATCH):
         yield json.dumps([_encode(v) for v in row], ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 

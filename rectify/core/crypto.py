@@ -121,6 +121,11 @@ def key_ring() -> KeyRing:
         return _ring_from_file(path)
 
 
+class Sealed(str):
+    """A value already encrypted (read raw from a backup): an encrypted field stores it as it is, so a
+    backup never holds the plain text and a restore does not encrypt it twice."""
+
+
 def is_encrypted(stored: str) -> bool:
     return stored.startswith(PREFIX + ":")
 

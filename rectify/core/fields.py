@@ -51,6 +51,8 @@ class EncryptedCharField(models.TextField):
         return str(value)
 
     def get_prep_value(self, value):
+        if isinstance(value, crypto.Sealed):
+            return str(value)
         value = super().get_prep_value(value)
         if value is None or value == "":
             return value

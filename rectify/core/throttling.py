@@ -4,7 +4,7 @@ testable) and the counts kept in a cache every process of the host shares.
 
 A refused request answers 429 with a Chinese message and ``Retry-After`` (rectify.api.exceptions for
 the API; the sign-in page renders its own). The address is the peer's, or the one the trusted
-proxies report (REST_FRAMEWORK NUM_PROXIES): a client cannot choose it with a header of its own.
+proxies report (rectify.core.addresses): a client cannot choose it with a header of its own.
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.filebased import FileBasedCache
 from rest_framework import throttling
+
+from rectify.core.addresses import client_address
 
 
 @lru_cache(maxsize=1)
@@ -42,6 +44,10 @@ class RateThrottle(throttling.SimpleRateThrottle):
         self.cache = store()
         self.rate = self.get_rate()
         self.num_requests, self.duration = self.parse_rate(self.rate)
+
+    def get_ident(self, request) -> str:
+        # The one address reader (rectify.core.addresses), shared with the security log and the lockout.
+        return client_address(request) or ""
 
     def get_rate(self) -> str | None:
         return getattr(settings, "RECTIFY_RATE_LIMITS", {}).get(self.scope) or None

@@ -20,6 +20,7 @@ The builder is put together from one part per concern, each in its own module:
 - ``evidence``: the evidence files;
 - ``writer``: the bulk insert of the rows and their history rows;
 - ``summaries``, ``interviews``: the summary reports and the interviews, through their services;
+- ``assessment``: the performance assessment's schemes and results, through its services;
 - ``summary``: what the load reports.
 """
 
@@ -33,6 +34,7 @@ from django.db import transaction
 from rectify.core import events
 from rectify.core.request_context import request_id_context
 from rectify.demo import district as D
+from rectify.demo.assessment import AssessmentPart
 from rectify.demo.base import DEFAULT_FINDINGS, DEFAULT_SEED, MIN_FINDINGS, BuilderBase, DemoError, money_text
 from rectify.demo.evidence import EvidencePart
 from rectify.demo.findings import FindingsPart
@@ -104,6 +106,7 @@ class _Builder(
     ReferralsPart,
     SharingPart,
     PortalPart,
+    AssessmentPart,
     BuilderBase,
 ):
     def build(self) -> Summary:
@@ -123,4 +126,5 @@ class _Builder(
         self._interviews()
         self._referrals()
         self._portal()
+        self._assessments()
         return summarize(self)

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from rectify.exchange import sharing_views, summary_views, views
+from rectify.exchange import assessment_views, sharing_views, summary_views, views
 
 app_name = "exchange"
 
@@ -18,5 +18,8 @@ urlpatterns = [
         name="ledger-import-progress",
     ),
     path("summaries/<int:pk>/annex.xlsx", summary_views.SummaryAnnexView.as_view(), name="summary-annex"),
+    path(
+        "assessment/<int:year>/export.xlsx", assessment_views.AssessmentExportView.as_view(), name="assessment-export"
+    ),
     path("sharing/units/<int:pk>/package.xlsx", sharing_views.UnitPackageView.as_view(), name="sharing-package"),
 ]

@@ -76,9 +76,13 @@ GUIDES = {
 
 # Where an administrator goes from the landing page: (label, url name).
 ADMIN_LINKS = {
-    RoleCode.SYSTEM_ADMIN: [(_("进入基础数据管理"), "admin:index"), (_("审批密码重置"), "accounts:password-resets")],
+    RoleCode.SYSTEM_ADMIN: [
+        (_("账号管理"), "accounts:accounts"),
+        (_("进入基础数据管理"), "admin:index"),
+        (_("审批密码重置"), "accounts:password-resets"),
+    ],
     RoleCode.SECURITY_ADMIN: [
-        (_("管理用户账户"), "admin:accounts_user_changelist"),
+        (_("账号管理"), "accounts:accounts"),
         (_("密码重置申请"), "accounts:password-resets"),
     ],
     RoleCode.LOG_AUDITOR: [(_("查询安全审计日志"), "security_log:list")],

@@ -74,3 +74,22 @@ def suppress_small_groups(data: dict, size: int | None = None) -> dict:
             "note": note(size), "count": left_out,
         }  # fmt: skip
     return data
+
+
+def suppress_small_overview(overview: dict, size: int | None = None) -> dict:
+    """The workbench's overdue and repeat counts by unit and by category (``landing.overview``) as a
+    figures-only role may see them: a count under ``size`` is not shown (nor, when the hidden counts of a
+    column add up to less than ``size``, the next smallest), and a row left with nothing shown goes."""
+    size = size or min_group_size()
+    hidden_cells = 0
+    for name in ("by_unit", "by_category"):
+        rows = overview[name]
+        for key in ("overdue", "repeat"):
+            for i in _suppressed(rows, key, size):
+                rows[i][key] = None
+                hidden_cells += 1
+        overview[name] = [row for row in rows if row["overdue"] or row["repeat"]]
+    overview["suppressed_note"] = (
+        _("部分分组的问题%(note)s，以防识别具体问题。") % {"note": note(size)} if hidden_cells else ""
+    )
+    return overview

@@ -29,7 +29,7 @@ from rectify.findings.workflow import TRANSITIONS
 from rectify.ledger.dashboard import dashboard_data
 from rectify.ledger.figures import ledger_figures
 from rectify.ledger.landing import OVERVIEW_ROLES, admin_links_for, guides_for, overview
-from rectify.ledger.small_groups import min_group_size, note, suppress_small_groups
+from rectify.ledger.small_groups import min_group_size, note, suppress_small_groups, suppress_small_overview
 from rectify.ledger.workbench import tasks_for
 from rectify.organizations.choices import OrganizationKind
 from rectify.organizations.models import Organization
@@ -236,6 +236,11 @@ class WorkbenchView(LoginRequiredMixin, TemplateView):
         small = None
         if figures and not rows and 0 < figures["total"] < min_group_size():
             figures, small = None, note(min_group_size())  # figures only: too few findings to show any
+        counts = None
+        if has_figures and user.role_codes & OVERVIEW_ROLES and not small:
+            counts = overview(findings, with_links=rows)
+            if not rows:
+                counts = suppress_small_overview(counts)
         context.update(
             tasks=tasks_for(user),
             panels=panels_for(WORKBENCH, user),
@@ -243,7 +248,7 @@ class WorkbenchView(LoginRequiredMixin, TemplateView):
             figures_suppressed=small,
             guides=guides_for(user),
             admin_links=admin_links_for(user),
-            overview=overview(findings, with_links=rows) if has_figures and user.role_codes & OVERVIEW_ROLES else None,
+            overview=counts,
         )
         return context
 

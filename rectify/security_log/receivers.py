@@ -94,7 +94,25 @@ def on_event(event: Event) -> None:
     record_quietly(event.actor_id, EventKind.CHANGE, obj, event=event.name, data=data)
 
 
+def _one_entry_at_a_time() -> None:
+    """The admin logs a bulk action (deleting several selected objects) with ``bulk_create``, which sends
+    no ``post_save``: each entry is saved on its own instead, so every one reaches the security log."""
+    manager = LogEntry.objects
+    if getattr(manager, "_rectify_one_at_a_time", False):
+        return
+    bulk = manager.log_actions
+
+    def log_actions(user_id, queryset, action_flag, change_message="", *, single_object=False):
+        if single_object:
+            return bulk(user_id, queryset, action_flag, change_message, single_object=True)
+        return [bulk(user_id, [obj], action_flag, change_message, single_object=True) for obj in queryset]
+
+    manager.log_actions = log_actions
+    manager._rectify_one_at_a_time = True
+
+
 def connect() -> None:
+    _one_entry_at_a_time()
     user_logged_in.connect(on_login, dispatch_uid="security_log_login")
     user_logged_out.connect(on_logout, dispatch_uid="security_log_logout")
     user_login_failed.connect(on_login_failed, dispatch_uid="security_log_login_failed")

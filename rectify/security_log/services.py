@@ -9,7 +9,6 @@ with SM3 and inserts it, in one transaction: concurrent appends queue on the hea
 from __future__ import annotations
 
 import datetime
-import ipaddress
 import json
 import logging
 from collections.abc import Iterator
@@ -18,12 +17,12 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from rectify.core.addresses import client_address
 from rectify.core.audit_log import RECORDED_ATTRIBUTE
 from rectify.core.crypto import sm3_hex
 from rectify.core.request_context import get_request_id
@@ -59,22 +58,6 @@ def request_bound(request: Any) -> Iterator[None]:
 
 def current_request() -> Any:
     return _current_request.get()
-
-
-def client_address(request: Any) -> str | None:
-    """The peer's address as the server saw it. ``X-Forwarded-For`` is honoured only behind a declared
-    proxy (``RECTIFY_PROXY_COUNT``, the number of proxies in front): otherwise anyone could forge it."""
-    meta = getattr(request, "META", None) or {}
-    address = meta.get("REMOTE_ADDR", "")
-    proxies = getattr(settings, "RECTIFY_PROXY_COUNT", 0)
-    if proxies:
-        forwarded = [part.strip() for part in meta.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
-        if len(forwarded) >= proxies:
-            address = forwarded[-proxies]
-    try:
-        return str(ipaddress.ip_address(address))
-    except ValueError:
-        return None
 
 
 def _clean(text: Any, length: int) -> str:

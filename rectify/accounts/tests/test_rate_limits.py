@@ -42,7 +42,7 @@ def test_the_web_sign_in_is_limited_per_address(world, rates):
 
 def test_behind_a_trusted_proxy_the_forwarded_address_counts(world, rates, settings):
     rates(login_address="1/min")
-    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+    settings.RECTIFY_PROXY_COUNT = 1  # RECTIFY_NUM_PROXIES
     proxy = Client(REMOTE_ADDR="10.0.0.9")
     body = {"username": "unit", "password": "wrong"}
     assert proxy.post("/accounts/login/", body, HTTP_X_FORWARDED_FOR="1.1.1.1").status_code == 200

@@ -9,6 +9,14 @@ expected outcome; the tests walk it:
   404 when the object is outside the role's scope, 403 when the role sees it but may not do this, and
   nothing changed (the object's row and the row counts of every business table compared before and
   after). Anonymous callers get 401 (API) or the login page (web), and nothing changed.
+- a create on the web (``WEB_CREATES``: the "new" forms, and the report form that uploads evidence): for
+  an allowed role (the same ``allowed`` as the API's create) a redirect and exactly one new row of the
+  created model; for every other business role the status written out in the entry's ``refused`` table:
+  403 when the view refuses the role before the form, 404 when the object the form is on is outside the
+  role's scope, or, where the role may open the form but names what the form does not offer it (an
+  object outside its scope, a kind of report it may not draft) or what its service refuses it, the form
+  shown again (200) with the error on the field named there (``__all__``: above the form); in each
+  refused case nothing changed. The three administrators get 404, anonymous callers the login page.
 
 The expectations are those of DESIGN.md section 4 and the scopes and services that implement it; they
 are written out by hand, never computed from the scopes under test. The three administrators see no
@@ -240,6 +248,18 @@ TARGETS: dict[str, Target] = {
     "circulation": Target(
         "portal.Announcement", "/api/announcements/", AUD | {R.DEPT_SUPERVISOR}, "/announcements/{pk}/"
     ),
+    # the performance assessment: computed (the audit office's working paper), reviewed (the unit and its
+    # department), confirmed (also the committee office and the government)
+    "assessment_computed": Target("assessment.Assessment", "/api/assessments/", AUD, "/assessment/units/{pk}/"),
+    "assessment_reviewed": Target(
+        "assessment.Assessment", "/api/assessments/", AUD | {R.DEPT_SUPERVISOR}, "/assessment/units/{pk}/"
+    ),
+    "assessment_confirmed": Target(
+        "assessment.Assessment",
+        "/api/assessments/",
+        AUD | UNIT | {R.DEPT_SUPERVISOR, R.COMMITTEE_OFFICER, R.GOVERNMENT_OFFICER},
+        "/assessment/units/{pk}/",
+    ),
 }
 
 # --- what each role may do ---------------------------------------------------------------------------------
@@ -335,6 +355,16 @@ ACTIONS: dict[str, Action] = {
     ),
     "interview.close": Action("interview_held", "close/", {}, AUD, conflict=True),  # an item is still open
     "interview_item.report": Action("interview_item", "report/", {"text": "已完成"}, UNIT),
+    # the performance assessment
+    "assessment.review": Action("assessment_computed", "review/", {"comment": "核对无误"}, {R.AUDIT_LEADER}),
+    "assessment.adjust": Action(
+        "assessment_computed",
+        "adjust/",
+        lambda ids: {"line": ids["assessment_line"], "points": "-1.00", "reason": "酌情扣分"},
+        {R.AUDIT_LEADER},
+    ),
+    "assessment.confirm": Action("assessment_reviewed", "confirm/", {}, {R.AUDIT_LEADER}),
+    "assessment.recompute": Action("assessment_confirmed", "recompute/", {}, AUD, conflict=True),  # frozen
     # referrals
     "referral.create": Action(
         None,
@@ -624,6 +654,16 @@ def _build(world) -> dict[str, int]:
     portal.publish_announcement(auditor, circulation)
     announcements["circulation"] = circulation.pk
 
+    from rectify.assessment import services as assessment
+
+    scheme = assessment.create_scheme(auditor, world.project.year)
+    assessment.compute_scheme(scheme.pk, auditor.pk)
+    results = {result.unit_id: result for result in scheme.assessments.all()}
+    assessment.review(lead, results[world.unit.pk].pk)
+    assessment.confirm(lead, results[world.unit.pk].pk)
+    assessment.review(lead, results[world.sibling_unit.pk].pk)
+    computed_result = results[world.other_unit.pk]
+
     ids = {name: finding.pk for name, finding in f.items()}
     ids.update(
         requirement=f["f_issued"].requirements.first().pk,
@@ -660,7 +700,12 @@ def _build(world) -> dict[str, int]:
         congress_matter=congress_matter.pk,
         question=congress_matter.questions.get().pk,
         **announcements,
+        assessment_computed=computed_result.pk,
+        assessment_reviewed=results[world.sibling_unit.pk].pk,
+        assessment_confirmed=results[world.unit.pk].pk,
+        assessment_line=computed_result.lines.get(code="referrals").pk,
     )
+    ids["ledger_numbers"] = {name: finding.ledger_number for name, finding in f.items()}
     ids["tokens"] = {username: api_token(world.users[username]) for username in filter(None, ROLE_USERS.values())}
     ids["users"] = {username: world.users[username].pk for username in filter(None, ROLE_USERS.values())}
     return ids
@@ -860,6 +905,9 @@ WEB_ACTIONS: dict[str, tuple[str, dict[str, Any]]] = {
     "announcement.publish": ("/announcements/{pk}/publish/", {"comment": ""}),
     "announcement.withdraw": ("/announcements/{pk}/withdraw/", {"reason": "撤回"}),
     "announcement.correct": ("/announcements/{pk}/correct/", {"note": "更正"}),
+    "assessment.review": ("/assessment/units/{pk}/review/", {"comment": "核对无误"}),
+    "assessment.confirm": ("/assessment/units/{pk}/confirm/", {}),
+    "assessment.recompute": ("/assessment/units/{pk}/recompute/", {}),
 }
 PAGES = [name for name, target in TARGETS.items() if target.web]
 
@@ -899,4 +947,187 @@ def web_action_outcome(matrix, name: str, role: str) -> str | None:
 @pytest.mark.parametrize("name", list(WEB_ACTIONS))
 def test_web_action(matrix, name, group):
     wrong = each_role_undone(GROUPS[group], lambda role: web_action_outcome(matrix, name, role))
+    assert not wrong, f"{name}: {wrong}"
+
+
+# --- the web's creates ------------------------------------------------------------------------------------------
+
+BUSINESS_ROLES = [role for role in ROLES if role not in ADMINS and role != "anonymous"]
+
+
+@dataclasses.dataclass(frozen=True)
+class WebCreate:
+    """The web form of a create: its address (``{name}`` for a matrix id), a valid submission, and what
+    each business role that ``ACTIONS[name].allowed`` leaves out gets: 403, 404, or the form shown again
+    (200) with the error on the named field (``__all__``: above the form)."""
+
+    path: str
+    data: Callable[[dict[str, Any]], dict[str, Any]]
+    refused: dict[str, int | str]
+
+
+def _refused(allowed: frozenset[str], **special: int | str) -> dict[str, int | str]:
+    """403 (the view refuses the role before the form) for every business role neither allowed nor
+    named in ``special``, which spells out the others by role code."""
+    return {role: special.get(role, 403) for role in BUSINESS_ROLES if role not in allowed}
+
+
+def _web_report(ids):
+    """The unit's report round with one evidence file: how evidence is added on the web."""
+    return {
+        "measures": "已清理", "progress": "完成", "amount_adjusted_in_accounts": "100.00",
+        "evidence": upload("补充.pdf", PDF_BYTES),
+        "rows-TOTAL_FORMS": "0", "rows-INITIAL_FORMS": "0", "rows-MIN_NUM_FORMS": "0", "rows-MAX_NUM_FORMS": "50",
+    }  # fmt: skip
+
+
+WEB_CREATES: dict[str, WebCreate] = {
+    "finding.create": WebCreate(
+        "/findings/new/",
+        lambda ids: {
+            "project": ids["project"],
+            "unit": ids["unit_org"],
+            "title": "新登记的问题",
+            "description": "说明",
+            "category": ids["category"],
+            "legal_basis": "",
+            "amount_involved": "100.00",
+            "requirements": "整改",
+            "kind": "immediate",
+            "deadline": _d(60),
+            "disclosure": "public",
+        },
+        # A unit's internal auditor records findings, in its own internal audits only: the office's
+        # project is not among those it may choose.
+        _refused(AUD, **{R.INTERNAL_AUDITOR: "project"}),
+    ),
+    "evidence.create": WebCreate(
+        "/findings/{f_rect}/report/",
+        _web_report,
+        # Who sees the finding but is not its unit is refused the step; who does not see it, 404.
+        _refused(
+            UNIT,
+            **{
+                R.AUDITOR: 403,
+                R.AUDIT_LEADER: 403,
+                R.DEPT_SUPERVISOR: 403,
+                R.SUPERVISOR_OFFICER: 403,
+                R.ORG_OFFICER: 404,
+                R.DISCIPLINE_OFFICER: 404,
+                R.COMMITTEE_OFFICER: 404,
+                R.GOVERNMENT_OFFICER: 404,
+                R.FINANCE_OFFICER: 404,
+                R.CONGRESS_OFFICER: 404,
+                R.INTERNAL_AUDITOR: 404,
+            },
+        ),
+    ),
+    "project.create": WebCreate(
+        "/projects/new/",
+        lambda ids: {"name": "新项目", "year": "2025", "type": "budget_execution", "units": [ids["unit_org"]]},
+        # A unit's internal auditor opens internal audits of its own unit only: the service says so.
+        _refused(AUD, **{R.INTERNAL_AUDITOR: "__all__"}),
+    ),
+    "referral.create": WebCreate(
+        "/referrals/new/",
+        lambda ids: {
+            "recipient": ids["discipline_org"],
+            "ground": "refusal",
+            "ledger_numbers": ids["ledger_numbers"]["f_rect"],
+            "title": "",
+            "facts": "拒不整改",
+            "request": "",
+        },
+        _refused(AUD),
+    ),
+    "subscription.create": WebCreate(
+        "/sharing/new/",
+        lambda ids: {"target": "unit", "unit": ids["sibling_org"], "purpose": "巡察", "period_days": "7"},
+        _refused(frozenset({R.SUPERVISOR_OFFICER})),
+    ),
+    "summary.create": WebCreate(
+        "/summaries/new/",
+        lambda ids: {"kind": "committee", "title": ""},
+        # The roles that draft another kind (a unit's report, a department's sector report, the
+        # government's report to the congress) are offered theirs alone.
+        _refused(
+            AUD,
+            **{R.UNIT_CONTACT: "kind", R.UNIT_HEAD: "kind", R.DEPT_SUPERVISOR: "kind", R.GOVERNMENT_OFFICER: "kind"},
+        ),
+    ),
+    "matter.create": WebCreate(
+        "/supervision/new/",
+        lambda ids: {
+            "kind": "decision",
+            "title": "督办",
+            "content": "限期整改",
+            "meeting": "审计委员会会议",
+            "meeting_date": _d(-1),
+            "assignees": [ids["sibling_org"]],
+            "due_date": _d(30),
+            "finding_numbers": "",
+        },
+        _refused(frozenset({R.COMMITTEE_OFFICER})),
+    ),
+    "circular.create": WebCreate(
+        "/circulars/new/",
+        lambda ids: {"kind": "criticism", "title": "通报", "body": "正文", "recipients": [ids["unit_org"]]},
+        _refused(frozenset({R.COMMITTEE_OFFICER})),
+    ),
+    "congress.create": WebCreate(
+        "/congress/new/",
+        lambda ids: {
+            "kind": "special_inquiry",
+            "title": "询问",
+            "session": "常委会",
+            "held_on": _d(-1),
+            "content": "询问",
+            "organization": ids["unit_org"],
+            "question": "请说明",
+            "due_date": _d(30),
+        },
+        _refused(frozenset({R.CONGRESS_OFFICER})),
+    ),
+}
+
+
+def test_web_creates_cover_every_create_and_every_role():
+    creates = {name for name, action in ACTIONS.items() if action.changes}
+    assert set(WEB_CREATES) == creates
+    for name, create in WEB_CREATES.items():
+        allowed = ACTIONS[name].allowed
+        assert not allowed & set(create.refused), name
+        assert allowed | set(create.refused) == set(BUSINESS_ROLES), name
+
+
+def web_create_outcome(matrix, name: str, role: str) -> str | None:
+    action, create = ACTIONS[name], WEB_CREATES[name]
+    before = snapshot(matrix, None)
+    response = web_client(matrix, role).post(create.path.format(**matrix), create.data(matrix))
+    after = snapshot(matrix, None)
+    status = response.status_code
+    form = response.context.get("form") if response.context is not None else None
+    errors = dict(form.errors) if form is not None else {}
+    if role == "anonymous":
+        if status != 302 or "/accounts/login/" not in response["Location"]:
+            return f"got {status}, expected the login page"
+    elif role in action.allowed:
+        if status != 302:
+            return f"got {status}, expected a redirect: {errors}"
+        grown = after[1][action.changes] - before[1][action.changes]
+        return None if grown == 1 else f"{grown} new {action.changes}, expected 1"
+    else:
+        expected = 404 if role in ADMINS else create.refused[role]
+        if isinstance(expected, str):
+            if status != 200 or expected not in errors:
+                return f"got {status} {errors}, expected the form again with an error on {expected}"
+        elif status != expected:
+            return f"got {status}, expected {expected}: {errors}"
+    return None if after == before else "a refused request changed data"
+
+
+@pytest.mark.parametrize("group", list(GROUPS))
+@pytest.mark.parametrize("name", list(WEB_CREATES))
+def test_web_create(matrix, name, group):
+    wrong = each_role_undone(GROUPS[group], lambda role: web_create_outcome(matrix, name, role))
     assert not wrong, f"{name}: {wrong}"

@@ -231,6 +231,21 @@ def _announcement(ledger) -> int:
     if existing is not None:
         return existing.pk
     return services.draft_announcement(User.objects.get(username="auditor"), title="整改情况公告").pk
+def _assessment(ledger) -> int:
+    """The auditor's unit's assessment for the ledger's year (the scheme made and computed once)."""
+    from rectify.accounts.models import User
+    from rectify.assessment import services
+    from rectify.assessment.models import Assessment, AssessmentScheme
+
+    auditor = User.objects.get(username="auditor")
+    finding = ledger["closed"]
+    scheme = AssessmentScheme.objects.filter(
+        year=finding.project.year, jurisdiction=finding.project.jurisdiction
+    ).first()
+    if scheme is None:
+        scheme = services.create_scheme(auditor, finding.project.year)
+        services.compute_scheme(scheme.pk, auditor.pk)
+    return Assessment.objects.get(scheme=scheme, unit=finding.unit).pk
 
 
 SAMPLE_IDS = {
@@ -263,6 +278,7 @@ SAMPLE_IDS = {
     "/api/subscriptions/": _subscription,
     "/api/inspection-packages/": _inspection_package,
     "/api/announcements/": _announcement,
+    "/api/assessments/": _assessment,
 }
 
 

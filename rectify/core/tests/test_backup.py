@@ -83,6 +83,34 @@ def test_a_backup_restores_into_a_fresh_database_with_every_row_and_every_file(w
     assert twice.returncode != 0 and "只能恢复到新建的空数据库" in twice.stderr
 
 
+def test_a_backup_keeps_encrypted_personal_fields_encrypted_and_a_restore_reads_them_back(world, tmp_path):
+    from rectify.accounts.models import User
+
+    unit = world["unit"]
+    unit.phone = "13912345678"
+    unit.save(update_fields=["phone"])
+    folder = tmp_path / "backup"
+    call_command("backup", str(folder))
+    users = (folder / "db" / "accounts_user.jsonl").read_text(encoding="utf-8")
+    history = (folder / "db" / "accounts_historicaluser.jsonl").read_text(encoding="utf-8")
+    assert "13912345678" not in users and "13912345678" not in history
+    assert "sm4gcm:" in users
+
+    fresh = {
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'fresh.sqlite3'}", "RECTIFY_MEDIA_ROOT": str(tmp_path / "media2"),
+        "RECTIFY_VAR_DIR": str(tmp_path / "var2"), "SECRET_KEY": "k" * 50, "DEBUG": "0",
+        "RECTIFY_FIELD_KEY_FILE": str(settings.RECTIFY_FIELD_KEY_FILE),
+        "RECTIFY_FIELD_KEYS": settings.RECTIFY_FIELD_KEYS,
+    }  # fmt: skip
+    restored = run("restore", str(folder), env=fresh)
+    assert restored.returncode == 0, restored.stderr
+    read = run("shell", "-c", f"from rectify.accounts.models import User; print(User.objects.get(pk={unit.pk}).phone)",
+               env=fresh)  # fmt: skip
+    assert read.returncode == 0, read.stderr
+    assert read.stdout.strip().splitlines()[-1] == "13912345678"  # stored once encrypted, not twice
+    assert User.objects.get(pk=unit.pk).phone == "13912345678"
+
+
 def test_a_damaged_backup_is_refused_before_anything_is_written(world, tmp_path):
     some_data(world)
     directory = tmp_path / "backup"

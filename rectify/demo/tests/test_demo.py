@@ -382,3 +382,23 @@ def test_congress_matters_carry_their_record(demo):
     assert len(edited) == 1 and edited[0].version == 2 and edited[0].history.count() == 2
     closed = [m for m in matters if m.state == "closed"]
     assert closed and all(m.steps.all()[len(m.steps.all()) - 1].kind == "closed" for m in closed)
+
+
+def test_the_performance_assessment_reaches_every_state(demo):
+    """A scheme per audit year, every unit with findings assessed; computed, reviewed (one line adjusted
+    with a reason) and one confirmed result, which froze its scheme; each point traced to its facts."""
+    from rectify.assessment.models import Assessment, AssessmentScheme, LineAdjustment
+
+    years = sorted(set(qj_projects().values_list("year", flat=True)))
+    schemes = AssessmentScheme.objects.filter(jurisdiction__code="QJ")
+    assert sorted(schemes.values_list("year", flat=True)) == years
+    assert set(schemes.values_list("state", flat=True)) == {"draft", "frozen"}
+    assert set(schemes.values_list("computation_status", flat=True)) == {"done"}
+    units = set(qj_findings().exclude(state=FindingState.DRAFT).values_list("project__year", "unit_id"))
+    assert set(Assessment.objects.filter(scheme__in=schemes).values_list("year", "unit_id")) == units
+    assert set(Assessment.objects.values_list("state", flat=True)) == {"computed", "reviewed", "confirmed"}
+    confirmed = Assessment.objects.get(state="confirmed")
+    assert confirmed.unit.users.filter(username="unit").exists() and confirmed.scheme.state == "frozen"
+    assert LineAdjustment.objects.filter(reason__startswith="演示").count() == 1
+    line = confirmed.lines.get(code="rectification_rate")
+    assert line.explanation.startswith("规则「整改率」") and "groups" in line.facts

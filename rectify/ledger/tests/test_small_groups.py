@@ -8,6 +8,7 @@ import json
 from decimal import Decimal
 
 import pytest
+from django.test import override_settings
 
 from rectify.ledger.small_groups import suppress_small_groups
 from rectify.testing import PASSWORD, make_finding
@@ -100,3 +101,21 @@ def test_groups_left_out_never_add_up_to_a_small_group_that_the_total_would_reve
     assert out["by_category"] == [{"total": 4}]  # the 1 and one 4
     assert [c["value"] for c in out["by_colour"]] == [0, 0, 0]  # 2 left out, then 7 to cover it
     assert out["by_state"] == [{"value": 9}]
+
+
+def test_the_workbench_overview_shows_no_small_group_to_figures_only_roles(client, world, findings):
+    """The committee's workbench lists overdue findings by unit: the second school's one overdue finding
+    is not shown, nor (so that it cannot be worked out from the total) the next smallest group."""
+    client.logout()
+    assert client.login(username="committee", password=PASSWORD)
+    response = client.get("/workbench/")
+    overview = response.context["overview"]
+    by_unit = {row["label"]: row["overdue"] for row in overview["by_unit"]}
+    assert by_unit == {world.unit.name: 4}
+    html = response.content.decode()
+    assert world.sibling_unit.name not in html.split('data-testid="overview"')[1]
+    assert 'data-testid="overview-suppressed-note"' in html and "少于3条，不予显示" in html
+    # With groups of one allowed, the same page shows every unit's count.
+    with override_settings(RECTIFY_MIN_GROUP_SIZE=1):
+        by_unit = {row["label"]: row["overdue"] for row in client.get("/workbench/").context["overview"]["by_unit"]}
+    assert by_unit == {world.unit.name: 4, world.sibling_unit.name: 1, world.other_unit.name: 3}

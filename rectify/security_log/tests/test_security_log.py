@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 
 import pytest
 from django.contrib.admin.models import LogEntry
@@ -257,6 +258,27 @@ def test_the_administrators_actions_in_the_admin_are_recorded(client, world):
     assert admin_event.detail["action"] == "change" and admin_event.object_repr == str(target)
 
 
+def test_a_bulk_action_in_the_admin_records_each_object(client, world, admin_user):
+    """Deleting several selected accounts in the admin deactivates each, and the admin's entries (which
+    Django writes with bulk_create, sending no signal) each reach the log."""
+    first, second = world["unit"], world["unithead"]
+    client.force_login(admin_user)
+    count = SecurityEvent.objects.filter(kind=EventKind.ADMIN, detail__action="delete").count()
+    response = client.post(
+        "/admin/accounts/user/",
+        {"action": "delete_selected", "_selected_action": [first.pk, second.pk], "post": "yes"},
+    )
+    assert response.status_code == 302
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert not first.is_active and not second.is_active  # deactivated, never removed
+    deleted = SecurityEvent.objects.filter(kind=EventKind.ADMIN, detail__action="delete")
+    assert deleted.count() == count + 2
+    assert {event.object_id for event in deleted.order_by("-sequence")[:2]} == {str(first.pk), str(second.pk)}
+    deactivated = SecurityEvent.objects.filter(detail__action="deactivate").values_list("object_id", flat=True)
+    assert {str(first.pk), str(second.pk)} <= set(deactivated)
+
+
 def test_a_role_grant_is_recorded_by_any_path(world):
     from rectify.accounts.models import Role
 
@@ -387,27 +409,35 @@ def test_the_export_writes_every_cell_as_text(client, world):
     assert "' ＝cmd|'/c calc'!A1" in names  # the one check of every export (rectify.core.spreadsheets)
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent writers need a server database")
-@pytest.mark.django_db(transaction=True)
-def test_concurrent_appends_queue_on_the_chain_head_and_never_fork():
-    import threading
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="database roles exist on PostgreSQL only")
+def test_on_postgresql_the_application_role_cannot_truncate_update_or_delete_the_log(world):
+    """``rectify grant-app-role``: the role the application connects as reads and appends the log and
+    nothing more; TRUNCATE fires no row trigger, so it is the missing privilege that refuses it."""
+    from rectify.core.database_roles import grant_application_role
 
-    from django.db import connections
+    event = record(world["auditor"], EventKind.EXPORT, "ledger")
+    role = f"rectify_app_test_{os.getpid()}"
+    with connection.cursor() as cursor:
+        cursor.execute(f'CREATE ROLE "{role}"')  # rolled back with the test's transaction
+    grant_application_role(role)
 
-    start = threading.Barrier(4)
+    def as_application(statement, params=()):
+        with transaction.atomic(), connection.cursor() as cursor:
+            # A failed statement rolls back its savepoint, and with it the SET ROLE.
+            cursor.execute(f'SET ROLE "{role}"')
+            cursor.execute(statement, params)
+            cursor.execute("RESET ROLE")
 
-    def append(n: int) -> None:
-        try:
-            start.wait()
-            for i in range(10):
-                record(None, EventKind.EXPORT, ("ledger", f"{n}-{i}"))
-        finally:
-            connections.close_all()
+    for statement in (f"TRUNCATE {TABLE}", f"UPDATE {TABLE} SET outcome = 'failure'", f"DELETE FROM {TABLE}"):
+        with pytest.raises(DatabaseError, match=r"permission denied|append-only"):
+            as_application(statement)
+    as_application(f"SELECT count(*) FROM {TABLE}")  # reading is allowed
+    as_application("SELECT count(*) FROM findings_finding")  # and the business tables stay usable
+    assert SecurityEvent.objects.get(pk=event.pk).outcome == "success"
 
-    threads = [threading.Thread(target=append, args=(n,)) for n in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert sorted(SecurityEvent.objects.values_list("sequence", flat=True)) == list(range(1, 41))
-    assert verify_chain(batch_size=7).count == 40 and verify_chain().intact
+
+def test_grant_app_role_prints_the_grants_without_update_delete_or_truncate_on_the_log(capsys):
+    call_command("grant_app_role", "rectify_app", "--print")
+    printed = capsys.readouterr().out
+    assert f'REVOKE UPDATE, DELETE, TRUNCATE ON "{TABLE}" FROM "rectify_app";' in printed
+    assert "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES" in printed
