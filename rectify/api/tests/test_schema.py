@@ -231,6 +231,8 @@ def _announcement(ledger) -> int:
     if existing is not None:
         return existing.pk
     return services.draft_announcement(User.objects.get(username="auditor"), title="整改情况公告").pk
+
+
 def _assessment(ledger) -> int:
     """The auditor's unit's assessment for the ledger's year (the scheme made and computed once)."""
     from rectify.accounts.models import User
