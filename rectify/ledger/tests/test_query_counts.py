@@ -44,17 +44,17 @@ WORKBENCH_ROLES = (
 # The performance assessment's panels add one query: to the audit leader the results awaiting review or
 # confirmation, to a unit, a competent department, the committee office and the government the reviewed results.
 BUDGETS = {
-    "/workbench/ auditor": 24,  # task counts, task items, figures (3), roles, escalation proposals, summary reports (2)
-    "/workbench/ auditlead": 25,  # no task of the auditor's falls to the audit leader
-    "/workbench/ unit": 22,  # task counts, task items, figures (3), roles, obligations owed, summary reports (2)
-    "/workbench/ unithead": 22,
-    "/workbench/ dept": 23,  # the department's units, task counts, task items, figures (3), roles, routed reports
-    "/workbench/ gov": 21,  # figures only, and the overview of overdue and repeat findings (by unit, by category)
-    "/workbench/ committee": 23,  # whether its matters and circulars cite findings (their scope asks once)
-    "/workbench/ congress": 20,
-    "/workbench/ orgdept": 24,  # the overview too, routed reports
-    "/workbench/ finance": 19,
-    "/workbench/ discipline": 21,  # no figures, no tasks: the roles' names, reports sent to it
+    "/workbench/ auditor": 26,  # task counts, task items, figures (3), roles, escalation proposals, summary reports (2)
+    "/workbench/ auditlead": 27,  # no task of the auditor's falls to the audit leader
+    "/workbench/ unit": 24,  # task counts, task items, figures (3), roles, obligations owed, summary reports (2)
+    "/workbench/ unithead": 24,
+    "/workbench/ dept": 24,  # the department's units, task counts, task items, figures (3), roles, routed reports
+    "/workbench/ gov": 22,  # figures only, and the overview of overdue and repeat findings (by unit, by category)
+    "/workbench/ committee": 24,  # whether its matters and circulars cite findings (their scope asks once)
+    "/workbench/ congress": 21,
+    "/workbench/ orgdept": 25,  # the overview too, routed reports
+    "/workbench/ finance": 20,
+    "/workbench/ discipline": 22,  # no figures, no tasks: the roles' names, reports sent to it
     "/workbench/ sysadmin": 11,
     "/workbench/ inspector": 20,  # figures of what it subscribed to, its subscriptions
     "/workbench/ internal": 21,  # its tasks on its own internal audits, figures, their reporting (on-time
