@@ -1088,6 +1088,12 @@ WEB_CREATES: dict[str, WebCreate] = {
         },
         _refused(frozenset({R.CONGRESS_OFFICER})),
     ),
+    "announcement.create": WebCreate(
+        "/announcements/new/",
+        lambda ids: {"audience": "public", "title": "整改情况公告", "introduction": ""},
+        # The audit office drafts its own, a unit its own (each from its verified public findings).
+        _refused(AUD | UNIT),
+    ),
 }
 
 
