@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "rectify.interviews",
     "rectify.referrals",
     "rectify.sharing",
+    "rectify.portal",
     "rectify.assessment",
     "rectify.references",
     "rectify.security_log",
@@ -93,6 +94,9 @@ MIDDLEWARE = [
     "rectify.core.middleware.NoStoreMiddleware",
     "rectify.core.middleware.RequestSizeLimitMiddleware",
     "rectify.core.middleware.ContentSecurityPolicyMiddleware",
+    # The public portal: its requests lose their cookies before the session is read; its answers are
+    # cacheable, carry no cookie, and are rate limited per address (rectify.portal.middleware).
+    "rectify.portal.middleware.PublicPortalMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "rectify.core.middleware.InterfaceLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -136,6 +140,7 @@ TEMPLATES = [
                 "rectify.ledger.context_processors.navigation",
                 "rectify.summaries.context_processors.navigation",
                 "rectify.supervision.context_processors.navigation",
+                "rectify.portal.context_processors.navigation",
                 "rectify.referrals.context_processors.navigation",
                 "rectify.assessment.context_processors.navigation",
                 "rectify.references.context_processors.navigation",
@@ -402,7 +407,11 @@ RECTIFY_RATE_LIMITS = {
     "login_username": os.environ.get("RECTIFY_RATE_LOGIN_USERNAME", "10/min"),
     "api_user": os.environ.get("RECTIFY_RATE_API_USER", "600/min"),
     "api_address": os.environ.get("RECTIFY_RATE_API_ADDRESS", "3000/min"),
+    # The public portal (/public/), per address.
+    "public_address": os.environ.get("RECTIFY_RATE_PUBLIC_ADDRESS", "300/min"),
 }
+# How long browsers and proxies may keep a public portal page (seconds).
+RECTIFY_PUBLIC_MAX_AGE = int(os.environ.get("RECTIFY_PUBLIC_MAX_AGE", "300"))
 RECTIFY_THROTTLE_CACHE = os.environ.get("RECTIFY_THROTTLE_CACHE", "")
 # Deepest nesting of a JSON request body; deeper answers 400.
 RECTIFY_JSON_MAX_DEPTH = int(os.environ.get("RECTIFY_JSON_MAX_DEPTH", "32"))

@@ -38,6 +38,7 @@ urlpatterns = [
     path("", include("rectify.interviews.urls")),
     path("", include("rectify.referrals.urls")),
     path("", include("rectify.sharing.urls")),
+    path("", include("rectify.portal.urls")),
     path("", include("rectify.assessment.urls")),
     path("", include("rectify.references.urls")),
     path("", include("rectify.security_log.urls")),

@@ -19,6 +19,7 @@ from rectify.findings.api.views import CategoryViewSet, FindingEventViewSet, Req
 from rectify.interviews.api.views import FollowUpItemViewSet, InterviewViewSet
 from rectify.notifications.api.views import NotificationViewSet
 from rectify.organizations.api.views import OrganizationViewSet
+from rectify.portal.api.views import AnnouncementViewSet
 from rectify.rectification.api.views import (
     DelayExplanationViewSet,
     EvidenceViewSet,
@@ -60,6 +61,7 @@ router.register("circulars", CircularViewSet, basename="circular")
 router.register("congress-matters", CongressMatterViewSet, basename="congress-matter")
 router.register("congress-questions", QuestionViewSet, basename="congress-question")
 router.register("referrals", ReferralViewSet, basename="referral")
+router.register("announcements", AnnouncementViewSet, basename="announcement")
 router.register("subscriptions", SubscriptionViewSet, basename="subscription")
 router.register("inspection-packages", InspectionPackageViewSet, basename="inspection-package")
 router.register("assessments", AssessmentViewSet, basename="assessment")

@@ -41,6 +41,7 @@ from rectify.demo.findings import FindingsPart
 from rectify.demo.interviews import InterviewsPart
 from rectify.demo.organizations import OrganizationsPart
 from rectify.demo.outcomes import OutcomesPart
+from rectify.demo.portal import PortalPart
 from rectify.demo.projects import ProjectsPart
 from rectify.demo.references import ReferencesPart
 from rectify.demo.referrals import ReferralsPart
@@ -106,6 +107,7 @@ class _Builder(
     ReferralsPart,
     ReferencesPart,
     SharingPart,
+    PortalPart,
     AssessmentPart,
     BuilderBase,
 ):
@@ -126,5 +128,6 @@ class _Builder(
         self._interviews()
         self._referrals()
         self._references()  # its interviews and referrals count in the assessment
+        self._portal()
         self._assessments()
         return summarize(self)

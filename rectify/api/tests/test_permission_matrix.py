@@ -246,6 +246,20 @@ TARGETS: dict[str, Target] = {
     "question": Target(
         "congress.Question", "/api/congress-questions/", AUD | UNIT_PEOPLE | {R.CONGRESS_OFFICER, R.GOVERNMENT_OFFICER}
     ),
+    # announcements: the audit office's on their way (its own people), published (every business role: it is
+    # public), and a limited circulation (the office, and the competent department it was sent to)
+    "announcement_draft": Target("portal.Announcement", "/api/announcements/", AUD, "/announcements/{pk}/"),
+    "announcement_submitted": Target("portal.Announcement", "/api/announcements/", AUD, "/announcements/{pk}/"),
+    "announcement_approved": Target("portal.Announcement", "/api/announcements/", AUD, "/announcements/{pk}/"),
+    "announcement_published": Target(
+        "portal.Announcement",
+        "/api/announcements/",
+        frozenset(ROLES) - ADMINS - {"anonymous"},
+        "/announcements/{pk}/",
+    ),
+    "circulation": Target(
+        "portal.Announcement", "/api/announcements/", AUD | {R.DEPT_SUPERVISOR}, "/announcements/{pk}/"
+    ),
     # the performance assessment: computed (the audit office's working paper), reviewed (the unit and its
     # department), confirmed (also the committee office and the government)
     "assessment_computed": Target("assessment.Assessment", "/api/assessments/", AUD, "/assessment/units/{pk}/"),
@@ -464,6 +478,16 @@ ACTIONS: dict[str, Action] = {
         {R.CONGRESS_OFFICER},
     ),
     "question.answer": Action("question", "answer/", {"text": "已整改"}, UNIT_PEOPLE),
+    # announcements: the office's and the unit's own are drafted by their people; the audit leader approves
+    # and withdraws the office's
+    "announcement.create": Action(
+        None, "", {"title": "整改情况公告"}, AUD | UNIT, "/api/announcements/", "portal.Announcement"
+    ),
+    "announcement.submit": Action("announcement_draft", "submit/", {}, AUD),
+    "announcement.approve": Action("announcement_submitted", "approve/", {}, {R.AUDIT_LEADER}),
+    "announcement.publish": Action("announcement_approved", "publish/", {}, AUD),
+    "announcement.withdraw": Action("announcement_published", "withdraw/", {"reason": "撤回"}, {R.AUDIT_LEADER}),
+    "announcement.correct": Action("announcement_published", "correct/", {"note": "更正"}, AUD),
 }
 
 # Every business table: a refused request must leave each row count as it was.
@@ -472,7 +496,8 @@ BUSINESS_MODELS = sorted(
     | {a.changes for a in ACTIONS.values() if a.changes}
     | {
         "findings.FindingEvent", "interviews.FollowUpReport", "supervision.Progress", "congress.Response",
-        "referrals.HandledPerson", "summaries.SummaryStep", "supervision.Step",
+        "referrals.HandledPerson", "summaries.SummaryStep", "supervision.Step", "portal.AnnouncementItem",
+        "portal.Step",
     }
 )  # fmt: skip
 
@@ -627,6 +652,25 @@ def _build(world) -> dict[str, int]:
         content="询问", questions=[congress.QuestionSpec(world.unit, "请说明", TODAY + 60 * DAY)],
     )  # fmt: skip
 
+    from rectify.portal import services as portal
+
+    make_finding(world, "closed", disclosure="limited")  # what a limited circulation takes
+    announcements = {}
+    for name in ("announcement_draft", "announcement_submitted", "announcement_approved", "announcement_published"):
+        announcement = portal.draft_announcement(auditor, title=name)
+        if name != "announcement_draft":
+            portal.submit_announcement(auditor, announcement)
+        if name in ("announcement_approved", "announcement_published"):
+            portal.approve_announcement(lead, announcement)
+        if name == "announcement_published":
+            portal.publish_announcement(auditor, announcement)
+        announcements[name] = announcement.pk
+    circulation = portal.draft_announcement(auditor, title="通报", audience="limited", recipients=[world.dept])
+    portal.submit_announcement(auditor, circulation)
+    portal.approve_announcement(lead, circulation)
+    portal.publish_announcement(auditor, circulation)
+    announcements["circulation"] = circulation.pk
+
     from rectify.assessment import services as assessment
 
     scheme = assessment.create_scheme(auditor, world.project.year)
@@ -674,6 +718,7 @@ def _build(world) -> dict[str, int]:
         circular_issued=circular_issued.pk,
         congress_matter=congress_matter.pk,
         question=congress_matter.questions.get().pk,
+        **announcements,
         assessment_computed=computed_result.pk,
         assessment_reviewed=results[world.sibling_unit.pk].pk,
         assessment_confirmed=results[world.unit.pk].pk,
@@ -875,6 +920,11 @@ WEB_ACTIONS: dict[str, tuple[str, dict[str, Any]]] = {
     "assignment.return": ("/supervision/assignments/{pk}/return/", {"reason": "未办结"}),
     "circular.approve": ("/circulars/{pk}/approve/", {"comment": ""}),
     "question.answer": ("/congress/questions/{pk}/answer/", {"text": "已整改"}),
+    "announcement.submit": ("/announcements/{pk}/submit/", {"comment": ""}),
+    "announcement.approve": ("/announcements/{pk}/approve/", {"comment": ""}),
+    "announcement.publish": ("/announcements/{pk}/publish/", {"comment": ""}),
+    "announcement.withdraw": ("/announcements/{pk}/withdraw/", {"reason": "撤回"}),
+    "announcement.correct": ("/announcements/{pk}/correct/", {"note": "更正"}),
     "assessment.review": ("/assessment/units/{pk}/review/", {"comment": "核对无误"}),
     "assessment.confirm": ("/assessment/units/{pk}/confirm/", {}),
     "assessment.recompute": ("/assessment/units/{pk}/recompute/", {}),
@@ -1057,6 +1107,12 @@ WEB_CREATES: dict[str, WebCreate] = {
             "due_date": _d(30),
         },
         _refused(frozenset({R.CONGRESS_OFFICER})),
+    ),
+    "announcement.create": WebCreate(
+        "/announcements/new/",
+        lambda ids: {"audience": "public", "title": "整改情况公告", "introduction": ""},
+        # The audit office drafts its own, a unit its own (each from its verified public findings).
+        _refused(AUD | UNIT),
     ),
 }
 

@@ -221,6 +221,18 @@ def _inspection_package(ledger) -> int:
     return existing.pk if existing else services.request_package(auditor, ledger["closed"].unit_id).pk
 
 
+def _announcement(ledger) -> int:
+    """A draft announcement of the auditor's office, of its closed public finding."""
+    from rectify.accounts.models import User
+    from rectify.portal import services
+    from rectify.portal.models import Announcement
+
+    existing = Announcement.objects.first()
+    if existing is not None:
+        return existing.pk
+    return services.draft_announcement(User.objects.get(username="auditor"), title="整改情况公告").pk
+
+
 def _assessment(ledger) -> int:
     """The auditor's unit's assessment for the ledger's year (the scheme made and computed once)."""
     from rectify.accounts.models import User
@@ -285,6 +297,7 @@ SAMPLE_IDS = {
     "/api/referrals/": _auditors_referral,
     "/api/subscriptions/": _subscription,
     "/api/inspection-packages/": _inspection_package,
+    "/api/announcements/": _announcement,
     "/api/assessments/": _assessment,
     "/api/cadre-references/": lambda ledger: ledger["cadre"].project_id,
     "/api/budget-references/": lambda ledger: ledger["fiscal"].unit_id,

@@ -147,6 +147,13 @@ def _congress_matter(world):
     )  # fmt: skip
 
 
+def _announcement(world):
+    from rectify.portal.tests.helpers import closed, draft
+
+    closed(world)
+    return draft(world)
+
+
 def _fresh(obj):
     return type(obj)._base_manager.get(pk=obj.pk)
 
@@ -207,6 +214,13 @@ EDITABLE = [
         api_body=lambda w, o, m: {"kind": o.kind, "title": o.title, "session": o.session,
                                   "held_on": o.held_on.isoformat(), "content": m},
         current=lambda o: _fresh(o).content,
+    ),
+    Editable(
+        "announcement", ("auditor", "auditor2"), _announcement,
+        web_url=lambda o: f"/announcements/{o.pk}/edit/", web_field="introduction",
+        api_read=lambda o: f"/api/announcements/{o.pk}/", api_edit=lambda o: f"/api/announcements/{o.pk}/edit/",
+        api_body=lambda w, o, m: {"title": o.title, "introduction": m},
+        current=lambda o: _fresh(o).introduction,
     ),
 ]  # fmt: skip
 
@@ -284,7 +298,7 @@ def test_every_edit_path_of_the_api_and_the_web_is_walked_above():
 
     covered_api = {("findings", "partial_update"), ("findings", "plan"), ("referrals", "edit"),
                    ("summary-reports", "narrative"), ("circulars", "edit"), ("interviews", "schedule"),
-                   ("congress-matters", "edit")}  # fmt: skip
+                   ("congress-matters", "edit"), ("announcements", "edit")}  # fmt: skip
     edit_words = {"edit", "narrative", "schedule", "plan", "update", "partial_update", "revise"}
     found = set()
     for prefix, viewset, _basename in router.registry:
@@ -297,7 +311,8 @@ def test_every_edit_path_of_the_api_and_the_web_is_walked_above():
     assert found <= covered_api, found - covered_api
 
     covered_web = {url.split("/")[1] for url in ["/findings/1/edit/", "/referrals/1/edit/", "/summaries/1/edit/",
-                                                 "/circulars/1/edit/", "/congress/1/edit/"]}  # fmt: skip
+                                                 "/circulars/1/edit/", "/congress/1/edit/",
+                                                 "/announcements/1/edit/"]}  # fmt: skip
 
     def patterns(resolver, prefix=""):
         for entry in resolver.url_patterns:

@@ -106,15 +106,9 @@ def _outside_api(app: str) -> list[Path]:
 
 
 MECHANISMS = [
-    "supervision",
-    "congress",
-    "interviews",
-    "referrals",
-    "sharing",
-    "security_log",
-    "assessment",
-    "references",
-]
+    "supervision", "congress", "interviews", "referrals", "sharing", "security_log", "assessment", "references",
+    "portal",
+]  # fmt: skip
 
 
 @pytest.mark.parametrize("app", MECHANISMS)

@@ -38,30 +38,33 @@ WORKBENCH_ROLES = (
 # overdue. The discipline commission now sees the findings its referrals cite, so its workbench shows their figures.
 # The committee office reads the findings its matters and circulars cite: each of its pages asks once whether
 # there are any (so that, until there are, it is offered no ledger rows). A congress matter shows its steps (one).
+# The portal's panels add to every workbench of a business role the limited circulations sent to the user's
+# organization (one query) and, for those who draft announcements (the audit office, the units), their own
+# announcements on the way (one); a finding's page lists the announcements carrying it (one).
 # The performance assessment's panels add one query: to the audit leader the results awaiting review or
 # confirmation, to a unit, a competent department, the committee office and the government the reviewed results.
 BUDGETS = {
-    "/workbench/ auditor": 24,  # task counts, task items, figures (3), roles, escalation proposals, summary reports (2)
-    "/workbench/ auditlead": 25,  # no task of the auditor's falls to the audit leader
-    "/workbench/ unit": 22,  # task counts, task items, figures (3), roles, obligations owed, summary reports (2)
-    "/workbench/ unithead": 22,
-    "/workbench/ dept": 23,  # the department's units, task counts, task items, figures (3), roles, routed reports
-    "/workbench/ gov": 21,  # figures only, and the overview of overdue and repeat findings (by unit, by category)
-    "/workbench/ committee": 23,  # whether its matters and circulars cite findings (their scope asks once)
-    "/workbench/ congress": 20,
-    "/workbench/ orgdept": 25,  # the overview too, routed reports, references awaiting acknowledgement
-    "/workbench/ finance": 20,  # references awaiting acknowledgement
-    "/workbench/ discipline": 21,  # no figures, no tasks: the roles' names, reports sent to it
+    "/workbench/ auditor": 26,  # task counts, task items, figures (3), roles, escalation proposals, summary reports (2)
+    "/workbench/ auditlead": 27,  # no task of the auditor's falls to the audit leader
+    "/workbench/ unit": 24,  # task counts, task items, figures (3), roles, obligations owed, summary reports (2)
+    "/workbench/ unithead": 24,
+    "/workbench/ dept": 24,  # the department's units, task counts, task items, figures (3), roles, routed reports
+    "/workbench/ gov": 22,  # figures only, and the overview of overdue and repeat findings (by unit, by category)
+    "/workbench/ committee": 24,  # whether its matters and circulars cite findings (their scope asks once)
+    "/workbench/ congress": 21,
+    "/workbench/ orgdept": 25,  # the overview too, routed reports
+    "/workbench/ finance": 20,
+    "/workbench/ discipline": 22,  # no figures, no tasks: the roles' names, reports sent to it
     "/workbench/ sysadmin": 11,
-    "/workbench/ inspector": 19,  # figures of what it subscribed to, its subscriptions
-    "/workbench/ internal": 20,  # its tasks on its own internal audits, figures, their reporting (on-time
+    "/workbench/ inspector": 20,  # figures of what it subscribed to, its subscriptions
+    "/workbench/ internal": 21,  # its tasks on its own internal audits, figures, their reporting (on-time
     # figures, reports overdue, escalation proposals to decide: three)
     "/ledger/ auditor": 20,  # figures (3, the row count among them), filter choices (5), saved views, rows
     "/ledger/ unit": 19,
     "/ledger/ dept": 20,
-    "/findings/<id>/ auditor": 28,  # the finding, reports (+3), plan (+1), steps (3), history, requirements,
+    "/findings/<id>/ auditor": 29,  # the finding, reports (+3), plan (+1), steps (3), history, requirements,
     # obligations, its escalation proposals, the interviews and the referrals citing it, …
-    "/findings/<id>/ unit": 23,
+    "/findings/<id>/ unit": 24,
     "/dashboard/ auditor": 22,
     "/dashboard/ gov": 20,
     "/api/findings/ auditor": 13,
