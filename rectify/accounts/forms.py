@@ -5,7 +5,7 @@ from django.contrib.auth.forms import PasswordChangeForm as DjangoPasswordChange
 from django.utils.translation import gettext_lazy as _
 
 from rectify.accounts.models import User
-from rectify.core.forms import StyledFormMixin
+from rectify.core.forms import StyledFormMixin, version_field
 
 
 class PasswordChangeForm(StyledFormMixin, DjangoPasswordChangeForm):
@@ -27,6 +27,8 @@ class ResetRequestForm(StyledFormMixin, forms.Form):
 class AccountForm(StyledFormMixin, forms.ModelForm):
     """The system administrator's fields of an account (its roles and password are kept elsewhere)."""
 
+    version = version_field()
+
     class Meta:
         model = User
         fields = ("username", "full_name", "title", "organization", "phone", "email")
@@ -37,6 +39,9 @@ class AccountForm(StyledFormMixin, forms.ModelForm):
         self.fields["organization"].queryset = self.fields["organization"].queryset.order_by("code")
         if self.instance.pk:
             self.fields["username"].disabled = True  # the name history and the log know it by
+            self.fields["version"].initial = self.instance.version
+        else:
+            del self.fields["version"]  # a new account has no earlier version to be edited over
 
 
 class RolesForm(StyledFormMixin, forms.Form):

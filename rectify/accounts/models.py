@@ -11,7 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from rectify.accounts.choices import ADMIN_ROLES, BUSINESS_ROLES, RoleCode
 from rectify.core.fields import EncryptedCharField
-from rectify.core.models import HistoricalRecordBase
+from rectify.core.models import HistoricalRecordBase, VersionedModel
 
 
 class Role(models.Model):
@@ -29,7 +29,7 @@ class Role(models.Model):
         return str(self.get_code_display())
 
 
-class User(AbstractUser):
+class User(VersionedModel, AbstractUser):
     """A person with an account; belongs to one organization, holds roles scoped to it."""
 
     full_name = models.CharField(_("姓名"), max_length=50, blank=True)

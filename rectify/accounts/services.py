@@ -31,6 +31,7 @@ from rectify.accounts.choices import ADMIN_ROLES, RoleCode
 from rectify.accounts.models import PasswordReset, PasswordResetState, Role, User, check_role_combination
 from rectify.core import audit_log
 from rectify.core.exceptions import ActionRefused
+from rectify.core.locking import bump_version, check_version
 
 # Administrators who may approve another's password reset request (the log auditor reaches nothing but
 # the log).
@@ -85,8 +86,9 @@ def create_account(actor: User, *, username: str, organization=None, **fields) -
 
 
 @transaction.atomic
-def update_account(actor: User, target: User, **fields) -> User:
-    """The system administrator's fields of an account: name, title, contact, organization."""
+def update_account(actor: User, target: User, *, version=None, **fields) -> User:
+    """The system administrator's fields of an account: name, title, contact, organization. ``version``
+    (the one the editor read) refuses an edit made over someone else's since."""
     _require(actor, RoleCode.SYSTEM_ADMIN)
     _require_reach(actor, target)
     allowed = {"full_name", "title", "phone", "email", "organization", "first_name", "last_name"}
@@ -94,10 +96,12 @@ def update_account(actor: User, target: User, **fields) -> User:
     if unknown:
         raise ActionRefused(_("不能在此设置：%(fields)s。") % {"fields": "、".join(sorted(unknown))}, code="forbidden")
     user = _fresh(target)
+    check_version(user, version)
     for name, value in fields.items():
         setattr(user, name, value)
     user.full_clean(exclude=["password"])
-    user.save(update_fields=list(fields) or None)
+    bump_version(user)
+    user.save(update_fields=[*fields, "version"])
     audit_log.record(actor, "admin", user, action="update_account", fields=sorted(fields))
     return user
 

@@ -409,7 +409,9 @@ class AccountCreateView(_AccountFormView):
         return super().get_context_data(title=_("新建账号"), **kwargs)
 
     def form_valid(self, form):
-        fields = {key: value for key, value in form.cleaned_data.items() if value not in (None, "")}
+        fields = {
+            key: value for key, value in form.cleaned_data.items() if value not in (None, "") and key != "version"
+        }
         try:
             created = services.create_account(
                 self.request.user, username=fields.pop("username"), organization=fields.pop("organization"), **fields
@@ -441,10 +443,10 @@ class AccountEditView(_AccountFormView):
         return super().get_context_data(title=_("修改账号信息"), target=self.target, **kwargs)
 
     def form_valid(self, form):
-        fields = {name: form.cleaned_data[name] for name in form.changed_data if name != "username"}
+        fields = {name: form.cleaned_data[name] for name in form.changed_data if name not in {"username", "version"}}
         try:
             if fields:
-                services.update_account(self.request.user, self.target, **fields)
+                services.update_account(self.request.user, self.target, version=form.cleaned_data["version"], **fields)
         except ValidationError as refusal:
             add_refusal_to_form(form, refusal)
             return self.form_invalid(form)

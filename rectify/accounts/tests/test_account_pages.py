@@ -156,3 +156,25 @@ def test_the_list_runs_a_fixed_number_of_queries(client, world, django_assert_ma
     client.get("/manage/accounts/")
     with django_assert_max_num_queries(14):
         assert client.get("/manage/accounts/").status_code == 200
+
+
+def test_an_edit_made_over_another_administrators_is_refused_and_keeps_what_was_typed(client, world):
+    """Optimistic locking (issue 11, defect 7) on the account page: two system administrators open the
+    same account; the second save, made from the older version, overwrites nothing."""
+    from rectify.accounts.services import update_account
+    from rectify.testing import make_user
+
+    other = make_user("sysadmin2", world.office_a, RoleCode.SYSTEM_ADMIN)
+    signed_in(client, "sysadmin")
+    unit = world["unit"]
+    page = client.get(f"/manage/accounts/{unit.pk}/edit/").content.decode()
+    assert f'name="version" value="{unit.version}"' in page
+    update_account(other, unit, version=unit.version, title="科长")  # the other administrator, first
+    response = client.post(
+        f"/manage/accounts/{unit.pk}/edit/",
+        {"full_name": "第二人的修改", "title": "科员", "organization": world.unit.pk, "version": unit.version},
+    )
+    html = response.content.decode()
+    assert response.status_code == 200 and "已被他人修改" in html and 'value="第二人的修改"' in html
+    stored = User.objects.get(pk=unit.pk)
+    assert stored.title == "科长" and stored.full_name != "第二人的修改"

@@ -121,6 +121,26 @@ def test_the_scheme_page_edits_rules_until_frozen(client, world):
     assert answer.status_code == 200 and "已定稿" in answer.content.decode()
 
 
+def test_a_scheme_edit_made_over_anothers_is_refused_and_keeps_what_was_typed(client, world):
+    """Optimistic locking (issue 11, defect 7): two auditors open the scheme; the second save, made from
+    the version both read, overwrites nothing and says so, keeping what was typed."""
+    login(client, world, "auditor")
+    scheme = client.post("/assessment/schemes/new/", {"year": "2025"}, follow=True).context["scheme"]
+    edit = f"/assessment/schemes/{scheme.pk}/edit/"
+    form = client.get(edit).context["form"]
+    values = {name: ("" if value is None else value) for name, value in form.initial.items()}
+    first = dict(values, points_rectification_rate="40", points_on_time_reporting="35")
+    assert client.post(edit, first, follow=True).redirect_chain  # the first save (version as read)
+    second = dict(values, title="第二人的方案名称", cap_referrals="15")  # the same version, now stale
+    answer = client.post(edit, second)
+    html = answer.content.decode()
+    assert answer.status_code == 200 and "已被他人修改" in html and "第二人的方案名称" in html
+    scheme.refresh_from_db()
+    rules = {r.code: r for r in scheme.rules.all()}
+    assert scheme.title != "第二人的方案名称" and rules["rectification_rate"].points == Decimal("40.00")
+    assert rules["referrals"].cap != Decimal("15.00")
+
+
 def test_compute_through_the_page_and_the_ranking(client, world, django_capture_on_commit_callbacks):
     from rectify.assessment.tests.helpers import build_year
 

@@ -52,8 +52,8 @@ BUDGETS = {
     "/workbench/ gov": 22,  # figures only, and the overview of overdue and repeat findings (by unit, by category)
     "/workbench/ committee": 24,  # whether its matters and circulars cite findings (their scope asks once)
     "/workbench/ congress": 21,
-    "/workbench/ orgdept": 25,  # the overview too, routed reports
-    "/workbench/ finance": 20,
+    "/workbench/ orgdept": 26,  # the overview too, routed reports, references awaiting acknowledgement
+    "/workbench/ finance": 21,  # references awaiting acknowledgement
     "/workbench/ discipline": 22,  # no figures, no tasks: the roles' names, reports sent to it
     "/workbench/ sysadmin": 11,
     "/workbench/ inspector": 20,  # figures of what it subscribed to, its subscriptions
