@@ -16,7 +16,11 @@ TARGET_MS = 300
 def _pages(user) -> list[str]:
     from rectify.audits.models import AuditProject
     from rectify.findings.models import Finding
+    from rectify.findings.scopes import sees_rows
     from rectify.organizations.models import Organization
+
+    if not sees_rows(user):  # figures only (the government, the committee): no ledger, no finding pages
+        return ["/workbench/", "/dashboard/", "/dashboard/?year=2024"]
 
     finding = Finding.objects.restrict(user).exclude(state="draft").order_by("-pk").first()
     closed = Finding.objects.restrict(user).filter(state="closed").order_by("-pk").first()
