@@ -358,6 +358,54 @@ class DistrictBuilder(OrganizationsPart, ProjectsPart, FindingsPart, OutcomesPar
         counts["findings.FindingEvent"] += len(events)
         counts["repeats"] += len(links)
 
+    def _bulk_create(self, model: type[models.Model], objs: list[models.Model]) -> None:
+        """On PostgreSQL: ids drawn from the table's sequence in one query, the rows written by COPY; the
+        demo's multi-row insert elsewhere."""
+        connection = connections["default"]
+        if not objs or connection.vendor != "postgresql":
+            return super()._bulk_create(model, objs)
+        pk = model._meta.pk
+        table = model._meta.db_table
+        quote = connection.ops.quote_name
+        _connection, columns, adapters, _head, _row = self._insert_statement(model)
+        saving = [type(f).pre_save is not models.Field.pre_save for f in columns]
+        statement = "COPY {} ({}, {}) FROM STDIN".format(
+            quote(table), quote(pk.column), ", ".join(quote(f.column) for f in columns)
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [quote(table), pk.column, len(objs)],
+            )
+            ids = [value for (value,) in cursor.fetchall()]
+            with cursor.cursor.copy(statement) as copy:
+                for obj, value in zip(objs, ids, strict=True):
+                    obj._prepare_related_fields_for_save(operation_name="bulk_create")
+                    setattr(obj, pk.attname, value)
+                    obj._state.adding = False
+                    obj._state.db = connection.alias
+                    copy.write_row(
+                        [value]
+                        + [
+                            adapt(f.pre_save(obj, True) if presave else getattr(obj, f.attname))
+                            for f, adapt, presave in zip(columns, adapters, saving, strict=True)
+                        ]
+                    )
+        return None
+
+    def _write_projects(self) -> None:
+        super()._write_projects()
+        # The units each project's findings may name, known here: the rules need not ask the database.
+        for project in self.projects:
+            allowed: set[int] = set()
+            stack = list(project.units)
+            while stack:
+                unit = stack.pop()
+                if unit.pk not in allowed:
+                    allowed.add(unit.pk)
+                    stack += self._subordinates(unit)
+            self.finding_rules._units[project.obj.pk] = allowed
+
     def _insert(self, model: type[models.Model], rows: list[dict]) -> None:
         """Rows that need no ids back: COPY on PostgreSQL, the demo's executemany elsewhere."""
         connection = connections["default"]
