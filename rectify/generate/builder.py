@@ -128,13 +128,19 @@ class DistrictBuilder(OrganizationsPart, ProjectsPart, FindingsPart, OutcomesPar
         self.prefix = place.code.lower()
 
     def build(self) -> None:
-        self._reference_data()
-        self._users()
-        self._projects()
-        self._findings()
-        self._outcomes()
-        self._write_projects()
-        self._write_findings()
+        try:
+            self._reference_data()
+            self._users()
+            self._projects()
+            self._findings()
+            self._outcomes()
+            self._write_projects()
+            self._write_findings()
+        finally:
+            # The demo's per-builder caches (functools.cache on methods) hold the builder, its plans and
+            # every value adapted: let them go with the district, or memory grows with each one.
+            for cached in (WriterPart._insert_statement, WriterPart._history_model, BuilderBase._deadline):
+                cached.cache_clear()
 
     # --- organizations and accounts -------------------------------------------------------------------
 

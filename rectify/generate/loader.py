@@ -33,7 +33,7 @@ def large_tables() -> list[str]:
         tables.append(model._meta.db_table)
         try:
             tables.append(get_history_model_for_model(model)._meta.db_table)
-        except Exception:  # noqa: BLE001 - a model without history (the events)
+        except Exception:  # a model without history (the events)
             pass
     tables.append(apps.get_model("findings.Finding").repeats.through._meta.db_table)
     return tables

@@ -90,7 +90,8 @@ def generate(
     districts = districts or default_districts(findings)
     if findings < districts * MIN_FINDINGS_PER_DISTRICT:
         raise GenerateError(
-            f"每个区县至少需要 {MIN_FINDINGS_PER_DISTRICT} 条问题：{districts} 个区县至少 {districts * MIN_FINDINGS_PER_DISTRICT} 条。"
+            f"每个区县至少需要 {MIN_FINDINGS_PER_DISTRICT} 条问题："
+            f"{districts} 个区县至少 {districts * MIN_FINDINGS_PER_DISTRICT} 条。"
         )
     if not Category.objects.filter(parent__isnull=False).exists():
         raise GenerateError("问题分类尚未初始化，请先执行 migrate。")
@@ -118,20 +119,21 @@ def generate(
             with multiprocessing.get_context("fork").Pool(jobs) as pool:
                 for done, counts in enumerate(pool.imap_unordered(_district_task, tasks), start=1):
                     result.counts.update(counts)
-                    report(
-                        f"district {done}/{districts}: {result.counts['findings.Finding']} findings, {time.monotonic() - started:.0f} s"
-                    )
+                    report(_progress(done, districts, result, started))
         else:
             for done, task in enumerate(tasks, start=1):
                 result.counts.update(_district(shared, *task))
-                report(
-                    f"district {done}/{districts}: {result.counts['findings.Finding']} findings, {time.monotonic() - started:.0f} s"
-                )
+                report(_progress(done, districts, result, started))
     result.seconds = time.monotonic() - started
     return result
 
 
 _SHARED: Shared | None = None
+
+
+def _progress(done: int, districts: int, result: Result, started: float) -> str:
+    findings = result.counts["findings.Finding"]
+    return f"district {done}/{districts}: {findings} findings, {time.monotonic() - started:.0f} s"
 
 
 def _district_task(task) -> Counter:
@@ -163,8 +165,9 @@ class _LevelBuilder(OrganizationsPart, WriterPart, BuilderBase):
 
     def level(self, jurisdiction: Jurisdiction, prefix: str, word: str, username_prefix: str, admins: bool) -> None:
         rng = self.rng
+        place = PROVINCE[0] + (prefix if prefix != PROVINCE[0] else "")
         orgs = {}
-        for key, name, short, kind, sector, _parent, title, abbr, form in D.ORGANIZATIONS:
+        for key, name, short, kind, sector, _parent, title, _abbr, form in D.ORGANIZATIONS:
             if key not in LEADERSHIP:
                 continue
             org = Organization(
@@ -177,7 +180,7 @@ class _LevelBuilder(OrganizationsPart, WriterPart, BuilderBase):
                 head_name=self._name(),
                 head_title=title,
                 phone=f"0{rng.randint(510, 999)}-{rng.randint(2000000, 8999999)}",
-                address=f"{PROVINCE[0]}{prefix if prefix != PROVINCE[0] else ''}{rng.choice(D.ROADS)}{rng.randint(1, 399)}号",
+                address=f"{place}{rng.choice(D.ROADS)}{rng.randint(1, 399)}号",
             )
             orgs[key] = self._stamp(org, self.epoch)
         bulk_create_with_history(list(orgs.values()), Organization, **self._history_kwargs(self.epoch))

@@ -25,7 +25,9 @@ class Command(RectifyCommand):
         )
         parser.add_argument("--batch", type=int, default=services.DEFAULT_BATCH, help="每批写入的问题条数")
         parser.add_argument("--jobs", type=int, default=1, help="并行生成区县的进程数（仅 PostgreSQL）")
-        parser.add_argument("--keep-indexes", action="store_true", help="加载期间保留二级索引（默认先删除、加载后重建）")
+        parser.add_argument(
+            "--keep-indexes", action="store_true", help="加载期间保留二级索引（默认先删除、加载后重建）"
+        )
 
     def run(self, *args, findings, districts, seed, repeat_rate, batch, jobs, keep_indexes, **options):
         districts = districts or default_districts(findings)
