@@ -16,6 +16,8 @@ bounded by the district's plan and one batch. What differs from the demo:
 
 from __future__ import annotations
 
+import datetime
+import decimal
 import random
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -109,8 +111,9 @@ class GeneratedStory(Story):
         if f.repeats:
             earlier = f.repeats[0]
             years = f.year - earlier.year
-            obj.title = texts.restate(rng, earlier.title, years=years, cents=f.cents, title=True)
-            obj.description = texts.restate(rng, earlier.description, years=years, cents=f.cents, since=earlier.year)
+            factor = f.cents / earlier.cents if f.cents and earlier.cents else rng.uniform(0.5, 1.8)
+            obj.title = texts.restate(rng, earlier.title, years=years, factor=factor, title=True)
+            obj.description = texts.restate(rng, earlier.description, years=years, factor=factor, since=earlier.year)
         else:
             obj.title = texts.reword(rng, obj.title, 0.25)[:200]
             obj.description = texts.reword(rng, obj.description, 0.3)
@@ -393,7 +396,7 @@ class DistrictBuilder(OrganizationsPart, ProjectsPart, FindingsPart, OutcomesPar
                     copy.write_row(
                         [value]
                         + [
-                            adapt(f.pre_save(obj, True) if presave else getattr(obj, f.attname))
+                            _copy_value(adapt, f.pre_save(obj, True) if presave else getattr(obj, f.attname))
                             for f, adapt, presave in zip(columns, adapters, saving, strict=True)
                         ]
                     )
@@ -428,11 +431,23 @@ class DistrictBuilder(OrganizationsPart, ProjectsPart, FindingsPart, OutcomesPar
             for values in rows:
                 copy.write_row(
                     [
-                        adapt(values[name] if name in values else defaults.get(name))
+                        _copy_value(adapt, values[name] if name in values else defaults.get(name))
                         for name, adapt in zip(names, adapters, strict=True)
                     ]
                 )
         return None
+
+
+# Values COPY writes as they are (what each field's get_db_prep_save would give on PostgreSQL); others
+# (choices' enums, JSON, encrypted fields, files) go through the field's adapter.
+_PLAIN = frozenset({str, int, bool, type(None), datetime.date, decimal.Decimal})
+
+
+def _copy_value(adapt, value):
+    kind = value.__class__
+    if kind in _PLAIN or (kind is datetime.datetime and value.tzinfo is not None):
+        return value
+    return adapt(value)
 
 
 def make_users(builder: WriterPart, specs: list[tuple[str, Organization, str, str, str]]) -> list[User]:

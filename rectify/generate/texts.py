@@ -56,22 +56,18 @@ def reword(rng: random.Random, text: str, share: float) -> str:
 
 
 def restate(
-    rng: random.Random, text: str, *, years: int, cents: int, title: bool = False, since: int | None = None
+    rng: random.Random, text: str, *, years: int, factor: float, title: bool = False, since: int | None = None
 ) -> str:
-    """An earlier finding's ``text`` as a later audit states the same problem again: its amounts drawn anew
-    (the first one becomes ``cents`` when there is money), its years moved on by ``years``, its counts
-    changed, some phrases reworded, the opening varied; a description ends saying it was found before
-    (in year ``since``)."""
-    first = [True]
+    """An earlier finding's ``text`` as a later audit states the same problem again: every amount scaled by
+    ``factor`` (the new finding's amount over the earlier one's, so the sums still add up), its years moved
+    on by ``years``, its counts changed, some phrases reworded, the opening varied; a description ends
+    saying it was found before (in year ``since``)."""
 
     def amount(match: re.Match) -> str:
-        if first[0] and cents:
-            first[0] = False
-            return money_text(cents)
-        value = float(match.group(1)) * (10000 if match.group(2) == "万元" else 1)
-        scaled = max(100, int(value * rng.uniform(0.4, 1.9) * 100))
-        scaled = scaled // 100_0000 * 100_0000 if scaled >= 100_0000 else scaled // 100 * 100
-        return money_text(scaled)
+        cents = float(match.group(1)) * (10000 if match.group(2) == "万元" else 1) * 100
+        scaled = max(100, round(cents * factor))
+        scaled = round(scaled / 10000) * 10000 if scaled >= 100_0000 else round(scaled / 100) * 100
+        return money_text(max(100, scaled))
 
     def year(match: re.Match) -> str:
         return f"{int(match.group(1)) + years}{match.group(2)}"
@@ -80,6 +76,8 @@ def restate(
         number = int(match.group(1))
         return f"{max(1, number + rng.randint(-2, 4))}{match.group(2)}"
 
+    # The earlier finding's own "found before" sentence is not carried over; this one says it.
+    text = _REPEAT_RE.sub("", text)
     text = _AMOUNT_RE.sub(amount, text)
     text = _YEAR_RE.sub(year, text)
     text = _COUNT_RE.sub(count, text)
@@ -88,8 +86,6 @@ def restate(
         return text[:200]
     text = _OPENING_RE.sub("", text)
     text = rng.choice(OPENINGS) + text
-    # The earlier finding's own "found before" sentence is not carried over; this one says it.
-    text = _REPEAT_RE.sub("", text)
     if since is not None:
         text += rng.choice(demo_texts.REPEAT_SENTENCES).format(year=since)
     return text

@@ -176,13 +176,13 @@ def test_the_ledger_and_a_finding_answer_for_the_province_auditor(province, clie
     assert finding.ledger_number in answer.content.decode()
 
 
-def test_restate_changes_amounts_years_and_counts():
+def test_restate_scales_the_amounts_and_moves_the_years_on():
     import random
 
     text = (
-        "2022年，某单位未按规定将3笔结余资金186.42万元上缴财政。"
+        "2022年，该单位项目年初预算100万元，实际支出150万元，超预算支出50万元，涉及3笔。"
         "该问题在2020年度审计中已指出，但整改不到位，属屡审屡犯。"
     )
-    again = texts.restate(random.Random(1), text, years=2, cents=50_0000_00, since=2022)
-    assert "2024年" in again and "50万元" in again and "186.42万元" not in again
-    assert again.count("屡审屡犯") == 1 and "2022年度审计" in again
+    again = texts.restate(random.Random(1), text, years=2, factor=0.5, since=2022)
+    assert "2024年" in again and "预算50万元" in again and "75万元" in again and "25万元" in again
+    assert again.count("屡审屡犯") == 1 and "2022年度审计" in again and "2020年度" not in again
