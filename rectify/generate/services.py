@@ -84,6 +84,7 @@ def generate(
     batch: int = DEFAULT_BATCH,
     jobs: int = 1,
     rebuild_indexes: bool = True,
+    catch_up: bool = False,
     report=lambda message: None,
 ) -> Result:
     """Generates the province; each district in a transaction of its own."""
@@ -124,6 +125,14 @@ def generate(
             for done, task in enumerate(tasks, start=1):
                 result.counts.update(_district(shared, *task))
                 report(_progress(done, districts, result, started))
+    if catch_up:
+        # What the units owe as of today and the proposals the sweep would make (the demo does this too);
+        # off by default: the scheduled sweep does it on its next run.
+        from rectify.reporting.sweep import catch_up as sweep_catch_up
+
+        swept = sweep_catch_up(today)
+        result.counts["obligations synced"] = swept.synced
+        report(f"caught up {swept.synced} findings' reporting obligations")
     result.seconds = time.monotonic() - started
     return result
 

@@ -37,3 +37,13 @@ def test_the_same_seed_gives_the_same_province(tmp_path):
 def test_too_few_findings_for_the_districts_is_refused():
     with pytest.raises(services.GenerateError):
         services.generate(findings=50, districts=2)
+
+
+def test_catch_up_gives_the_issued_findings_their_reporting_obligations(tmp_path):
+    from rectify.reporting.models import Obligation
+
+    with override_settings(MEDIA_ROOT=tmp_path, PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        result = services.generate(findings=80, districts=2, seed=3, catch_up=True)
+    issued = Finding.objects.exclude(state="draft").count()
+    assert result.counts["obligations synced"] == issued > 0
+    assert Obligation.objects.values("finding").distinct().count() == issued

@@ -29,7 +29,7 @@ class Command(RectifyCommand):
             "--keep-indexes", action="store_true", help="加载期间保留二级索引（默认先删除、加载后重建）"
         )
 
-    def run(self, *args, findings, districts, seed, repeat_rate, batch, jobs, keep_indexes, **options):
+    def run(self, *args, findings, districts, seed, repeat_rate, batch, jobs, keep_indexes, catch_up, **options):
         districts = districts or default_districts(findings)
         self.stdout.write(f"生成 {findings} 条问题，{districts} 个区县……")
         try:
@@ -41,6 +41,7 @@ class Command(RectifyCommand):
                 batch=batch,
                 jobs=jobs,
                 rebuild_indexes=not keep_indexes,
+                catch_up=catch_up,
                 report=lambda message: self.stdout.write(f"  {message}"),
             )
         except services.GenerateError as error:
