@@ -26,6 +26,9 @@ class Command(RectifyCommand):
         parser.add_argument("--batch", type=int, default=services.DEFAULT_BATCH, help="每批写入的问题条数")
         parser.add_argument("--jobs", type=int, default=1, help="并行生成区县的进程数（仅 PostgreSQL）")
         parser.add_argument(
+            "--catch-up", action="store_true", help="生成后补齐各问题的报送义务（与演示数据相同；默认留给定时任务）"
+        )
+        parser.add_argument(
             "--keep-indexes", action="store_true", help="加载期间保留二级索引（默认先删除、加载后重建）"
         )
 
