@@ -2,6 +2,12 @@
 
 Each module runs in a process of its own against a throwaway database (SQLite in a temporary
 folder unless DATABASE_URL says otherwise), migrated once; the module loads what it needs.
+
+``make bench SCALE=N`` (or RECTIFY_BENCH_SCALE=N) measures on a generated province instead: DATABASE_URL
+must name a PostgreSQL database; if it holds no generated province yet, ``rectify generate --findings N``
+builds it first (once: later runs reuse it, so create the database anew for another N). The modules that
+know the generated province (SCALED: bench_pages) run, signed in as its accounts instead of loading the
+demo; ONLY names others to run them against that database too.
 """
 
 import importlib.util
@@ -35,14 +41,55 @@ def run_module(name: str) -> None:
     module.run()
 
 
+# The modules that measure the generated province when SCALE is set (the others load the demo district
+# into the database they are given, which is not what a scale run wants; name them with ONLY to run them).
+SCALED = ["pages"]
+
+
+def scale() -> int:
+    """The number of generated findings to measure on (0: the demo district, as usual)."""
+    return int(os.environ.get("SCALE") or os.environ.get("RECTIFY_BENCH_SCALE") or 0)
+
+
+def ensure_generated(findings: int) -> None:
+    """The generated province of ``findings`` findings in DATABASE_URL's database, built if missing."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rectify.settings")
+    sys.path.insert(0, str(ROOT.parent))
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", interactive=False, verbosity=0)
+    from rectify.findings.models import Finding
+    from rectify.generate import services
+
+    if services.is_generated():
+        print(f"generated province present: {Finding.objects.count()} findings (asked {findings})", flush=True)
+        return
+    call_command("generate", findings=findings, jobs=2)
+
+
 def main() -> int:
     names = sys.argv[1:] or [p.stem.removeprefix("bench_") for p in sorted(ROOT.glob("bench_*.py"))]
+    if scale() and not sys.argv[1:]:
+        names = [name for name in names if name in SCALED]
+    if scale():
+        if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+            print("SCALE=N needs DATABASE_URL naming a PostgreSQL database (createdb first).", file=sys.stderr)
+            return 2
+        # One var folder for every run on this database: it holds the field key the generated accounts'
+        # personal fields are sealed with, and the evidence files.
+        os.environ.setdefault("RECTIFY_VAR_DIR", str(ROOT.parent / "var" / "bench-scale"))
+        os.environ.setdefault("RECTIFY_DEMO_MODE", "1")
+        subprocess.check_call([sys.executable, "-c", f"import run; run.ensure_generated({scale()})"], cwd=ROOT)
     if len(names) == 1:
         run_module(names[0])
         return 0
     failed = 0
     for name in names:
-        env = {**os.environ, "RECTIFY_VAR_DIR": tempfile.mkdtemp(prefix="rectify-bench-")}
+        env = dict(os.environ)
+        if not scale():
+            env["RECTIFY_VAR_DIR"] = tempfile.mkdtemp(prefix="rectify-bench-")
         failed |= subprocess.call([sys.executable, __file__, name], env=env)
     return failed
 

@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "rectify.exchange",
     "rectify.documents",
     "rectify.demo",
+    "rectify.generate",
 ]
 
 MIDDLEWARE = [

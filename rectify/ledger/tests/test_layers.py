@@ -141,3 +141,19 @@ def test_the_mechanism_apps_are_imported_by_no_app_below_them(app, mechanism):
 def test_supervision_and_congress_do_not_import_each_other():
     assert offenders("supervision", "rectify.congress") == []
     assert offenders("congress", "rectify.supervision") == []
+
+
+def _apps() -> list[str]:
+    return sorted(p.name for p in RECTIFY.iterdir() if (p / "apps.py").exists())
+
+
+@pytest.mark.parametrize("app", [a for a in _apps() if a not in ("demo", "generate")])
+@pytest.mark.parametrize("builder", ["rectify.demo", "rectify.generate"])
+def test_the_data_builders_sit_on_top(app, builder):
+    """The demo district and the generated province (layer 7) build data through the apps' own row
+    constructors; no app imports them."""
+    assert offenders(app, builder) == []
+
+
+def test_the_demo_does_not_import_the_generator():
+    assert offenders("demo", "rectify.generate") == []
