@@ -53,6 +53,12 @@ def district(django_db_setup, django_db_blocker, tmp_path_factory):
         override_settings(MEDIA_ROOT=media, PASSWORD_HASHERS=fast_hash, RECTIFY_DEMO_MODE=True),
     ):
         with transaction.atomic():
+            # A transactional test run before this module on the same worker flushed the seeded rows.
+            from rectify.accounts.reference import ensure_roles
+            from rectify.findings.reference import ensure_reference_data
+
+            ensure_roles()
+            ensure_reference_data()
             call_command("demo", findings=FINDINGS, stdout=io.StringIO())
             yield SimpleNamespace()
             transaction.set_rollback(True)
