@@ -67,7 +67,9 @@ def write_segment(directory: Path, docs: Iterable[Doc], *, idf_of=None) -> dict:
     pks, units, projects, years = [], [], [], []
     for doc in docs:
         counts = _vector(tokens(doc.text))
-        ids = np.fromiter((vocabulary.setdefault(t, len(vocabulary)) for t in counts), dtype=np.int32, count=len(counts))
+        ids = np.fromiter(
+            (vocabulary.setdefault(t, len(vocabulary)) for t in counts), dtype=np.int32, count=len(counts)
+        )
         term_parts.append(ids)
         tf_parts.append(np.fromiter((_tf_weight(c) for c in counts.values()), dtype=np.float32, count=len(counts)))
         lengths.append(len(counts))
@@ -124,7 +126,7 @@ def write_segment(directory: Path, docs: Iterable[Doc], *, idf_of=None) -> dict:
     stats = {
         "docs": n_docs,
         "terms": len(names),
-        "postings": int(len(post_doc)),
+        "postings": len(post_doc),
         "bytes": int(sum(a.nbytes for a in arrays.values())),
         "tokenise_seconds": round(tokenised - started, 3),
         "matrix_seconds": round(finished - tokenised, 3),
@@ -172,10 +174,13 @@ class Segment:
 
     @property
     def nbytes(self) -> int:
-        return sum(
-            getattr(self, name).nbytes
-            for name in ("terms", "idf", "indptr", "post_doc", "post_impact", "doc_pk", "doc_unit", "doc_project")
-        ) + self.doc_year.nbytes
+        return (
+            sum(
+                getattr(self, name).nbytes
+                for name in ("terms", "idf", "indptr", "post_doc", "post_impact", "doc_pk", "doc_unit", "doc_project")
+            )
+            + self.doc_year.nbytes
+        )
 
     def lookup(self, names: list[str]) -> np.ndarray:
         """Term ids of ``names`` (-1 for a term not in the vocabulary)."""

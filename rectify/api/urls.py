@@ -8,6 +8,7 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from rectify.accounts.api.views import ApiTokenViewSet, MeView, TokenView
+from rectify.analysis.api.views import ClusterViewSet, RepeatProposalViewSet, SimilarView
 from rectify.api.docs import DocsView, SchemaView
 from rectify.assessment.api.views import AssessmentViewSet
 from rectify.audits.api.views import AuditProjectViewSet
@@ -62,6 +63,8 @@ router.register("referrals", ReferralViewSet, basename="referral")
 router.register("subscriptions", SubscriptionViewSet, basename="subscription")
 router.register("inspection-packages", InspectionPackageViewSet, basename="inspection-package")
 router.register("assessments", AssessmentViewSet, basename="assessment")
+router.register("repeat-proposals", RepeatProposalViewSet, basename="repeat-proposal")
+router.register("clusters", ClusterViewSet, basename="cluster")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="token"),
@@ -70,6 +73,7 @@ urlpatterns = [
         "auth/tokens/<str:key>/", ApiTokenViewSet.as_view({"get": "retrieve", "delete": "destroy"}), name="token-detail"
     ),
     path("auth/me/", MeView.as_view(), name="me"),
+    path("analysis/similar/", SimilarView.as_view(), name="analysis-similar"),
     # Behind sign-in, like the docs (a session or a token).
     path("schema/", SchemaView.as_view(), name="schema"),
     # Swagger UI from local assets (drf-spectacular-sidecar), its start-up script a file of its own so the

@@ -1,0 +1,26 @@
+"""On the ledger's events the index is refreshed by a job (after the commit); the refresh proposes
+repeats for the findings entered since. Imported findings (bulk-inserted, no event per row) are caught
+by the refresh scheduled every ten minutes, which reads what changed since the index was built."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+
+from rectify.core import jobs
+
+if TYPE_CHECKING:
+    from rectify.core.events import Event
+
+FINDING_EVENTS = ("finding.issued", "finding.updated")
+
+
+def on_finding_changed(event: Event) -> None:
+    if event.object_label == "findings.Finding":
+        jobs.enqueue("rectify.analysis.jobs.refresh", group="analysis")
+
+
+def on_finding_saved(sender, instance, created: bool, **kwargs) -> None:
+    """A finding entered (or corrected): the refresh is queued once the transaction commits."""
+    transaction.on_commit(lambda: jobs.enqueue("rectify.analysis.jobs.refresh", group="analysis"))
