@@ -35,7 +35,10 @@ import numpy as np
 
 from rectify.analysis.text import MAX_TERM, tokens
 
-POSTINGS_CAP = 20_000
+POSTINGS_CAP = 4_000
+# A query keeps its terms of highest weight (tf x idf) only: a whole finding's text has a hundred terms,
+# most of them common and light; the heaviest decide the match.
+QUERY_TERMS = 48
 TERM_DTYPE = f"<U{MAX_TERM}"
 
 
@@ -228,8 +231,10 @@ def query_vector(text: str, idf: Segment | None) -> dict[str, float]:
         return {}
     names = list(counts)
     weights = np.array([_tf_weight(counts[n]) for n in names], dtype=np.float64) * idf.idf_of(np.array(names))
+    # Normalised over every term (the cosine stays comparable), then only the heaviest terms are read.
     norm = float(np.sqrt((weights**2).sum())) or 1.0
-    return {name: float(w / norm) for name, w in zip(names, weights, strict=True)}
+    kept = np.argsort(-weights, kind="stable")[:QUERY_TERMS]
+    return {names[i]: float(weights[i] / norm) for i in kept}
 
 
 @dataclass
