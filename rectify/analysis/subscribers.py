@@ -22,5 +22,6 @@ def on_finding_changed(event: Event) -> None:
 
 
 def on_finding_saved(sender, instance, created: bool, **kwargs) -> None:
-    """A finding entered (or corrected): the refresh is queued once the transaction commits."""
-    transaction.on_commit(lambda: jobs.enqueue("rectify.analysis.jobs.refresh", group="analysis"))
+    """A finding entered: the refresh is queued once the transaction commits (changes come as events)."""
+    if created:
+        transaction.on_commit(lambda: jobs.enqueue("rectify.analysis.jobs.refresh", group="analysis"))

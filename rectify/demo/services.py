@@ -34,6 +34,7 @@ from django.db import transaction
 from rectify.core import events
 from rectify.core.request_context import request_id_context
 from rectify.demo import district as D
+from rectify.demo.analysis import AnalysisPart
 from rectify.demo.assessment import AssessmentPart
 from rectify.demo.base import DEFAULT_FINDINGS, DEFAULT_SEED, MIN_FINDINGS, BuilderBase, DemoError, money_text
 from rectify.demo.evidence import EvidencePart
@@ -105,6 +106,7 @@ class _Builder(
     ReferralsPart,
     SharingPart,
     AssessmentPart,
+    AnalysisPart,
     BuilderBase,
 ):
     def build(self) -> Summary:
@@ -124,4 +126,5 @@ class _Builder(
         self._interviews()
         self._referrals()
         self._assessments()
+        self._analysis()
         return summarize(self)

@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 from rectify.analysis import services
 from rectify.analysis.api.serializers import (
     ClusterSerializer,
-    DecisionSerializer,
+    ProposalDecisionSerializer,
     RepeatProposalSerializer,
     SimilarAnswerSerializer,
     SimilarQuerySerializer,
@@ -61,7 +61,7 @@ class RepeatProposalViewSet(RestrictedReadOnlyViewSet):
 
     def _decide(self, request, decide):
         proposal = self.get_object()
-        data = DecisionSerializer(data=request.data)
+        data = ProposalDecisionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
             decided = decide(request.user, proposal.pk, reason=data.validated_data["reason"])
@@ -70,14 +70,18 @@ class RepeatProposalViewSet(RestrictedReadOnlyViewSet):
         return Response(RepeatProposalSerializer(decided, context={"request": request}).data)
 
     @extend_schema(
-        summary="确认屡审屡犯", request=DecisionSerializer, responses={200: RepeatProposalSerializer, **REFUSALS}
+        summary="确认屡审屡犯",
+        request=ProposalDecisionSerializer,
+        responses={200: RepeatProposalSerializer, **REFUSALS},
     )
     @action(detail=True, methods=["post"])
     def confirm(self, request, pk=None):
         return self._decide(request, services.confirm)
 
     @extend_schema(
-        summary="否定屡审屡犯建议", request=DecisionSerializer, responses={200: RepeatProposalSerializer, **REFUSALS}
+        summary="否定屡审屡犯建议",
+        request=ProposalDecisionSerializer,
+        responses={200: RepeatProposalSerializer, **REFUSALS},
     )
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
