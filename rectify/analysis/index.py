@@ -25,6 +25,7 @@ import json
 import math
 import os
 import shutil
+import threading
 import time
 from collections import Counter
 from collections.abc import Iterable
@@ -217,11 +218,35 @@ class Segment:
             parts.append(self.post_impact[start:end] * np.float32(query[name]))
         if not docs:
             return np.zeros(0, np.int64), np.zeros(0, np.float32)
-        all_docs = np.concatenate(docs)
-        all_weights = np.concatenate(parts)
-        total = np.bincount(all_docs, weights=all_weights, minlength=self.size)
-        touched = np.flatnonzero(total)
-        return touched, total[touched]
+        # Accumulate in a per-thread array as long as the segment, touching only the postings read (no
+        # work over the whole segment per query): within a term the documents are distinct, so a plain
+        # fancy-indexed add is exact; each document is collected once, when first reached; the touched
+        # entries are read, then zeroed for the next query.
+        accumulator = self._accumulator()
+        try:
+            reached = []
+            for d, w in zip(docs, parts, strict=True):
+                reached.append(d[accumulator[d] == 0.0])  # every weight is > 0: zero is a document not yet reached
+                accumulator[d] += w
+            touched = np.concatenate(reached)
+            scores = accumulator[touched]
+            accumulator[touched] = 0.0
+        except BaseException:
+            _local.__dict__.pop("accumulators", None)  # left dirty: the next query starts afresh
+            raise
+        return touched, scores
+
+    def _accumulator(self) -> np.ndarray:
+        local = _local.__dict__.setdefault("accumulators", {})
+        key = (str(self.path), self.size)
+        if key not in local:
+            if len(local) >= 4:  # segments replaced since
+                local.clear()
+            local[key] = np.zeros(self.size, dtype=np.float32)
+        return local[key]
+
+
+_local = threading.local()
 
 
 def query_vector(text: str, idf: Segment | None) -> dict[str, float]:
