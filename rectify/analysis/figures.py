@@ -93,7 +93,7 @@ def analysis_figures(user) -> dict[str, Any] | None:
                 "findings": c.finding_count,
                 "amount": str(c.amount),
                 "url": c.get_absolute_url(),
-            }  # fmt: skip
+            }
             for c in services.clusters_for(user).order_by("-unit_count", "-year_count", "-amount", "pk")[:TOP_CLUSTERS]
         ]
     return {
