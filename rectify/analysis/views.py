@@ -16,6 +16,8 @@ from rectify.analysis.forms import ConfirmForm, RejectForm
 from rectify.analysis.models import RepeatProposal
 from rectify.core.actions import ObjectActionView
 
+SHOWN = 200
+
 
 class ProposalStep(ObjectActionView):
     model = RepeatProposal
@@ -61,10 +63,11 @@ class ClusterDetailView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         user = self.request.user
         cluster = get_object_or_404(services.clusters_for(user), pk=kwargs["pk"])
+        # The latest first, at most SHOWN: the count and the trend say the rest.
         findings = list(
             services.cluster_findings(user, cluster.pk)
             .select_related("unit", "project")
-            .order_by("-project__year", "pk")
+            .order_by("-project__year", "pk")[:SHOWN]
         )
         return super().get_context_data(
             cluster=cluster,

@@ -108,7 +108,7 @@ def test_the_finding_page_shows_the_panel(
         later = make_finding(world, "draft", **LATER)
     client.force_login(world["auditor"])
     client.get(later.get_absolute_url())
-    with django_assert_max_num_queries(80):
+    with django_assert_max_num_queries(30):
         page = client.get(later.get_absolute_url())
     assert page.status_code == 200
     body = page.content.decode()
@@ -126,7 +126,7 @@ def test_clusters_span_units_and_a_department_sees_its_own(world, client, django
     assert department.department == world.dept
     client.force_login(world["dept"])
     assert client.get(reverse("analysis:cluster", args=[district.pk])).status_code == 404
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(15):
         page = client.get(reverse("analysis:cluster", args=[department.pk]))
     assert page.status_code == 200 and f"/campaigns/new/?cluster={department.pk}" in page.content.decode()
     assert set(services.cluster_findings(world["dept"], department.pk)) == {world.earlier, world.sibling_earlier}
@@ -144,7 +144,7 @@ def test_clusters_span_units_and_a_department_sees_its_own(world, client, django
 def test_analysis_page(world, client, django_assert_max_num_queries):
     services.compute_clusters(world.district_a.pk)
     client.force_login(world["auditor"])
-    with django_assert_max_num_queries(25):
+    with django_assert_max_num_queries(16):
         page = client.get(reverse("analysis:analysis"))
     body = page.content.decode()
     assert page.status_code == 200 and 'id="analysis-data"' in body and 'data-testid="top-clusters"' in body
