@@ -21,7 +21,11 @@ def on_finding_changed(event: Event) -> None:
         jobs.enqueue("rectify.analysis.jobs.refresh", group="analysis")
 
 
-def on_finding_saved(sender, instance, created: bool, **kwargs) -> None:
-    """A finding entered: the refresh is queued once the transaction commits (changes come as events)."""
-    if created:
+INDEXED_FIELDS = frozenset({"title", "description", "unit", "project"})
+
+
+def on_finding_saved(sender, instance, created: bool, update_fields=None, **kwargs) -> None:
+    """A finding entered or corrected (a save of all fields, or of an indexed one; not a move of state,
+    which saves its state fields only): the refresh is queued once the transaction commits."""
+    if created or update_fields is None or INDEXED_FIELDS & set(update_fields):
         transaction.on_commit(lambda: jobs.enqueue("rectify.analysis.jobs.refresh", group="analysis"))

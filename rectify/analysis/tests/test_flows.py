@@ -154,3 +154,19 @@ def test_analysis_page(world, client, django_assert_max_num_queries):
     assert 'data-testid="top-clusters"' not in page.content.decode()
     client.force_login(world["sysadmin"])
     assert client.get(reverse("analysis:analysis")).status_code == 404
+
+
+def test_an_edit_reaches_the_index_through_the_refresh(world, django_capture_on_commit_callbacks):
+    from rectify.findings import services as findings
+
+    before = services.current_index()
+    assert before.delta is None
+    old_score = before.search("公务接待超标准", limit=1)[0].score
+    with django_capture_on_commit_callbacks(execute=True):
+        findings.update_finding(world["auditor"], world.other, title="违规出借财政资金且未收回", reason="更正问题摘要")
+    found = services.current_index()
+    assert found.delta is not None and world.other.pk in set(found.delta.doc_pk.tolist())
+    hits = found.search("违规出借财政资金且未收回", limit=3)
+    assert hits[0].pk == world.other.pk
+    # The base's row of the finding is overridden: the old title no longer scores.
+    assert [h.score for h in found.search("公务接待超标准", limit=5) if h.pk == world.other.pk][0] < old_score / 2
