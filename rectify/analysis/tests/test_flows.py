@@ -169,4 +169,4 @@ def test_an_edit_reaches_the_index_through_the_refresh(world, django_capture_on_
     hits = found.search("违规出借财政资金且未收回", limit=3)
     assert hits[0].pk == world.other.pk
     # The base's row of the finding is overridden: the old title no longer scores.
-    assert [h.score for h in found.search("公务接待超标准", limit=5) if h.pk == world.other.pk][0] < old_score / 2
+    assert next(h.score for h in found.search("公务接待超标准", limit=5) if h.pk == world.other.pk) < old_score / 2
