@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "rectify.portal",
     "rectify.assessment",
     "rectify.references",
+    "rectify.analysis",
     "rectify.security_log",
     "rectify.exchange",
     "rectify.documents",
@@ -469,3 +470,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# --- Analysis (similar findings, repeat proposals, clusters) -------------------------------------
+# The similarity index lives on disk here, memory-mapped by the web processes (rectify.analysis.index).
+RECTIFY_ANALYSIS_DIR = os.environ.get("RECTIFY_ANALYSIS_DIR", str(VAR_DIR / "analysis"))
+# Cosine similarity from which a finding is proposed as repeating an earlier one; chosen from the
+# labeled evaluation set (docs/analysis.md: precision 0.94, recall 0.94 at 0.30).
+RECTIFY_REPEAT_THRESHOLD = float(os.environ.get("RECTIFY_REPEAT_THRESHOLD", "0.30"))
+# Similarity from which two findings join one cluster (a connected component of the similarity graph).
+RECTIFY_CLUSTER_THRESHOLD = float(os.environ.get("RECTIFY_CLUSTER_THRESHOLD", "0.40"))

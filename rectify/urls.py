@@ -36,6 +36,7 @@ urlpatterns = [
     path("", include("rectify.supervision.urls")),
     path("", include("rectify.congress.urls")),
     path("", include("rectify.interviews.urls")),
+    path("", include("rectify.analysis.urls")),
     path("", include("rectify.referrals.urls")),
     path("", include("rectify.sharing.urls")),
     path("", include("rectify.portal.urls")),

@@ -8,6 +8,7 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from rectify.accounts.api.views import ApiTokenViewSet, MeView, TokenView
+from rectify.analysis.api.views import ClusterViewSet, RepeatProposalViewSet, SimilarView
 from rectify.api.docs import DocsView, SchemaView
 from rectify.assessment.api.views import AssessmentViewSet
 from rectify.audits.api.views import AuditProjectViewSet
@@ -68,6 +69,8 @@ router.register("assessments", AssessmentViewSet, basename="assessment")
 router.register("cadre-references", CadreReferenceViewSet, basename="cadre-reference")
 router.register("budget-references", BudgetReferenceViewSet, basename="budget-reference")
 router.register("reference-deliveries", ReferenceDeliveryViewSet, basename="reference-delivery")
+router.register("repeat-proposals", RepeatProposalViewSet, basename="repeat-proposal")
+router.register("clusters", ClusterViewSet, basename="cluster")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="token"),
@@ -76,6 +79,7 @@ urlpatterns = [
         "auth/tokens/<str:key>/", ApiTokenViewSet.as_view({"get": "retrieve", "delete": "destroy"}), name="token-detail"
     ),
     path("auth/me/", MeView.as_view(), name="me"),
+    path("analysis/similar/", SimilarView.as_view(), name="analysis-similar"),
     # Behind sign-in, like the docs (a session or a token).
     path("schema/", SchemaView.as_view(), name="schema"),
     # Swagger UI from local assets (drf-spectacular-sidecar), its start-up script a file of its own so the

@@ -34,6 +34,7 @@ from django.db import transaction
 from rectify.core import events
 from rectify.core.request_context import request_id_context
 from rectify.demo import district as D
+from rectify.demo.analysis import AnalysisPart
 from rectify.demo.assessment import AssessmentPart
 from rectify.demo.base import DEFAULT_FINDINGS, DEFAULT_SEED, MIN_FINDINGS, BuilderBase, DemoError, money_text
 from rectify.demo.evidence import EvidencePart
@@ -109,6 +110,7 @@ class _Builder(
     SharingPart,
     PortalPart,
     AssessmentPart,
+    AnalysisPart,
     BuilderBase,
 ):
     def build(self) -> Summary:
@@ -129,5 +131,6 @@ class _Builder(
         self._referrals()
         self._references()  # its interviews and referrals count in the assessment
         self._portal()
+        self._analysis()  # its confirmed repeats count in the assessment
         self._assessments()
         return summarize(self)

@@ -268,6 +268,36 @@ def _reference_delivery(ledger) -> int:
     return services.send_reference(auditor, kind="cadre", year=2025, recipient=recipient).pk
 
 
+def _repeat_proposal(ledger) -> int:
+    """A proposal that the submitted finding repeats the closed one (recorded as the job would)."""
+    from rectify.analysis.models import RepeatProposal
+
+    proposal, _ = RepeatProposal.objects.get_or_create(
+        finding=ledger["submitted"], earlier=ledger["closed"], defaults={"score": 0.5, "same_unit": True}
+    )
+    return proposal.pk
+
+
+def _cluster(ledger) -> int:
+    """A district cluster of two of the ledger's findings (recorded as the job would)."""
+    import datetime
+
+    from django.utils import timezone
+
+    from rectify.analysis.models import Cluster
+
+    finding = ledger["closed"]
+    cluster = Cluster.objects.filter(representative=finding).first()
+    if cluster is None:
+        cluster = Cluster.objects.create(
+            jurisdiction_id=finding.project.jurisdiction_id, scope="district", title=finding.title,
+            representative=finding, unit_count=2, year_count=1, finding_count=2, by_year={"2025": 2},
+            computed_at=timezone.now() - datetime.timedelta(hours=1),
+        )  # fmt: skip
+        cluster.findings.set([finding, ledger["submitted"]])
+    return cluster.pk
+
+
 SAMPLE_IDS = {
     "/api/findings/": lambda ledger: ledger["submitted"].pk,
     "/api/audit-projects/": lambda ledger: ledger["draft"].project_id,
@@ -302,6 +332,8 @@ SAMPLE_IDS = {
     "/api/cadre-references/": lambda ledger: ledger["cadre"].project_id,
     "/api/budget-references/": lambda ledger: ledger["fiscal"].unit_id,
     "/api/reference-deliveries/": _reference_delivery,
+    "/api/repeat-proposals/": _repeat_proposal,
+    "/api/clusters/": _cluster,
 }
 
 

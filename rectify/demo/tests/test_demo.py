@@ -44,7 +44,12 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
     fast_hash = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     with (
         django_db_blocker.unblock(),
-        override_settings(MEDIA_ROOT=media, PASSWORD_HASHERS=fast_hash, RECTIFY_DEMO_MODE=True),
+        override_settings(
+            MEDIA_ROOT=media,
+            PASSWORD_HASHERS=fast_hash,
+            RECTIFY_DEMO_MODE=True,
+            RECTIFY_ANALYSIS_DIR=str(tmp_path_factory.mktemp("demo-analysis")),
+        ),
     ):
         with transaction.atomic():
             out = io.StringIO()
@@ -241,6 +246,16 @@ def test_the_system_administrator_manages_reference_data_in_the_admin(demo, clie
     client.login(username="sysadmin", password=settings.RECTIFY_DEMO_PASSWORD)
     for url in ["/admin/organizations/organization/", "/admin/findings/category/", "/admin/accounts/user/"]:
         assert client.get(url).status_code == 200, url
+
+
+def test_the_analysis_has_proposals_in_every_state_and_clusters(demo):
+    from rectify.analysis.models import Cluster, RepeatProposal
+
+    states = set(RepeatProposal.objects.values_list("state", flat=True))
+    assert states == {"proposed", "confirmed", "rejected"}
+    confirmed = RepeatProposal.objects.get(state="confirmed")
+    assert confirmed.earlier in confirmed.finding.repeats.all()
+    assert Cluster.objects.filter(unit_count__gte=2).exists()
 
 
 def test_once_does_nothing_the_second_time(demo):

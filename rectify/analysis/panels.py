@@ -1,0 +1,23 @@
+"""The finding page's panel: similar earlier findings the user may see, and the repeat proposals
+with the auditor's confirm and reject buttons."""
+
+from __future__ import annotations
+
+from rectify.analysis import services
+from rectify.core.panels import FINDING, Panel, register_panel
+
+
+def finding_similar(user, finding) -> dict | None:
+    if not services.may_search(user):
+        return None
+    proposals = list(services.proposals_for(user, finding))
+    proposed = {p.earlier_id for p in proposals}
+    similar = [s for s in services.similar_to_finding(user, finding) if s.finding.pk not in proposed]
+    if not similar and not proposals:
+        return None
+    decidable = {p.pk for p in proposals if services.may_decide(user, p)} if proposals else set()
+    return {"similar": similar, "proposals": proposals, "decidable": decidable}
+
+
+def register() -> None:
+    register_panel(Panel("analysis.similar", FINDING, "analysis/panel_finding.html", finding_similar, order=40))
