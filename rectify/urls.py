@@ -39,6 +39,8 @@ urlpatterns = [
     path("", include("rectify.referrals.urls")),
     path("", include("rectify.sharing.urls")),
     path("", include("rectify.assessment.urls")),
+    path("", include("rectify.campaigns.urls")),
+    path("", include("rectify.lookback.urls")),
     path("", include("rectify.security_log.urls")),
     path("api/", include("rectify.api.urls")),
 ]

@@ -105,7 +105,10 @@ def _outside_api(app: str) -> list[Path]:
     return [path for path in app_modules(app) if "api" not in path.relative_to(RECTIFY / app).parts[:-1]]
 
 
-MECHANISMS = ["supervision", "congress", "interviews", "referrals", "sharing", "security_log", "assessment"]
+MECHANISMS = [
+    "supervision", "congress", "interviews", "referrals", "sharing", "security_log", "assessment", "campaigns",
+    "lookback",
+]  # fmt: skip
 
 
 @pytest.mark.parametrize("app", MECHANISMS)
