@@ -11,12 +11,14 @@ from rectify.accounts.api.views import ApiTokenViewSet, MeView, TokenView
 from rectify.api.docs import DocsView, SchemaView
 from rectify.assessment.api.views import AssessmentViewSet
 from rectify.audits.api.views import AuditProjectViewSet
+from rectify.campaigns.api.views import CampaignViewSet, ConsultationViewSet
 from rectify.congress.api.views import CongressMatterViewSet, QuestionViewSet
 from rectify.documents.api.circulars import CircularDocumentAPIView
 from rectify.documents.api.summaries import SummaryReportDocumentAPIView
 from rectify.exchange.api.summaries import SummaryAnnexAPIView
 from rectify.findings.api.views import CategoryViewSet, FindingEventViewSet, RequirementViewSet
 from rectify.interviews.api.views import FollowUpItemViewSet, InterviewViewSet
+from rectify.lookback.api.views import LookbackSampleViewSet
 from rectify.notifications.api.views import NotificationViewSet
 from rectify.organizations.api.views import OrganizationViewSet
 from rectify.rectification.api.views import (
@@ -62,6 +64,9 @@ router.register("referrals", ReferralViewSet, basename="referral")
 router.register("subscriptions", SubscriptionViewSet, basename="subscription")
 router.register("inspection-packages", InspectionPackageViewSet, basename="inspection-package")
 router.register("assessments", AssessmentViewSet, basename="assessment")
+router.register("campaigns", CampaignViewSet, basename="campaign")
+router.register("consultations", ConsultationViewSet, basename="consultation")
+router.register("lookback-samples", LookbackSampleViewSet, basename="lookback-sample")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="token"),
