@@ -68,16 +68,16 @@ class CampaignEditInputSerializer(CampaignInputSerializer):
     )  # fmt: skip
 
 
-class ConcludeInputSerializer(serializers.Serializer):
+class CampaignConcludeInputSerializer(serializers.Serializer):
     conclusion = serializers.CharField(allow_blank=True)
     results = serializers.CharField(allow_blank=True)
 
 
-class CommentInputSerializer(serializers.Serializer):
+class CampaignCommentInputSerializer(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class ProgressInputSerializer(serializers.Serializer):
+class CampaignProgressInputSerializer(serializers.Serializer):
     text = serializers.CharField(allow_blank=True)
     reported_on = serializers.DateField(required=False, allow_null=True, default=None)
 
@@ -129,7 +129,7 @@ class ConsultationSerializer(serializers.ModelSerializer):
         return [f.pk for f in getattr(consultation, "visible_findings", [])]
 
 
-class MeasureInputSerializer(serializers.Serializer):
+class AgreedMeasureInputSerializer(serializers.Serializer):
     text = serializers.CharField()
     organization = serializers.IntegerField(**ID)
     due_date = serializers.DateField()
@@ -142,10 +142,10 @@ class ConsultationInputSerializer(serializers.Serializer):
     participants = serializers.ListField(child=serializers.IntegerField(**ID), max_length=200)
     campaign = serializers.IntegerField(required=False, allow_null=True, default=None, **ID)
     findings = serializers.ListField(child=serializers.IntegerField(**ID), required=False, default=list, max_length=500)
-    measures = MeasureInputSerializer(many=True, required=False, default=list)
+    measures = AgreedMeasureInputSerializer(many=True, required=False, default=list)
 
 
-class FollowUpInputSerializer(serializers.Serializer):
+class MeasureFollowUpInputSerializer(serializers.Serializer):
     measure = serializers.IntegerField(**ID)
     note = serializers.CharField(allow_blank=True)
     done_on = serializers.DateField(required=False, allow_null=True, default=None)

@@ -14,16 +14,16 @@ from rest_framework.response import Response
 from rectify.api.base import RestrictedViewSet, organizations_by_id
 from rectify.campaigns import services
 from rectify.campaigns.api.serializers import (
+    AgreedMeasureInputSerializer,
+    CampaignCommentInputSerializer,
+    CampaignConcludeInputSerializer,
     CampaignEditInputSerializer,
     CampaignInputSerializer,
+    CampaignProgressInputSerializer,
     CampaignSerializer,
-    CommentInputSerializer,
-    ConcludeInputSerializer,
     ConsultationInputSerializer,
     ConsultationSerializer,
-    FollowUpInputSerializer,
-    MeasureInputSerializer,
-    ProgressInputSerializer,
+    MeasureFollowUpInputSerializer,
 )
 from rectify.campaigns.filters import CampaignFilterSet, ConsultationFilterSet
 from rectify.campaigns.models import AgreedMeasure, Campaign, CampaignProgress, Consultation
@@ -55,7 +55,7 @@ class CampaignViewSet(RestrictedViewSet):
         user = self.request.user
         progress = CampaignProgress.objects.select_related("unit").order_by("at", "pk")
         if not services.may_open(user):
-            progress = progress.filter(unit_id=user.organization_id or 0)
+            progress = progress.filter(unit_id=getattr(user, "organization_id", None) or 0)
         return (
             Campaign.objects.restrict(user)
             .select_related("owner", "lead_organization")
@@ -89,29 +89,29 @@ class CampaignViewSet(RestrictedViewSet):
         services.update_campaign(request.user, campaign, version=self.seen_version(data), **_campaign_args(data))
         return self._answer(campaign)
 
-    @extend_schema(request=CommentInputSerializer, responses={200: CampaignSerializer, 403: OpenApiResponse()})
+    @extend_schema(request=CampaignCommentInputSerializer, responses={200: CampaignSerializer, 403: OpenApiResponse()})
     @action(detail=True, methods=["post"])
     def start(self, request, pk=None):
         """开始推进 (open → in progress)."""
         campaign = self.get_object()
-        services.start_campaign(request.user, campaign, self.validated(CommentInputSerializer)["comment"])
+        services.start_campaign(request.user, campaign, self.validated(CampaignCommentInputSerializer)["comment"])
         return self._answer(campaign)
 
-    @extend_schema(request=ConcludeInputSerializer, responses={200: CampaignSerializer, 403: OpenApiResponse()})
+    @extend_schema(request=CampaignConcludeInputSerializer, responses={200: CampaignSerializer, 403: OpenApiResponse()})
     @action(detail=True, methods=["post"])
     def conclude(self, request, pk=None):
         """总结 (in progress → concluded, with the conclusion and the results)."""
         campaign = self.get_object()
-        data = self.validated(ConcludeInputSerializer)
+        data = self.validated(CampaignConcludeInputSerializer)
         services.conclude_campaign(request.user, campaign, conclusion=data["conclusion"], results=data["results"])
         return self._answer(campaign)
 
-    @extend_schema(request=ProgressInputSerializer, responses={200: CampaignSerializer, 403: OpenApiResponse()})
+    @extend_schema(request=CampaignProgressInputSerializer, responses={200: CampaignSerializer, 403: OpenApiResponse()})
     @action(detail=True, methods=["post"])
     def progress(self, request, pk=None):
         """报送进展 (a unit concerned)."""
         campaign = self.get_object()
-        data = self.validated(ProgressInputSerializer)
+        data = self.validated(CampaignProgressInputSerializer)
         services.report_progress(request.user, campaign, text=data["text"], reported_on=data["reported_on"])
         return self._answer(campaign)
 
@@ -159,20 +159,26 @@ class ConsultationViewSet(RestrictedViewSet):
         )  # fmt: skip
         return self._answer(consultation, status.HTTP_201_CREATED)
 
-    @extend_schema(request=MeasureInputSerializer, responses={200: ConsultationSerializer, 403: OpenApiResponse()})
+    @extend_schema(
+        request=AgreedMeasureInputSerializer, responses={200: ConsultationSerializer, 403: OpenApiResponse()}
+    )
     @action(detail=True, methods=["post"])
     def measures(self, request, pk=None):
         """追加议定措施 (the organizer)."""
         consultation = self.get_object()
-        services.add_measure(request.user, consultation, self._measures([self.validated(MeasureInputSerializer)])[0])
+        services.add_measure(
+            request.user, consultation, self._measures([self.validated(AgreedMeasureInputSerializer)])[0]
+        )
         return self._answer(consultation)
 
-    @extend_schema(request=FollowUpInputSerializer, responses={200: ConsultationSerializer, 403: OpenApiResponse()})
+    @extend_schema(
+        request=MeasureFollowUpInputSerializer, responses={200: ConsultationSerializer, 403: OpenApiResponse()}
+    )
     @action(detail=True, methods=["post"], url_path="follow-up")
     def follow_up(self, request, pk=None):
         """登记措施落实情况 (the organizer or the organization responsible; with ``done_on`` the measure is done)."""
         consultation = self.get_object()
-        data = self.validated(FollowUpInputSerializer)
+        data = self.validated(MeasureFollowUpInputSerializer)
         measure = AgreedMeasure.objects.filter(consultation=consultation, pk=data["measure"]).first()
         services.follow_up_measure(
             request.user, measure.pk if measure else 0, note=data["note"], done_on=data["done_on"]

@@ -7,7 +7,7 @@ from rectify.lookback.choices import RecheckResult
 from rectify.lookback.models import LookbackSample, SampleItem
 
 
-class SampleItemSerializer(serializers.ModelSerializer):
+class LookbackSampleItemSerializer(serializers.ModelSerializer):
     ledger_number = serializers.CharField(source="finding.ledger_number", read_only=True)
 
     class Meta:
@@ -21,7 +21,7 @@ class SampleItemSerializer(serializers.ModelSerializer):
 
 class LookbackSampleSerializer(serializers.ModelSerializer):
     categories = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
-    items = SampleItemSerializer(many=True, read_only=True)
+    items = LookbackSampleItemSerializer(many=True, read_only=True)
 
     class Meta:
         model = LookbackSample
@@ -32,7 +32,7 @@ class LookbackSampleSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class SampleInputSerializer(serializers.Serializer):
+class LookbackSampleInputSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200)
     seed = serializers.IntegerField(min_value=0, max_value=2**31 - 1)
     size = serializers.IntegerField(min_value=1, max_value=500)
@@ -46,7 +46,7 @@ class SampleInputSerializer(serializers.Serializer):
     false_history = serializers.BooleanField(required=False, default=False)
 
 
-class RecheckInputSerializer(serializers.Serializer):
+class LookbackRecheckInputSerializer(serializers.Serializer):
     item = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     result = serializers.ChoiceField(choices=RecheckResult.choices)
     note = serializers.CharField(required=False, allow_blank=True, default="")

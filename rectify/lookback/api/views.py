@@ -14,7 +14,11 @@ from rectify.accounts.models import User
 from rectify.api.base import RestrictedViewSet
 from rectify.findings.models import Category
 from rectify.lookback import services
-from rectify.lookback.api.serializers import LookbackSampleSerializer, RecheckInputSerializer, SampleInputSerializer
+from rectify.lookback.api.serializers import (
+    LookbackRecheckInputSerializer,
+    LookbackSampleInputSerializer,
+    LookbackSampleSerializer,
+)
 from rectify.lookback.models import LookbackSample, SampleItem
 
 
@@ -40,10 +44,12 @@ class LookbackSampleViewSet(RestrictedViewSet):
             self.represent(LookbackSampleSerializer, self.get_base_queryset().get(pk=sample.pk)), status=code
         )
 
-    @extend_schema(request=SampleInputSerializer, responses={201: LookbackSampleSerializer, 403: OpenApiResponse()})
+    @extend_schema(
+        request=LookbackSampleInputSerializer, responses={201: LookbackSampleSerializer, 403: OpenApiResponse()}
+    )
     def create(self, request):
         """抽取样本 (an audit office's auditor): rules, seed and size; deterministic and stratified by rule."""
-        data = self.validated(SampleInputSerializer)
+        data = self.validated(LookbackSampleInputSerializer)
         categories = list(Category.objects.filter(pk__in=data["categories"]))
         if len(categories) != len(set(data["categories"])):
             raise ValidationError({"categories": ["unknown category"]})
@@ -57,14 +63,14 @@ class LookbackSampleViewSet(RestrictedViewSet):
         return self._answer(sample, status.HTTP_201_CREATED)
 
     @extend_schema(
-        request=RecheckInputSerializer,
+        request=LookbackRecheckInputSerializer,
         responses={200: LookbackSampleSerializer, 403: OpenApiResponse(), 412: OpenApiResponse()},
     )
     @action(detail=True, methods=["post"])
     def recheck(self, request, pk=None):
         """登记复查结果 of one item (holds / relapsed / not checked), from the item's ``version``."""
         sample = self.get_object()
-        data = self.validated(RecheckInputSerializer)
+        data = self.validated(LookbackRecheckInputSerializer)
         item = sample.items.filter(pk=data["item"]).first()
         auditor = User.objects.filter(pk=data["auditor"]).first() if data["auditor"] else None
         if data["auditor"] and auditor is None:

@@ -88,7 +88,7 @@ def test_the_draw_is_deterministic_stratified_and_explained(world):
 
 
 def test_unit_history_rules(world):
-    big, fiscal, small = closed_ledger(world)
+    big, _fiscal, small = closed_ledger(world)
     repeat_after_close_out(world, big[0])  # the first school has a repeat history
     rules = services.Rules(repeat_history=True)
     chosen = {pk for pk, _rule in services.plan_draw(world.office_a, rules, seed=3, size=10)[0]}
@@ -122,7 +122,7 @@ def test_refusals_change_nothing(world):
 
 
 def test_a_relapsed_recheck_flags_the_finding(world, client):
-    big, _fiscal, _small = closed_ledger(world)
+    _big, _fiscal, _small = closed_ledger(world)
     sample = services.draw_sample(
         world["auditor"], title="回头看", seed=5, size=2, rules=services.Rules(min_amount=Decimal("500000"))
     )
