@@ -20,6 +20,7 @@ The builder is put together from one part per concern, each in its own module:
 - ``evidence``: the evidence files;
 - ``writer``: the bulk insert of the rows and their history rows;
 - ``summaries``, ``interviews``: the summary reports and the interviews, through their services;
+- ``campaigns``: special campaigns, consultations and looking back, through their services;
 - ``assessment``: the performance assessment's schemes and results, through its services;
 - ``summary``: what the load reports.
 """
@@ -36,6 +37,7 @@ from rectify.core.request_context import request_id_context
 from rectify.demo import district as D
 from rectify.demo.assessment import AssessmentPart
 from rectify.demo.base import DEFAULT_FINDINGS, DEFAULT_SEED, MIN_FINDINGS, BuilderBase, DemoError, money_text
+from rectify.demo.campaigns import CampaignsPart
 from rectify.demo.evidence import EvidencePart
 from rectify.demo.findings import FindingsPart
 from rectify.demo.interviews import InterviewsPart
@@ -105,6 +107,7 @@ class _Builder(
     ReferralsPart,
     SharingPart,
     AssessmentPart,
+    CampaignsPart,
     BuilderBase,
 ):
     def build(self) -> Summary:
@@ -123,5 +126,6 @@ class _Builder(
         self._supervision()
         self._interviews()
         self._referrals()
+        self._campaigns()
         self._assessments()
         return summarize(self)
