@@ -365,3 +365,53 @@ def test_the_api(world):
     other = APIClient()
     other.credentials(HTTP_AUTHORIZATION=f"Token {api_token(world['sysadmin'])}")
     assert other.get(f"/api/campaigns/{pk}/").status_code == 404
+
+
+def test_the_edit_page_refuses_a_stale_version_and_keeps_what_was_typed(world, client):
+    closed, late, _foreign = dept_findings(world)
+    campaign = open_dept_campaign(world, [closed])
+    login(client, "dept")
+    page = client.get(f"/campaigns/{campaign.pk}/edit/")
+    assert page.status_code == 200 and [f.pk for f in page.context["form"].initial["findings"]] == [closed.pk]
+    services.update_campaign(
+        world["dept"], campaign, title="别人先改了", problem=campaign.problem, findings=[closed],
+        target_date=campaign.target_date, version=campaign.version,
+    )  # fmt: skip
+    before = snapshot()
+    response = client.post(
+        f"/campaigns/{campaign.pk}/edit/",
+        {
+            "title": "我的修改",
+            "problem": "我的表述",
+            "findings": [closed.pk, late.pk],
+            "target_date": days(40),
+            "version": 1,
+        },
+    )
+    assert response.status_code == 200 and snapshot() == before
+    body = response.content.decode()
+    assert "我的修改" in body and "第 1 版" in body
+
+
+def test_the_consultation_form_keeps_what_was_typed(world, client):
+    closed, _late, foreign = dept_findings(world)
+    login(client, "dept")
+    before = snapshot()
+    response = client.post(
+        "/consultations/new/",
+        {"title": "我写的会商", "held_on": local_today(), "topics": "我写的议题", "participants": [world.unit.pk],
+         "findings": [foreign.pk], "measure_text": "只写了措施"},
+    )  # fmt: skip
+    assert response.status_code == 200 and snapshot() == before
+    form = response.context["form"]
+    assert "findings" in form.errors and form.non_field_errors()
+    assert "我写的会商" in response.content.decode() and "我写的议题" in response.content.decode()
+    response = client.post(
+        "/consultations/new/",
+        {"title": "会商", "held_on": local_today(), "topics": "议题", "participants": [world.unit.pk],
+         "findings": [closed.pk], "measure_text": "措施", "measure_organization": world.unit.pk,
+         "measure_due_date": days(7)},
+    )  # fmt: skip
+    assert response.status_code == 302
+    consultation = Consultation.objects.get()
+    assert consultation.measures.get().organization == world.unit
