@@ -35,25 +35,29 @@ def campaigns(user, obj=None) -> dict | None:
 
 
 def consultations(user, obj=None) -> dict | None:
+    """The consultations the organization takes part in or must carry out a measure of, with its own
+    measures still open and the earliest of their due dates (overdue when past). One query."""
+    from django.db.models import Count, Min, Q
+
     from rectify.campaigns.models import AgreedMeasure, Consultation
 
     if not _business(user):
         return None
     org_id = user.organization_id
     taking_part = Consultation.participants.through.objects.filter(organization_id=org_id).values("consultation_id")
-    measures = list(
-        AgreedMeasure.objects.filter(organization_id=org_id, done_on__isnull=True)
-        .select_related("consultation")
-        .order_by("due_date", "pk")[: SHOWN + 1]
+    responsible = AgreedMeasure.objects.filter(organization_id=org_id).values("consultation_id")
+    owed = Q(measures__organization_id=org_id, measures__done_on__isnull=True, measures__deleted_at__isnull=True)
+    rows = list(
+        Consultation.objects.filter(Q(pk__in=taking_part) | Q(pk__in=responsible))
+        .annotate(owed=Count("measures", filter=owed), next_due=Min("measures__due_date", filter=owed))
+        .order_by("-owed", "next_due", "-held_on", "-pk")[: SHOWN + 1]
     )
-    meetings = list(Consultation.objects.filter(pk__in=taking_part).order_by("-held_on", "-pk")[:SHOWN])
-    if not measures and not meetings:
+    if not rows:
         return None
     today = local_today()
     return {
-        "measures": [(m, m.is_overdue(today)) for m in measures[:SHOWN]],
-        "more": len(measures) > SHOWN,
-        "consultations": meetings,
+        "consultations": [(c, c.next_due is not None and c.next_due < today) for c in rows[:SHOWN]],
+        "more": len(rows) > SHOWN,
     }
 
 

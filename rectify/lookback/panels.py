@@ -11,12 +11,10 @@ def of_finding(user, obj=None) -> dict | None:
     from rectify.lookback import services
     from rectify.lookback.models import LookbackSample
 
-    if obj is None or not user.is_authenticated:
+    if obj is None or not user.is_authenticated or not services.is_flagged(obj):  # one query for most findings
         return None
     relapsed = list(services.relapses(obj))
     links = services.reoccurrence_of(obj)
-    if not relapsed and not links["earlier"] and not links["later"]:
-        return None
     # Of the other findings, only those the user sees are named; the flag itself stands either way.
     shown = set(
         Finding.objects.restrict(user)

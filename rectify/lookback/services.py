@@ -269,6 +269,18 @@ def reoccurrences(findings: QuerySet | None = None) -> QuerySet:
     ).order_by("-from_finding__created", "-pk")
 
 
+def is_flagged(finding: Finding) -> bool:
+    """Whether a finding carries a looking-back flag (a relapsed re-check, or re-occurrence after close-out
+    either way), in one query."""
+    links = Repeat.objects.filter(AFTER_CLOSE_OUT)
+    return (
+        SampleItem.objects.filter(finding=finding, result=RecheckResult.RELAPSED)
+        .values("pk")
+        .union(links.filter(Q(from_finding=finding) | Q(to_finding=finding)).values("pk"))
+        .exists()
+    )
+
+
 def reoccurrence_of(finding: Finding) -> dict[str, list[Finding]]:
     """For a finding's page: the earlier closed findings it re-occurs, and the later findings re-occurring it."""
     links = Repeat.objects.filter(AFTER_CLOSE_OUT).filter(Q(from_finding=finding) | Q(to_finding=finding))

@@ -265,7 +265,7 @@ def test_the_workbench_shows_consultation_panels(world, client):
     )  # fmt: skip
     login(client, "sibling")
     page = client.get("/workbench/").content.decode()
-    assert 'data-testid="consultations-panel"' in page and "食堂收支纳入预算" in page
+    assert 'data-testid="consultations-panel"' in page and "单独会商" in page and "1 项措施待落实" in page
 
 
 # --- pages and the API --------------------------------------------------------------------------------
