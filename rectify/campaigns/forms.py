@@ -71,7 +71,7 @@ class StartForm(StyledFormMixin, forms.Form):
 
 class ConcludeForm(StyledFormMixin, forms.Form):
     conclusion = forms.CharField(label=_("总结"), widget=forms.Textarea(attrs={"rows": 4}))
-    results = forms.CharField(label=_("整治成效"), widget=forms.Textarea(attrs={"rows": 4}))
+    outcome = forms.CharField(label=_("整治成效"), widget=forms.Textarea(attrs={"rows": 4}))
 
 
 class ConsultationForm(StyledFormMixin, forms.Form):

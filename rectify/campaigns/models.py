@@ -3,7 +3,7 @@ office) takes on a sector-wide problem across the units concerned.
 
 ``Campaign``: the problem, the findings it covers (from the opener's scope), the units concerned (derived
 from the findings, editable), measures, a target date and a lead organization; open → in progress →
-concluded (conclusion, results). Units concerned report progress (``CampaignProgress``, append-only).
+concluded (conclusion, outcome). Units concerned report progress (``CampaignProgress``, append-only).
 Every step is kept in ``CampaignStep`` (who, when, what); field changes also in the model's history.
 
 ``Consultation``: a meeting among the departments concerned (within a campaign or on a set of findings),
@@ -47,7 +47,7 @@ class Campaign(VersionedModel, RectifyModel):
         settings.AUTH_USER_MODEL, verbose_name=_("发起人"), on_delete=models.PROTECT, related_name="+"
     )
     conclusion = models.TextField(_("总结"), blank=True)
-    results = models.TextField(_("整治成效"), blank=True)
+    outcome = models.TextField(_("整治成效"), blank=True)
     concluded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("总结人"),

@@ -1,7 +1,7 @@
 """Named actions on special campaigns (专项整治) and consultations (会商). The web, the API and the demo call these.
 
 open_campaign (a competent department or the audit office) ──▶ open ──start_campaign──▶ in progress
-    ──conclude_campaign (conclusion, results)──▶ concluded
+    ──conclude_campaign (conclusion, outcome)──▶ concluded
 update_campaign (the opener, until concluded; from the version it read: optimistic locking)
 report_progress (a unit concerned, until concluded)
 record_consultation (the organizer, with the measures agreed) · add_measure · follow_up_measure
@@ -341,8 +341,8 @@ def start_campaign(actor: User, campaign: Campaign | int, comment: str = "") -> 
     return campaign
 
 
-def conclude_campaign(actor: User, campaign: Campaign | int, *, conclusion: str, results: str) -> Campaign:
-    conclusion, results = (conclusion or "").strip(), (results or "").strip()
+def conclude_campaign(actor: User, campaign: Campaign | int, *, conclusion: str, outcome: str) -> Campaign:
+    conclusion, outcome = (conclusion or "").strip(), (outcome or "").strip()
     with transaction.atomic():
         campaign = _lock(actor, campaign)
         if campaign.state != CampaignState.IN_PROGRESS:
@@ -350,12 +350,12 @@ def conclude_campaign(actor: User, campaign: Campaign | int, *, conclusion: str,
         errors = {}
         if not conclusion:
             errors["conclusion"] = [_("请填写总结。")]
-        if not results:
-            errors["results"] = [_("请填写整治成效。")]
+        if not outcome:
+            errors["outcome"] = [_("请填写整治成效。")]
         if errors:
             raise ActionRefused(errors)
         campaign.state = CampaignState.CONCLUDED
-        campaign.conclusion, campaign.results = conclusion, results
+        campaign.conclusion, campaign.outcome = conclusion, outcome
         campaign.concluded_by, campaign.concluded_at = actor, timezone.now()
         bump_version(campaign)
         campaign._history_user = actor

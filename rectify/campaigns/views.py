@@ -165,7 +165,7 @@ class ConcludeView(CampaignActionView):
     def perform(self, form):
         data = form.cleaned_data
         services.conclude_campaign(
-            self.request.user, self.object, conclusion=data["conclusion"], results=data["results"]
+            self.request.user, self.object, conclusion=data["conclusion"], outcome=data["outcome"]
         )
 
 

@@ -80,7 +80,7 @@ class CampaignsPart:
         campaigns.conclude_campaign(
             dept_user, concluded,
             conclusion="专项整治按期完成，问题清单全部销号或转入持续整改。",
-            results="修订管理制度2项，规范资金使用，建立长效机制。",
+            outcome="修订管理制度2项，规范资金使用，建立长效机制。",
         )  # fmt: skip
 
         office_choices = campaigns.finding_choices(auditor).exclude(pk__in=[f.pk for f in running_findings])

@@ -29,7 +29,7 @@ class CampaignSerializer(serializers.ModelSerializer):
         fields = [
             "id", "owner", "owner_name", "lead_organization", "lead_organization_name", "title", "problem",
             "measures", "target_date", "state", "overdue", "findings", "units", "source", "opened_by", "created",
-            "conclusion", "results", "concluded_by", "concluded_at", "version", "progress",
+            "conclusion", "outcome", "concluded_by", "concluded_at", "version", "progress",
         ]  # fmt: skip
         read_only_fields = fields
 
@@ -70,7 +70,7 @@ class CampaignEditInputSerializer(CampaignInputSerializer):
 
 class CampaignConcludeInputSerializer(serializers.Serializer):
     conclusion = serializers.CharField(allow_blank=True)
-    results = serializers.CharField(allow_blank=True)
+    outcome = serializers.CharField(allow_blank=True)
 
 
 class CampaignCommentInputSerializer(serializers.Serializer):

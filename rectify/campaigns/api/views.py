@@ -100,10 +100,10 @@ class CampaignViewSet(RestrictedViewSet):
     @extend_schema(request=CampaignConcludeInputSerializer, responses={200: CampaignSerializer, 403: OpenApiResponse()})
     @action(detail=True, methods=["post"])
     def conclude(self, request, pk=None):
-        """总结 (in progress → concluded, with the conclusion and the results)."""
+        """总结 (in progress → concluded, with the conclusion and the outcome)."""
         campaign = self.get_object()
         data = self.validated(CampaignConcludeInputSerializer)
-        services.conclude_campaign(request.user, campaign, conclusion=data["conclusion"], results=data["results"])
+        services.conclude_campaign(request.user, campaign, conclusion=data["conclusion"], outcome=data["outcome"])
         return self._answer(campaign)
 
     @extend_schema(request=CampaignProgressInputSerializer, responses={200: CampaignSerializer, 403: OpenApiResponse()})

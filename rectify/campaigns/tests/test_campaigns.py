@@ -121,7 +121,7 @@ def test_a_campaign_runs_from_open_to_concluded_with_progress_and_notifications(
     # Concluding straight from open is refused; so is a stranger's move.
     before = snapshot()
     with pytest.raises(ActionRefused, match="推进中"):
-        services.conclude_campaign(world["dept"], campaign, conclusion="x", results="y")
+        services.conclude_campaign(world["dept"], campaign, conclusion="x", outcome="y")
     with pytest.raises(ActionRefused) as refused:
         services.start_campaign(world["unit"], campaign)
     assert refused.value.code == "forbidden"
@@ -151,9 +151,9 @@ def test_a_campaign_runs_from_open_to_concluded_with_progress_and_notifications(
     assert [row.unit.pk for row in services.tracking_rows(world["sibling"], campaign)] == [world.sibling_unit.pk]
 
     with pytest.raises(ActionRefused) as refused:
-        services.conclude_campaign(world["dept"], campaign, conclusion="", results="")
-    assert {"conclusion", "results"} <= set(refused.value.error_dict)
-    services.conclude_campaign(world["dept"], campaign, conclusion="总体完成", results="清理挂账 12.5 万元")
+        services.conclude_campaign(world["dept"], campaign, conclusion="", outcome="")
+    assert {"conclusion", "outcome"} <= set(refused.value.error_dict)
+    services.conclude_campaign(world["dept"], campaign, conclusion="总体完成", outcome="清理挂账 12.5 万元")
     campaign.refresh_from_db()
     assert campaign.state == CampaignState.CONCLUDED and campaign.concluded_by == world["dept"]
     with pytest.raises(ActionRefused, match="已总结"):
@@ -301,11 +301,11 @@ def test_the_web_flow_start_conclude_and_report(world, client):
     client.logout()
     login(client, "dept")
     assert client.post(f"/campaigns/{campaign.pk}/start/", {}).status_code == 302
-    response = client.post(f"/campaigns/{campaign.pk}/conclude/", {"conclusion": "我写的总结", "results": ""})
+    response = client.post(f"/campaigns/{campaign.pk}/conclude/", {"conclusion": "我写的总结", "outcome": ""})
     assert response.status_code == 200 and "我写的总结" in response.content.decode()
     campaign.refresh_from_db()
     assert campaign.state == CampaignState.IN_PROGRESS
-    response = client.post(f"/campaigns/{campaign.pk}/conclude/", {"conclusion": "总结", "results": "成效"})
+    response = client.post(f"/campaigns/{campaign.pk}/conclude/", {"conclusion": "总结", "outcome": "成效"})
     assert response.status_code == 302
     campaign.refresh_from_db()
     assert campaign.state == CampaignState.CONCLUDED
@@ -359,7 +359,7 @@ def test_the_api(world):
     assert response.status_code == 200 and response.json()["measures"][0]["done"] is True
     assert unit_api.post(f"/api/campaigns/{pk}/progress/", {"text": "单位进展"}, format="json").status_code == 200
     assert (
-        unit_api.post(f"/api/campaigns/{pk}/conclude/", {"conclusion": "x", "results": "y"}, format="json").status_code
+        unit_api.post(f"/api/campaigns/{pk}/conclude/", {"conclusion": "x", "outcome": "y"}, format="json").status_code
         == 403
     )
     other = APIClient()

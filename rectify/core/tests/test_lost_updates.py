@@ -137,6 +137,16 @@ def _interview(world):
     return services.decide(world["auditlead"], interview.pk, approve=True, reason="约谈主要负责人")
 
 
+def _campaign(world):
+    from rectify.campaigns import services
+
+    finding = make_finding(world, "rectifying")
+    return services.open_campaign(
+        world["dept"], title="专项整治", problem="共性问题", findings=[finding],
+        target_date=timezone.localdate() + datetime.timedelta(days=60),
+    )  # fmt: skip
+
+
 def _congress_matter(world):
     from rectify.congress import services
 
@@ -207,6 +217,14 @@ EDITABLE = [
         api_body=lambda w, o, m: {"kind": o.kind, "title": o.title, "session": o.session,
                                   "held_on": o.held_on.isoformat(), "content": m},
         current=lambda o: _fresh(o).content,
+    ),
+    Editable(
+        "campaign", ("dept", "dept"), _campaign,
+        web_url=lambda o: f"/campaigns/{o.pk}/edit/", web_field="problem",
+        api_read=lambda o: f"/api/campaigns/{o.pk}/", api_edit=lambda o: f"/api/campaigns/{o.pk}/edit/",
+        api_body=lambda w, o, m: {"title": o.title, "problem": m, "target_date": o.target_date.isoformat(),
+                                  "findings": list(o.findings.values_list("pk", flat=True))},
+        current=lambda o: _fresh(o).problem,
     ),
 ]  # fmt: skip
 
@@ -284,7 +302,7 @@ def test_every_edit_path_of_the_api_and_the_web_is_walked_above():
 
     covered_api = {("findings", "partial_update"), ("findings", "plan"), ("referrals", "edit"),
                    ("summary-reports", "narrative"), ("circulars", "edit"), ("interviews", "schedule"),
-                   ("congress-matters", "edit")}  # fmt: skip
+                   ("congress-matters", "edit"), ("campaigns", "edit")}  # fmt: skip
     edit_words = {"edit", "narrative", "schedule", "plan", "update", "partial_update", "revise"}
     found = set()
     for prefix, viewset, _basename in router.registry:
@@ -297,7 +315,8 @@ def test_every_edit_path_of_the_api_and_the_web_is_walked_above():
     assert found <= covered_api, found - covered_api
 
     covered_web = {url.split("/")[1] for url in ["/findings/1/edit/", "/referrals/1/edit/", "/summaries/1/edit/",
-                                                 "/circulars/1/edit/", "/congress/1/edit/"]}  # fmt: skip
+                                                 "/circulars/1/edit/", "/congress/1/edit/",
+                                                 "/campaigns/1/edit/"]}  # fmt: skip
 
     def patterns(resolver, prefix=""):
         for entry in resolver.url_patterns:
