@@ -19,8 +19,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
 from django.db.models import QuerySet
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -166,8 +168,8 @@ def prefill_findings(user: User, *, cluster: str | None = None, findings: str | 
         if cluster_findings is not None:
             try:
                 ids = list(cluster_findings(user, int(cluster)).values_list("pk", flat=True)[:MAX_FINDINGS])
-            except (ValueError, LookupError, ActionRefused):
-                ids = []
+            except (ValueError, LookupError, ObjectDoesNotExist, Http404, ActionRefused):
+                ids = []  # an unknown cluster or one outside the user's scope prefills nothing
     if findings:
         ids += [int(part) for part in findings.split(",") if part.strip().isdigit()][:MAX_FINDINGS]
     if not ids:
