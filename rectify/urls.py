@@ -42,6 +42,8 @@ urlpatterns = [
     path("", include("rectify.portal.urls")),
     path("", include("rectify.assessment.urls")),
     path("", include("rectify.references.urls")),
+    path("", include("rectify.campaigns.urls")),
+    path("", include("rectify.lookback.urls")),
     path("", include("rectify.security_log.urls")),
     path("api/", include("rectify.api.urls")),
 ]

@@ -12,12 +12,14 @@ from rectify.analysis.api.views import ClusterViewSet, RepeatProposalViewSet, Si
 from rectify.api.docs import DocsView, SchemaView
 from rectify.assessment.api.views import AssessmentViewSet
 from rectify.audits.api.views import AuditProjectViewSet
+from rectify.campaigns.api.views import CampaignViewSet, ConsultationViewSet
 from rectify.congress.api.views import CongressMatterViewSet, QuestionViewSet
 from rectify.documents.api.circulars import CircularDocumentAPIView
 from rectify.documents.api.summaries import SummaryReportDocumentAPIView
 from rectify.exchange.api.summaries import SummaryAnnexAPIView
 from rectify.findings.api.views import CategoryViewSet, FindingEventViewSet, RequirementViewSet
 from rectify.interviews.api.views import FollowUpItemViewSet, InterviewViewSet
+from rectify.lookback.api.views import LookbackSampleViewSet
 from rectify.notifications.api.views import NotificationViewSet
 from rectify.organizations.api.views import OrganizationViewSet
 from rectify.portal.api.views import AnnouncementViewSet
@@ -71,6 +73,9 @@ router.register("budget-references", BudgetReferenceViewSet, basename="budget-re
 router.register("reference-deliveries", ReferenceDeliveryViewSet, basename="reference-delivery")
 router.register("repeat-proposals", RepeatProposalViewSet, basename="repeat-proposal")
 router.register("clusters", ClusterViewSet, basename="cluster")
+router.register("campaigns", CampaignViewSet, basename="campaign")
+router.register("consultations", ConsultationViewSet, basename="consultation")
+router.register("lookback-samples", LookbackSampleViewSet, basename="lookback-sample")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="token"),

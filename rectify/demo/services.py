@@ -20,6 +20,7 @@ The builder is put together from one part per concern, each in its own module:
 - ``evidence``: the evidence files;
 - ``writer``: the bulk insert of the rows and their history rows;
 - ``summaries``, ``interviews``: the summary reports and the interviews, through their services;
+- ``campaigns``: special campaigns, consultations and looking back, through their services;
 - ``assessment``: the performance assessment's schemes and results, through its services;
 - ``summary``: what the load reports.
 """
@@ -37,6 +38,7 @@ from rectify.demo import district as D
 from rectify.demo.analysis import AnalysisPart
 from rectify.demo.assessment import AssessmentPart
 from rectify.demo.base import DEFAULT_FINDINGS, DEFAULT_SEED, MIN_FINDINGS, BuilderBase, DemoError, money_text
+from rectify.demo.campaigns import CampaignsPart
 from rectify.demo.evidence import EvidencePart
 from rectify.demo.findings import FindingsPart
 from rectify.demo.interviews import InterviewsPart
@@ -111,6 +113,7 @@ class _Builder(
     PortalPart,
     AssessmentPart,
     AnalysisPart,
+    CampaignsPart,
     BuilderBase,
 ):
     def build(self) -> Summary:
@@ -132,5 +135,6 @@ class _Builder(
         self._references()  # its interviews and referrals count in the assessment
         self._portal()
         self._analysis()  # its confirmed repeats count in the assessment
+        self._campaigns()
         self._assessments()
         return summarize(self)

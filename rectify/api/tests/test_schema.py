@@ -298,6 +298,61 @@ def _cluster(ledger) -> int:
     return cluster.pk
 
 
+def _campaign(ledger):
+    """A campaign the auditor's office opened on the closed finding (once)."""
+    import datetime
+
+    from rectify.accounts.models import User
+    from rectify.campaigns import services
+    from rectify.campaigns.models import Campaign
+
+    auditor = User.objects.get(username="auditor")
+    existing = Campaign.objects.filter(owner_id=auditor.organization_id).first()
+    if existing is not None:
+        return existing
+    due = datetime.date.today() + datetime.timedelta(days=60)
+    return services.open_campaign(
+        auditor,
+        title="专项整治",
+        problem="共性问题",
+        findings=[ledger["closed"], ledger["rectifying_red"]],
+        target_date=due,
+    )
+
+
+def _consultation(ledger):
+    import datetime
+
+    from rectify.campaigns import services
+    from rectify.campaigns.models import Consultation
+
+    campaign = _campaign(ledger)
+    existing = Consultation.objects.filter(campaign=campaign).first()
+    if existing is not None:
+        return existing
+    unit = ledger["closed"].unit
+    due = datetime.date.today() + datetime.timedelta(days=30)
+    return services.record_consultation(
+        campaign.opened_by, title="会商", held_on=datetime.date.today() - datetime.timedelta(days=1), topics="议题",
+        participants=[unit], campaign=campaign, measures=[services.MeasureSpec("措施", unit, due)],
+    )  # fmt: skip
+
+
+def _lookback_sample(ledger):
+    from decimal import Decimal
+
+    from rectify.accounts.models import User
+    from rectify.lookback import services
+    from rectify.lookback.models import LookbackSample
+
+    auditor = User.objects.get(username="auditor")
+    existing = LookbackSample.objects.filter(office_id=auditor.organization_id).first()
+    if existing is not None:
+        return existing
+    rules = services.Rules(min_amount=Decimal("0"))
+    return services.draw_sample(auditor, title="回头看", seed=1, size=5, rules=rules)
+
+
 SAMPLE_IDS = {
     "/api/findings/": lambda ledger: ledger["submitted"].pk,
     "/api/audit-projects/": lambda ledger: ledger["draft"].project_id,
@@ -334,6 +389,9 @@ SAMPLE_IDS = {
     "/api/reference-deliveries/": _reference_delivery,
     "/api/repeat-proposals/": _repeat_proposal,
     "/api/clusters/": _cluster,
+    "/api/campaigns/": lambda ledger: _campaign(ledger).pk,
+    "/api/consultations/": lambda ledger: _consultation(ledger).pk,
+    "/api/lookback-samples/": lambda ledger: _lookback_sample(ledger).pk,
 }
 
 

@@ -137,6 +137,16 @@ def _interview(world):
     return services.decide(world["auditlead"], interview.pk, approve=True, reason="约谈主要负责人")
 
 
+def _campaign(world):
+    from rectify.campaigns import services
+
+    finding = make_finding(world, "rectifying")
+    return services.open_campaign(
+        world["dept"], title="专项整治", problem="共性问题", findings=[finding],
+        target_date=timezone.localdate() + datetime.timedelta(days=60),
+    )  # fmt: skip
+
+
 def _congress_matter(world):
     from rectify.congress import services
 
@@ -222,6 +232,14 @@ EDITABLE = [
         api_body=lambda w, o, m: {"title": o.title, "introduction": m},
         current=lambda o: _fresh(o).introduction,
     ),
+    Editable(
+        "campaign", ("dept", "dept"), _campaign,
+        web_url=lambda o: f"/campaigns/{o.pk}/edit/", web_field="problem",
+        api_read=lambda o: f"/api/campaigns/{o.pk}/", api_edit=lambda o: f"/api/campaigns/{o.pk}/edit/",
+        api_body=lambda w, o, m: {"title": o.title, "problem": m, "target_date": o.target_date.isoformat(),
+                                  "findings": list(o.findings.values_list("pk", flat=True))},
+        current=lambda o: _fresh(o).problem,
+    ),
 ]  # fmt: skip
 
 
@@ -298,7 +316,7 @@ def test_every_edit_path_of_the_api_and_the_web_is_walked_above():
 
     covered_api = {("findings", "partial_update"), ("findings", "plan"), ("referrals", "edit"),
                    ("summary-reports", "narrative"), ("circulars", "edit"), ("interviews", "schedule"),
-                   ("congress-matters", "edit"), ("announcements", "edit")}  # fmt: skip
+                   ("congress-matters", "edit"), ("announcements", "edit"), ("campaigns", "edit")}  # fmt: skip
     edit_words = {"edit", "narrative", "schedule", "plan", "update", "partial_update", "revise"}
     found = set()
     for prefix, viewset, _basename in router.registry:
@@ -316,7 +334,7 @@ def test_every_edit_path_of_the_api_and_the_web_is_walked_above():
     covered_web = {url.split("/")[1] for url in ["/manage/accounts/1/edit/", "/assessment/schemes/1/edit/",
                                                  "/findings/1/edit/", "/referrals/1/edit/", "/summaries/1/edit/",
                                                  "/circulars/1/edit/", "/congress/1/edit/",
-                                                 "/announcements/1/edit/"]}  # fmt: skip
+                                                 "/announcements/1/edit/", "/campaigns/1/edit/"]}  # fmt: skip
 
     def patterns(resolver, prefix=""):
         for entry in resolver.url_patterns:

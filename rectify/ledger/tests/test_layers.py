@@ -107,7 +107,7 @@ def _outside_api(app: str) -> list[Path]:
 
 MECHANISMS = [
     "supervision", "congress", "interviews", "referrals", "sharing", "security_log", "assessment", "references",
-    "portal", "analysis",
+    "portal", "analysis", "campaigns", "lookback",
 ]  # fmt: skip
 
 
