@@ -4,6 +4,7 @@ with the auditor's confirm and reject buttons."""
 from __future__ import annotations
 
 from rectify.analysis import services
+from rectify.analysis.choices import ProposalState
 from rectify.core.panels import FINDING, Panel, register_panel
 
 
@@ -15,7 +16,7 @@ def finding_similar(user, finding) -> dict | None:
     similar = [s for s in services.similar_to_finding(user, finding) if s.finding.pk not in proposed]
     if not similar and not proposals:
         return None
-    decidable = {p.pk for p in proposals if services.may_decide(user, p)} if proposals else set()
+    decidable = {p.pk for p in proposals if p.may_act and p.state == ProposalState.PROPOSED}
     return {"similar": similar, "proposals": proposals, "decidable": decidable}
 
 

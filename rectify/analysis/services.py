@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -264,8 +264,12 @@ def propose_repeats(finding_id: int) -> list[RepeatProposal]:
 
 
 def proposals_for(user: User, finding: Finding) -> QuerySet:
+    """The finding's proposals the user sees, each annotated ``may_act`` (the user may act on it as an
+    auditor) in the same query, so the page asks once however many proposals it shows."""
+    acting = restrict(RepeatProposal.objects.filter(pk=OuterRef("pk")), user, "act", roles=AUDIT_ROLES)
     return (
         restrict(RepeatProposal.objects.filter(finding=finding), user)
+        .annotate(may_act=Exists(acting.values("pk")))
         .select_related("earlier__unit", "earlier__project", "decided_by")
         .order_by("state", "-same_unit", "-score", "pk")
     )

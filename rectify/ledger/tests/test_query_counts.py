@@ -48,27 +48,27 @@ WORKBENCH_ROLES = (
 # two to the finding page (the campaigns covering the finding; whether looking back flags it: a relapsed
 # re-check or a re-occurrence after close-out, one query, the details only when flagged).
 BUDGETS = {
-    "/workbench/ auditor": 26,  # task counts, task items, figures (3), roles, escalation proposals, summary reports (2)
-    "/workbench/ auditlead": 27,  # no task of the auditor's falls to the audit leader
-    "/workbench/ unit": 24,  # task counts, task items, figures (3), roles, obligations owed, summary reports (2)
-    "/workbench/ unithead": 24,
-    "/workbench/ dept": 25,  # the department's units, task counts, task items, figures (3), roles, routed reports
-    "/workbench/ gov": 23,  # figures only, and the overview of overdue and repeat findings (by unit, by category)
-    "/workbench/ committee": 25,  # whether its matters and circulars cite findings (their scope asks once)
-    "/workbench/ congress": 22,
-    "/workbench/ orgdept": 26,  # the overview too, routed reports
-    "/workbench/ finance": 21,
-    "/workbench/ discipline": 23,  # no figures, no tasks: the roles' names, reports sent to it
+    "/workbench/ auditor": 28,  # task counts, task items, figures (3), roles, escalation proposals, summary reports (2)
+    "/workbench/ auditlead": 29,  # no task of the auditor's falls to the audit leader
+    "/workbench/ unit": 26,  # task counts, task items, figures (3), roles, obligations owed, summary reports (2)
+    "/workbench/ unithead": 26,
+    "/workbench/ dept": 26,  # the department's units, task counts, task items, figures (3), roles, routed reports
+    "/workbench/ gov": 24,  # figures only, and the overview of overdue and repeat findings (by unit, by category)
+    "/workbench/ committee": 26,  # whether its matters and circulars cite findings (their scope asks once)
+    "/workbench/ congress": 23,
+    "/workbench/ orgdept": 28,  # the overview too, routed reports
+    "/workbench/ finance": 23,
+    "/workbench/ discipline": 24,  # no figures, no tasks: the roles' names, reports sent to it
     "/workbench/ sysadmin": 11,
-    "/workbench/ inspector": 21,  # figures of what it subscribed to, its subscriptions
-    "/workbench/ internal": 22,  # its tasks on its own internal audits, figures, their reporting (on-time
+    "/workbench/ inspector": 22,  # figures of what it subscribed to, its subscriptions
+    "/workbench/ internal": 23,  # its tasks on its own internal audits, figures, their reporting (on-time
     # figures, reports overdue, escalation proposals to decide: three)
     "/ledger/ auditor": 20,  # figures (3, the row count among them), filter choices (5), saved views, rows
     "/ledger/ unit": 19,
     "/ledger/ dept": 20,
-    "/findings/<id>/ auditor": 30,  # the finding, reports (+3), plan (+1), steps (3), history, requirements,
+    "/findings/<id>/ auditor": 34,  # the finding, reports (+3), plan (+1), steps (3), history, requirements,
     # obligations, its escalation proposals, the interviews and the referrals citing it, …
-    "/findings/<id>/ unit": 25,
+    "/findings/<id>/ unit": 28,
     "/dashboard/ auditor": 22,
     "/dashboard/ gov": 20,
     "/api/findings/ auditor": 13,
