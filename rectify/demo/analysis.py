@@ -24,8 +24,20 @@ class AnalysisPart:
         for pk in latest.values_list("pk", flat=True)[:CHECKED]:
             analysis.propose_repeats(pk)
         decided = set()
-        for proposal in RepeatProposal.objects.filter(state=ProposalState.PROPOSED).order_by("-score", "pk"):
-            wanted = "confirm" if "confirm" not in decided else "reject"
+        proposals = RepeatProposal.objects.filter(state=ProposalState.PROPOSED).select_related(
+            "finding__project", "earlier__project"
+        )
+        for proposal in proposals.order_by("-score", "pk"):
+            finding, earlier = proposal.finding, proposal.earlier
+            # The demo's repeats are of the same unit and category in an earlier year: confirm only such a one.
+            alike = (
+                proposal.same_unit
+                and finding.category_id == earlier.category_id
+                and earlier.project.year < finding.project.year
+            )
+            wanted = "confirm" if alike and "confirm" not in decided else "reject" if not alike else None
+            if wanted is None or wanted in decided:
+                continue
             try:
                 if wanted == "confirm":
                     analysis.confirm(auditor, proposal.pk, reason="演示：经核对，属同一问题再次发生。")

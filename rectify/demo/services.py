@@ -126,6 +126,8 @@ class _Builder(
         self._write_findings()
         # What the units owe as of the demo's day, and the proposals the sweep would have made.
         catch_up(self.today)
+        # The repeats an auditor confirms count in the reports and the assessment built below.
+        self._analysis()
         # The demo unit's own internal audit and the subscriptions first: the reports count what the ledger holds.
         self._sharing()
         self._summaries()
@@ -134,7 +136,6 @@ class _Builder(
         self._referrals()
         self._references()  # its interviews and referrals count in the assessment
         self._portal()
-        self._analysis()  # its confirmed repeats count in the assessment
         self._campaigns()
         self._assessments()
         return summarize(self)
