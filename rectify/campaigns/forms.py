@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from rectify.campaigns.choices import CampaignState
+from rectify.campaigns import services
 from rectify.campaigns.models import Campaign
 from rectify.campaigns.services import finding_choices, organization_choices
 from rectify.core.forms import DateInput, StyledFormMixin, version_field
@@ -100,9 +100,7 @@ class ConsultationForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["campaign"].queryset = Campaign.objects.filter(owner_id=user.organization_id or 0).exclude(
-            state=CampaignState.CONCLUDED
-        )
+        self.fields["campaign"].queryset = services.consultation_campaigns(user)
         chosen = self.data.getlist("findings") if self.is_bound and hasattr(self.data, "getlist") else []
         _limit_finding_options(self, "findings", user, chosen)
         for name in ("participants", "measure_organization"):

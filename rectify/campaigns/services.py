@@ -465,6 +465,15 @@ def _agree(actor: User, consultation: Consultation, spec: MeasureSpec) -> Agreed
     return measure
 
 
+def consultation_campaigns(user: User) -> QuerySet:
+    """The campaigns a consultation of ``user``'s may belong to: its own organization's, not concluded."""
+    return (
+        Campaign.objects.restrict(user)
+        .filter(owner_id=user.organization_id or 0)
+        .exclude(state=CampaignState.CONCLUDED)
+    )
+
+
 def record_consultation(
     actor: User,
     *,

@@ -218,7 +218,7 @@ class ConsultationCreateView(LoginRequiredMixin, RefusedUnlessMixin, FormView):
     def get_initial(self):
         campaign = self.request.GET.get("campaign")
         if campaign and campaign.isdigit():
-            own = Campaign.objects.filter(pk=campaign, owner_id=self.request.user.organization_id or 0).first()
+            own = services.consultation_campaigns(self.request.user).filter(pk=campaign).first()
             if own is not None:
                 return {"campaign": own, "participants": list(own.units.all()), "held_on": local_today()}
         return {"held_on": local_today()}

@@ -68,7 +68,7 @@ class AnnouncementViewSet(RestrictedViewSet):
         data = self.validated(AnnouncementInputSerializer)
         project = None
         if data["project"] is not None:
-            project = AuditProject.objects.filter(pk=data["project"]).first()
+            project = AuditProject.objects.restrict(request.user).filter(pk=data["project"]).first()
             if project is None:
                 raise ValidationError({"project": ["unknown audit project"]})
         unit = organizations_by_id([data["unit"]], "unit")[0] if data["unit"] is not None else None

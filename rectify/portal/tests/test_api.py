@@ -97,3 +97,16 @@ def test_a_unit_head_approves_the_units_own_over_the_api(world):
     assert api(world, "auditlead").post(f"/api/announcements/{pk}/approve/", {}).status_code in (403, 404)
     assert api(world, "unithead").post(f"/api/announcements/{pk}/approve/", {}).status_code == 200
     assert services.publish_announcement(world["unit"], pk).state == AnnouncementState.PUBLISHED
+
+
+def test_another_offices_project_is_answered_as_unknown(world):
+    """The project is looked up through the caller's scope: one outside it does not exist for the caller
+    (no refusal that would tell it exists), and nothing is drafted."""
+    before = Announcement.objects.count()
+    response = api(world, "auditor").post(
+        "/api/announcements/",
+        {"audience": Audience.PUBLIC, "title": "越权起草", "project": world.project_b.pk},
+        format="json",
+    )
+    assert response.status_code == 400 and response.json()["project"] == ["unknown audit project"]
+    assert Announcement.objects.count() == before
