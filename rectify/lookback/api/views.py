@@ -4,13 +4,13 @@ offices only; anyone else sees an empty list and a 404 for a sample."""
 from __future__ import annotations
 
 from django.db.models import Prefetch
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from rectify.accounts.models import User
 from rectify.api.base import RestrictedViewSet
 from rectify.findings.models import Category
 from rectify.lookback import services
@@ -72,9 +72,13 @@ class LookbackSampleViewSet(RestrictedViewSet):
         sample = self.get_object()
         data = self.validated(LookbackRecheckInputSerializer)
         item = sample.items.filter(pk=data["item"]).first()
-        auditor = User.objects.filter(pk=data["auditor"]).first() if data["auditor"] else None
-        if data["auditor"] and auditor is None:
-            raise ValidationError({"auditor": ["unknown user"]})
+        # Looked up among the caller's own office's auditors only: an id of another office's user gets the
+        # same answer as an id that does not exist, so the answer tells nothing of other offices' accounts.
+        auditor = None
+        if data["auditor"]:
+            auditor = services.auditor_choices(request.user.organization).filter(pk=data["auditor"]).first()
+            if auditor is None:
+                raise ValidationError({"auditor": [_("复查人员须为本机关审计人员。")]})
         services.record_recheck(
             request.user, item.pk if item else 0, result=data["result"], note=data["note"],
             checked_on=data["checked_on"], auditor=auditor, version=data.get("version"),

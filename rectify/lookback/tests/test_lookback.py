@@ -246,3 +246,46 @@ def test_the_api(world):
     unit.credentials(HTTP_AUTHORIZATION=f"Token {api_token(world['unit'])}")
     assert unit.get(f"/api/lookback-samples/{body['id']}/").status_code == 404
     assert unit.get("/api/lookback-samples/").json()["count"] == 0
+
+
+def test_the_api_names_no_other_office_s_auditor(world):
+    """An auditor id of another office and one that does not exist get the same refusal, and nothing changes:
+    the answer is no oracle of other offices' accounts."""
+    from rectify.accounts.models import User
+
+    closed_ledger(world)
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {api_token(world['auditor'])}")
+    body = api.post("/api/lookback-samples/", {"title": "API", "seed": 3, "size": 2, **RULES}, format="json").json()
+    item = body["items"][0]
+    missing = User.objects.order_by("-pk").first().pk + 1000
+    answers = []
+    for auditor in (world["auditor_b"].pk, missing):
+        response = api.post(
+            f"/api/lookback-samples/{body['id']}/recheck/",
+            {
+                "item": item["id"],
+                "result": "relapsed",
+                "note": "再次挂账",
+                "auditor": auditor,
+                "version": item["version"],
+            },
+            format="json",
+        )
+        assert response.status_code == 400
+        answers.append(response.json())
+    assert answers[0] == answers[1] and "auditor" in answers[0]
+    assert SampleItem.objects.get(pk=item["id"]).result == RecheckResult.NOT_CHECKED
+    response = api.post(
+        f"/api/lookback-samples/{body['id']}/recheck/",
+        {
+            "item": item["id"],
+            "result": "relapsed",
+            "note": "再次挂账",
+            "auditor": world["auditor2"].pk,
+            "version": item["version"],
+        },
+        format="json",
+    )
+    assert response.status_code == 200, response.content
+    assert SampleItem.objects.get(pk=item["id"]).auditor == world["auditor2"]
