@@ -1,4 +1,5 @@
-"""On the ledger's events the index is refreshed by a job (after the commit); the refresh proposes
+"""On the ledger's events the index is refreshed by a job (after the commit; one queued run however many
+findings a batch saves); the refresh proposes
 repeats for the findings entered since. Imported findings (bulk-inserted, no event per row) are caught
 by the refresh scheduled every ten minutes, which reads what changed since the index was built."""
 
@@ -18,7 +19,7 @@ FINDING_EVENTS = ("finding.issued", "finding.updated")
 
 def on_finding_changed(event: Event) -> None:
     if event.object_label == "findings.Finding":
-        jobs.enqueue("rectify.analysis.jobs.refresh", group="analysis")
+        jobs.enqueue_coalesced("rectify.analysis.jobs.refresh", group="analysis")
 
 
 INDEXED_FIELDS = frozenset({"title", "description", "unit", "project"})
@@ -28,4 +29,4 @@ def on_finding_saved(sender, instance, created: bool, update_fields=None, **kwar
     """A finding entered or corrected (a save of all fields, or of an indexed one; not a move of state,
     which saves its state fields only): the refresh is queued once the transaction commits."""
     if created or update_fields is None or INDEXED_FIELDS & set(update_fields):
-        transaction.on_commit(lambda: jobs.enqueue("rectify.analysis.jobs.refresh", group="analysis"))
+        transaction.on_commit(lambda: jobs.enqueue_coalesced("rectify.analysis.jobs.refresh", group="analysis"))

@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Q
 from django.utils import timezone
 
 PREFIX = "rectify:"
@@ -71,6 +72,43 @@ def enqueue(func: str | Callable, *args: Any, group: str = "", **kwargs: Any) ->
 
     options = {"group": group} if group else {}
     return async_task(_callable_path(func), *args, q_options=options, **kwargs)
+
+
+# A coalesced job queued this long ago and not started is taken as lost (a worker died, the queue was
+# emptied): the next ask queues it again.
+COALESCE_STALE_AFTER = datetime.timedelta(minutes=30)
+
+
+def enqueue_coalesced(func: str | Callable, *, group: str = "") -> bool:
+    """Queues ``func()`` unless a run of it is already queued and not started: a burst of asks (every
+    finding saved in a batch) makes one run, which sees every change committed before it starts. An ask
+    made while a run is under way queues the next run. Returns whether this ask queued one."""
+    from django.db import transaction
+
+    from rectify.core.models import CoalescedJob
+
+    path = _callable_path(func)
+    now = timezone.now()
+    with transaction.atomic():
+        CoalescedJob.objects.get_or_create(func=path)
+        claimed = (
+            CoalescedJob.objects.filter(func=path)
+            .filter(Q(pending=False) | Q(requested_at__lt=now - COALESCE_STALE_AFTER))
+            .update(pending=True, requested_at=now)
+        )
+    if claimed:
+        enqueue(run_coalesced, path, group=group)
+    return bool(claimed)
+
+
+def run_coalesced(path: str) -> Any:
+    """Runs a coalesced job, first marking it started, so that asks from now on queue another run."""
+    from django.utils.module_loading import import_string
+
+    from rectify.core.models import CoalescedJob
+
+    CoalescedJob.objects.filter(func=path).update(pending=False)
+    return import_string(path)()
 
 
 def sync_schedules() -> list[str]:

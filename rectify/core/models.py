@@ -97,3 +97,19 @@ class PublishedEvent(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class CoalescedJob(models.Model):
+    """A job asked for many times that needs to run once after the last ask (``jobs.enqueue_coalesced``):
+    ``pending`` while one is queued and has not started."""
+
+    func = models.CharField(_("任务"), max_length=200, unique=True)
+    pending = models.BooleanField(_("已排队"), default=False)
+    requested_at = models.DateTimeField(_("排队时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("合并执行的任务")
+        verbose_name_plural = _("合并执行的任务")
+
+    def __str__(self) -> str:
+        return self.func
