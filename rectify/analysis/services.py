@@ -263,6 +263,26 @@ def propose_repeats(finding_id: int) -> list[RepeatProposal]:
     return created
 
 
+def propose_for_existing(*, since_year: int | None = None, progress=None) -> dict:
+    """Proposes repeats for findings already in the ledger when the analysis came in (the refresh proposes
+    only for findings entered after it): every issued finding, oldest first, or those of audits from
+    ``since_year``. Idempotent (a pair is proposed once, a rejected one never again). ``progress(done,
+    total)`` is called every 1,000 findings."""
+    from rectify.findings.choices import FindingState
+    from rectify.findings.models import Finding
+
+    findings = Finding.objects.exclude(state=FindingState.DRAFT)
+    if since_year is not None:
+        findings = findings.filter(project__year__gte=since_year)
+    ids = list(findings.order_by("pk").values_list("pk", flat=True))
+    proposed = 0
+    for done, finding_id in enumerate(ids, start=1):
+        proposed += len(propose_repeats(finding_id))
+        if progress is not None and (done % 1000 == 0 or done == len(ids)):
+            progress(done, len(ids))
+    return {"findings": len(ids), "proposed": proposed}
+
+
 def proposals_for(user: User, finding: Finding) -> QuerySet:
     """The finding's proposals the user sees, each annotated ``may_act`` (the user may act on it as an
     auditor) in the same query, so the page asks once however many proposals it shows."""

@@ -170,3 +170,27 @@ def test_an_edit_reaches_the_index_through_the_refresh(world, django_capture_on_
     assert hits[0].pk == world.other.pk
     # The base's row of the finding is overridden: the old title no longer scores.
     assert next(h.score for h in found.search("公务接待超标准", limit=5) if h.pk == world.other.pk) < old_score / 2
+
+
+def test_findings_in_the_ledger_before_the_analysis_get_their_proposals_from_the_command(world, settings):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    later = make_finding(world, "issued", **LATER)  # its commit's refresh never ran: no proposals yet
+    # Rebuilt with the later finding in it, four findings' idf weighs the shared terms less than the
+    # refresh's delta does (which takes the base's idf): the tiny corpus needs a lower threshold.
+    settings.RECTIFY_REPEAT_THRESHOLD = 0.2
+    assert not RepeatProposal.objects.filter(finding=later).exists()
+    out = StringIO()
+    call_command("analyse", "--propose-existing", "--no-clusters", stdout=out)
+    assert {p.earlier_id for p in RepeatProposal.objects.filter(finding=later)} == {
+        world.earlier.pk,
+        world.sibling_earlier.pk,
+    }
+    assert "新提出屡审屡犯建议 2 条" in out.getvalue()
+    rejected = RepeatProposal.objects.get(finding=later, earlier=world.sibling_earlier)
+    services.reject(world["auditor"], rejected.pk, reason="不是同一问题")
+    call_command("analyse", "--propose-existing", "--no-clusters", stdout=StringIO())
+    assert RepeatProposal.objects.filter(finding=later).count() == 2  # once each, the rejected one not again
+    assert RepeatProposal.objects.get(pk=rejected.pk).state == ProposalState.REJECTED
