@@ -94,7 +94,7 @@ def analysis_figures(user) -> dict[str, Any] | None:
                 "amount": str(c.amount),
                 "url": c.get_absolute_url(),
             }
-            for c in services.clusters_for(user).order_by("-unit_count", "-year_count", "-amount", "pk")[:TOP_CLUSTERS]
+            for c in _top_clusters(user)
         ]
     return {
         "by_year": by_year,
@@ -104,3 +104,14 @@ def analysis_figures(user) -> dict[str, Any] | None:
         "suppressed": suppress,
         "min_group": size,
     }
+
+
+def _top_clusters(user) -> list:
+    """The largest clusters the user sees, of one scope: the district's for an audit office (a competent
+    department's clusters restate a part of them, and would show the same problem twice), else the
+    department's own."""
+    from rectify.analysis.choices import ClusterScope
+
+    visible = services.clusters_for(user).order_by("-unit_count", "-year_count", "-amount", "pk")
+    district = list(visible.filter(scope=ClusterScope.DISTRICT)[:TOP_CLUSTERS])
+    return district or list(visible.filter(scope=ClusterScope.DEPARTMENT)[:TOP_CLUSTERS])
