@@ -150,6 +150,7 @@ TEMPLATES = [
                 "rectify.references.context_processors.navigation",
                 "rectify.campaigns.context_processors.navigation",
                 "rectify.lookback.context_processors.navigation",
+                "rectify.analysis.context_processors.navigation",
                 "rectify.security_log.context_processors.navigation",
                 "rectify.accounts.context_processors.navigation",
             ],

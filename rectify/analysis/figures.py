@@ -29,10 +29,20 @@ def cluster_trend(cluster) -> list[dict]:
     return [{"year": int(year), "count": count} for year, count in sorted(cluster.by_year.items())]
 
 
+def may_see_analysis(user) -> bool:
+    """Whether the analysis page is the user's: the audit offices and competent departments (rows), the
+    committee office, the government and the congress (figures, small groups suppressed)."""
+    if not user.is_authenticated or user.organization_id is None:
+        return False
+    return bool(user.role_codes & (AUDIT_ROLES | {RoleCode.DEPT_SUPERVISOR} | SUMMARY_ROLES))
+
+
 def _base(user):
     """(findings, whether small groups are suppressed), or None when the page is not the user's."""
     from rectify.findings.models import Finding
 
+    if not may_see_analysis(user):
+        return None
     if user.role_codes & (AUDIT_ROLES | {RoleCode.DEPT_SUPERVISOR}):
         return restrict(Finding.objects.exclude(state=FindingState.DRAFT), user), False
     if user.role_codes & SUMMARY_ROLES and user.organization_id:

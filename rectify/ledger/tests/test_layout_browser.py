@@ -69,3 +69,13 @@ def test_the_ledger_at_1366_by_768_wraps_no_number_date_state_or_ledger_number(p
     page.goto(f"{live_server.url}/workbench/")
     labels = page.locator(".navbar .nav-link").evaluate_all(LINES)
     assert labels and not [(text, lines) for _cls, lines, text in labels if lines > 1]
+    # The auditor's menu (every mechanism) is one row: the mechanisms are grouped under a few menus.
+    page.screenshot(path=str(screenshots / "header-auditor-1366.png"))
+    tops = page.locator(".navbar-nav > .nav-item").evaluate_all(
+        "items => items.map(i => Math.round(i.getBoundingClientRect().top))"
+    )
+    assert len(set(tops)) == 1, tops
+    page.get_by_test_id("nav-analysis-menu").click()
+    page.get_by_test_id("nav-analysis").click()
+    expect(page).to_have_url(re.compile(r"/analysis/$"))
+    page.screenshot(path=str(screenshots / "header-auditor-1366.png"))
