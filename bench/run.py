@@ -69,7 +69,38 @@ def ensure_generated(findings: int) -> None:
     call_command("generate", findings=findings, jobs=2)
 
 
+def throwaway_postgres(name: str) -> str | None:
+    """A new PostgreSQL database for one module's run at the demo size (the floors are PostgreSQL SQL), on
+    the server RECTIFY_BENCH_POSTGRES names (default: postgresql://postgres@127.0.0.1:5432; "0": none,
+    SQLite as before); None if that server does not answer."""
+    server = os.environ.get("RECTIFY_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432")
+    if server in ("", "0"):
+        return None
+    try:
+        import psycopg
+
+        database = f"rectify_bench_{name}_{os.getpid()}"
+        with psycopg.connect(f"{server}/postgres", autocommit=True, connect_timeout=3) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{database}"')
+            admin.execute(f'CREATE DATABASE "{database}"')
+    except Exception as exc:  # no server, no right to create: SQLite, with the floors left out
+        print(f"(no throwaway PostgreSQL database: {exc}; SQLite, without floors)", flush=True)
+        return None
+    return f"{server}/{database}"
+
+
+def drop_postgres(url: str) -> None:
+    import psycopg
+
+    server, database = url.rsplit("/", 1)
+    with psycopg.connect(f"{server}/postgres", autocommit=True, connect_timeout=3) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+
+
 def main() -> int:
+    if os.environ.get("RECTIFY_BENCH_CHILD"):
+        run_module(sys.argv[1])
+        return 0
     names = sys.argv[1:] or [p.stem.removeprefix("bench_") for p in sorted(ROOT.glob("bench_*.py"))]
     if scale() and not sys.argv[1:]:
         names = [name for name in names if name in SCALED]
@@ -82,15 +113,30 @@ def main() -> int:
         os.environ.setdefault("RECTIFY_VAR_DIR", str(ROOT.parent / "var" / "bench-scale"))
         os.environ.setdefault("RECTIFY_DEMO_MODE", "1")
         subprocess.check_call([sys.executable, "-c", f"import run; run.ensure_generated({scale()})"], cwd=ROOT)
-    if len(names) == 1:
-        run_module(names[0])
-        return 0
+    # Every module adds its figures to one summary, printed at the end (bench/summary.py).
+    handle, path = tempfile.mkstemp(prefix="rectify-bench-summary-", suffix=".jsonl")
+    os.close(handle)
+    os.environ["RECTIFY_BENCH_SUMMARY"] = path
     failed = 0
     for name in names:
-        env = dict(os.environ)
+        env = {**os.environ, "RECTIFY_BENCH_CHILD": "1"}
+        database = None
         if not scale():
             env["RECTIFY_VAR_DIR"] = tempfile.mkdtemp(prefix="rectify-bench-")
-        failed |= subprocess.call([sys.executable, __file__, name], env=env)
+            if not os.environ.get("DATABASE_URL"):
+                database = throwaway_postgres(name)
+                if database:
+                    env["DATABASE_URL"] = database
+        try:
+            failed |= subprocess.call([sys.executable, __file__, name], env=env)
+        finally:
+            if database:
+                drop_postgres(database)
+    sys.path.insert(0, str(ROOT))
+    import summary
+
+    summary.print_table(path)
+    os.unlink(path)
     return failed
 
 
