@@ -219,10 +219,16 @@ def run() -> None:
     from rectify.accounts.models import User
 
     started = time.perf_counter()
-    call_command("demo", once=True, verbosity=0)
+    prefix = ""
+    if os.environ.get("SCALE") or os.environ.get("RECTIFY_BENCH_SCALE"):
+        # A generated province: the accounts of its first district (sy0101_auditor...), same roles as the demo's.
+        prefix = User.objects.filter(username__endswith="_unit").order_by("username").first().username[:-4]
+        print(f"generated province: the accounts {prefix}*", flush=True)
+    else:
+        call_command("demo", once=True, verbosity=0)
+        print(f"demo district ready in {time.perf_counter() - started:.1f} s", flush=True)
     call_command("collectstatic", interactive=False, verbosity=0)
-    print(f"demo district ready in {time.perf_counter() - started:.1f} s", flush=True)
-    users = {name: User.objects.get(username=name) for name in set(ACCOUNTS)}
+    users = {name: User.objects.get(username=prefix + name) for name in set(ACCOUNTS)}
     reads = {name: _reads(user) for name, user in users.items()}
     folder = Path(tempfile.mkdtemp(prefix="rectify-load-"))
     workbook = folder / "load.xlsx"
@@ -235,7 +241,7 @@ def run() -> None:
     try:
         _wait_until_up(base, server)
         password = settings.RECTIFY_DEMO_PASSWORD
-        sessions = {name: _sign_in(base, name, password) for name in sorted(set(ACCOUNTS))}
+        sessions = {name: _sign_in(base, prefix + name, password) for name in sorted(set(ACCOUNTS))}
         recorder = Recorder()
         previews: list[float] = []
         deadline = time.monotonic() + SECONDS
@@ -283,5 +289,19 @@ def run() -> None:
         + f"; errors {recorder.errors['import preview']}"
     )
     print(f"errors: {errors}" + (f" (first: {recorder.samples})" if errors else ""), flush=True)
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import summary
+
+    workers = os.environ.get("WEB_CONCURRENCY", "2")
+    summary.record(
+        page=f"load: {USERS} users, gunicorn {workers}×8, {len(every) / elapsed:.1f} req/s", who=f"{prefix}*",
+        p50=statistics.median(every), p95=_percentile(every, 0.95), target="no errors",
+        status="OK" if not errors else "SLOW", check=f"{errors} errors",
+    )  # fmt: skip
+    for kind, values in sorted(reads_done.items()):
+        summary.record(
+            page=f"load: {kind} under load", who=f"{prefix}*", p50=statistics.median(values),
+            p95=_percentile(values, 0.95), target="—", status="—", check=f"{len(values)} requests",
+        )  # fmt: skip
     if errors:
         raise SystemExit(1)

@@ -142,6 +142,7 @@ class Floor:
     queries: list[tuple[str, list]]
     rows: int | None = None
     stream: bool = False  # read through a server-side cursor (the export)
+    rollback: bool = False  # writes, undone at the end (the import)
 
 
 def _filters(filters: dict, schema: Schema, today: datetime.date, warning_days: int) -> tuple[str, list]:
@@ -338,18 +339,54 @@ def finding_queries(finding_id: int, scope: Scope, *, page: bool = True) -> Floo
 
 
 def export_rows(scope: Scope, schema: Schema) -> Floor:
-    """Every row of the scope with the columns the Excel ledger exports (read, not written to a file)."""
+    """Every row of the scope with what the Excel ledger exports (rectify.exchange.services.ledger_rows): the
+    finding's columns, its requirements, its plan, the money of its counted report rounds and its latest
+    progress; read through a server-side cursor, not written to a file."""
+    sums = ", ".join(f"sum(r.{m})" for m in AMOUNT_METHODS)
     sql = (
         f"SELECT f.id, f.ledger_number, {schema.year}, p.name, p.report_number, u.name, c.name, pc.name, f.title, "
         f"f.description, f.legal_basis, f.amount_involved, f.kind, f.deadline, f.state, f.disclosure, "
         f"f.rectified_during_audit, f.issued_at, f.closed_at, "
-        f"(SELECT string_agg(r.text, E'\\n' ORDER BY r.number) FROM findings_requirement r "
-        f" WHERE r.finding_id = f.id AND r.deleted_at IS NULL) "
+        f"(SELECT string_agg(q.text, E'\\n' ORDER BY q.number) FROM findings_requirement q "
+        f" WHERE q.finding_id = f.id AND q.deleted_at IS NULL), "
+        f"pl.responsible_person, pl.measures, rp.* "
         f"FROM {FINDING} f JOIN {PROJECT} p ON p.id = f.project_id JOIN {ORG} u ON u.id = f.unit_id "
         f"JOIN {CATEGORY} c ON c.id = f.category_id LEFT JOIN {CATEGORY} pc ON pc.id = c.parent_id "
-        f"WHERE {scope.sql} ORDER BY {SORTS[''].format(year=schema.year)}"
+        f"LEFT JOIN rectification_plan pl ON pl.finding_id = f.id "
+        f"LEFT JOIN LATERAL (SELECT {sums}, (array_agg(r.progress ORDER BY r.round DESC))[1] "
+        f" FROM {REPORT} r LEFT JOIN {VERIFICATION} v ON v.report_id = r.id "
+        f" WHERE r.finding_id = f.id AND r.deleted_at IS NULL AND (v.verdict IS NULL OR v.verdict <> ALL(%s))) rp "
+        f"ON true WHERE {scope.sql} ORDER BY {SORTS[''].format(year=schema.year)}"
     )
-    return Floor([(sql, scope.params)], stream=True)
+    return Floor([(sql, [list(REJECTED), *scope.params])], stream=True)
+
+
+def import_rows(count: int, *, project_id: int, unit_ids: list[int], category_id: int, user_id: int) -> Floor:
+    """``count`` new findings of one project with two requirements each, written by multi-row INSERTs
+    (1,000 rows a statement) and rolled back: the rows the import of a file of ``count`` rows writes,
+    without its checks, events and history."""
+    columns = (
+        "created, last_updated, ledger_number, sequence, title, description, legal_basis, amount_involved, kind, "
+        "deadline, disclosure, rectified_during_audit, involves_fiscal_funds, state, category_id, created_by_id, "
+        "project_id, unit_id, version"
+    )
+    queries = []
+    for first in range(0, count, 1000):
+        size = min(1000, count - first)
+        values = ", ".join(["(now(), now(), %s, %s, %s, %s, '', %s, 'immediate', %s, 'public', false, false, "
+                            "'draft', %s, %s, %s, %s, 1)"] * size)  # fmt: skip
+        params: list = []
+        for n in range(first, first + size):
+            params += [
+                f"FLOOR-{project_id}-{n:06d}", 900000 + n, f"导入问题{n}：结余资金未上缴",
+                f"第{n}号导入问题：项目结余资金{n % 97 + 1}万元未按规定上缴财政。", f"{n * 7 % 100000}.50",
+                datetime.date(2026, 12, 31), category_id, user_id, project_id, unit_ids[n % len(unit_ids)],
+            ]  # fmt: skip
+        queries.append((f"WITH made AS (INSERT INTO {FINDING} ({columns}) VALUES {values} RETURNING id) "
+                        "INSERT INTO findings_requirement (created, last_updated, finding_id, number, text) "
+                        "SELECT now(), now(), id, n, CASE n WHEN 1 THEN '上缴结余资金' ELSE '完善结余资金管理制度' END "
+                        "FROM made CROSS JOIN (VALUES (1), (2)) AS numbers(n)", params))  # fmt: skip
+    return Floor(queries, rollback=True)
 
 
 def run_floor(floor: Floor) -> list | None:
@@ -364,6 +401,12 @@ def run_floor(floor: Floor) -> list | None:
             cursor.execute(sql, params)
             count = sum(1 for _row in cursor)
         return [count]
+    if floor.rollback:
+        with transaction.atomic(), connection.cursor() as cursor:
+            for sql, params in floor.queries:
+                cursor.execute(sql, params)
+            transaction.set_rollback(True)
+        return None
     with connection.cursor() as cursor:
         for number, (sql, params) in enumerate(floor.queries):
             cursor.execute(sql, params)

@@ -43,7 +43,7 @@ def run_module(name: str) -> None:
 
 # The modules that measure the generated province when SCALE is set (the others load the demo district
 # into the database they are given, which is not what a scale run wants; name them with ONLY to run them).
-SCALED = ["pages"]
+SCALED = ["pages", "exchange", "load"]
 
 
 def scale() -> int:

@@ -49,6 +49,8 @@ def _number(value, unit: str) -> str:
         return "—"
     if unit == "s":
         return f"{value:.1f} s"
+    if unit == "MB":
+        return f"{value:.0f} MB"
     return f"{value:.0f}" if value >= 100 else f"{value:.1f}"
 
 
