@@ -1,7 +1,11 @@
 """`make bench`: runs every bench/bench_*.py module's run() and prints its figures.
 
-Each module runs in a process of its own against a throwaway database (SQLite in a temporary
-folder unless DATABASE_URL says otherwise), migrated once; the module loads what it needs.
+Each module runs in a process of its own against a throwaway database, migrated once; the module loads
+what it needs. The throwaway database is a new PostgreSQL database on the server RECTIFY_BENCH_POSTGRES
+names (default postgresql://postgres@127.0.0.1:5432), dropped after the module, so that the floors (the
+bare SQL of bench/floors.py, PostgreSQL's) run beside the pages; SQLite in a temporary folder, without
+floors, if that server does not answer or RECTIFY_BENCH_POSTGRES=0; DATABASE_URL's database if set.
+Every module adds its figures to one summary (bench/summary.py), printed as a table at the end.
 
 ``make bench SCALE=N`` (or RECTIFY_BENCH_SCALE=N) measures on a generated province instead: DATABASE_URL
 must name a PostgreSQL database; if it holds no generated province yet, ``rectify generate --findings N``
