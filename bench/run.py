@@ -112,9 +112,9 @@ def main() -> int:
         if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
             print("SCALE=N needs DATABASE_URL naming a PostgreSQL database (createdb first).", file=sys.stderr)
             return 2
-        # One var folder for every run on this database: it holds the field key the generated accounts'
-        # personal fields are sealed with, and the evidence files.
-        os.environ.setdefault("RECTIFY_VAR_DIR", str(ROOT.parent / "var" / "bench-scale"))
+        # The var folder `rectify generate` used by default (the settings' own default): it holds the field key
+        # the generated accounts' personal fields are sealed with, and the evidence files.
+        os.environ.setdefault("RECTIFY_VAR_DIR", str(ROOT.parent / "var"))
         os.environ.setdefault("RECTIFY_DEMO_MODE", "1")
         subprocess.check_call([sys.executable, "-c", f"import run; run.ensure_generated({scale()})"], cwd=ROOT)
     # Every module adds its figures to one summary, printed at the end (bench/summary.py).
