@@ -313,6 +313,7 @@ def run() -> None:
     rows = [
         {
             "project": project.name,
+            "report_number": project.report_number,  # names repeat in a generated district
             "category": "0301 专项资金未按规定用途使用",
             "title": f"导入问题{n}：结余资金未上缴",
             "description": f"第{n}号导入问题：项目结余资金{n % 97 + 1}万元未按规定上缴财政。",

@@ -63,6 +63,7 @@ def _workbook(auditor, path: Path) -> None:
     rows = [
         {
             "project": project.name,
+            "report_number": project.report_number,  # names repeat in a generated district
             "category": f"{category.code} {category.name}",
             "title": f"压力测试导入问题{n}",
             "description": f"第{n}号导入问题：项目结余资金{n % 97 + 1}万元未按规定上缴财政。",
