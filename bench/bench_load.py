@@ -294,14 +294,15 @@ def run() -> None:
     import summary
 
     workers = os.environ.get("WEB_CONCURRENCY", "2")
+    who = f"{prefix}*" if prefix else "demo accounts"
     summary.record(
-        page=f"load: {USERS} users, gunicorn {workers}×8, {len(every) / elapsed:.1f} req/s", who=f"{prefix}*",
+        page=f"load: {USERS} users, gunicorn {workers}×8, {len(every) / elapsed:.1f} req/s", who=who,
         p50=statistics.median(every), p95=_percentile(every, 0.95), target="no errors",
         status="OK" if not errors else "SLOW", check=f"{errors} errors",
     )  # fmt: skip
     for kind, values in sorted(reads_done.items()):
         summary.record(
-            page=f"load: {kind} under load", who=f"{prefix}*", p50=statistics.median(values),
+            page=f"load: {kind} under load", who=who, p50=statistics.median(values),
             p95=_percentile(values, 0.95), target="—", status="—", check=f"{len(values)} requests",
         )  # fmt: skip
     if errors:
