@@ -63,6 +63,7 @@ def _workbook(auditor, path: Path) -> None:
     rows = [
         {
             "project": project.name,
+            "report_number": project.report_number,  # names repeat in a generated district
             "category": f"{category.code} {category.name}",
             "title": f"压力测试导入问题{n}",
             "description": f"第{n}号导入问题：项目结余资金{n % 97 + 1}万元未按规定上缴财政。",
@@ -219,10 +220,16 @@ def run() -> None:
     from rectify.accounts.models import User
 
     started = time.perf_counter()
-    call_command("demo", once=True, verbosity=0)
+    prefix = ""
+    if os.environ.get("SCALE") or os.environ.get("RECTIFY_BENCH_SCALE"):
+        # A generated province: the accounts of its first district (sy0101_auditor...), same roles as the demo's.
+        prefix = User.objects.filter(username__endswith="_unit").order_by("username").first().username[:-4]
+        print(f"generated province: the accounts {prefix}*", flush=True)
+    else:
+        call_command("demo", once=True, verbosity=0)
+        print(f"demo district ready in {time.perf_counter() - started:.1f} s", flush=True)
     call_command("collectstatic", interactive=False, verbosity=0)
-    print(f"demo district ready in {time.perf_counter() - started:.1f} s", flush=True)
-    users = {name: User.objects.get(username=name) for name in set(ACCOUNTS)}
+    users = {name: User.objects.get(username=prefix + name) for name in set(ACCOUNTS)}
     reads = {name: _reads(user) for name, user in users.items()}
     folder = Path(tempfile.mkdtemp(prefix="rectify-load-"))
     workbook = folder / "load.xlsx"
@@ -235,7 +242,7 @@ def run() -> None:
     try:
         _wait_until_up(base, server)
         password = settings.RECTIFY_DEMO_PASSWORD
-        sessions = {name: _sign_in(base, name, password) for name in sorted(set(ACCOUNTS))}
+        sessions = {name: _sign_in(base, prefix + name, password) for name in sorted(set(ACCOUNTS))}
         recorder = Recorder()
         previews: list[float] = []
         deadline = time.monotonic() + SECONDS
@@ -283,5 +290,20 @@ def run() -> None:
         + f"; errors {recorder.errors['import preview']}"
     )
     print(f"errors: {errors}" + (f" (first: {recorder.samples})" if errors else ""), flush=True)
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import summary
+
+    workers = os.environ.get("WEB_CONCURRENCY", "2")
+    who = f"{prefix}*" if prefix else "demo accounts"
+    summary.record(
+        page=f"load: {USERS} users, gunicorn {workers}×8, {len(every) / elapsed:.1f} req/s", who=who,
+        p50=statistics.median(every), p95=_percentile(every, 0.95), target="no errors",
+        status="OK" if not errors else "SLOW", check=f"{errors} errors",
+    )  # fmt: skip
+    for kind, values in sorted(reads_done.items()):
+        summary.record(
+            page=f"load: {kind} under load", who=who, p50=statistics.median(values),
+            p95=_percentile(values, 0.95), target="—", status="—", check=f"{len(values)} requests",
+        )  # fmt: skip
     if errors:
         raise SystemExit(1)

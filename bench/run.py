@@ -1,7 +1,11 @@
 """`make bench`: runs every bench/bench_*.py module's run() and prints its figures.
 
-Each module runs in a process of its own against a throwaway database (SQLite in a temporary
-folder unless DATABASE_URL says otherwise), migrated once; the module loads what it needs.
+Each module runs in a process of its own against a throwaway database, migrated once; the module loads
+what it needs. The throwaway database is a new PostgreSQL database on the server RECTIFY_BENCH_POSTGRES
+names (default postgresql://postgres@127.0.0.1:5432), dropped after the module, so that the floors (the
+bare SQL of bench/floors.py, PostgreSQL's) run beside the pages; SQLite in a temporary folder, without
+floors, if that server does not answer or RECTIFY_BENCH_POSTGRES=0; DATABASE_URL's database if set.
+Every module adds its figures to one summary (bench/summary.py), printed as a table at the end.
 
 ``make bench SCALE=N`` (or RECTIFY_BENCH_SCALE=N) measures on a generated province instead: DATABASE_URL
 must name a PostgreSQL database; if it holds no generated province yet, ``rectify generate --findings N``
@@ -43,7 +47,7 @@ def run_module(name: str) -> None:
 
 # The modules that measure the generated province when SCALE is set (the others load the demo district
 # into the database they are given, which is not what a scale run wants; name them with ONLY to run them).
-SCALED = ["pages"]
+SCALED = ["pages", "exchange", "load"]
 
 
 def scale() -> int:
@@ -69,7 +73,38 @@ def ensure_generated(findings: int) -> None:
     call_command("generate", findings=findings, jobs=2)
 
 
+def throwaway_postgres(name: str) -> str | None:
+    """A new PostgreSQL database for one module's run at the demo size (the floors are PostgreSQL SQL), on
+    the server RECTIFY_BENCH_POSTGRES names (default: postgresql://postgres@127.0.0.1:5432; "0": none,
+    SQLite as before); None if that server does not answer."""
+    server = os.environ.get("RECTIFY_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432")
+    if server in ("", "0"):
+        return None
+    try:
+        import psycopg
+
+        database = f"rectify_bench_{name}_{os.getpid()}"
+        with psycopg.connect(f"{server}/postgres", autocommit=True, connect_timeout=3) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{database}"')
+            admin.execute(f'CREATE DATABASE "{database}"')
+    except Exception as exc:  # no server, no right to create: SQLite, with the floors left out
+        print(f"(no throwaway PostgreSQL database: {exc}; SQLite, without floors)", flush=True)
+        return None
+    return f"{server}/{database}"
+
+
+def drop_postgres(url: str) -> None:
+    import psycopg
+
+    server, database = url.rsplit("/", 1)
+    with psycopg.connect(f"{server}/postgres", autocommit=True, connect_timeout=3) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+
+
 def main() -> int:
+    if os.environ.get("RECTIFY_BENCH_CHILD"):
+        run_module(sys.argv[1])
+        return 0
     names = sys.argv[1:] or [p.stem.removeprefix("bench_") for p in sorted(ROOT.glob("bench_*.py"))]
     if scale() and not sys.argv[1:]:
         names = [name for name in names if name in SCALED]
@@ -77,20 +112,35 @@ def main() -> int:
         if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
             print("SCALE=N needs DATABASE_URL naming a PostgreSQL database (createdb first).", file=sys.stderr)
             return 2
-        # One var folder for every run on this database: it holds the field key the generated accounts'
-        # personal fields are sealed with, and the evidence files.
-        os.environ.setdefault("RECTIFY_VAR_DIR", str(ROOT.parent / "var" / "bench-scale"))
+        # The var folder `rectify generate` used by default (the settings' own default): it holds the field key
+        # the generated accounts' personal fields are sealed with, and the evidence files.
+        os.environ.setdefault("RECTIFY_VAR_DIR", str(ROOT.parent / "var"))
         os.environ.setdefault("RECTIFY_DEMO_MODE", "1")
         subprocess.check_call([sys.executable, "-c", f"import run; run.ensure_generated({scale()})"], cwd=ROOT)
-    if len(names) == 1:
-        run_module(names[0])
-        return 0
+    # Every module adds its figures to one summary, printed at the end (bench/summary.py).
+    handle, path = tempfile.mkstemp(prefix="rectify-bench-summary-", suffix=".jsonl")
+    os.close(handle)
+    os.environ["RECTIFY_BENCH_SUMMARY"] = path
     failed = 0
     for name in names:
-        env = dict(os.environ)
+        env = {**os.environ, "RECTIFY_BENCH_CHILD": "1"}
+        database = None
         if not scale():
             env["RECTIFY_VAR_DIR"] = tempfile.mkdtemp(prefix="rectify-bench-")
-        failed |= subprocess.call([sys.executable, __file__, name], env=env)
+            if not os.environ.get("DATABASE_URL"):
+                database = throwaway_postgres(name)
+                if database:
+                    env["DATABASE_URL"] = database
+        try:
+            failed |= subprocess.call([sys.executable, __file__, name], env=env)
+        finally:
+            if database:
+                drop_postgres(database)
+    sys.path.insert(0, str(ROOT))
+    import summary
+
+    summary.print_table(path)
+    os.unlink(path)
     return failed
 
 
