@@ -50,7 +50,7 @@ DEFAULT_SEED = 2026
 DEFAULT_REPEAT_RATE = 0.10
 DEFAULT_BATCH = 2000
 MIN_FINDINGS_PER_DISTRICT = 40
-CLONES_PER_TEMPLATE = 8
+CLONES_PER_TEMPLATE = 50
 
 
 class GenerateError(Exception):
@@ -71,7 +71,7 @@ def is_generated() -> bool:
 
 
 def default_templates(districts: int) -> int:
-    """How many districts are built story by story (the others copy one of them): one in eight."""
+    """How many districts are built story by story (the others copy one of them): one in fifty."""
     return max(1, -(-districts // CLONES_PER_TEMPLATE))
 
 
@@ -117,25 +117,26 @@ def generate(
         templates = min(districts, templates or default_templates(districts))
     else:
         templates = districts
-    with loader.indexes_built_after(rebuild_indexes, report=report):
+    with loader.indexes_built_after(rebuild_indexes, report=report, jobs=jobs):
         with transaction.atomic(), story_timestamps(), request_id_context(prefix="gen-") as request_id:
             shared = _province(
                 all_places, seed=seed, today=today, request_id=request_id, repeat_rate=repeat_rate, batch=batch
             )
         result.counts.update(shared.counts)
         shared.counts.clear()
-        built = [(place, count_of[place.index], seed, today) for place in all_places[:templates]]
-        done = _run(shared, _district_task, built, jobs, result, started, report, districts, 0)
-        if templates < districts:
-            staged = [clone.stage(number, place) for number, place in enumerate(all_places[:templates])]
-            report(f"staged {templates} template districts")
-            try:
+        stage = templates < districts
+        built = [(place, count_of[place.index], seed, today, stage) for place in all_places[:templates]]
+        try:
+            staged = _run(shared, _district_task, built, jobs, result, started, report, districts)
+            if stage:
+                staged = {template.number: template for template in staged}
                 copies = [
                     (place, count_of[place.index], seed, today, staged[(place.index - templates) % templates])
                     for place in all_places[templates:]
                 ]
-                _run(shared, _clone_task, copies, jobs, result, started, report, districts, done)
-            finally:
+                _run(shared, _clone_task, copies, jobs, result, started, report, districts)
+        finally:
+            if stage:
                 clone.drop_staging(list(range(templates)))
     if catch_up:
         # What the units owe as of today and the proposals the sweep would make (the demo does this too);
@@ -152,37 +153,44 @@ def generate(
 _SHARED: Shared | None = None
 
 
-def _progress(done: int, districts: int, result: Result, started: float) -> str:
+def _progress(districts: int, result: Result, started: float) -> str:
     findings = result.counts["findings.Finding"]
+    done = result.counts["districts"]
     return f"district {done}/{districts}: {findings} findings, {time.monotonic() - started:.0f} s"
 
 
-def _run(shared: Shared, task, tasks: list, jobs: int, result: Result, started, report, districts: int, done: int) -> int:
-    """Runs ``task`` on each of ``tasks``, in ``jobs`` processes (forked: they share ``shared``)."""
+def _run(shared: Shared, task, tasks: list, jobs: int, result: Result, started, report, districts: int) -> list:
+    """Runs ``task`` on each of ``tasks``, in ``jobs`` processes (forked: they share ``shared``); returns
+    what the tasks return besides their counts."""
+    returned = []
     if jobs > 1 and len(tasks) > 1:
         global _SHARED
         _SHARED = shared
         connections.close_all()
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            for counts in pool.imap_unordered(task, tasks):
-                done += 1
+            for counts, value in pool.imap_unordered(task, tasks):
                 result.counts.update(counts)
-                report(_progress(done, districts, result, started))
+                returned.append(value)
+                report(_progress(districts, result, started))
         connections.close_all()
     else:
         for one in tasks:
-            done += 1
-            result.counts.update(task(one, shared))
-            report(_progress(done, districts, result, started))
-    return done
+            counts, value = task(one, shared)
+            result.counts.update(counts)
+            returned.append(value)
+            report(_progress(districts, result, started))
+    return returned
 
 
-def _district_task(task, shared: Shared | None = None) -> Counter:
-    return _district(shared or _SHARED, *task)
+def _district_task(task, shared: Shared | None = None) -> tuple[Counter, clone.Template | None]:
+    """A district built story by story; a template (``stage``): its rows staged for its clones."""
+    place, count, seed, today, stage = task
+    counts = _district(shared or _SHARED, place, count, seed, today)
+    return counts, (clone.stage(place.index, place) if stage else None)
 
 
-def _clone_task(task, shared: Shared | None = None) -> Counter:
-    return _clone(shared or _SHARED, *task)
+def _clone_task(task, shared: Shared | None = None) -> tuple[Counter, None]:
+    return _clone(shared or _SHARED, *task), None
 
 
 # The labels a copied district's rows are counted under (those the built districts count).
@@ -213,6 +221,7 @@ def _clone(shared: Shared, place: Place, count: int, seed: int, today, template:
         builder._users()
         copied = clone.Clone(template, builder, count, seed).copy()
     counts = Counter(shared.counts)
+    counts["districts"] += 1
     for label, number in copied.items():
         if label in _COUNTED:
             counts[_COUNTED[label]] += number
@@ -233,7 +242,9 @@ def _district(shared: Shared, place: Place, count: int, seed: int, today) -> Cou
             now=None,
             request_id=request_id,
         ).build()
-    return Counter(shared.counts)
+    counts = Counter(shared.counts)
+    counts["districts"] += 1
+    return counts
 
 
 class _LevelBuilder(OrganizationsPart, WriterPart, BuilderBase):
