@@ -254,7 +254,12 @@ class Clone:
             k = rng.choice(FACTORS)
             factors[pk] = k
             rows.append(
-                (pk, k, self._places(texts.vary(rng, title, k))[:200], self._places(texts.vary(rng, description, k)))
+                (
+                    pk,
+                    k,
+                    self._places(texts.vary(rng, title, k))[:200],
+                    self._places(texts.vary(rng, description, k, opening=True)),
+                )
             )
         self._temp(cursor, "gx_findings_finding", ["id bigint", "k int", "title text", "description text"], rows)
         for label, columns in _VARIED.items():

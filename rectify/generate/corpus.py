@@ -117,6 +117,6 @@ def _copied(template: list[FindingText], template_place: Place, place: Place, se
             t.project + offset,
             t.year,
             moved(texts.vary(rng, t.title, k))[:200],
-            moved(texts.vary(rng, t.description, k)),
+            moved(texts.vary(rng, t.description, k, opening=True)),
             [moved(texts.scale(r, k)) for r in t.requirements],
         )

@@ -103,13 +103,17 @@ def scale(text: str, factor: int) -> str:
     return _AMOUNT_RE.sub(amount, text)
 
 
-def vary(rng: random.Random, text: str, factor: int) -> str:
+def vary(rng: random.Random, text: str, factor: int, *, opening: bool = False) -> str:
     """Another district's statement of the same finding: amounts multiplied by ``factor``, counts changed,
-    about half of the known phrases worded otherwise (years and the rest kept)."""
+    most of the known phrases worded otherwise, and (a description: ``opening``) another opening phrase;
+    years and the rest kept."""
 
     def count(match: re.Match) -> str:
         return f"{max(1, int(match.group(1)) + rng.randint(-2, 4))}{match.group(2)}"
 
     text = scale(text, factor)
     text = _COUNT_RE.sub(count, text)
-    return reword(rng, text, 0.5)
+    text = reword(rng, text, 0.6)
+    if opening:
+        text = rng.choice(OPENINGS) + _OPENING_RE.sub("", text)
+    return text
