@@ -1,8 +1,8 @@
 """The analysis bench: quality of repeat proposals on the labeled evaluation set (precision, recall, MRR at
 the configured threshold), then, for 100,000 generated findings (and 1,000,000 with
-BENCH_ANALYSIS_MAX=1000000; other sizes with BENCH_ANALYSIS_SIZES=2000,20000), the similarity index's build time, its size and peak memory, and the
-latency (p50, p95) of 200 similar-findings searches in a fresh process that maps the index, as a web
-process does.
+BENCH_ANALYSIS_MAX=1000000; other sizes with BENCH_ANALYSIS_SIZES=2000,20000), the similarity index's
+build time, its size and peak memory, and the latency (p50, p95) of 200 similar-findings searches in a
+fresh process that maps the index, as a web process does.
 
 Texts: those of ``rectify generate``: read from the database when it holds a generated province of
 enough findings (DATABASE_URL pointing to one, see run.py's SCALE); otherwise produced in memory by the
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import resource
 import subprocess
 import sys
@@ -59,6 +60,25 @@ def _documents(n: int, seed: int):
     return _generated(n, seed), "rectify generate's texts, in memory"
 
 
+def _queries(from_database: bool) -> list[tuple[str, int]]:
+    """What is searched, as new findings would be: findings of another generated province (another seed);
+    with a generated province in the database, its findings sampled and stated again (texts.vary)."""
+    from rectify.generate.services import DEFAULT_SEED
+
+    if not from_database:
+        return [(doc.text, doc.unit) for doc in _generated(QUERIES, seed=DEFAULT_SEED + 1)]
+    from rectify.analysis.services import documents
+    from rectify.findings.models import Finding
+    from rectify.generate import texts
+
+    rng = random.Random(DEFAULT_SEED)
+    sample = rng.sample(list(Finding.objects.values_list("pk", flat=True)), QUERIES)
+    return [
+        (texts.vary(rng, doc.text, 1, opening=True), doc.unit)
+        for doc in documents(Finding.objects.filter(pk__in=sample))
+    ]
+
+
 QUERY_PROCESS = r"""
 import json, resource, sys, time
 import numpy as np
@@ -95,8 +115,7 @@ def _measure(n: int) -> None:
     stats = index.write_segment(folder / "base", docs)
     built = time.perf_counter() - started
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-    # The queries: findings of another generated province (another seed), as new findings would be.
-    queries = [(doc.text, doc.unit) for doc in _generated(QUERIES, seed=DEFAULT_SEED + 1)]
+    queries = _queries(from_database=source.startswith("generated province"))
     query_file = folder / "queries.json"
     query_file.write_text(json.dumps(queries, ensure_ascii=False))
     answer = subprocess.run(
