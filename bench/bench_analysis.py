@@ -1,12 +1,13 @@
 """The analysis bench: quality of repeat proposals on the labeled evaluation set (precision, recall, MRR at
-the configured threshold), then, for 100,000 synthetic findings (and 1,000,000 with
-BENCH_ANALYSIS_MAX=1000000), the similarity index's build time, its size and peak memory, and the
-latency (p50, p95) of 200 similar-findings searches in a fresh process that maps the index, as a web
-process does.
+the configured threshold), then, for 100,000 generated findings (and 1,000,000 with
+BENCH_ANALYSIS_MAX=1000000; other sizes with BENCH_ANALYSIS_SIZES=2000,20000), the similarity index's
+build time, its size and peak memory, and the latency (p50, p95) of 200 similar-findings searches in a
+fresh process that maps the index, as a web process does.
 
-Texts: from the database when it holds enough findings (DATABASE_URL pointing to one made by
-``rectify generate``); otherwise synthesised from the demo's templates (rectify/demo/texts.py) with
-random amounts, dates, counts, sector words and place names, so no database is needed.
+Texts: those of ``rectify generate``: read from the database when it holds a generated province of
+enough findings (DATABASE_URL pointing to one, see run.py's SCALE); otherwise produced in memory by the
+generator's own builders and text functions with its default seed (rectify.generate.corpus: the texts
+``rectify generate --findings N`` would write), so no generated province is needed.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from __future__ import annotations
 import json
 import os
 import random
-import re
 import resource
 import subprocess
 import sys
@@ -22,60 +22,30 @@ import tempfile
 import time
 from pathlib import Path
 
-SIZES = (100_000, 1_000_000)
+SIZES = tuple(int(size) for size in os.environ.get("BENCH_ANALYSIS_SIZES", "100000,1000000").split(","))
 QUERIES = 200
 
 
-def _synthetic(n: int, seed: int):
-    """``n`` findings' texts from the demo's templates, each with its own numbers and names."""
+def _generated(n: int, seed: int):
+    """The texts ``rectify generate --findings n --seed seed`` writes, produced in memory with the generator's
+    own builders and text functions (rectify.generate.corpus), without a province in the database."""
     from rectify.analysis.index import Doc
     from rectify.analysis.text import finding_text
-    from rectify.demo import texts as T
+    from rectify.generate import corpus
 
-    rng = random.Random(seed)
-    sectors = list(T.SECTOR_WORDS.values())
-    categories = [c for c in T.CATEGORY_TEXTS.values() if c.get("t") or c.get("t0")]
-    syllables = "东南西北青石桥河山林花溪龙凤泉水坝岭沟坪湾塘田家寨堡岗营"
-    places = ["".join(rng.choice(syllables) for _ in range(2)) + rng.choice("镇乡村街道社区") for _ in range(3000)]
-    field = re.compile(r"\{(\w+)\}")
-
-    def fill(template: str, words: dict) -> str:
-        def value(match):
-            key = match.group(1)
-            if key in ("Y", "Yp", "year"):
-                return str(rng.randint(2015, 2025))
-            if key in ("amount", "part", "budget", "actual"):
-                return f"{rng.randint(1, 9000)}.{rng.randint(0, 99)}万元"
-            if key in ("n", "k", "m", "days", "pct", "area", "mu"):
-                return str(rng.randint(2, 400))
-            if key == "short":
-                return rng.choice(places)
-            choices = words.get(key) or T.WORDS.get(key)
-            return rng.choice(choices) if choices else rng.choice(places)
-
-        return field.sub(value, template)
-
-    for pk in range(1, n + 1):
-        category = rng.choice(categories)
-        words = rng.choice(sectors)
-        titles = category.get("t") or category.get("t0")
-        descriptions = category.get("d") or category.get("d0") or titles
-        i = rng.randrange(len(titles))
-        title = fill(titles[i], words)
-        description = rng.choice(places) + fill(descriptions[min(i, len(descriptions) - 1)], words)
-        if rng.random() < 0.3:
-            description += fill(rng.choice(T.DETAIL_SENTENCES), words)
-        requirements = rng.sample(category["r"], k=min(len(category["r"]), rng.randint(1, 3)))
-        yield Doc(pk, rng.randint(1, 2000), rng.randint(1, 20000), rng.randint(2015, 2025),
-                  finding_text(title, description, requirements))  # fmt: skip
+    for pk, t in enumerate(corpus.finding_texts(n, seed=seed), start=1):
+        yield Doc(pk, t.unit, t.project, t.year, finding_text(t.title, t.description, t.requirements))
 
 
 def _documents(n: int, seed: int):
+    """The findings of the generated province in the database (SCALE/DATABASE_URL, see run.py) when it holds
+    ``n`` of them; else the same texts produced in memory."""
     from rectify.findings.models import Finding
+    from rectify.generate import services
 
     try:
-        enough = Finding.objects.count() >= n
-    except Exception:  # no database to read: synthesise
+        enough = services.is_generated() and Finding.objects.count() >= n
+    except Exception:  # no database to read
         enough = False
     if enough:
         from rectify.analysis.services import documents
@@ -86,8 +56,27 @@ def _documents(n: int, seed: int):
                     return
                 yield doc
 
-        return first_n(), "database"
-    return _synthetic(n, seed), "synthetic (demo templates)"
+        return first_n(), "generated province in the database"
+    return _generated(n, seed), "rectify generate's texts, in memory"
+
+
+def _queries(from_database: bool) -> list[tuple[str, int]]:
+    """What is searched, as new findings would be: findings of another generated province (another seed);
+    with a generated province in the database, its findings sampled and stated again (texts.vary)."""
+    from rectify.generate.services import DEFAULT_SEED
+
+    if not from_database:
+        return [(doc.text, doc.unit) for doc in _generated(QUERIES, seed=DEFAULT_SEED + 1)]
+    from rectify.analysis.services import documents
+    from rectify.findings.models import Finding
+    from rectify.generate import texts
+
+    rng = random.Random(DEFAULT_SEED)
+    sample = rng.sample(list(Finding.objects.values_list("pk", flat=True)), QUERIES)
+    return [
+        (texts.vary(rng, doc.text, 1, opening=True), doc.unit)
+        for doc in documents(Finding.objects.filter(pk__in=sample))
+    ]
 
 
 QUERY_PROCESS = r"""
@@ -119,12 +108,14 @@ def _measure(n: int) -> None:
     from rectify.analysis import index
 
     folder = Path(tempfile.mkdtemp(prefix="rectify-analysis-bench-"))
-    docs, source = _documents(n, seed=n)
+    from rectify.generate.services import DEFAULT_SEED
+
+    docs, source = _documents(n, seed=DEFAULT_SEED)
     started = time.perf_counter()
     stats = index.write_segment(folder / "base", docs)
     built = time.perf_counter() - started
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-    queries = [(doc.text, doc.unit) for doc in _synthetic(QUERIES, seed=n + 1)]
+    queries = _queries(from_database=source.startswith("generated province"))
     query_file = folder / "queries.json"
     query_file.write_text(json.dumps(queries, ensure_ascii=False))
     answer = subprocess.run(

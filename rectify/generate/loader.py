@@ -4,11 +4,14 @@ the ledger number's) stay: the load relies on them."""
 
 from __future__ import annotations
 
+import queue
+import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 
 from django.apps import apps
-from django.db import connection
+from django.db import connection, connections
 from simple_history.utils import get_history_model_for_model
 
 # The tables that grow with the findings (each with its history table).
@@ -56,7 +59,7 @@ def secondary_indexes(tables: list[str]) -> list[tuple[str, str]]:
 
 
 @contextmanager
-def indexes_built_after(enabled: bool, report=print) -> Iterator[None]:
+def indexes_built_after(enabled: bool, report=print, jobs: int = 1) -> Iterator[None]:
     """On PostgreSQL: drops the large tables' secondary indexes, yields, then builds them again (also when
     the load fails, so the database is left as migrated) and analyzes the database."""
     # Inside the caller's transaction (a test's) the indexes stay: rebuilding them there would meet the
@@ -75,18 +78,51 @@ def indexes_built_after(enabled: bool, report=print) -> Iterator[None]:
         yield
     except BaseException:
         connection.close()  # a connection a failure left in an aborted transaction
-        _rebuild(indexes, report)
+        _rebuild(indexes, report, jobs)
         raise
-    _rebuild(indexes, report)
+    _rebuild(indexes, report, jobs)
 
 
-def _rebuild(indexes, report) -> None:
+def _rebuild(indexes, report, jobs: int = 1) -> None:
+    """The post-load steps: the indexes built again (``jobs`` at a time, largest tables first), then
+    ANALYZE."""
     with connection.cursor() as cursor:
-        cursor.execute("SET maintenance_work_mem = '512MB'")
-        for _name, definition in indexes:
-            cursor.execute(definition.replace("CREATE INDEX", "CREATE INDEX IF NOT EXISTS", 1))
+        cursor.execute(
+            "SELECT c.relname FROM pg_class c WHERE c.relkind = 'r' ORDER BY pg_total_relation_size(c.oid) DESC"
+        )
+        order = {name: rank for rank, (name,) in enumerate(cursor.fetchall())}
+    pending = queue.SimpleQueue()
+    for _name, definition in sorted(indexes, key=lambda index: order.get(_table_of(index[1]), len(order))):
+        pending.put(definition.replace("CREATE INDEX", "CREATE INDEX IF NOT EXISTS", 1))
+
+    def build() -> None:
+        try:
+            with connections["default"].cursor() as cursor:
+                cursor.execute("SET maintenance_work_mem = '512MB'")
+                while True:
+                    try:
+                        definition = pending.get_nowait()
+                    except queue.Empty:
+                        return
+                    cursor.execute(definition)
+        finally:
+            if threading.current_thread() is not threading.main_thread():
+                connections["default"].close()
+
+    workers = max(1, min(jobs, len(indexes)))
+    if workers == 1:
+        build()
+    else:
+        with ThreadPoolExecutor(workers) as pool:
+            for future in [pool.submit(build) for _ in range(workers)]:
+                future.result()
     report(f"rebuilt {len(indexes)} secondary indexes")
     analyze()
+
+
+def _table_of(definition: str) -> str:
+    """The table of ``CREATE INDEX name ON schema.table USING …``."""
+    return definition.split(" ON ", 1)[1].split()[0].split(".")[-1].strip('"')
 
 
 def analyze() -> None:

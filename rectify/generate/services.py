@@ -31,7 +31,7 @@ from rectify.demo.base import BuilderBase, DemoError
 from rectify.demo.organizations import OrganizationsPart, _credit_code
 from rectify.demo.writer import WriterPart, story_timestamps
 from rectify.findings.models import Category
-from rectify.generate import loader
+from rectify.generate import clone, loader
 from rectify.generate.builder import (
     ADMIN_ACCOUNTS,
     LEADERSHIP,
@@ -50,6 +50,7 @@ DEFAULT_SEED = 2026
 DEFAULT_REPEAT_RATE = 0.10
 DEFAULT_BATCH = 2000
 MIN_FINDINGS_PER_DISTRICT = 40
+CLONES_PER_TEMPLATE = 50
 
 
 class GenerateError(Exception):
@@ -69,6 +70,11 @@ def is_generated() -> bool:
     return Jurisdiction.all_objects.filter(code=PROVINCE[1]).exists()
 
 
+def default_templates(districts: int) -> int:
+    """How many districts are built story by story (the others copy one of them): one in fifty."""
+    return max(1, -(-districts // CLONES_PER_TEMPLATE))
+
+
 def shares(findings: int, districts: int) -> list[int]:
     base, extra = divmod(findings, districts)
     return [base + (1 if index < extra else 0) for index in range(districts)]
@@ -85,6 +91,7 @@ def generate(
     jobs: int = 1,
     rebuild_indexes: bool = True,
     catch_up: bool = False,
+    templates: int | None = None,
     report=lambda message: None,
 ) -> Result:
     """Generates the province; each district in a transaction of its own."""
@@ -103,28 +110,34 @@ def generate(
     started = time.monotonic()
     all_places = places(districts, seed)
     result = Result(findings=findings, districts=districts, cities=len({p.city_code for p in all_places}))
-    with loader.indexes_built_after(rebuild_indexes, report=report):
+    # The first districts are built story by story (the templates); on PostgreSQL the others are copied from
+    # them in SQL (clone.py), which is what makes a million findings take minutes.
+    count_of = shares(findings, districts)
+    if connection.vendor == "postgresql":
+        templates = min(districts, templates or default_templates(districts))
+    else:
+        templates = districts
+    with loader.indexes_built_after(rebuild_indexes, report=report, jobs=jobs):
         with transaction.atomic(), story_timestamps(), request_id_context(prefix="gen-") as request_id:
             shared = _province(
                 all_places, seed=seed, today=today, request_id=request_id, repeat_rate=repeat_rate, batch=batch
             )
         result.counts.update(shared.counts)
         shared.counts.clear()
-        tasks = [
-            (place, count, seed, today) for place, count in zip(all_places, shares(findings, districts), strict=True)
-        ]
-        if jobs > 1:
-            global _SHARED
-            _SHARED = shared
-            connections.close_all()
-            with multiprocessing.get_context("fork").Pool(jobs) as pool:
-                for done, counts in enumerate(pool.imap_unordered(_district_task, tasks), start=1):
-                    result.counts.update(counts)
-                    report(_progress(done, districts, result, started))
-        else:
-            for done, task in enumerate(tasks, start=1):
-                result.counts.update(_district(shared, *task))
-                report(_progress(done, districts, result, started))
+        stage = templates < districts
+        built = [(place, count_of[place.index], seed, today, stage) for place in all_places[:templates]]
+        try:
+            staged = _run(shared, _district_task, built, jobs, result, started, report, districts)
+            if stage:
+                staged = {template.number: template for template in staged}
+                copies = [
+                    (place, count_of[place.index], seed, today, staged[(place.index - templates) % templates])
+                    for place in all_places[templates:]
+                ]
+                _run(shared, _clone_task, copies, jobs, result, started, report, districts)
+        finally:
+            if stage:
+                clone.drop_staging(list(range(templates)))
     if catch_up:
         # What the units owe as of today and the proposals the sweep would make (the demo does this too);
         # off by default: the scheduled sweep does it on its next run.
@@ -140,13 +153,81 @@ def generate(
 _SHARED: Shared | None = None
 
 
-def _progress(done: int, districts: int, result: Result, started: float) -> str:
+def _progress(districts: int, result: Result, started: float) -> str:
     findings = result.counts["findings.Finding"]
+    done = result.counts["districts"]
     return f"district {done}/{districts}: {findings} findings, {time.monotonic() - started:.0f} s"
 
 
-def _district_task(task) -> Counter:
-    return _district(_SHARED, *task)
+def _run(shared: Shared, task, tasks: list, jobs: int, result: Result, started, report, districts: int) -> list:
+    """Runs ``task`` on each of ``tasks``, in ``jobs`` processes (forked: they share ``shared``); returns
+    what the tasks return besides their counts."""
+    returned = []
+    if jobs > 1 and len(tasks) > 1:
+        global _SHARED
+        _SHARED = shared
+        connections.close_all()
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            for counts, value in pool.imap_unordered(task, tasks):
+                result.counts.update(counts)
+                returned.append(value)
+                report(_progress(districts, result, started))
+        connections.close_all()
+    else:
+        for one in tasks:
+            counts, value = task(one, shared)
+            result.counts.update(counts)
+            returned.append(value)
+            report(_progress(districts, result, started))
+    return returned
+
+
+def _district_task(task, shared: Shared | None = None) -> tuple[Counter, clone.Template | None]:
+    """A district built story by story; a template (``stage``): its rows staged for its clones."""
+    place, count, seed, today, stage = task
+    counts = _district(shared or _SHARED, place, count, seed, today)
+    return counts, (clone.stage(place.index, place) if stage else None)
+
+
+def _clone_task(task, shared: Shared | None = None) -> tuple[Counter, None]:
+    return _clone(shared or _SHARED, *task), None
+
+
+# The labels a copied district's rows are counted under (those the built districts count).
+_COUNTED = {
+    "audits.AuditProject": "projects",
+    "findings.Finding_repeats": "repeats",
+    "findings.Finding": "findings.Finding",
+    "findings.HistoricalFinding": "findings.HistoricalFinding",
+    "findings.FindingEvent": "findings.FindingEvent",
+}
+
+
+def _clone(shared: Shared, place: Place, count: int, seed: int, today, template: clone.Template) -> Counter:
+    """A district copied from ``template``: its own organizations and accounts built, its projects,
+    findings and their records copied (clone.py)."""
+    shared.counts = Counter()
+    with transaction.atomic(), story_timestamps(), request_id_context(prefix="gen-") as request_id:
+        builder = DistrictBuilder(
+            place=place,
+            shared=shared,
+            seed=seed * 100_003 + place.index,
+            findings=count,
+            today=today,
+            now=None,
+            request_id=request_id,
+        )
+        builder._reference_data()
+        builder._users()
+        copied = clone.Clone(template, builder, count, seed).copy()
+    counts = Counter(shared.counts)
+    counts["districts"] += 1
+    for label, number in copied.items():
+        if label in _COUNTED:
+            counts[_COUNTED[label]] += number
+        elif label in loader.LARGE_MODELS:
+            counts[label] += number
+    return counts
 
 
 def _district(shared: Shared, place: Place, count: int, seed: int, today) -> Counter:
@@ -161,7 +242,9 @@ def _district(shared: Shared, place: Place, count: int, seed: int, today) -> Cou
             now=None,
             request_id=request_id,
         ).build()
-    return Counter(shared.counts)
+    counts = Counter(shared.counts)
+    counts["districts"] += 1
+    return counts
 
 
 class _LevelBuilder(OrganizationsPart, WriterPart, BuilderBase):

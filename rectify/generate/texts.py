@@ -89,3 +89,31 @@ def restate(
     if since is not None:
         text += rng.choice(demo_texts.REPEAT_SENTENCES).format(year=since)
     return text
+
+
+def scale(text: str, factor: int) -> str:
+    """``text`` with every amount multiplied by the whole number ``factor`` (exactly: 150万元 → 300万元)."""
+    if factor == 1 or "元" not in text:
+        return text
+
+    def amount(match: re.Match) -> str:
+        cents = round(float(match.group(1)) * (10000 if match.group(2) == "万元" else 1) * 100)
+        return money_text(cents * factor)
+
+    return _AMOUNT_RE.sub(amount, text)
+
+
+def vary(rng: random.Random, text: str, factor: int, *, opening: bool = False) -> str:
+    """Another district's statement of the same finding: amounts multiplied by ``factor``, counts changed,
+    most of the known phrases worded otherwise, and (a description: ``opening``) another opening phrase;
+    years and the rest kept."""
+
+    def count(match: re.Match) -> str:
+        return f"{max(1, int(match.group(1)) + rng.randint(-2, 4))}{match.group(2)}"
+
+    text = scale(text, factor)
+    text = _COUNT_RE.sub(count, text)
+    text = reword(rng, text, 0.6)
+    if opening:
+        text = rng.choice(OPENINGS) + _OPENING_RE.sub("", text)
+    return text

@@ -186,3 +186,30 @@ def test_restate_scales_the_amounts_and_moves_the_years_on():
     again = texts.restate(random.Random(1), text, years=2, factor=0.5, since=2022)
     assert "2024年" in again and "预算50万元" in again and "75万元" in again and "25万元" in again
     assert again.count("屡审屡犯") == 1 and "2022年度审计" in again and "2020年度" not in again
+
+
+def test_the_second_district_refers_only_to_its_own_rows(province):
+    """On PostgreSQL the second district is copied from the first (clone.py): every reference moved."""
+    from django.db.models import F
+
+    second = places(DISTRICTS, SEED)[1]
+    prefix = second.code.lower() + "_"
+    findings = Finding.objects.filter(project__jurisdiction__code=second.code)
+    assert findings.count() == FINDINGS // DISTRICTS
+    assert not findings.exclude(unit__jurisdiction__code=second.code).exists()
+    assert not findings.exclude(created_by__username__startswith=prefix).exists()
+    assert not findings.exclude(ledger_number__startswith=second.code + "-").exists()
+    reports = ProgressReport.objects.filter(finding__in=findings)
+    assert reports.exists() and not reports.exclude(submitted_by__username__startswith=prefix).exists()
+    verifications = Verification.objects.filter(finding__in=findings)
+    assert verifications.exists() and not verifications.exclude(report__finding=F("finding")).exists()
+    assert not verifications.exclude(verifier__username__startswith=prefix).exists()
+    assert not verifications.filter(created__lt=F("report__created")).exists()
+    assert not reports.filter(created__lt=F("finding__issued_at")).exists()
+    events = FindingEvent.objects.filter(finding__in=findings, actor__isnull=False).select_related("actor")
+    assert events.exists() and all(e.actor_name == e.actor.full_name for e in events)
+    first_place = places(DISTRICTS, SEED)[0]
+    assert not findings.filter(description__contains=first_place.full).exists()
+    for finding in findings.order_by("pk")[:40]:
+        latest = finding.history.order_by("-history_date", "-history_id").first()
+        assert (latest.title, latest.description, latest.state) == (finding.title, finding.description, finding.state)

@@ -26,13 +26,21 @@ class Command(RectifyCommand):
         parser.add_argument("--batch", type=int, default=services.DEFAULT_BATCH, help="每批写入的问题条数")
         parser.add_argument("--jobs", type=int, default=1, help="并行生成区县的进程数（仅 PostgreSQL）")
         parser.add_argument(
+            "--templates",
+            type=int,
+            default=None,
+            help="逐条构建的区县个数，其余区县由它们复制改写（仅 PostgreSQL；默认每 50 个区县 1 个）",
+        )
+        parser.add_argument(
             "--catch-up", action="store_true", help="生成后补齐各问题的报送义务（与演示数据相同；默认留给定时任务）"
         )
         parser.add_argument(
             "--keep-indexes", action="store_true", help="加载期间保留二级索引（默认先删除、加载后重建）"
         )
 
-    def run(self, *args, findings, districts, seed, repeat_rate, batch, jobs, keep_indexes, catch_up, **options):
+    def run(
+        self, *args, findings, districts, seed, repeat_rate, batch, jobs, keep_indexes, catch_up, templates, **options
+    ):
         districts = districts or default_districts(findings)
         self.stdout.write(f"生成 {findings} 条问题，{districts} 个区县……")
         try:
@@ -45,6 +53,7 @@ class Command(RectifyCommand):
                 jobs=jobs,
                 rebuild_indexes=not keep_indexes,
                 catch_up=catch_up,
+                templates=templates,
                 report=lambda message: self.stdout.write(f"  {message}"),
             )
         except services.GenerateError as error:
