@@ -449,6 +449,9 @@ Q_CLUSTER = {
     "poll": 1,
     # Tests run every job at once, in the calling thread.
     "sync": env_bool("RECTIFY_JOBS_SYNC", False),
+    # Whether this worker also starts the scheduled jobs. Several may (each schedule row is locked while
+    # it is started, so none starts twice); RECTIFY_SCHEDULER=0 leaves it to one (deploy/rectify-scheduler.service).
+    "scheduler": env_bool("RECTIFY_SCHEDULER", True),
 }
 if RECTIFY_REDIS_URL:
     Q_CLUSTER["redis"] = RECTIFY_REDIS_URL

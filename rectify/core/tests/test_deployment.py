@@ -8,7 +8,7 @@ import io
 from collections.abc import Iterator
 
 import pytest
-from django.db import DEFAULT_DB_ALIAS, connections, router
+from django.db import DEFAULT_DB_ALIAS, connection, connections, router
 from django.test.utils import CaptureQueriesContext
 
 from rectify.core import routing
@@ -174,3 +174,34 @@ def test_the_decorated_export_reads_the_findings_on_the_replica(replica_alias, t
     assert '"findings_finding"' not in primary_sql
     _header, *rows = sheet_rows(buffer)
     assert len(rows) == expected
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's advisory locks")
+def test_behind_pgbouncer_two_runs_of_a_job_still_do_not_overlap(db, monkeypatch):
+    """With transaction pooling the run lock is a transaction-level lock held on a connection of its own
+    (a session lock would stay on whichever server connection took it)."""
+    import threading
+
+    from rectify.core.commands import AlreadyRunning, exclusive
+
+    monkeypatch.setitem(connections[DEFAULT_DB_ALIAS].settings_dict, "DISABLE_SERVER_SIDE_CURSORS", True)
+    outcome = []
+
+    def another_run():
+        try:
+            with exclusive("pgbouncer-job"):
+                outcome.append("ran")
+        except AlreadyRunning:
+            outcome.append("refused")
+        finally:
+            connections[DEFAULT_DB_ALIAS].close()
+
+    with exclusive("pgbouncer-job"):
+        thread = threading.Thread(target=another_run)
+        thread.start()
+        thread.join()
+    assert outcome == ["refused"]
+    thread = threading.Thread(target=another_run)
+    thread.start()
+    thread.join()
+    assert outcome == ["refused", "ran"]
