@@ -10,7 +10,10 @@
 --     psql -v ON_ERROR_STOP=1 -d rectify -f deploy/partition-by-year.sql
 --     psql -d rectify -c "SELECT rectify_partition_by_year('findings_findingevent', 'at', 'id')"
 --     psql -d rectify -c "SELECT rectify_partition_by_year(c.relname, 'history_date', 'history_id')
---                         FROM pg_class c WHERE c.relkind = 'r' AND c.relname LIKE '%\_historical%'"
+--                         FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'history_date'
+--                         WHERE c.relkind = 'r' AND c.relname LIKE '%\_historical%'"
+-- (the history of many-to-many relations, e.g. accounts_historicaluser_roles, has no history_date and
+-- stays as it is: it is small, one row per change of a user's roles).
 -- and every December (before the new year's first row):
 --     psql -d rectify -c "SELECT rectify_add_year_partitions(extract(year FROM now())::int + 1)"
 --
