@@ -63,6 +63,8 @@ def _postgresql_options(database: dict[str, Any], env: Mapping[str, str], pgboun
         # PgBouncer refuses the startup parameter "options": the lock wait bound is set on the role
         # instead (ALTER ROLE … SET lock_timeout, docs/DEPLOYMENT.md).
         return
+    # A statement waiting longer than this for a row lock gives up (answered 503 with a retry,
+    # rectify.core.middleware.DatabaseBusyMiddleware) instead of holding a worker indefinitely.
     lock_timeout = int(env.get("RECTIFY_PG_LOCK_TIMEOUT_MS", "15000"))
     if lock_timeout:
         options["options"] = f"{options.get('options', '')} -c lock_timeout={lock_timeout}".strip()
