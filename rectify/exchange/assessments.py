@@ -13,7 +13,6 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from rectify.assessment.models import Assessment, AssessmentLine
-from rectify.core.routing import replica_reads
 from rectify.exchange.cells import write_text
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -22,7 +21,6 @@ LINES_SHEET = "得分明细"
 POINTS_FORMAT = "0.00"
 
 
-@replica_reads()
 def assessment_workbook(assessments, year: int) -> tuple[str, bytes]:
     """(filename, content) of the year's results among ``assessments`` (a scoped queryset), in three
     queries whatever their number: the results, their lines, nothing per unit."""

@@ -16,7 +16,6 @@ from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
-from rectify.core.routing import replica_reads
 from rectify.exchange.cells import write_text
 from rectify.exchange.columns import AMOUNT_FORMAT
 from rectify.references import readers
@@ -70,7 +69,6 @@ def _moment(value) -> str:
 # --- the cadre reference ------------------------------------------------------------------------------
 
 
-@replica_reads()
 def cadre_workbook(user: User, projects: QuerySet) -> bytes:
     """The cadre reference of ``projects`` (already scoped and filtered): one sheet of the audited leaders
     with their figures, one of the findings with their rectification and verification, one of the
@@ -148,7 +146,6 @@ def cadre_workbook(user: User, projects: QuerySet) -> bytes:
 # --- the budget reference -----------------------------------------------------------------------------
 
 
-@replica_reads()
 def budget_workbook(user: User, *, year: int | None = None, sector: int | None = None) -> bytes:
     """The budget reference: the ranking of units (``year``, or all years), and each unit's figures by year
     over the history the ranking counts."""

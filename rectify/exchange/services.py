@@ -38,7 +38,6 @@ from django.utils.translation import gettext as _
 
 from rectify.accounts.choices import AUDIT_ROLES
 from rectify.core.exceptions import ActionRefused
-from rectify.core.routing import replica_reads
 from rectify.exchange.columns import (
     AMOUNT,
     AMOUNT_KEYS,
@@ -254,7 +253,6 @@ def write_template(target, *, user: User | None = None) -> None:
     write_ledger([], target, user=user, note=_("空白模板"))
 
 
-@replica_reads()
 def export_ledger(findings_queryset: QuerySet, target, *, user: User | None = None) -> int:
     """Writes ``findings_queryset`` (restricted and filtered by the caller) as the ledger; returns the count."""
     stamp = timezone.localtime().strftime("%Y-%m-%d %H:%M")

@@ -14,7 +14,6 @@ from decimal import Decimal
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
-from rectify.core.routing import replica_reads
 from rectify.exchange.cells import write_text
 from rectify.exchange.columns import AMOUNT_FORMAT
 from rectify.findings.choices import Colour, FindingState, Kind
@@ -70,7 +69,6 @@ def _value(key: str, kind: str, row: dict):
     return value
 
 
-@replica_reads()
 def summary_annex(report: SummaryReport) -> tuple[str, bytes]:
     """(filename, content) of the annex of ``report`` (fetched through the caller's scope)."""
     workbook = Workbook()

@@ -147,10 +147,11 @@ def test_inside_a_transaction_on_the_primary_reads_stay_there(replica_alias, db,
         assert Finding.objects.all().db == DEFAULT_DB_ALIAS
 
 
-def test_the_decorated_export_reads_the_findings_on_the_replica(replica_alias, transactional_db):
-    """The ledger export of an auditor, on committed data: its queries of the findings run on the
+def test_the_ledger_export_reads_the_findings_on_the_replica(replica_alias, transactional_db, tmp_path):
+    """`rectify export-ledger` of an auditor, on committed data: its queries of the findings run on the
     replica's connection, none on the primary's; the file holds every visible finding."""
-    from rectify.exchange import services
+    from django.core.management import call_command
+
     from rectify.exchange.tests.helpers import sheet_rows
     from rectify.findings.models import Finding
     from rectify.testing import build_world, make_finding
@@ -158,22 +159,39 @@ def test_the_decorated_export_reads_the_findings_on_the_replica(replica_alias, t
     world = build_world()
     make_finding(world, state="issued")
     make_finding(world, state="rectifying")
-    visible = Finding.objects.restrict(world["auditor"])
-    expected = visible.count()
+    expected = Finding.objects.restrict(world["auditor"]).count()
     assert expected >= 2
-    buffer = io.BytesIO()
+    target = tmp_path / "ledger.xlsx"
     with (
         CaptureQueriesContext(connections[DEFAULT_DB_ALIAS]) as on_primary,
         CaptureQueriesContext(connections[REPLICA]) as on_replica,
     ):
-        count = services.export_ledger(visible, buffer, user=world["auditor"])
-    assert count == expected
+        call_command("export_ledger", str(target), user=world["auditor"].username, stdout=io.StringIO())
     replica_sql = " ".join(q["sql"] for q in on_replica.captured_queries)
     primary_sql = " ".join(q["sql"] for q in on_primary.captured_queries)
     assert '"findings_finding"' in replica_sql
     assert '"findings_finding"' not in primary_sql
-    _header, *rows = sheet_rows(buffer)
+    _header, *rows = sheet_rows(io.BytesIO(target.read_bytes()))
     assert len(rows) == expected
+
+    # The same export on the web: the findings are read on the replica, the security log written on the primary.
+    from django.test import Client
+
+    client = Client()
+    client.force_login(world["auditor"])
+    with (
+        CaptureQueriesContext(connections[DEFAULT_DB_ALIAS]) as on_primary,
+        CaptureQueriesContext(connections[REPLICA]) as on_replica,
+    ):
+        response = client.get("/ledger/export.xlsx")
+        content = b"".join(response.streaming_content)
+    assert response.status_code == 200
+    _header, *rows = sheet_rows(io.BytesIO(content))
+    assert len(rows) == expected
+    assert '"findings_finding"' in " ".join(q["sql"] for q in on_replica.captured_queries)
+    primary_sql = " ".join(q["sql"] for q in on_primary.captured_queries)
+    assert '"findings_finding"' not in primary_sql
+    assert "INSERT INTO" in primary_sql and "security_log" in primary_sql
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's advisory locks")
