@@ -1,14 +1,16 @@
 """Reads of reports and exports on a read replica; everything else, and every write, on the primary.
 
 With ``DATABASE_REPLICA_URL`` set (rectify.core.deployment.database_settings) the settings hold a
-second database alias, ``replica``: a streaming standby of the primary. The functions that build an
-export or a report's figures run their reads there by declaring it::
+second database alias, ``replica``: a streaming standby of the primary. The places that hand a user an
+export (the web views of rectify.exchange, ``rectify export-ledger``) run its reads there by saying so::
 
-    @replica_reads()
-    def export_ledger(findings, target, *, user=None): ...
+    with replica_reads():
+        content = cadre_workbook(request.user, projects)
 
-or ``with replica_reads(): ...``. Outside such a block, and inside one wherever the replica cannot
-serve, reads go to the primary (``default``):
+(or ``@replica_reads()`` on a function). The export services themselves do not choose: a job that puts
+an export into a larger package (a referral's evidence package) reads it with the rest, on the primary.
+Outside such a block, and inside one wherever the replica cannot serve, reads go to the primary
+(``default``):
 
 - the caller is inside a transaction on the primary (it may have written what it now reads back, which
   the standby has not replayed yet);
