@@ -435,7 +435,8 @@ RECTIFY_FIELD_KEY_FILE = os.environ.get("RECTIFY_FIELD_KEY_FILE", str(VAR_DIR / 
 
 # --- The job queue (django-q2) ------------------------------------------------------------
 # The embedded default queues jobs in the database (no extra service); RECTIFY_REDIS_URL moves the
-# broker to Redis by configuration alone. Jobs are retried when a worker dies under them.
+# broker to Redis by configuration alone. On the database a job whose worker died is retried; on Redis it
+# is not (docs/DEPLOYMENT.md).
 RECTIFY_REDIS_URL = os.environ.get("RECTIFY_REDIS_URL", "")
 Q_CLUSTER = {
     "name": "rectify",
