@@ -223,3 +223,22 @@ def test_behind_pgbouncer_two_runs_of_a_job_still_do_not_overlap(db, monkeypatch
     thread.start()
     thread.join()
     assert outcome == ["refused", "ran"]
+
+
+# --- several workers ---------------------------------------------------------------------------
+
+
+def test_a_schedule_added_twice_by_workers_starting_at_once_is_kept_once(db):
+    from django_q.models import Schedule
+
+    from rectify.core import jobs
+
+    names = jobs.sync_schedules()
+    Schedule.objects.create(
+        name="rectify:findings.publish_overdue",
+        func="rectify.findings.jobs.publish_overdue",
+        schedule_type=Schedule.MINUTES,
+    )
+    jobs.sync_schedules()
+    assert Schedule.objects.filter(name="rectify:findings.publish_overdue").count() == 1
+    assert Schedule.objects.filter(name__startswith="rectify:").count() == len(names)
