@@ -9,8 +9,6 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
-import dj_database_url
-
 BASE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(os.environ.get("RECTIFY_VAR_DIR", BASE_DIR.parent / "var"))
 
@@ -158,12 +156,11 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {
-    "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'rectify.sqlite3'}"),
-        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0")),
-    )
-}
+# The primary (DATABASE_URL), a read replica for reports and exports (DATABASE_REPLICA_URL), PgBouncer
+# (RECTIFY_PGBOUNCER): rectify.core.deployment, docs/DEPLOYMENT.md.
+from rectify.core.deployment import cache_settings, database_settings, storage_settings  # noqa: E402
+
+DATABASES = database_settings(os.environ, f"sqlite:///{VAR_DIR / 'rectify.sqlite3'}")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     # WAL lets the web server read while a command writes.
@@ -174,13 +171,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A writer waits this long for another's write (an import's bulk batches take a few seconds) before
     # giving up, instead of SQLite's default five.
     DATABASES["default"]["OPTIONS"]["timeout"] = int(os.environ.get("RECTIFY_SQLITE_BUSY_SECONDS", "30"))
-elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # A statement waiting longer than this for a row lock gives up (answered 503 with a retry,
-    # rectify.core.middleware.DatabaseBusyMiddleware) instead of holding a worker indefinitely.
-    _lock_timeout = int(os.environ.get("RECTIFY_PG_LOCK_TIMEOUT_MS", "15000"))
-    if _lock_timeout:
-        _options = DATABASES["default"].setdefault("OPTIONS", {})
-        _options["options"] = f"{_options.get('options', '')} -c lock_timeout={_lock_timeout}".strip()
+# The reads of reports and exports go to the replica (rectify.core.routing); writes to the primary.
+DATABASE_ROUTERS = ["rectify.core.routing.ReplicaRouter"]
+# The replica serves while it lags by at most this many seconds (checked at most every N seconds per process).
+RECTIFY_REPLICA_MAX_LAG_SECONDS = float(os.environ.get("RECTIFY_REPLICA_MAX_LAG_SECONDS", "30"))
+RECTIFY_REPLICA_CHECK_SECONDS = float(os.environ.get("RECTIFY_REPLICA_CHECK_SECONDS", "10"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -249,8 +244,9 @@ STATIC_ROOT = VAR_DIR / "static"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("RECTIFY_MEDIA_ROOT", VAR_DIR / "media"))
 STORAGES = {
-    # The file system; files stored by an action that rolls back are removed (rectify.core.files).
-    "default": {"BACKEND": "rectify.core.files.TransactionalFileSystemStorage"},
+    # The file system, or S3-compatible object storage with RECTIFY_S3_BUCKET (rectify.core.deployment);
+    # files stored by an action that rolls back are removed (rectify.core.files).
+    "default": storage_settings(os.environ),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
@@ -419,7 +415,12 @@ RECTIFY_RATE_LIMITS = {
 }
 # How long browsers and proxies may keep a public portal page (seconds).
 RECTIFY_PUBLIC_MAX_AGE = int(os.environ.get("RECTIFY_PUBLIC_MAX_AGE", "300"))
-RECTIFY_THROTTLE_CACHE = os.environ.get("RECTIFY_THROTTLE_CACHE", "")
+# Several hosts: RECTIFY_CACHE_REDIS_URL defines the cache "shared" on Redis, which the rate limits and the
+# import progress (RECTIFY_EXCHANGE_CACHE) then use, unless told otherwise.
+CACHES = cache_settings(os.environ)
+_shared_cache = "shared" if "shared" in CACHES else ""
+RECTIFY_THROTTLE_CACHE = os.environ.get("RECTIFY_THROTTLE_CACHE", _shared_cache)
+RECTIFY_EXCHANGE_CACHE = os.environ.get("RECTIFY_EXCHANGE_CACHE", _shared_cache)
 # Deepest nesting of a JSON request body; deeper answers 400.
 RECTIFY_JSON_MAX_DEPTH = int(os.environ.get("RECTIFY_JSON_MAX_DEPTH", "32"))
 # --- Security audit log and field encryption (等保 2.0 level 3, 国密) ------------------------------
@@ -435,7 +436,8 @@ RECTIFY_FIELD_KEY_FILE = os.environ.get("RECTIFY_FIELD_KEY_FILE", str(VAR_DIR / 
 
 # --- The job queue (django-q2) ------------------------------------------------------------
 # The embedded default queues jobs in the database (no extra service); RECTIFY_REDIS_URL moves the
-# broker to Redis by configuration alone. Jobs are retried when a worker dies under them.
+# broker to Redis by configuration alone. On the database a job whose worker died is retried; on Redis it
+# is not (docs/DEPLOYMENT.md).
 RECTIFY_REDIS_URL = os.environ.get("RECTIFY_REDIS_URL", "")
 Q_CLUSTER = {
     "name": "rectify",
@@ -449,6 +451,9 @@ Q_CLUSTER = {
     "poll": 1,
     # Tests run every job at once, in the calling thread.
     "sync": env_bool("RECTIFY_JOBS_SYNC", False),
+    # Whether this worker also starts the scheduled jobs. Several may (each schedule row is locked while
+    # it is started, so none starts twice); RECTIFY_SCHEDULER=0 leaves it to one (deploy/rectify-scheduler.service).
+    "scheduler": env_bool("RECTIFY_SCHEDULER", True),
 }
 if RECTIFY_REDIS_URL:
     Q_CLUSTER["redis"] = RECTIFY_REDIS_URL

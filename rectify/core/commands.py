@@ -30,8 +30,31 @@ def _advisory_key(name: str) -> int:
 
 
 @contextlib.contextmanager
+def _transaction_lock(key: int, name: str) -> Iterator[None]:
+    holder = connection.copy()
+    try:
+        holder.ensure_connection()
+        raw = holder.connection
+        raw.autocommit = False
+        if not raw.execute("SELECT pg_try_advisory_xact_lock(%s)", [key]).fetchone()[0]:
+            raise AlreadyRunning(name)
+        yield
+    finally:
+        if holder.connection is not None:
+            holder.connection.rollback()  # ends the transaction: the lock goes with it
+        holder.close()
+
+
+@contextlib.contextmanager
 def exclusive(name: str) -> Iterator[None]:
     """Runs the block only if no other run of ``name`` is running; raises AlreadyRunning otherwise."""
+    if connection.vendor == "postgresql" and connection.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS"):
+        # Behind PgBouncer's transaction pooling (RECTIFY_PGBOUNCER) a session lock would stay on whichever
+        # server connection took it: hold a transaction-level lock in a transaction of a connection of its
+        # own, open for the whole run (the pool keeps it on one server connection until it ends).
+        with _transaction_lock(_advisory_key(name), name):
+            yield
+        return
     if connection.vendor == "postgresql":
         key = _advisory_key(name)
         with connection.cursor() as cursor:

@@ -124,7 +124,10 @@ def sync_schedules() -> list[str]:
             values = {"func": job.func, "schedule_type": Schedule.MINUTES, "minutes": job.minutes}
         else:
             values = {"func": job.func, "schedule_type": Schedule.DAILY, "minutes": None}
-        existing = Schedule.objects.filter(name=name).first()
+        rows = list(Schedule.objects.filter(name=name).order_by("pk"))
+        existing = rows[0] if rows else None
+        # Two workers that started at once before the run lock guarded this may each have added the row.
+        Schedule.objects.filter(pk__in=[row.pk for row in rows[1:]]).delete()
         if existing is None:
             Schedule.objects.create(name=name, repeats=-1, next_run=job.first_run(now), **values)
             continue

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.views import View
 
 from rectify.core import audit_log
+from rectify.core.routing import replica_reads
 from rectify.exchange.references import XLSX_CONTENT_TYPE, budget_workbook, cadre_workbook
 from rectify.findings.warning import local_today
 from rectify.references import readers
@@ -38,8 +39,9 @@ class CadreReferenceExportView(LoginRequiredMixin, View):
             projects = projects.none()
         audit_log.record(request, "export", None, file="cadre_reference")
         day = local_today().strftime("%Y%m%d")
-        return xlsx_response(cadre_workbook(request.user, projects), f"干部监督参考{day}.xlsx",
-                             f"cadre-reference-{day}.xlsx")  # fmt: skip
+        with replica_reads():  # on the replica where there is one (rectify.core.routing)
+            content = cadre_workbook(request.user, projects)
+        return xlsx_response(content, f"干部监督参考{day}.xlsx", f"cadre-reference-{day}.xlsx")
 
 
 class CadreProjectExportView(LoginRequiredMixin, View):
@@ -50,8 +52,9 @@ class CadreProjectExportView(LoginRequiredMixin, View):
         project = get_object_or_404(projects)
         audit_log.record(request, "export", project, file="cadre_reference")
         name = project.audited_official or project.name
-        return xlsx_response(cadre_workbook(request.user, projects), f"干部监督参考（{name}）.xlsx",
-                             f"cadre-reference-{project.pk}.xlsx")  # fmt: skip
+        with replica_reads():
+            content = cadre_workbook(request.user, projects)
+        return xlsx_response(content, f"干部监督参考（{name}）.xlsx", f"cadre-reference-{project.pk}.xlsx")
 
 
 class BudgetReferenceExportView(LoginRequiredMixin, View):
@@ -61,7 +64,9 @@ class BudgetReferenceExportView(LoginRequiredMixin, View):
         values = BudgetFilterForm(request.GET or None).values()
         audit_log.record(request, "export", None, file="budget_reference")
         label = values["year"] or "all"
+        with replica_reads():
+            content = budget_workbook(request.user, year=values["year"], sector=values["sector"])
         return xlsx_response(
-            budget_workbook(request.user, year=values["year"], sector=values["sector"]),
+            content,
             f"预算安排参考（{values['year'] or '全部'}年度）.xlsx", f"budget-reference-{label}.xlsx",
         )  # fmt: skip

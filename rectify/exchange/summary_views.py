@@ -10,12 +10,14 @@ from django.shortcuts import get_object_or_404
 from django.views import View
 
 from rectify.core import audit_log
+from rectify.core.routing import replica_reads
 from rectify.exchange.summaries import XLSX_CONTENT_TYPE, summary_annex
 from rectify.summaries.models import SummaryReport
 
 
 def annex_response(report: SummaryReport) -> HttpResponse:
-    filename, content = summary_annex(report)
+    with replica_reads():  # the findings behind the figures, on the replica where there is one
+        filename, content = summary_annex(report)
     response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = (
         f"attachment; filename=\"summary-annex-{report.pk}.xlsx\"; filename*=UTF-8''{quote(filename, safe='')}"

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from rectify.core import audit_log
+from rectify.core.routing import replica_reads
 from rectify.exchange import jobs, progress, services
 from rectify.exchange.forms import ConfirmForm, LedgerUploadForm
 from rectify.findings.filters import FindingFilterSet
@@ -49,9 +50,11 @@ class LedgerExportView(LoginRequiredMixin, View):
         findings = filterset.qs if not filterset.is_bound or filterset.is_valid() else visible.none()
         stamp = timezone.localdate().strftime("%Y%m%d")
         audit_log.record(request, "export", "ledger", filters=request.GET.dict())
-        return _xlsx_response(
-            lambda handle: services.export_ledger(findings, handle, user=request.user), f"整改台账-{stamp}.xlsx"
-        )
+        # Read on the replica where there is one (rectify.core.routing); the workbook is written here, in full.
+        with replica_reads():
+            return _xlsx_response(
+                lambda handle: services.export_ledger(findings, handle, user=request.user), f"整改台账-{stamp}.xlsx"
+            )
 
 
 class LedgerTemplateView(LoginRequiredMixin, View):
