@@ -26,7 +26,7 @@ def test_without_a_replica_there_is_one_database_with_the_lock_wait_bound():
     assert list(databases) == ["default"]
     assert databases["default"]["HOST"] == "db1.example"
     assert databases["default"]["CONN_MAX_AGE"] == 60
-    assert databases["default"]["OPTIONS"]["options"] == "-c lock_timeout=15000"
+    assert databases["default"]["OPTIONS"]["options"] == "-c lock_timeout=15000 -c jit=off"
     assert not databases["default"]["DISABLE_SERVER_SIDE_CURSORS"]
 
 
