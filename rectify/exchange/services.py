@@ -78,21 +78,37 @@ class _AuditedUnits:
         self._names: dict[int, set[str]] = {}
         self._tree = None
 
-    def mapping(self, project_id: int) -> dict[int, str]:
-        if project_id not in self._by_project:
-            from rectify.organizations.models import Organization, OrganizationTree
+    def load(self, project_ids) -> None:
+        """Reads the audited units of the projects not read yet, in one query (an export's batch of findings
+        spans hundreds of projects: one query each was most of a large export's time)."""
+        from rectify.audits.models import AuditProject
+        from rectify.organizations.models import OrganizationTree
 
-            if self._tree is None:
-                self._tree = OrganizationTree()  # read once per run, not once per unit and level
-            audited_units = list(Organization.objects.filter(audit_projects=project_id).order_by("pk"))
+        missing = sorted(set(project_ids) - self._by_project.keys())
+        if not missing:
+            return
+        if self._tree is None:
+            self._tree = OrganizationTree()  # read once per run, not once per unit and level
+        audited: dict[int, list[tuple[int, str]]] = {project_id: [] for project_id in missing}
+        links = (
+            AuditProject.units.through.objects.filter(auditproject_id__in=missing, organization__deleted_at__isnull=True)
+            .order_by("auditproject_id", "organization_id")
+            .values_list("auditproject_id", "organization_id", "organization__name")
+        )
+        for project_id, unit_id, name in links:
+            audited[project_id].append((unit_id, name))
+        for project_id, units in audited.items():
             mapping: dict[int, str] = {}
-            for audited in audited_units:
-                for unit_id in self._tree.subtree_ids(audited.pk):
-                    mapping.setdefault(unit_id, audited.name)
+            for audited_id, name in units:
+                for unit_id in self._tree.subtree_ids(audited_id):
+                    mapping.setdefault(unit_id, name)
             # An audited unit is its own, even when it is also under another audited unit.
-            mapping.update({audited.pk: audited.name for audited in audited_units})
+            mapping.update(dict(units))
             self._by_project[project_id] = mapping
-            self._names[project_id] = {audited.name for audited in audited_units}
+            self._names[project_id] = {name for _unit_id, name in units}
+
+    def mapping(self, project_id: int) -> dict[int, str]:
+        self.load([project_id])
         return self._by_project[project_id]
 
     def names(self, project_id: int) -> set[str]:
@@ -154,6 +170,7 @@ def ledger_rows(queryset: QuerySet, *, batch_size: int = BATCH, audited: _Audite
     rows = queryset.values_list(*_FINDING_FIELDS).iterator(chunk_size=batch_size)
     for batch in _batched(rows, batch_size):
         ids = [row[0] for row in batch]
+        audited.load(row[2] for row in batch)
         requirements: dict[int, list[str]] = defaultdict(list)
         wanted = Requirement.objects.filter(finding_id__in=ids).order_by("finding_id", "number")
         for finding_id, text in wanted.values_list("finding_id", "text"):
