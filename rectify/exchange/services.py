@@ -91,7 +91,9 @@ class _AuditedUnits:
             self._tree = OrganizationTree()  # read once per run, not once per unit and level
         audited: dict[int, list[tuple[int, str]]] = {project_id: [] for project_id in missing}
         links = (
-            AuditProject.units.through.objects.filter(auditproject_id__in=missing, organization__deleted_at__isnull=True)
+            AuditProject.units.through.objects.filter(
+                auditproject_id__in=missing, organization__deleted_at__isnull=True
+            )
             .order_by("auditproject_id", "organization_id")
             .values_list("auditproject_id", "organization_id", "organization__name")
         )
