@@ -133,3 +133,30 @@ def test_the_export_has_the_year_the_days_overdue_and_the_warning(world):
     assert by_number[on_time.ledger_number]["预警"] == "绿色（正常）"
     assert by_number[closed.ledger_number].get("逾期天数") in (None, "")
     assert by_number[closed.ledger_number].get("预警") in (None, "")
+
+
+def test_the_export_asks_as_many_queries_however_many_projects_its_findings_span(world):
+    """The audited units of the findings' projects are read per batch, not per project: the export of
+    findings spread over many projects asks no more queries than of findings in one."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from rectify.testing import make_project
+
+    def queries_exporting(findings) -> int:
+        ids = [finding.pk for finding in findings]
+        with CaptureQueriesContext(connection) as queries:
+            export_file(world["auditor"], Finding.objects.restrict(world["auditor"]).filter(pk__in=ids))
+        return len(queries)
+
+    in_one = [make_finding(world, state="issued", title=f"同一项目{n}") for n in range(6)]
+    spread = [
+        make_finding(
+            world, state="issued", project=make_project(world, world.office_a, [world.unit], "budget_execution")
+        )
+        for _n in range(6)
+    ]
+    queries_exporting(in_one)  # the first export reads the user's place and the category list once
+    assert queries_exporting(spread) == queries_exporting(in_one)
+    row = dict(zip(HEADERS, sheet_rows(export_file(world["auditor"], Finding.objects.filter(pk=spread[0].pk)))[1]))
+    assert row["被审计单位"] == world.unit.name
