@@ -1,5 +1,10 @@
 """The dashboard's chart data. Each point carries the ledger filters that give the same rows, so
-a click on a chart opens the ledger filtered to it, and the numbers agree by construction."""
+a click on a chart opens the ledger filtered to it, and the numbers agree by construction.
+
+Unfiltered, the figures and the charts are read from the tallies (``rectify.tallies``) when they
+express the user's scope (``tally_scope``): a few hundred or thousand summary rows instead of every
+finding in scope. Filtered, or for a scope the tallies cannot express, they are counted from the findings.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +16,7 @@ from rectify.findings.warning import colour_q, local_today
 from rectify.ledger.figures import ledger_figures
 from rectify.organizations.choices import OrganizationKind
 from rectify.organizations.models import Organization
+from rectify.tallies.figures import tallies, tally_figures
 
 TOP_UNITS = 15
 
@@ -43,14 +49,24 @@ def _by_department(base: QuerySet, counted: dict) -> list[dict]:
     ]
 
 
-def dashboard_data(findings: QuerySet, *, with_rows: bool = True) -> dict:
-    base = findings.order_by()
-    counted = {
-        "n": Count("pk"),
-        "published": Count("pk", filter=~Q(state=FindingState.DRAFT)),
-        "closed": Count("pk", filter=Q(state=FindingState.CLOSED)),
+def _counted(tallied: bool) -> dict:
+    def count(condition: Q | None = None):
+        return Sum("findings", filter=condition, default=0) if tallied else Count("pk", filter=condition)
+
+    return {
+        "n": count(),
+        "published": count(~Q(state=FindingState.DRAFT)),
+        "closed": count(Q(state=FindingState.CLOSED)),
     }
-    by_year = list(base.values("project__year").annotate(**counted).order_by("project__year"))
+
+
+def dashboard_data(findings: QuerySet, *, with_rows: bool = True, tally_scope: Q | None = None) -> dict:
+    """The charts of ``findings``; read from the tally rows of ``tally_scope`` when given (the same findings)."""
+    tallied = tally_scope is not None
+    base = tallies(tally_scope) if tallied else findings.order_by()
+    counted = _counted(tallied)
+    year = "year" if tallied else "project__year"
+    by_year = [{**row, "project__year": row[year]} for row in base.values(year).annotate(**counted).order_by(year)]
     by_category = list(
         base.values("category__parent_id", "category__parent__name")
         .annotate(**counted, amount=Sum("amount_involved"))
@@ -58,7 +74,8 @@ def dashboard_data(findings: QuerySet, *, with_rows: bool = True) -> dict:
     )
     by_unit = list(base.values("unit_id", "unit__name").annotate(**counted).order_by("-n", "unit__name")[:TOP_UNITS])
     by_department = _by_department(base, counted)
-    figures = ledger_figures(findings)
+    figures = tally_figures(tally_scope) if tallied else ledger_figures(findings)
+    base = findings.order_by()
     colour_counts = figures["colours"]
     today = local_today()
     overdue = (

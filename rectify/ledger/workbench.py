@@ -1,9 +1,16 @@
 """What awaits each user (工作台): the tasks of their roles, with counts and due dates, most urgent first.
 
-Each task is a condition on the findings the user may see and an order. Two queries answer them all,
-whatever the number of tasks and findings: one counts every task (a filtered count per task), and
-one fetches the first few findings of each (a row number per task, partitioned by the task's
-condition, keeps the first ``ITEMS_SHOWN`` of each).
+Each task is a condition on the findings the user may see and an order. Three queries at most answer
+them all, whatever the number of tasks and findings:
+
+- the tasks whose condition the tallies express (a state, a colour, a unit …) are counted from the
+  tally rows (one query);
+- the others (a report awaiting verification, a return, a delay explanation) are counted from the
+  findings that meet one of them (one query: the OR of their conditions lets the indexes on state
+  and deadline choose the rows, instead of a filtered count over every finding in scope);
+- one fetches the first few findings of each task: each task's first ``ITEMS_SHOWN`` by its own order
+  and LIMIT (an index scan, not a sort of the whole scope), the union of those few rows then ranked per
+  task by a row number partitioned by the task's condition.
 """
 
 from __future__ import annotations
@@ -26,20 +33,26 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Sum,
     When,
     Window,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from rectify.accounts.choices import AUDIT_ROLES, UNIT_ROLES, RoleCode
-from rectify.core.visibility import NOTHING, scope_q
+from rectify.core.visibility import NOTHING, scope_q, user_cache
 from rectify.findings.choices import Colour, EventKind, FindingState
 from rectify.findings.models import Finding, FindingEvent
+from rectify.findings.scopes import summary_findings, summary_q
 from rectify.findings.warning import RUNNING_STATES, colour_q, local_today
+from rectify.ledger.figures import ledger_figures
 from rectify.rectification.choices import Verdict
 from rectify.rectification.models import DelayExplanation, ProgressReport, Verification
+from rectify.tallies.figures import tallies, tally_figures, tally_q
+from rectify.tallies.services import refresh_pending
 
 if TYPE_CHECKING:
     from rectify.accounts.models import User
@@ -201,14 +214,57 @@ def _tasks(user: User) -> list[Task]:
     return tasks
 
 
-def _count(tasks: list[Task], base: QuerySet) -> None:
-    """Every task's count, in one query."""
+def figures_scope(user: User) -> Q | None:
+    """The tally condition of the figures the user may see (``summary_findings``), the tallies brought up
+    to date first; None when the scope reads something the tallies do not keep (count the findings)."""
+
+    def compute() -> Q | None:
+        scope = tally_q(summary_q(user))
+        if scope is not None and scope is not NOTHING:
+            refresh_pending()
+        return scope
+
+    return user_cache(user, "tallies:figures", compute)
+
+
+def _fresh_tally_q(user: User, condition: Q) -> Q | None:
+    """``condition`` (on the findings) on the tally rows, the tallies brought up to date; or None."""
+    turned = tally_q(condition)
+    if turned is not None and turned is not NOTHING:
+        user_cache(user, "tallies:fresh", refresh_pending)
+    return turned
+
+
+def summary_figures(user: User) -> dict:
+    """``ledger_figures`` of what the user may see figures of: from the tallies where they express the scope."""
+    scope = figures_scope(user)
+    if scope is None:
+        return ledger_figures(summary_findings(user))
+    return tally_figures(scope)
+
+
+def _count(tasks: list[Task], base: QuerySet, user: User) -> None:
+    """Every task's count: those the tallies express in one query, the others in one more."""
     live = [task for task in tasks if task.condition is not NOTHING]
     if not live:
         return
-    counts = base.order_by().aggregate(**{task.key: Count("pk", filter=task.condition) for task in live})
+    view = scope_q(Finding, user, "view")
+    tallied = {}
     for task in live:
-        task.count = counts[task.key]
+        turned = _fresh_tally_q(user, view & task.condition)
+        if turned is not None:
+            tallied[task.key] = Sum("findings", filter=turned, default=0)
+    counted = tallies(Q()).aggregate(**tallied) if tallied else {}
+    rest = [task for task in live if task.key not in tallied]
+    if rest:
+        any_of = Q()
+        for task in rest:
+            any_of |= task.condition
+        counted |= (
+            base.order_by().filter(any_of).aggregate(**{task.key: Count("pk", filter=task.condition) for task in rest})
+        )
+    for task in live:
+        task.count = counted[task.key]
 
 
 def _fetch_items(tasks: list[Task], base: QuerySet) -> None:
@@ -223,6 +279,14 @@ def _fetch_items(tasks: list[Task], base: QuerySet) -> None:
         numbered = Window(RowNumber(), partition_by=[in_task], order_by=task.order_by)
         return Case(When(task.condition, then=numbered), output_field=IntegerField())
 
+    # Each task's first rows by its own order and LIMIT; the union of those few rows is then ranked.
+    parts, params = [], []
+    for i, task in enumerate(shown):
+        first = base.filter(task.condition).order_by(*task.order_by).annotate(candidate=F("pk"))
+        sql, part_params = first.values("candidate")[:ITEMS_SHOWN].query.sql_with_params()
+        parts.append(f"SELECT t{i}.candidate FROM ({sql}) t{i}")
+        params.extend(part_params)
+    candidates = RawSQL(" UNION ALL ".join(parts), params)
     ranks = {f"rank_{task.key}": rank(task) for task in shown}
     wanted = Q()
     for name in ranks:
@@ -233,6 +297,7 @@ def _fetch_items(tasks: list[Task], base: QuerySet) -> None:
     if any(task.shows_return for task in shown):
         extra["return_reasons"] = _return_reasons()
         extra["return_verdict"] = _return_verdict()
+    base = base.with_colour().select_related("project", "unit", "category").filter(pk__in=candidates)
     rows = list(base.order_by().annotate(**extra).annotate(**ranks).filter(wanted))
     for task in shown:
         name = f"rank_{task.key}"
@@ -245,8 +310,8 @@ def _fetch_items(tasks: list[Task], base: QuerySet) -> None:
 
 
 def tasks_for(user: User) -> list[Task]:
-    base = Finding.objects.restrict(user).with_colour().select_related("project", "unit", "category")
+    base = Finding.objects.restrict(user)
     tasks = _tasks(user)
-    _count(tasks, base)
+    _count(tasks, base, user)
     _fetch_items(tasks, base)
     return tasks
