@@ -16,7 +16,7 @@ from rectify.findings.warning import colour_q, local_today
 from rectify.ledger.figures import ledger_figures
 from rectify.organizations.choices import OrganizationKind
 from rectify.organizations.models import Organization
-from rectify.tallies.figures import tallies, tally_figures
+from rectify.tallies.figures import TallyScope, rows, tally_figures
 
 TOP_UNITS = 15
 
@@ -60,22 +60,41 @@ def _counted(tallied: bool) -> dict:
     }
 
 
-def dashboard_data(findings: QuerySet, *, with_rows: bool = True, tally_scope: Q | None = None) -> dict:
+def dashboard_data(findings: QuerySet, *, with_rows: bool = True, tally_scope: TallyScope | None = None) -> dict:
     """The charts of ``findings``; read from the tally rows of ``tally_scope`` when given (the same findings)."""
     tallied = tally_scope is not None
-    base = tallies(tally_scope) if tallied else findings.order_by()
     counted = _counted(tallied)
-    year = "year" if tallied else "project__year"
-    by_year = [{**row, "project__year": row[year]} for row in base.values(year).annotate(**counted).order_by(year)]
-    by_category = list(
-        base.values("category__parent_id", "category__parent__name")
-        .annotate(**counted, amount=Sum("amount_involved"))
-        .order_by("-n")
-    )
-    by_unit = list(base.values("unit_id", "unit__name").annotate(**counted).order_by("-n", "unit__name")[:TOP_UNITS])
-    by_department = _by_department(base, counted)
-    figures = tally_figures(tally_scope) if tallied else ledger_figures(findings)
     base = findings.order_by()
+    if tallied:
+        by_year = [
+            {**row, "project__year": row["year"]}
+            for row in rows(tally_scope, "year").values("year").annotate(**counted).order_by("year")
+        ]
+        by_category = [
+            {
+                **row,
+                "category__parent_id": row["category_group_id"],
+                "category__parent__name": row["category_group__name"],
+            }
+            for row in rows(tally_scope, "category_group_id")
+            .values("category_group_id", "category_group__name")
+            .annotate(**counted, amount=Sum("amount_involved"))
+            .order_by("-n")
+        ]
+        by_unit_rows = rows(tally_scope, "unit_id")
+    else:
+        by_year = list(base.values("project__year").annotate(**counted).order_by("project__year"))
+        by_category = list(
+            base.values("category__parent_id", "category__parent__name")
+            .annotate(**counted, amount=Sum("amount_involved"))
+            .order_by("-n")
+        )
+        by_unit_rows = base
+    by_unit = list(
+        by_unit_rows.values("unit_id", "unit__name").annotate(**counted).order_by("-n", "unit__name")[:TOP_UNITS]
+    )
+    by_department = _by_department(by_unit_rows, counted)
+    figures = tally_figures(tally_scope) if tallied else ledger_figures(findings)
     colour_counts = figures["colours"]
     today = local_today()
     overdue = (

@@ -51,8 +51,9 @@ from rectify.findings.warning import RUNNING_STATES, colour_q, local_today
 from rectify.ledger.figures import ledger_figures
 from rectify.rectification.choices import Verdict
 from rectify.rectification.models import DelayExplanation, ProgressReport, Verification
-from rectify.tallies.figures import tallies, tally_figures, tally_q
-from rectify.tallies.services import refresh_pending
+from rectify.tallies.figures import TallyScope, grain_for, tally_figures, tally_scope
+from rectify.tallies.models import FindingTally
+from rectify.tallies.services import ensure_fresh
 
 if TYPE_CHECKING:
     from rectify.accounts.models import User
@@ -74,6 +75,9 @@ class Task:
     shows: str = "deadline"
     # Whether the items show why the auditor returned them (``return_reasons``, ``return_verdict``).
     shows_return: bool = False
+    # The condition without its colour and the tally's count of that colour ("red", "yellow"), for the
+    # tallies to count a colour task (they keep the colours counted, not the deadlines).
+    colour: tuple[Q, str] | None = None
     count: int = 0
     items: list[Finding] = field(default_factory=list)
 
@@ -165,7 +169,7 @@ def _tasks(user: User) -> list[Task]:
             ),
             Task(
                 "overdue", _("逾期未完成整改"), _("已超过整改期限，须督促或约谈"),
-                _within(scope, red), deadline, {"colour": Colour.RED}, "danger",
+                _within(scope, red), deadline, {"colour": Colour.RED}, "danger", colour=(scope, "red"),
             ),
         ]  # fmt: skip
     if user.has_role(*UNIT_ROLES):
@@ -200,11 +204,11 @@ def _tasks(user: User) -> list[Task]:
         tasks += [
             Task(
                 "watch_overdue", _("逾期未整改（督促）"), _("职责范围内已逾期的问题"),
-                watched & red, deadline, {"colour": Colour.RED}, "danger",
+                watched & red, deadline, {"colour": Colour.RED}, "danger", colour=(watched, "red"),
             ),
             Task(
                 "watch_near", _("临近整改期限"), _("距整改期限不足预警天数的问题"),
-                watched & yellow, deadline, {"colour": Colour.YELLOW}, "warning",
+                watched & yellow, deadline, {"colour": Colour.YELLOW}, "warning", colour=(watched, "yellow"),
             ),
             Task(
                 "watch_open", _("整改中的问题"), _("职责范围内尚未销号的问题"),
@@ -214,25 +218,22 @@ def _tasks(user: User) -> list[Task]:
     return tasks
 
 
-def figures_scope(user: User) -> Q | None:
+def figures_scope(user: User) -> TallyScope | None:
     """The tally condition of the figures the user may see (``summary_findings``), the tallies brought up
     to date first; None when the scope reads something the tallies do not keep (count the findings)."""
 
-    def compute() -> Q | None:
-        scope = tally_q(summary_q(user))
-        if scope is not None and scope is not NOTHING:
-            refresh_pending()
+    def compute() -> TallyScope | None:
+        scope = tally_scope(summary_q(user))
+        if scope is not None:
+            _fresh(user)
         return scope
 
     return user_cache(user, "tallies:figures", compute)
 
 
-def _fresh_tally_q(user: User, condition: Q) -> Q | None:
-    """``condition`` (on the findings) on the tally rows, the tallies brought up to date; or None."""
-    turned = tally_q(condition)
-    if turned is not None and turned is not NOTHING:
-        user_cache(user, "tallies:fresh", refresh_pending)
-    return turned
+def _fresh(user: User) -> None:
+    """The tallies brought up to date, once per request."""
+    user_cache(user, "tallies:fresh", ensure_fresh)
 
 
 def summary_figures(user: User) -> dict:
@@ -243,26 +244,35 @@ def summary_figures(user: User) -> dict:
     return tally_figures(scope)
 
 
+def _tallied(task: Task, view: Q) -> tuple[TallyScope, str] | None:
+    """The task's condition on the tally rows and what to sum there, or None (count the findings)."""
+    condition, measure = task.colour if task.colour else (task.condition, "findings")
+    scope = tally_scope(view & condition)
+    return (scope, measure) if scope is not None else None
+
+
 def _count(tasks: list[Task], base: QuerySet, user: User) -> None:
     """Every task's count: those the tallies express in one query, the others in one more."""
     live = [task for task in tasks if task.condition is not NOTHING]
     if not live:
         return
     view = scope_q(Finding, user, "view")
-    tallied = {}
-    for task in live:
-        turned = _fresh_tally_q(user, view & task.condition)
-        if turned is not None:
-            tallied[task.key] = Sum("findings", filter=turned, default=0)
-    counted = tallies(Q()).aggregate(**tallied) if tallied else {}
+    tallied = {task.key: found for task in live if (found := _tallied(task, view))}
+    counted = {}
+    if tallied:
+        _fresh(user)
+        grain = grain_for(frozenset().union(*(scope.keys for scope, _measure in tallied.values())))
+        counted = FindingTally.objects.filter(grain=grain).aggregate(
+            **{key: Sum(measure, filter=scope.q, default=0) for key, (scope, measure) in tallied.items()}
+        )
     rest = [task for task in live if task.key not in tallied]
     if rest:
         any_of = Q()
         for task in rest:
             any_of |= task.condition
-        counted |= (
-            base.order_by().filter(any_of).aggregate(**{task.key: Count("pk", filter=task.condition) for task in rest})
-        )
+        # Only the findings of some task: the indexes on state and deadline choose them.
+        by_task = {task.key: Count("pk", filter=task.condition) for task in rest}
+        counted |= base.order_by().filter(any_of).aggregate(**by_task)
     for task in live:
         task.count = counted[task.key]
 

@@ -1,28 +1,32 @@
 """Figures read from the tallies, in the shapes the ledger's figures give from the findings.
 
-``tally_q`` turns a condition on the findings (a scope, a task) into the same condition on the tally
-rows, or gives None when the condition looks at something the tallies do not keep (a subquery, a report,
-the text): the caller then counts the findings themselves. What it turns is a renaming of lookups, so a
-figure read here is the figure of the same findings, never of more.
+``tally_scope`` turns a condition on the findings (a scope, a task's condition without its colour) into
+the same condition on the tally rows, or gives None when the condition looks at something the tallies do
+not keep (a subquery, a report, the text, the deadline): the caller then counts the findings themselves.
+What it turns is a renaming of lookups, so a figure read here is the figure of the same findings, never of
+more. ``rows(scope, *breakdown)`` then picks the coarsest grain that keeps the scope's keys and the
+breakdown's.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import F, Q, QuerySet, Sum
 from django.db.models.expressions import Combinable
 
+from rectify.audits.choices import AuditType
 from rectify.core.visibility import NOTHING
 from rectify.findings.choices import Colour, FindingState
-from rectify.findings.warning import colour_q
 from rectify.rectification.choices import AMOUNT_METHODS
-from rectify.tallies.models import FindingTally
+from rectify.tallies.models import FindingTally, Grain
+from rectify.tallies.services import GRAIN_KEYS
 
 ZERO = Decimal("0.00")
 
-# A finding's lookup (its leading part) → the tally's. Lookups under the unit and the category follow
-# their foreign keys, which the tally keeps under the same names.
+# A finding's lookup (its leading part) → the tally's key. Lookups under the unit and the category
+# follow their foreign keys, which the finest rows keep under the same names.
 RENAMED = {
     "project__jurisdiction_id": "jurisdiction_id",
     "project__jurisdiction": "jurisdiction",
@@ -30,78 +34,120 @@ RENAMED = {
     "project__audit_office": "audit_office",
     "project__type": "project_type",
     "project__year": "year",
+    "category__parent_id": "category_group_id",
+    "category__parent": "category_group",
 }
-KEPT = ("unit", "unit_id", "category", "category_id", "state", "involves_fiscal_funds", "deadline")
+KEPT = ("unit", "unit_id", "category", "category_id", "state", "involves_fiscal_funds")
+# The grains from the coarsest up: the first that keeps every key wanted is read.
+ORDER = (Grain.BASE, Grain.YEAR, Grain.GROUP, Grain.UNIT, Grain.UNIT_CATEGORY)
+INTERNAL_PARTS = {("project__type", AuditType.INTERNAL_AUDIT), ("project__audit_office_id", F("unit_id"))}
 
 
 class NotTallied(Exception):
     """The condition reads something the tallies do not keep."""
 
 
-def _rename(lookup: str) -> str:
+@dataclass(frozen=True)
+class TallyScope:
+    q: Q
+    keys: frozenset[str]  # the tally keys ``q`` reads
+
+
+FOREIGN_KEYS = ("jurisdiction", "audit_office", "unit", "category", "category_group")
+
+
+def _key_of(lookup: str) -> str:
+    head = lookup.split("__", 1)[0]
+    return f"{head}_id" if head in FOREIGN_KEYS else head
+
+
+def _rename(lookup: str, keys: set[str]) -> str:
     for old, new in sorted(RENAMED.items(), key=lambda item: -len(item[0])):
         if lookup == old or lookup.startswith(old + "__"):
-            return new + lookup[len(old) :]
-    head = lookup.split("__", 1)[0]
-    if head in KEPT:
+            renamed = new + lookup[len(old) :]
+            keys.add(_key_of(renamed))
+            return renamed
+    if lookup.split("__", 1)[0] in KEPT:
+        keys.add(_key_of(lookup))
         return lookup
     raise NotTallied(lookup)
 
 
-def _value(value):
+def _value(value, keys: set[str]):
     if isinstance(value, F):
-        return F(_rename(value.name))
+        return F(_rename(value.name, keys))
     if isinstance(value, Combinable | Q):
         raise NotTallied(repr(value))  # an expression or a subquery on the findings
-    if isinstance(value, QuerySet) and value.model is not None and value.model._meta.label == "findings.Finding":
+    if isinstance(value, QuerySet) and value.model._meta.label == "findings.Finding":
         raise NotTallied("a queryset of findings")
     return value
 
 
-def _turn(q: Q) -> Q:
+def _is_internal_part(child) -> bool:
+    return isinstance(child, tuple) and any(child == part for part in INTERNAL_PARTS)
+
+
+def _turn(q: Q, keys: set[str]) -> Q:
     turned = Q()
     turned.connector, turned.negated = q.connector, q.negated
-    for child in q.children:
+    children = list(q.children)
+    if q.connector == Q.AND and sum(1 for child in children if _is_internal_part(child)) == len(INTERNAL_PARTS):
+        # findings.scopes.INTERNAL: a unit's own internal audit, kept as ``internal``.
+        children = [child for child in children if not _is_internal_part(child)]
+        turned.children.append(("internal", True))
+        keys.add("internal")
+    for child in children:
         if isinstance(child, Q):
-            turned.children.append(_turn(child))
+            turned.children.append(_turn(child, keys))
         elif isinstance(child, tuple):
             lookup, value = child
-            if lookup in ("pk__in", "id__in") and not value and isinstance(value, list | tuple | set):
+            if lookup in ("pk__in", "id__in") and isinstance(value, list | tuple | set) and not value:
                 turned.children.append(("pk__in", []))  # NOTHING
             else:
-                turned.children.append((_rename(lookup), _value(value)))
+                turned.children.append((_rename(lookup, keys), _value(value, keys)))
         else:
             raise NotTallied(repr(child))
     return turned
 
 
-def tally_q(q: Q) -> Q | None:
+def tally_scope(q: Q) -> TallyScope | None:
     """The condition ``q`` on the findings as a condition on the tally rows; None if it cannot be."""
     if q is NOTHING:
-        return NOTHING
+        return TallyScope(Q(pk__in=[]), frozenset())
+    keys: set[str] = set()
     try:
-        return _turn(q)
+        return TallyScope(_turn(q, keys), frozenset(keys))
     except NotTallied:
         return None
 
 
-def _sum(condition: Q | None = None) -> Sum:
-    return Sum("findings", filter=condition, default=0)
+def grain_for(keys: set[str] | frozenset[str]) -> int:
+    """The coarsest grain that keeps ``keys``."""
+    return next(grain for grain in ORDER if keys <= set(GRAIN_KEYS[grain]))
 
 
-def tally_figures(scope: Q) -> dict:
+def rows(scope: TallyScope, *breakdown: str) -> QuerySet:
+    """The tally rows of ``scope`` at the coarsest grain that keeps its keys and ``breakdown``'s."""
+    return FindingTally.objects.filter(scope.q, grain=grain_for(scope.keys | set(breakdown))).order_by()
+
+
+def _sum(field: str = "findings", condition: Q | None = None) -> Sum:
+    return Sum(field, filter=condition, default=0)
+
+
+def tally_figures(scope: TallyScope) -> dict:
     """``ledger_figures`` of the findings whose tally condition is ``scope``: one query."""
     money = [field for field, _label in AMOUNT_METHODS]
-    row = FindingTally.objects.filter(scope).aggregate(
+    row = rows(scope).aggregate(
         total=_sum(),
-        published=_sum(~Q(state=FindingState.DRAFT)),
-        closed=_sum(Q(state=FindingState.CLOSED)),
-        red=_sum(colour_q(Colour.RED)),
-        yellow=_sum(colour_q(Colour.YELLOW)),
-        green=_sum(colour_q(Colour.GREEN)),
+        published=_sum(condition=~Q(state=FindingState.DRAFT)),
+        closed=_sum(condition=Q(state=FindingState.CLOSED)),
+        red=_sum("red"),
+        yellow=_sum("yellow"),
+        green=_sum("green"),
         amount_involved=Sum("amount_involved"),
         amount_verified=Sum("amount_verified"),
-        **{f"state_{state}": _sum(Q(state=state)) for state in FindingState.values},
+        **{f"state_{state}": _sum(condition=Q(state=state)) for state in FindingState.values},
         **{field: Sum(field) for field in money},
     )
     by_method = [(field, label, row[field] or ZERO) for field, label in AMOUNT_METHODS]
@@ -119,8 +165,3 @@ def tally_figures(scope: Q) -> dict:
         "amount_by_method": by_method,
         "amount_verified": row["amount_verified"] or ZERO,
     }
-
-
-def tallies(scope: Q) -> QuerySet:
-    """The tally rows of ``scope``, to group and sum (``findings`` counts, ``repeats`` repeat findings)."""
-    return FindingTally.objects.filter(scope).order_by()
