@@ -51,7 +51,7 @@ from rectify.findings.warning import RUNNING_STATES, colour_q, local_today
 from rectify.ledger.figures import ledger_figures
 from rectify.rectification.choices import Verdict
 from rectify.rectification.models import DelayExplanation, ProgressReport, Verification
-from rectify.tallies.figures import TallyScope, grain_for, tally_figures, tally_scope
+from rectify.tallies.figures import TallyScope, both, grain_for, tally_figures, tally_scope
 from rectify.tallies.models import FindingTally
 from rectify.tallies.services import ensure_fresh
 
@@ -244,11 +244,11 @@ def summary_figures(user: User) -> dict:
     return tally_figures(scope)
 
 
-def _tallied(task: Task, view: Q) -> tuple[TallyScope, str] | None:
+def _tallied(task: Task, view: TallyScope | None) -> tuple[TallyScope, str] | None:
     """The task's condition on the tally rows and what to sum there, or None (count the findings)."""
     condition, measure = task.colour if task.colour else (task.condition, "findings")
-    scope = tally_scope(view & condition)
-    return (scope, measure) if scope is not None else None
+    scope = tally_scope(condition) if view is not None else None
+    return (both(view, scope), measure) if scope is not None else None
 
 
 def _count(tasks: list[Task], base: QuerySet, user: User) -> None:
@@ -256,7 +256,7 @@ def _count(tasks: list[Task], base: QuerySet, user: User) -> None:
     live = [task for task in tasks if task.condition is not NOTHING]
     if not live:
         return
-    view = scope_q(Finding, user, "view")
+    view = tally_scope(scope_q(Finding, user, "view"))
     tallied = {task.key: found for task in live if (found := _tallied(task, view))}
     counted = {}
     if tallied:

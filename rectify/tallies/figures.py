@@ -110,15 +110,48 @@ def _turn(q: Q, keys: set[str]) -> Q:
     return turned
 
 
+def _is_finding_subquery(child) -> bool:
+    return (
+        isinstance(child, tuple)
+        and child[0] in ("pk__in", "id__in")
+        and isinstance(child[1], QuerySet)  # of findings' ids, whatever the model it reads them from
+    )
+
+
+def _without_subsumed(q: Q) -> Q:
+    """``q`` less the branches of a top-level OR that pick findings by a subquery (those a referral or a
+    matter cites, say) when every finding they pick meets another branch already: the union is the same
+    findings (one query each, on the few findings such a subquery picks)."""
+    from rectify.findings.models import Finding
+
+    if q.connector != Q.OR or q.negated or not any(_is_finding_subquery(child) for child in q.children):
+        return q
+    others = [child for child in q.children if not _is_finding_subquery(child)]
+    if not others:
+        return q
+    rest = Q(*others, _connector=Q.OR)
+    kept = [
+        child
+        for child in q.children
+        if not _is_finding_subquery(child) or Finding.objects.filter(Q(child)).exclude(rest).exists()
+    ]
+    return Q(*kept, _connector=Q.OR) if len(kept) > 1 else (kept[0] if isinstance(kept[0], Q) else Q(kept[0]))
+
+
 def tally_scope(q: Q) -> TallyScope | None:
     """The condition ``q`` on the findings as a condition on the tally rows; None if it cannot be."""
     if q is NOTHING:
         return TallyScope(Q(pk__in=[]), frozenset())
     keys: set[str] = set()
     try:
-        return TallyScope(_turn(q, keys), frozenset(keys))
+        return TallyScope(_turn(_without_subsumed(q), keys), frozenset(keys))
     except NotTallied:
         return None
+
+
+def both(scope: TallyScope, other: TallyScope) -> TallyScope:
+    """The findings of both."""
+    return TallyScope(scope.q & other.q, scope.keys | other.keys)
 
 
 def grain_for(keys: set[str] | frozenset[str]) -> int:
