@@ -25,7 +25,7 @@ def _rate(closed: int, published: int) -> float | None:
     return round(closed * 100 / published, 1) if published else None
 
 
-def _by_department(base: QuerySet, counted: dict) -> list[dict]:
+def _by_department(units: list[dict]) -> list[dict]:
     """Findings per competent department, each counting every unit under it at any depth: the
     same rows the ledger's department filter gives."""
     parents = dict(Organization.objects.values_list("pk", "competent_department_id"))
@@ -33,7 +33,7 @@ def _by_department(base: QuerySet, counted: dict) -> list[dict]:
         Organization.objects.filter(kind=OrganizationKind.COMPETENT_DEPARTMENT).values_list("pk", "name")
     )
     totals: dict[int, dict] = {}
-    for row in base.values("unit_id").annotate(**counted).order_by():
+    for row in units:
         node, seen = row["unit_id"], set()
         while node is not None and node not in seen:
             seen.add(node)
@@ -90,10 +90,10 @@ def dashboard_data(findings: QuerySet, *, with_rows: bool = True, tally_scope: T
             .order_by("-n")
         )
         by_unit_rows = base
-    by_unit = list(
-        by_unit_rows.values("unit_id", "unit__name").annotate(**counted).order_by("-n", "unit__name")[:TOP_UNITS]
-    )
-    by_department = _by_department(by_unit_rows, counted)
+    # Every unit's counts, once: the top units and the departments' sums are both read from them.
+    units = list(by_unit_rows.values("unit_id", "unit__name").annotate(**counted).order_by("-n", "unit__name"))
+    by_unit = units[:TOP_UNITS]
+    by_department = _by_department(units)
     figures = tally_figures(tally_scope) if tallied else ledger_figures(findings)
     colour_counts = figures["colours"]
     today = local_today()

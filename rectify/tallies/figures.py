@@ -118,13 +118,13 @@ def _is_finding_subquery(child) -> bool:
     )
 
 
-def _without_subsumed(q: Q) -> Q:
+def without_subsumed(q: Q) -> Q:
     """``q`` less the branches of a top-level OR that pick findings by a subquery (those a referral or a
     matter cites, say) when every finding they pick meets another branch already: the union is the same
     findings (one query each, on the few findings such a subquery picks)."""
     from rectify.findings.models import Finding
 
-    if q.connector != Q.OR or q.negated or not any(_is_finding_subquery(child) for child in q.children):
+    if q is NOTHING or q.connector != Q.OR or q.negated or not any(_is_finding_subquery(child) for child in q.children):
         return q
     others = [child for child in q.children if not _is_finding_subquery(child)]
     if not others:
@@ -144,7 +144,7 @@ def tally_scope(q: Q) -> TallyScope | None:
         return TallyScope(Q(pk__in=[]), frozenset())
     keys: set[str] = set()
     try:
-        return TallyScope(_turn(_without_subsumed(q), keys), frozenset(keys))
+        return TallyScope(_turn(without_subsumed(q), keys), frozenset(keys))
     except NotTallied:
         return None
 
