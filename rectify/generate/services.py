@@ -125,6 +125,10 @@ def generate(
             for done, task in enumerate(tasks, start=1):
                 result.counts.update(_district(shared, *task))
                 report(_progress(done, districts, result, started))
+    # The workbench's and the dashboard's summary rows (bulk inserts send the tallies no signal).
+    from rectify.tallies.services import rebuild as rebuild_tallies
+
+    rebuild_tallies(report=report)
     if catch_up:
         # What the units owe as of today and the proposals the sweep would make (the demo does this too);
         # off by default: the scheduled sweep does it on its next run.

@@ -12,6 +12,10 @@ class TalliesConfig(AppConfig):
     verbose_name = _("统计汇总")
 
     def ready(self) -> None:
+        import datetime
+
+        from rectify.core import jobs
         from rectify.tallies import signals
 
         signals.connect()
+        jobs.schedule("tallies.roll_over", "rectify.tallies.jobs.roll_over", daily_at=datetime.time(0, 5))

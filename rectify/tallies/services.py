@@ -224,6 +224,14 @@ def rebuild(report=None) -> int:
     return len(rows) + derived
 
 
+def mark_units(unit_ids: Iterable[int]) -> None:
+    """For writes that send no signal (bulk inserts: the ledger import): these units are to be recounted."""
+    from rectify.tallies.signals import mark
+
+    for unit_id in sorted(set(unit_ids)):
+        mark(unit_id=unit_id)
+
+
 def _marked_units(marks: list[dict]) -> set[int]:
     units = {mark["unit_id"] for mark in marks if mark["unit_id"] is not None}
     findings = {mark["finding_id"] for mark in marks if mark["finding_id"] is not None}

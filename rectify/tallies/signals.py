@@ -21,10 +21,13 @@ def _after_commit() -> None:
     refresh_pending()
 
 
-def _mark(**key) -> None:
+def mark(**key) -> None:
     TallyMark.objects.create(**key)
-    # One recount per transaction: the callback is registered once however many changes it holds.
-    if not connection.in_atomic_block or not any(func is _after_commit for _sids, func, _r in connection.run_on_commit):
+    # One recount per transaction: registered once per savepoint however many changes it holds (a
+    # rolled-back savepoint takes its callbacks with it, so each savepoint registers its own).
+    here = set(connection.savepoint_ids)
+    registered = any(func is _after_commit and sids == here for sids, func, _robust in connection.run_on_commit)
+    if not connection.in_atomic_block or not registered:
         transaction.on_commit(_after_commit, robust=True)
 
 
@@ -37,37 +40,37 @@ def _finding_saved(sender, instance: Finding, raw: bool = False, **kwargs) -> No
     if raw:
         return
     before = getattr(instance, "_tallied_unit_id", None)
-    _mark(unit_id=instance.unit_id)
+    mark(unit_id=instance.unit_id)
     if before is not None and before != instance.unit_id:
-        _mark(unit_id=before)
+        mark(unit_id=before)
     instance._tallied_unit_id = instance.unit_id
 
 
 def _finding_deleted(sender, instance: Finding, **kwargs) -> None:
-    _mark(unit_id=instance.unit_id)
+    mark(unit_id=instance.unit_id)
 
 
 def _part_changed(sender, instance, raw: bool = False, **kwargs) -> None:
     if not raw and instance.finding_id is not None:
-        _mark(finding_id=instance.finding_id)
+        mark(finding_id=instance.finding_id)
 
 
 def _project_saved(sender, instance: AuditProject, raw: bool = False, created: bool = False, **kwargs) -> None:
     if not raw and not created:
-        _mark(project_id=instance.pk)
+        mark(project_id=instance.pk)
 
 
 def _repeats_changed(sender, instance, action: str, reverse: bool, pk_set, **kwargs) -> None:
     if action not in ("post_add", "post_remove", "pre_clear"):
         return
     if not reverse:
-        _mark(finding_id=instance.pk)
+        mark(finding_id=instance.pk)
     elif action == "pre_clear":
         for finding_id in sender.objects.filter(to_finding=instance.pk).values_list("from_finding_id", flat=True):
-            _mark(finding_id=finding_id)
+            mark(finding_id=finding_id)
     else:
         for finding_id in pk_set or ():
-            _mark(finding_id=finding_id)
+            mark(finding_id=finding_id)
 
 
 def connect() -> None:
