@@ -46,7 +46,7 @@ from rectify.accounts.choices import AUDIT_ROLES, UNIT_ROLES, RoleCode
 from rectify.core.visibility import NOTHING, scope_q, user_cache
 from rectify.findings.choices import Colour, EventKind, FindingState
 from rectify.findings.models import Finding, FindingEvent
-from rectify.findings.scopes import summary_findings, summary_q
+from rectify.findings.scopes import SUMMARY_ROLES, summary_findings, summary_q
 from rectify.findings.warning import RUNNING_STATES, colour_q, local_today
 from rectify.ledger.figures import ledger_figures
 from rectify.rectification.choices import Verdict
@@ -223,7 +223,8 @@ def figures_scope(user: User) -> TallyScope | None:
     to date first; None when the scope reads something the tallies do not keep (count the findings)."""
 
     def compute() -> TallyScope | None:
-        scope = tally_scope(summary_q(user))
+        # Those who see rows see figures of their rows: the view scope, already simplified (``_view``).
+        scope = tally_scope(summary_q(user) if user.role_codes & SUMMARY_ROLES else _view(user))
         if scope is not None:
             _fresh(user)
         return scope
