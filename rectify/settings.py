@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "rectify.audits",
     "rectify.findings",
     "rectify.rectification",
+    "rectify.tallies",
     "rectify.ledger",
     "rectify.notifications",
     "rectify.reporting",

@@ -912,6 +912,7 @@ class _Writer:
 
         from rectify.core.request_context import get_request_id
         from rectify.findings.models import FindingEvent
+        from rectify.tallies.services import mark_units
 
         if not built:
             return
@@ -931,6 +932,7 @@ class _Writer:
             events.append(new.event)
         bulk_create_with_history(requirements, Requirement, **history)
         FindingEvent.objects.bulk_create(events)
+        mark_units(finding.unit_id for finding in created)  # bulk inserts send no signal to the tallies
 
 
 def can_import(user: User) -> bool:

@@ -14,7 +14,7 @@ from django.db.models import Count, F, Q, QuerySet
 from rectify.accounts.choices import AUDIT_ROLES, AUDITING_ROLES, UNIT_ROLES, RoleCode
 from rectify.accounts.scopes import is_audit_office_auditor, jurisdiction_ids, subordinate_unit_ids
 from rectify.audits.choices import CADRE_AUDIT_TYPES, AuditType
-from rectify.core.visibility import NOTHING, held_roles, is_active_user, restrict, scope_q, user_cache
+from rectify.core.visibility import NOTHING, held_roles, is_active_user, scope_q, user_cache
 from rectify.findings.choices import FindingState
 
 if TYPE_CHECKING:
@@ -116,6 +116,17 @@ def sees_rows(user: User) -> bool:
     return scope_q(Finding, user, "view") is not NOTHING
 
 
+def summary_q(user: User) -> Q:
+    """The condition ``summary_findings`` applies (NOTHING when the user may see no figure)."""
+    from rectify.findings.models import Finding
+
+    rows = scope_q(Finding, user, "view")
+    if is_active_user(user) and user.role_codes & SUMMARY_ROLES:
+        published = Q(project__jurisdiction_id__in=jurisdiction_ids(user)) & ~Q(state=FindingState.DRAFT)
+        return published if rows is NOTHING else published | rows
+    return rows
+
+
 def summary_findings(user: User) -> QuerySet:
     """Findings whose figures (counts, amounts) the user may see; never to be listed row by row.
 
@@ -124,8 +135,5 @@ def summary_findings(user: User) -> QuerySet:
     """
     from rectify.findings.models import Finding
 
-    rows = restrict(Finding.objects.all(), user)
-    if is_active_user(user) and user.role_codes & SUMMARY_ROLES:
-        published = Q(project__jurisdiction_id__in=jurisdiction_ids(user)) & ~Q(state=FindingState.DRAFT)
-        return Finding.objects.filter(published | scope_q(Finding, user, "view"))
-    return rows
+    scope = summary_q(user)
+    return Finding.objects.none() if scope is NOTHING else Finding.objects.filter(scope)

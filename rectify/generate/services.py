@@ -138,6 +138,10 @@ def generate(
         finally:
             if stage:
                 clone.drop_staging(list(range(templates)))
+    # The workbench's and the dashboard's summary rows (bulk inserts send the tallies no signal).
+    from rectify.tallies.services import rebuild as rebuild_tallies
+
+    rebuild_tallies(report=report)
     if catch_up:
         # What the units owe as of today and the proposals the sweep would make (the demo does this too);
         # off by default: the scheduled sweep does it on its next run.

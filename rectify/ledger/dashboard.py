@@ -1,5 +1,10 @@
 """The dashboard's chart data. Each point carries the ledger filters that give the same rows, so
-a click on a chart opens the ledger filtered to it, and the numbers agree by construction."""
+a click on a chart opens the ledger filtered to it, and the numbers agree by construction.
+
+Unfiltered, the figures and the charts are read from the tallies (``rectify.tallies``) when they
+express the user's scope (``tally_scope``): a few hundred or thousand summary rows instead of every
+finding in scope. Filtered, or for a scope the tallies cannot express, they are counted from the findings.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +16,7 @@ from rectify.findings.warning import colour_q, local_today
 from rectify.ledger.figures import ledger_figures
 from rectify.organizations.choices import OrganizationKind
 from rectify.organizations.models import Organization
+from rectify.tallies.figures import TallyScope, rows, tally_figures
 
 TOP_UNITS = 15
 
@@ -19,7 +25,7 @@ def _rate(closed: int, published: int) -> float | None:
     return round(closed * 100 / published, 1) if published else None
 
 
-def _by_department(base: QuerySet, counted: dict) -> list[dict]:
+def _by_department(units: list[dict]) -> list[dict]:
     """Findings per competent department, each counting every unit under it at any depth: the
     same rows the ledger's department filter gives."""
     parents = dict(Organization.objects.values_list("pk", "competent_department_id"))
@@ -27,7 +33,7 @@ def _by_department(base: QuerySet, counted: dict) -> list[dict]:
         Organization.objects.filter(kind=OrganizationKind.COMPETENT_DEPARTMENT).values_list("pk", "name")
     )
     totals: dict[int, dict] = {}
-    for row in base.values("unit_id").annotate(**counted).order_by():
+    for row in units:
         node, seen = row["unit_id"], set()
         while node is not None and node not in seen:
             seen.add(node)
@@ -43,22 +49,52 @@ def _by_department(base: QuerySet, counted: dict) -> list[dict]:
     ]
 
 
-def dashboard_data(findings: QuerySet, *, with_rows: bool = True) -> dict:
-    base = findings.order_by()
-    counted = {
-        "n": Count("pk"),
-        "published": Count("pk", filter=~Q(state=FindingState.DRAFT)),
-        "closed": Count("pk", filter=Q(state=FindingState.CLOSED)),
+def _counted(tallied: bool) -> dict:
+    def count(condition: Q | None = None):
+        return Sum("findings", filter=condition, default=0) if tallied else Count("pk", filter=condition)
+
+    return {
+        "n": count(),
+        "published": count(~Q(state=FindingState.DRAFT)),
+        "closed": count(Q(state=FindingState.CLOSED)),
     }
-    by_year = list(base.values("project__year").annotate(**counted).order_by("project__year"))
-    by_category = list(
-        base.values("category__parent_id", "category__parent__name")
-        .annotate(**counted, amount=Sum("amount_involved"))
-        .order_by("-n")
-    )
-    by_unit = list(base.values("unit_id", "unit__name").annotate(**counted).order_by("-n", "unit__name")[:TOP_UNITS])
-    by_department = _by_department(base, counted)
-    figures = ledger_figures(findings)
+
+
+def dashboard_data(findings: QuerySet, *, with_rows: bool = True, tally_scope: TallyScope | None = None) -> dict:
+    """The charts of ``findings``; read from the tally rows of ``tally_scope`` when given (the same findings)."""
+    tallied = tally_scope is not None
+    counted = _counted(tallied)
+    base = findings.order_by()
+    if tallied:
+        by_year = [
+            {**row, "project__year": row["year"]}
+            for row in rows(tally_scope, "year").values("year").annotate(**counted).order_by("year")
+        ]
+        by_category = [
+            {
+                **row,
+                "category__parent_id": row["category_group_id"],
+                "category__parent__name": row["category_group__name"],
+            }
+            for row in rows(tally_scope, "category_group_id")
+            .values("category_group_id", "category_group__name")
+            .annotate(**counted, amount=Sum("amount_involved"))
+            .order_by("-n")
+        ]
+        by_unit_rows = rows(tally_scope, "unit_id")
+    else:
+        by_year = list(base.values("project__year").annotate(**counted).order_by("project__year"))
+        by_category = list(
+            base.values("category__parent_id", "category__parent__name")
+            .annotate(**counted, amount=Sum("amount_involved"))
+            .order_by("-n")
+        )
+        by_unit_rows = base
+    # Every unit's counts, once: the top units and the departments' sums are both read from them.
+    units = list(by_unit_rows.values("unit_id", "unit__name").annotate(**counted).order_by("-n", "unit__name"))
+    by_unit = units[:TOP_UNITS]
+    by_department = _by_department(units)
+    figures = tally_figures(tally_scope) if tallied else ledger_figures(findings)
     colour_counts = figures["colours"]
     today = local_today()
     overdue = (

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -21,6 +21,8 @@ from rectify.findings.choices import Colour
 from rectify.findings.models import Finding
 from rectify.findings.scopes import SUMMARY_ROLES
 from rectify.findings.warning import colour_q
+from rectify.tallies.figures import TallyScope
+from rectify.tallies.figures import rows as tally_rows
 
 if TYPE_CHECKING:
     from rectify.accounts.models import User
@@ -110,19 +112,26 @@ def _ledger_url(**filters) -> str:
     return reverse("ledger:ledger") + "?" + urlencode(filters)
 
 
-def overview(findings: QuerySet, *, with_links: bool) -> dict:
+def overview(findings: QuerySet, *, with_links: bool, tally_scope: TallyScope | None = None) -> dict:
     """Overdue and repeat findings counted by unit and by top-level category: two queries, whatever
-    the number of findings. Only groups with at least one of either are listed."""
-    repeated = Exists(Finding.repeats.through.objects.filter(from_finding=OuterRef("pk")))
-    counted = {"overdue": Count("pk", filter=colour_q(Colour.RED)), "repeat": Count("pk", filter=Q(repeated))}
+    the number of findings. Only groups with at least one of either are listed. Read from the tally rows
+    of ``tally_scope`` when given (the same findings)."""
     wanted = Q(overdue__gt=0) | Q(repeat__gt=0)
-    base = findings.order_by()
-    units = base.values("unit_id", "unit__name").annotate(**counted).filter(wanted).order_by("-overdue", "unit__name")
+    if tally_scope is not None:
+        counted = {"overdue": Sum("red", default=0), "repeat": Sum("repeats", default=0)}
+        by_unit = tally_rows(tally_scope, "unit_id")
+        by_group = tally_rows(tally_scope, "category_group_id")
+        group_id, group_name = "category_group_id", "category_group__name"
+    else:
+        repeated = Exists(Finding.repeats.through.objects.filter(from_finding=OuterRef("pk")))
+        counted = {"overdue": Count("pk", filter=colour_q(Colour.RED)), "repeat": Count("pk", filter=Q(repeated))}
+        by_unit = by_group = findings.order_by()
+        group_id, group_name = "category__parent_id", "category__parent__name"
+    units = (
+        by_unit.values("unit_id", "unit__name").annotate(**counted).filter(wanted).order_by("-overdue", "unit__name")
+    )
     categories = (
-        base.values("category__parent_id", "category__parent__name")
-        .annotate(**counted)
-        .filter(wanted)
-        .order_by("-overdue", "category__parent__name")
+        by_group.values(group_id, group_name).annotate(**counted).filter(wanted).order_by("-overdue", group_name)
     )
 
     def rows(groups, key: str, id_field: str, name_field: str) -> list[dict]:
@@ -137,6 +146,6 @@ def overview(findings: QuerySet, *, with_links: bool) -> dict:
 
     return {
         "by_unit": rows(units, "unit", "unit_id", "unit__name"),
-        "by_category": rows(categories, "category", "category__parent_id", "category__parent__name"),
+        "by_category": rows(categories, "category", group_id, group_name),
         "with_links": with_links,
     }

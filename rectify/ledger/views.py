@@ -30,7 +30,7 @@ from rectify.ledger.dashboard import dashboard_data
 from rectify.ledger.figures import ledger_figures
 from rectify.ledger.landing import OVERVIEW_ROLES, admin_links_for, guides_for, overview
 from rectify.ledger.small_groups import min_group_size, note, suppress_small_groups, suppress_small_overview
-from rectify.ledger.workbench import tasks_for
+from rectify.ledger.workbench import figures_scope, summary_figures, tasks_for
 from rectify.organizations.choices import OrganizationKind
 from rectify.organizations.models import Organization
 from rectify.rectification.evidence import PREVIEWABLE
@@ -232,13 +232,13 @@ class WorkbenchView(LoginRequiredMixin, TemplateView):
         rows = sees_rows(user)
         has_figures = rows or bool(user.role_codes & SUMMARY_ROLES)
         findings = summary_findings(user) if has_figures else None
-        figures = ledger_figures(findings) if has_figures else None
+        figures = summary_figures(user) if has_figures else None  # from the tallies where they express the scope
         small = None
         if figures and not rows and 0 < figures["total"] < min_group_size():
             figures, small = None, note(min_group_size())  # figures only: too few findings to show any
         counts = None
         if has_figures and user.role_codes & OVERVIEW_ROLES and not small:
-            counts = overview(findings, with_links=rows)
+            counts = overview(findings, with_links=rows, tally_scope=figures_scope(user))
             if not rows:
                 counts = suppress_small_overview(counts)
         context.update(
@@ -270,7 +270,8 @@ class DashboardView(LoginRequiredMixin, TemplateView):
                     del params[key]
         filterset = FindingFilterSet(params or None, queryset=summary_findings(user))
         findings = filterset.qs if filterset.is_bound and filterset.is_valid() else summary_findings(user)
-        data = dashboard_data(findings, with_rows=rows)
+        unfiltered = not (filterset.is_bound and filterset.is_valid())
+        data = dashboard_data(findings, with_rows=rows, tally_scope=figures_scope(user) if unfiltered else None)
         if not rows:  # figures only: no group smaller than RECTIFY_MIN_GROUP_SIZE (one finding's unit and amount)
             data = suppress_small_groups(data)
         context = super().get_context_data(**kwargs)

@@ -1,9 +1,16 @@
 """What awaits each user (工作台): the tasks of their roles, with counts and due dates, most urgent first.
 
-Each task is a condition on the findings the user may see and an order. Two queries answer them all,
-whatever the number of tasks and findings: one counts every task (a filtered count per task), and
-one fetches the first few findings of each (a row number per task, partitioned by the task's
-condition, keeps the first ``ITEMS_SHOWN`` of each).
+Each task is a condition on the findings the user may see and an order. Three queries at most answer
+them all, whatever the number of tasks and findings:
+
+- the tasks whose condition the tallies express (a state, a colour, a unit …) are counted from the
+  tally rows (one query);
+- the others (a report awaiting verification, a return, a delay explanation) are counted from the
+  findings that meet one of them (one query: the OR of their conditions lets the indexes on state
+  and deadline choose the rows, instead of a filtered count over every finding in scope);
+- one fetches the first few findings of each task: each task's first ``ITEMS_SHOWN`` by its own order
+  and LIMIT (an index scan, not a sort of the whole scope), the union of those few rows then ranked per
+  task by a row number partitioned by the task's condition.
 """
 
 from __future__ import annotations
@@ -26,20 +33,27 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Sum,
     When,
     Window,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from rectify.accounts.choices import AUDIT_ROLES, UNIT_ROLES, RoleCode
-from rectify.core.visibility import NOTHING, scope_q
+from rectify.core.visibility import NOTHING, scope_q, user_cache
 from rectify.findings.choices import Colour, EventKind, FindingState
 from rectify.findings.models import Finding, FindingEvent
+from rectify.findings.scopes import SUMMARY_ROLES, summary_findings, summary_q
 from rectify.findings.warning import RUNNING_STATES, colour_q, local_today
+from rectify.ledger.figures import ledger_figures
 from rectify.rectification.choices import Verdict
 from rectify.rectification.models import DelayExplanation, ProgressReport, Verification
+from rectify.tallies.figures import TallyScope, both, grain_for, tally_figures, tally_scope, without_subsumed
+from rectify.tallies.models import FindingTally
+from rectify.tallies.services import ensure_fresh
 
 if TYPE_CHECKING:
     from rectify.accounts.models import User
@@ -61,6 +75,9 @@ class Task:
     shows: str = "deadline"
     # Whether the items show why the auditor returned them (``return_reasons``, ``return_verdict``).
     shows_return: bool = False
+    # The condition without its colour and the tally's count of that colour ("red", "yellow"), for the
+    # tallies to count a colour task (they keep the colours counted, not the deadlines).
+    colour: tuple[Q, str] | None = None
     count: int = 0
     items: list[Finding] = field(default_factory=list)
 
@@ -152,7 +169,7 @@ def _tasks(user: User) -> list[Task]:
             ),
             Task(
                 "overdue", _("逾期未完成整改"), _("已超过整改期限，须督促或约谈"),
-                _within(scope, red), deadline, {"colour": Colour.RED}, "danger",
+                _within(scope, red), deadline, {"colour": Colour.RED}, "danger", colour=(scope, "red"),
             ),
         ]  # fmt: skip
     if user.has_role(*UNIT_ROLES):
@@ -187,11 +204,11 @@ def _tasks(user: User) -> list[Task]:
         tasks += [
             Task(
                 "watch_overdue", _("逾期未整改（督促）"), _("职责范围内已逾期的问题"),
-                watched & red, deadline, {"colour": Colour.RED}, "danger",
+                watched & red, deadline, {"colour": Colour.RED}, "danger", colour=(watched, "red"),
             ),
             Task(
                 "watch_near", _("临近整改期限"), _("距整改期限不足预警天数的问题"),
-                watched & yellow, deadline, {"colour": Colour.YELLOW}, "warning",
+                watched & yellow, deadline, {"colour": Colour.YELLOW}, "warning", colour=(watched, "yellow"),
             ),
             Task(
                 "watch_open", _("整改中的问题"), _("职责范围内尚未销号的问题"),
@@ -201,14 +218,64 @@ def _tasks(user: User) -> list[Task]:
     return tasks
 
 
-def _count(tasks: list[Task], base: QuerySet) -> None:
-    """Every task's count, in one query."""
+def figures_scope(user: User) -> TallyScope | None:
+    """The tally condition of the figures the user may see (``summary_findings``), the tallies brought up
+    to date first; None when the scope reads something the tallies do not keep (count the findings)."""
+
+    def compute() -> TallyScope | None:
+        # Those who see rows see figures of their rows: the view scope, already simplified (``_view``).
+        scope = tally_scope(summary_q(user) if user.role_codes & SUMMARY_ROLES else _view(user))
+        if scope is not None:
+            _fresh(user)
+        return scope
+
+    return user_cache(user, "tallies:figures", compute)
+
+
+def _fresh(user: User) -> None:
+    """The tallies brought up to date, once per request."""
+    user_cache(user, "tallies:fresh", ensure_fresh)
+
+
+def summary_figures(user: User) -> dict:
+    """``ledger_figures`` of what the user may see figures of: from the tallies where they express the scope."""
+    scope = figures_scope(user)
+    if scope is None:
+        return ledger_figures(summary_findings(user))
+    return tally_figures(scope)
+
+
+def _tallied(task: Task, view: TallyScope | None) -> tuple[TallyScope, str] | None:
+    """The task's condition on the tally rows and what to sum there, or None (count the findings)."""
+    condition, measure = task.colour if task.colour else (task.condition, "findings")
+    scope = tally_scope(condition) if view is not None else None
+    return (both(view, scope), measure) if scope is not None else None
+
+
+def _count(tasks: list[Task], base: QuerySet, user: User) -> None:
+    """Every task's count: those the tallies express in one query, the others in one more."""
     live = [task for task in tasks if task.condition is not NOTHING]
     if not live:
         return
-    counts = base.order_by().aggregate(**{task.key: Count("pk", filter=task.condition) for task in live})
+    view = tally_scope(_view(user))
+    tallied = {task.key: found for task in live if (found := _tallied(task, view))}
+    counted = {}
+    if tallied:
+        _fresh(user)
+        grain = grain_for(frozenset().union(*(scope.keys for scope, _measure in tallied.values())))
+        counted = FindingTally.objects.filter(grain=grain).aggregate(
+            **{key: Sum(measure, filter=scope.q, default=0) for key, (scope, measure) in tallied.items()}
+        )
+    rest = [task for task in live if task.key not in tallied]
+    if rest:
+        any_of = Q()
+        for task in rest:
+            any_of |= task.condition
+        # Only the findings of some task: the indexes on state and deadline choose them.
+        by_task = {task.key: Count("pk", filter=task.condition) for task in rest}
+        counted |= base.order_by().filter(any_of).aggregate(**by_task)
     for task in live:
-        task.count = counts[task.key]
+        task.count = counted[task.key]
 
 
 def _fetch_items(tasks: list[Task], base: QuerySet) -> None:
@@ -223,6 +290,14 @@ def _fetch_items(tasks: list[Task], base: QuerySet) -> None:
         numbered = Window(RowNumber(), partition_by=[in_task], order_by=task.order_by)
         return Case(When(task.condition, then=numbered), output_field=IntegerField())
 
+    # Each task's first rows by its own order and LIMIT; the union of those few rows is then ranked.
+    parts, params = [], []
+    for i, task in enumerate(shown):
+        first = base.filter(task.condition).order_by(*task.order_by).annotate(candidate=F("pk"))
+        sql, part_params = first.values("candidate")[:ITEMS_SHOWN].query.sql_with_params()
+        parts.append(f"SELECT t{i}.candidate FROM ({sql}) t{i}")
+        params.extend(part_params)
+    candidates = RawSQL(" UNION ALL ".join(parts), params)
     ranks = {f"rank_{task.key}": rank(task) for task in shown}
     wanted = Q()
     for name in ranks:
@@ -233,6 +308,7 @@ def _fetch_items(tasks: list[Task], base: QuerySet) -> None:
     if any(task.shows_return for task in shown):
         extra["return_reasons"] = _return_reasons()
         extra["return_verdict"] = _return_verdict()
+    base = base.with_colour().select_related("project", "unit", "category").filter(pk__in=candidates)
     rows = list(base.order_by().annotate(**extra).annotate(**ranks).filter(wanted))
     for task in shown:
         name = f"rank_{task.key}"
@@ -244,9 +320,16 @@ def _fetch_items(tasks: list[Task], base: QuerySet) -> None:
                 row.return_label = Verdict(verdict).label if verdict in Verdict.values else _("退回")
 
 
+def _view(user: User) -> Q:
+    """What the user sees, less the branches of findings cited by a referral or a matter that the rest
+    holds anyway (the same findings: a plainer condition, which the indexes on unit and state serve)."""
+    return user_cache(user, "tallies:view", lambda: without_subsumed(scope_q(Finding, user, "view")))
+
+
 def tasks_for(user: User) -> list[Task]:
-    base = Finding.objects.restrict(user).with_colour().select_related("project", "unit", "category")
+    view = _view(user)
+    base = Finding.objects.none() if view is NOTHING else Finding.objects.filter(view)
     tasks = _tasks(user)
-    _count(tasks, base)
+    _count(tasks, base, user)
     _fetch_items(tasks, base)
     return tasks

@@ -157,3 +157,13 @@ def test_the_data_builders_sit_on_top(app, builder):
 
 def test_the_demo_does_not_import_the_generator():
     assert offenders("demo", "rectify.generate") == []
+
+
+@pytest.mark.parametrize("app", ["core", "accounts", "organizations", "audits", "findings", "rectification"])
+def test_the_tallies_are_imported_by_no_app_below_them(app):
+    """The tallies (layer 4, beside the ledger) read findings and rectification; those know nothing of them."""
+    assert offenders(app, "rectify.tallies") == []
+
+
+def test_the_tallies_do_not_import_the_ledger():
+    assert offenders("tallies", "rectify.ledger") == []

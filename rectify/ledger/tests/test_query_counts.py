@@ -47,20 +47,26 @@ WORKBENCH_ROLES = (
 # organization runs or is concerned by; the consultations it takes part in, with its measures still open), and
 # two to the finding page (the campaigns covering the finding; whether looking back flags it: a relapsed
 # re-check or a re-occurrence after close-out, one query, the details only when flagged).
+# The tallies (rectify.tallies): the figures of the workbench and the dashboard are read from summary rows
+# where they express the user's scope: one query asks whether anything changed or the day turned, one sums
+# the figures (three before), one the task counts the tallies express (the others are counted from the
+# findings in one more); the dashboard reads every unit's counts once for the top units and the
+# departments (two before). A scope with a branch of cited findings (a referral's, a matter's) asks once
+# whether that branch adds any finding to the rest.
 BUDGETS = {
     "/workbench/ auditor": 28,  # task counts, task items, figures (3), roles, escalation proposals, summary reports (2)
-    "/workbench/ auditlead": 29,  # no task of the auditor's falls to the audit leader
+    "/workbench/ auditlead": 28,  # no task of the auditor's falls to the audit leader
     "/workbench/ unit": 26,  # task counts, task items, figures (3), roles, obligations owed, summary reports (2)
     "/workbench/ unithead": 26,
     "/workbench/ dept": 26,  # the department's units, task counts, task items, figures (3), roles, routed reports
-    "/workbench/ gov": 24,  # figures only, and the overview of overdue and repeat findings (by unit, by category)
+    "/workbench/ gov": 23,  # figures only, and the overview of overdue and repeat findings (by unit, by category)
     "/workbench/ committee": 26,  # whether its matters and circulars cite findings (their scope asks once)
-    "/workbench/ congress": 23,
+    "/workbench/ congress": 22,
     "/workbench/ orgdept": 28,  # the overview too, routed reports
-    "/workbench/ finance": 23,
+    "/workbench/ finance": 22,
     "/workbench/ discipline": 24,  # no figures, no tasks: the roles' names, reports sent to it
     "/workbench/ sysadmin": 11,
-    "/workbench/ inspector": 22,  # figures of what it subscribed to, its subscriptions
+    "/workbench/ inspector": 21,  # figures of what it subscribed to, its subscriptions
     "/workbench/ internal": 23,  # its tasks on its own internal audits, figures, their reporting (on-time
     # figures, reports overdue, escalation proposals to decide: three)
     "/ledger/ auditor": 20,  # figures (3, the row count among them), filter choices (5), saved views, rows
@@ -69,8 +75,8 @@ BUDGETS = {
     "/findings/<id>/ auditor": 34,  # the finding, reports (+3), plan (+1), steps (3), history, requirements,
     # obligations, its escalation proposals, the interviews and the referrals citing it, …
     "/findings/<id>/ unit": 28,
-    "/dashboard/ auditor": 22,
-    "/dashboard/ gov": 20,
+    "/dashboard/ auditor": 20,
+    "/dashboard/ gov": 18,
     "/api/findings/ auditor": 13,
     "/summaries/ auditor": 12,  # the reports (count, rows), the filter's choices need none
     "/summaries/ congress": 12,
