@@ -44,16 +44,16 @@ def finding_q_for_role(user: User, role: str, action: str = "view") -> Q:
         if not is_audit_office_auditor(user, {role}):
             return NOTHING
         if action == "act":
-            return Q(project__jurisdiction_id=user.organization.jurisdiction_id) & ~INTERNAL
+            return Q(jurisdiction_id=user.organization.jurisdiction_id) & ~INTERNAL
         # A unit's internal audit drafts are its own working papers: the audit office reads them once issued.
-        return Q(project__jurisdiction_id__in=jurisdiction_ids(user)) & ~(INTERNAL & Q(state=FindingState.DRAFT))
+        return Q(jurisdiction_id__in=jurisdiction_ids(user)) & ~(INTERNAL & Q(state=FindingState.DRAFT))
     if role == RoleCode.INTERNAL_AUDITOR:
         return INTERNAL & Q(project__audit_office_id=user.organization_id)
     if role in UNIT_ROLES:
         return Q(unit_id=user.organization_id) & published
     if role == RoleCode.DEPT_SUPERVISOR:
         return Q(unit_id__in=subordinate_unit_ids(user)) & published
-    in_jurisdiction = Q(project__jurisdiction_id__in=jurisdiction_ids(user))
+    in_jurisdiction = Q(jurisdiction_id__in=jurisdiction_ids(user))
     if role == RoleCode.ORG_OFFICER:
         return in_jurisdiction & published & Q(project__type__in=CADRE_AUDIT_TYPES)
     if role == RoleCode.FINANCE_OFFICER:
@@ -126,6 +126,6 @@ def summary_findings(user: User) -> QuerySet:
 
     rows = restrict(Finding.objects.all(), user)
     if is_active_user(user) and user.role_codes & SUMMARY_ROLES:
-        published = Q(project__jurisdiction_id__in=jurisdiction_ids(user)) & ~Q(state=FindingState.DRAFT)
+        published = Q(jurisdiction_id__in=jurisdiction_ids(user)) & ~Q(state=FindingState.DRAFT)
         return Finding.objects.filter(published | scope_q(Finding, user, "view"))
     return rows

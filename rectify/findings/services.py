@@ -309,6 +309,8 @@ def build_finding(
         raise ActionRefused(_("问题摘要和问题描述不能为空。"))
     finding = Finding(
         project=project,
+        year=project.year,
+        jurisdiction_id=project.jurisdiction_id,
         unit=unit,
         title=title.strip(),
         description=description.strip(),

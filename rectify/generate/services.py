@@ -45,6 +45,7 @@ from rectify.generate.builder import (
 from rectify.generate.province import PROVINCE, Place, default_districts, places
 from rectify.organizations.choices import JurisdictionLevel
 from rectify.organizations.models import Jurisdiction, Organization, Sector
+from rectify.rectification.denormalized import rebuild_denormalized
 
 DEFAULT_SEED = 2026
 DEFAULT_REPEAT_RATE = 0.10
@@ -125,6 +126,11 @@ def generate(
             for done, task in enumerate(tasks, start=1):
                 result.counts.update(_district(shared, *task))
                 report(_progress(done, districts, result, started))
+        # The findings' denormalized columns (year, jurisdiction, money, last report), recounted set-based
+        # while the secondary indexes are still dropped.
+        with transaction.atomic():
+            rebuild_denormalized()
+        report("recounted the findings' denormalized columns")
     if catch_up:
         # What the units owe as of today and the proposals the sweep would make (the demo does this too);
         # off by default: the scheduled sweep does it on its next run.
