@@ -29,7 +29,9 @@ def test_the_columns_follow_reports_returns_verifications_and_deletions(world):
     assert (finding.year, finding.jurisdiction_id) == (finding.project.year, finding.project.jurisdiction_id)
     assert columns(finding) == (Decimal("0.00"), Decimal("0.00"), None)
 
-    first = rectification.submit_report(unit, finding, measures="上缴", progress="部分", amounts={"amount_other": "100"})
+    first = rectification.submit_report(
+        unit, finding, measures="上缴", progress="部分", amounts={"amount_other": "100"}
+    )
     assert columns(finding) == (Decimal("100.00"), Decimal("0.00"), first.submitted_at)
     assert finding.rectified_other == Decimal("100.00")
     assert stale_findings() == []
