@@ -7,7 +7,7 @@ transaction (the signal below); bulk loads (the demo, ``rectify generate``) end 
 ``rectify.rectification.denormalized.rebuild_denormalized``, which calls ``rebuild_placement`` here.
 
 Keyword search: on PostgreSQL an expression index over the character bigrams of the ledger number, the
-title and the description (``rectify_bigrams``, migration 00xx) serves any term of two characters or
+title and the description (``rectify_bigrams``, rectification migration 0005) serves any term of two characters or
 more, Chinese included, whatever the database's locale (pg_trgm ignores Chinese characters under the C
 locale); the ILIKE beside it checks the candidates. Elsewhere (SQLite) the ILIKEs alone, a scan.
 """
@@ -25,25 +25,28 @@ SEARCH_DOCUMENT = (
 )
 SEARCH_DOCUMENT_INDEXED = "rectify_bigrams(lower(ledger_number || ' ' || title || ' ' || description))"
 
-CREATE_FUNCTION = """
+# The bigrams of a text: its pairs of characters from the first and from the second, all overlapping
+# pairs together (GIN keeps each key once); built-in functions only, so it costs little per row.
+CREATE_FUNCTIONS = (
+    r"""
 CREATE OR REPLACE FUNCTION rectify_bigrams(doc text) RETURNS text[]
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
-    SELECT coalesce(array_agg(DISTINCT substr(doc, i, 2)), '{}')
-    FROM generate_series(1, length(doc) - 1) AS i
-    WHERE substr(doc, i, 2) !~ '\\s'
-$$
-"""
-DROP_FUNCTION = "DROP FUNCTION IF EXISTS rectify_bigrams(text)"
+    SELECT string_to_array(regexp_replace(doc, '(..)', E'\\1\x01', 'g'), E'\x01')
+        || string_to_array(regexp_replace(substr(doc, 2), '(..)', E'\\1\x01', 'g'), E'\x01')
+$$""",
+    r"""
+CREATE OR REPLACE FUNCTION rectify_term_bigrams(term text) RETURNS text[]
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+    SELECT coalesce(array_agg(DISTINCT substr(term, i, 2)), '{}')
+    FROM generate_series(1, length(term) - 1) AS i
+    WHERE substr(term, i, 2) !~ '\s'
+$$""",
+)
+DROP_FUNCTIONS = ("DROP FUNCTION IF EXISTS rectify_bigrams(text)", "DROP FUNCTION IF EXISTS rectify_term_bigrams(text)")
 CREATE_INDEX = (
     f"CREATE INDEX IF NOT EXISTS finding_search_bigrams ON findings_finding USING gin ({SEARCH_DOCUMENT_INDEXED})"
 )
 DROP_INDEX = "DROP INDEX IF EXISTS finding_search_bigrams"
-
-
-def bigrams(term: str) -> list[str]:
-    """The term's character bigrams, as ``rectify_bigrams`` cuts the indexed text (lower-cased, no spaces)."""
-    term = term.lower()
-    return sorted({term[i : i + 2] for i in range(len(term) - 1) if not any(c.isspace() for c in term[i : i + 2])})
 
 
 def keyword_q(word: str) -> Q:
@@ -51,10 +54,10 @@ def keyword_q(word: str) -> Q:
     from rectify.organizations.models import Organization
 
     text = Q(ledger_number__icontains=word) | Q(title__icontains=word) | Q(description__icontains=word)
-    grams = bigrams(word)
-    if connection.vendor == "postgresql" and grams:
-        # The index finds the candidates (every bigram of the word present), the ILIKEs confirm them.
-        indexed = RawSQL(f"{SEARCH_DOCUMENT} @> %s::text[]", [grams], output_field=BooleanField())
+    if connection.vendor == "postgresql" and len(word) >= 2:
+        # The index finds the candidates (every bigram of the word present, lower-cased as the indexed text
+        # is, by the database), the ILIKEs confirm them.
+        indexed = RawSQL(f"{SEARCH_DOCUMENT} @> rectify_term_bigrams(lower(%s))", [word], output_field=BooleanField())
         text = Q(indexed) & text
     # Units are few: their ids are read first, so the OR is served by the index on unit_id.
     units = list(Organization.objects.filter(name__icontains=word).values_list("pk", flat=True)[:1000])

@@ -47,30 +47,34 @@ WORKBENCH_ROLES = (
 # organization runs or is concerned by; the consultations it takes part in, with its measures still open), and
 # two to the finding page (the campaigns covering the finding; whether looking back flags it: a relapsed
 # re-check or a re-occurrence after close-out, one query, the details only when flagged).
+# The figures are sums of the findings' denormalized columns (rectify.ledger.figures): one query where
+# there were three (the counts, the report rounds' money, the latest verifications), on every page that
+# shows them. The ledger lists no projects, units or departments (searchable pickers) and reads its years
+# from the projects: two queries for its filter choices where there were five.
 BUDGETS = {
-    "/workbench/ auditor": 28,  # task counts, task items, figures (3), roles, escalation proposals, summary reports (2)
-    "/workbench/ auditlead": 29,  # no task of the auditor's falls to the audit leader
-    "/workbench/ unit": 26,  # task counts, task items, figures (3), roles, obligations owed, summary reports (2)
-    "/workbench/ unithead": 26,
-    "/workbench/ dept": 26,  # the department's units, task counts, task items, figures (3), roles, routed reports
-    "/workbench/ gov": 24,  # figures only, and the overview of overdue and repeat findings (by unit, by category)
-    "/workbench/ committee": 26,  # whether its matters and circulars cite findings (their scope asks once)
-    "/workbench/ congress": 23,
-    "/workbench/ orgdept": 28,  # the overview too, routed reports
-    "/workbench/ finance": 23,
-    "/workbench/ discipline": 24,  # no figures, no tasks: the roles' names, reports sent to it
+    "/workbench/ auditor": 26,  # task counts, task items, figures (1), roles, escalation proposals, summary reports (2)
+    "/workbench/ auditlead": 27,  # no task of the auditor's falls to the audit leader
+    "/workbench/ unit": 24,  # task counts, task items, figures (1), roles, obligations owed, summary reports (2)
+    "/workbench/ unithead": 24,
+    "/workbench/ dept": 24,  # the department's units, task counts, task items, figures (1), roles, routed reports
+    "/workbench/ gov": 22,  # figures only, and the overview of overdue and repeat findings (by unit, by category)
+    "/workbench/ committee": 24,  # whether its matters and circulars cite findings (their scope asks once)
+    "/workbench/ congress": 21,
+    "/workbench/ orgdept": 26,  # the overview too, routed reports
+    "/workbench/ finance": 21,
+    "/workbench/ discipline": 22,  # no figures, no tasks: the roles' names, reports sent to it
     "/workbench/ sysadmin": 11,
-    "/workbench/ inspector": 22,  # figures of what it subscribed to, its subscriptions
-    "/workbench/ internal": 23,  # its tasks on its own internal audits, figures, their reporting (on-time
+    "/workbench/ inspector": 20,  # figures of what it subscribed to, its subscriptions
+    "/workbench/ internal": 21,  # its tasks on its own internal audits, figures, their reporting (on-time
     # figures, reports overdue, escalation proposals to decide: three)
-    "/ledger/ auditor": 20,  # figures (3, the row count among them), filter choices (5), saved views, rows
-    "/ledger/ unit": 19,
-    "/ledger/ dept": 20,
+    "/ledger/ auditor": 15,  # figures (1, the row count among them), filter choices (2), saved views, rows
+    "/ledger/ unit": 16,
+    "/ledger/ dept": 17,
     "/findings/<id>/ auditor": 34,  # the finding, reports (+3), plan (+1), steps (3), history, requirements,
     # obligations, its escalation proposals, the interviews and the referrals citing it, …
     "/findings/<id>/ unit": 28,
-    "/dashboard/ auditor": 22,
-    "/dashboard/ gov": 20,
+    "/dashboard/ auditor": 20,
+    "/dashboard/ gov": 19,
     "/api/findings/ auditor": 13,
     "/summaries/ auditor": 12,  # the reports (count, rows), the filter's choices need none
     "/summaries/ congress": 12,
@@ -104,7 +108,7 @@ BUDGETS = {
     "/sharing/ inspector": 13,  # and the subscribing body's own place
     "/sharing/<id>/ auditor": 13,  # the subscription, whether the user decides it, its digests
     "/sharing/<id>/ inspector": 13,
-    "/ledger/ inspector": 20,  # the ledger as a subscribing body reads it (its approved subscriptions: one)
+    "/ledger/ inspector": 16,  # the ledger as a subscribing body reads it (its approved subscriptions: one)
     "/api/subscriptions/ auditor": 11,
 }
 
