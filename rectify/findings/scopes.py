@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 
 from rectify.accounts.choices import AUDIT_ROLES, AUDITING_ROLES, UNIT_ROLES, RoleCode
 from rectify.accounts.scopes import is_audit_office_auditor, jurisdiction_ids, subordinate_unit_ids
@@ -33,6 +33,17 @@ ACTING_ROLES = AUDITING_ROLES | UNIT_ROLES
 INTERNAL = Q(project__type=AuditType.INTERNAL_AUDIT, project__audit_office_id=F("unit_id"))
 
 
+def internal_draft_q() -> Q:
+    """A unit's internal audit draft, without joining every finding to its project: the state is checked
+    first, and only a draft looks its project up (the audit office's ledger of a million findings)."""
+    from rectify.audits.models import AuditProject
+
+    internal = AuditProject.all_objects.filter(
+        pk=OuterRef("project_id"), type=AuditType.INTERNAL_AUDIT, audit_office_id=OuterRef("unit_id")
+    )
+    return Q(state=FindingState.DRAFT) & Q(Exists(internal))
+
+
 def finding_q_for_role(user: User, role: str, action: str = "view") -> Q:
     """The findings one role of this user reaches. Drafts are the audit office's working papers."""
     if user.organization_id is None:
@@ -46,7 +57,7 @@ def finding_q_for_role(user: User, role: str, action: str = "view") -> Q:
         if action == "act":
             return Q(jurisdiction_id=user.organization.jurisdiction_id) & ~INTERNAL
         # A unit's internal audit drafts are its own working papers: the audit office reads them once issued.
-        return Q(jurisdiction_id__in=jurisdiction_ids(user)) & ~(INTERNAL & Q(state=FindingState.DRAFT))
+        return Q(jurisdiction_id__in=jurisdiction_ids(user)) & ~internal_draft_q()
     if role == RoleCode.INTERNAL_AUDITOR:
         return INTERNAL & Q(project__audit_office_id=user.organization_id)
     if role in UNIT_ROLES:

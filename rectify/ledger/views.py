@@ -85,6 +85,30 @@ class CountedPaginator(Paginator):
         return self.known_count
 
 
+# The ledger counts its rows up to this many: beyond, it says "more than" (an exact count of a province's
+# million findings is a scan of them all; the figures, loaded beside the table, give the exact number).
+COUNT_CAP = 10000
+
+
+class BoundedPaginator(Paginator):
+    """Counts at most COUNT_CAP + 1 rows (``capped`` tells whether there are more than COUNT_CAP): the cost
+    of the count does not grow with the ledger. Pages beyond the cap are not offered."""
+
+    @cached_property
+    def counted(self) -> int:
+        rows = self.object_list  # the table's rows, over its data, over the queryset
+        queryset = getattr(getattr(rows, "data", None), "data", rows)
+        return queryset.order_by().values("pk")[: COUNT_CAP + 1].count()
+
+    @cached_property
+    def count(self) -> int:
+        return min(self.counted, COUNT_CAP)
+
+    @property
+    def capped(self) -> bool:
+        return self.counted > COUNT_CAP
+
+
 class LedgerView(LoginRequiredMixin, SingleTableMixin, FilterView):
     """The ledger (整改台账): every finding the user may see, with its warning colour.
 
@@ -124,17 +148,20 @@ class LedgerView(LoginRequiredMixin, SingleTableMixin, FilterView):
         chosen = set(self.chosen_columns())
         return {"exclude": [name for name in FindingTable.base_columns if name not in chosen]}
 
+    # The figures of the whole filtered set cost a pass over it (a million findings for a province): the
+    # page leaves them out and its figures panel loads them beside the rows (LedgerFiguresView).
+    figures_inline = False
+
     @cached_property
-    def figures(self) -> dict:
-        return ledger_figures(self.object_list)
+    def figures(self) -> dict | None:
+        return ledger_figures(self.object_list) if self.figures_inline else None
 
     def get_table_pagination(self, table):
         per_page = self.request.GET.get("per_page", "")
-        return {
-            "per_page": int(per_page) if per_page in {"20", "50", "100", "200"} else self.per_page,
-            "paginator_class": CountedPaginator,
-            "count": self.figures["total"],
-        }
+        per_page = int(per_page) if per_page in {"20", "50", "100", "200"} else self.per_page
+        if self.figures_inline:
+            return {"per_page": per_page, "paginator_class": CountedPaginator, "count": self.figures["total"]}
+        return {"per_page": per_page, "paginator_class": BoundedPaginator}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -239,11 +266,31 @@ class FilterChoicesView(LoginRequiredMixin, TemplateView):
         return context
 
 
+class LedgerFiguresView(LedgerView):
+    """The figures panel of the ledger as filtered (the same query string), loaded beside its rows."""
+
+    template_name = "ledger/ledger_figures.html"
+    figures_inline = True
+
+    def get_template_names(self):
+        return [self.template_name]
+
+    def get_context_data(self, **kwargs):
+        return {"figures": self.figures, "filter": kwargs.get("filter") or self.filterset}
+
+    def get(self, request, *args, **kwargs):
+        self.filterset = self.get_filterset(self.get_filterset_class())
+        valid = not self.filterset.is_bound or self.filterset.is_valid() or not self.get_strict()
+        self.object_list = self.filterset.qs if valid else self.filterset.queryset.none()
+        return self.render_to_response(self.get_context_data(filter=self.filterset))
+
+
 class LedgerPrintView(LedgerView):
     """The filtered ledger on A4 paper: every row (up to a bound), no controls."""
 
     template_name = "ledger/ledger_print.html"
     PRINT_LIMIT = 2000
+    figures_inline = True  # on paper, the figures and the count are printed with the rows
 
     def get_template_names(self):
         return [self.template_name]
