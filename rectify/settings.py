@@ -177,9 +177,13 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # A statement waiting longer than this for a row lock gives up (answered 503 with a retry,
     # rectify.core.middleware.DatabaseBusyMiddleware) instead of holding a worker indefinitely.
     _lock_timeout = int(os.environ.get("RECTIFY_PG_LOCK_TIMEOUT_MS", "15000"))
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
     if _lock_timeout:
-        _options = DATABASES["default"].setdefault("OPTIONS", {})
         _options["options"] = f"{_options.get('options', '')} -c lock_timeout={_lock_timeout}".strip()
+    # No JIT compilation: the ledger's scans of a province's findings look costly enough to the planner to
+    # be compiled, which took longer (half a second) than running them; RECTIFY_PG_JIT=1 leaves it on.
+    if os.environ.get("RECTIFY_PG_JIT", "0").strip().lower() in {"0", "false", "no", "off"}:
+        _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

@@ -186,8 +186,14 @@ class Finding(VersionedModel, RectifyModel):
             models.Index(fields=["state", "deadline"]),
             # The default order, walked from the top (LIMIT 50) whatever the scope.
             models.Index(F("year").desc(), "ledger_number", name="finding_year_number"),
-            # A jurisdiction's ledger, by state and deadline (the colour filter, the deadline sort).
-            models.Index(fields=["jurisdiction", "state", "deadline"], name="finding_jur_state_deadline"),
+            # A jurisdiction's ledger, by state and deadline (the colour filter, the deadline sort); with the
+            # unit and the project, the scope's count reads the index alone (an index-only scan).
+            models.Index(
+                fields=["jurisdiction", "state", "deadline"],
+                include=["unit", "project"],
+                condition=Q(deleted_at__isnull=True),
+                name="finding_live_jur_state_dl",
+            ),
             # The running findings by deadline: red, yellow and green are ranges of it (warning.colour_q).
             models.Index(
                 fields=["deadline"], condition=Q(state__in=warning.RUNNING_STATES), name="finding_running_deadline"
