@@ -19,8 +19,11 @@ class FindingFilterSet(django_filters.FilterSet):
     project = IdFilter(label=_("审计项目"), field_name="project_id")
     unit = IdFilter(label=_("责任单位"), field_name="unit_id")
     department = IdFilter(label=_("主管部门"), method="filter_department")
-    state = django_filters.MultipleChoiceFilter(label=_("状态"), choices=FindingState.choices)
-    colour = django_filters.MultipleChoiceFilter(label=_("预警"), choices=Colour.choices, method="filter_colour")
+    # Columns of the finding itself: no DISTINCT (which would sort every matching row, whatever the order).
+    state = django_filters.MultipleChoiceFilter(label=_("状态"), choices=FindingState.choices, distinct=False)
+    colour = django_filters.MultipleChoiceFilter(
+        label=_("预警"), choices=Colour.choices, method="filter_colour", distinct=False
+    )
     kind = django_filters.ChoiceFilter(label=_("整改类型"), choices=Kind.choices)
     category = django_filters.ModelChoiceFilter(
         label=_("问题类别"), queryset=Category.objects.all(), method="filter_category"
