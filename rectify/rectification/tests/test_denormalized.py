@@ -79,4 +79,3 @@ def test_the_rebuild_recounts_every_column_and_the_figures_read_them(world):
     figures = ledger_figures(Finding.objects.filter(finding_q_for_role(world["auditor"], "auditor")))
     assert figures["amount_rectified"] == Decimal("250000.00")  # both findings' rounds count
     assert figures["amount_verified"] == Decimal("125000.00")  # the closed one's verification
-
