@@ -255,8 +255,8 @@ class NewFinding:
     event: FindingEvent
 
 
-# Checked on the built row; the references are objects the caller read (the jurisdiction: the project's) and the
-# allocated under the project's lock, so neither needs a query here.
+# Checked on the built row; the references are objects the caller read (the jurisdiction: the project's) and
+# the ledger number is allocated under the project's lock, so neither needs a query here.
 _UNCHECKED_ON_BUILD = ["project", "unit", "category", "created_by", "ledger_number", "sequence", "jurisdiction"]
 
 
