@@ -32,8 +32,9 @@ def changes_of(record: Any, previous: Any = _UNKNOWN) -> list[dict[str, Any]]:
     """
     if previous is _UNKNOWN:
         previous = record.prev_record
+    # A model's copies of what other records hold (its DERIVED_FIELDS) are not changes of its own.
+    skip = UNTRACKED | frozenset(getattr(record.instance_type, "DERIVED_FIELDS", ()))
     if previous is None:
-        skip = UNTRACKED
         return [
             {"field": f.name, "before": None, "after": getattr(record, f.attname)}
             for f in record.instance_type._meta.concrete_fields
@@ -43,7 +44,7 @@ def changes_of(record: Any, previous: Any = _UNKNOWN) -> list[dict[str, Any]]:
     changes = [
         {"field": f.name, "before": getattr(previous, f.attname), "after": getattr(record, f.attname)}
         for f in record.tracked_fields
-        if f.name not in UNTRACKED and getattr(previous, f.attname) != getattr(record, f.attname)
+        if f.name not in skip and getattr(previous, f.attname) != getattr(record, f.attname)
     ]
     return sorted(changes, key=lambda c: c["field"])
 

@@ -54,6 +54,7 @@ from rectify.demo.summary import Summary, summarize
 from rectify.demo.supervision import SupervisionPart
 from rectify.demo.writer import WriterPart, story_timestamps
 from rectify.organizations.models import Jurisdiction
+from rectify.rectification.denormalized import rebuild_denormalized
 from rectify.reporting.sweep import catch_up
 
 __all__ = [
@@ -124,6 +125,9 @@ class _Builder(
         self._outcomes()
         self._write_projects()
         self._write_findings()
+        # The findings were written in bulk: their copies of the project's year and jurisdiction and of
+        # their reports' money, recounted at once (rectify.rectification.denormalized).
+        rebuild_denormalized()
         # What the units owe as of the demo's day, and the proposals the sweep would have made.
         catch_up(self.today)
         # The repeats an auditor confirms count in the reports and the assessment built below.
@@ -138,4 +142,5 @@ class _Builder(
         self._portal()
         self._campaigns()
         self._assessments()
+        rebuild_denormalized()  # anything the later parts wrote in bulk
         return summarize(self)

@@ -15,6 +15,12 @@ class FindingsConfig(AppConfig):
         register_scope("findings.SavedView", owner_scope("user"))
         register_scope("audits.AuditProject", scopes.projects_of_visible_findings)
 
+        from django.db.models.signals import post_save
+
+        from rectify.findings.denormalized import placement_changed
+
+        post_save.connect(placement_changed, sender="audits.AuditProject", dispatch_uid="finding_placement")
+
         from rectify.core import jobs
 
         # Hourly, so a finding that falls overdue is announced the same morning.

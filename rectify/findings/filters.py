@@ -7,19 +7,23 @@ from django.utils.translation import gettext_lazy as _
 from rectify.audits.choices import AuditType
 from rectify.core.filters import IdFilter
 from rectify.findings.choices import Colour, Disclosure, FindingState, Kind
+from rectify.findings.denormalized import search
 from rectify.findings.models import Category, Finding
 from rectify.findings.warning import colour_q, local_today
 
 
 class FindingFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("关键词"), method="filter_text")
-    year = django_filters.NumberFilter(label=_("审计年度"), field_name="project__year")
+    year = django_filters.NumberFilter(label=_("审计年度"), field_name="year")
     audit_type = django_filters.ChoiceFilter(label=_("审计类型"), field_name="project__type", choices=AuditType.choices)
     project = IdFilter(label=_("审计项目"), field_name="project_id")
     unit = IdFilter(label=_("责任单位"), field_name="unit_id")
     department = IdFilter(label=_("主管部门"), method="filter_department")
-    state = django_filters.MultipleChoiceFilter(label=_("状态"), choices=FindingState.choices)
-    colour = django_filters.MultipleChoiceFilter(label=_("预警"), choices=Colour.choices, method="filter_colour")
+    # Columns of the finding itself: no DISTINCT (which would sort every matching row, whatever the order).
+    state = django_filters.MultipleChoiceFilter(label=_("状态"), choices=FindingState.choices, distinct=False)
+    colour = django_filters.MultipleChoiceFilter(
+        label=_("预警"), choices=Colour.choices, method="filter_colour", distinct=False
+    )
     kind = django_filters.ChoiceFilter(label=_("整改类型"), choices=Kind.choices)
     category = django_filters.ModelChoiceFilter(
         label=_("问题类别"), queryset=Category.objects.all(), method="filter_category"
@@ -38,14 +42,9 @@ class FindingFilterSet(django_filters.FilterSet):
         fields = ["q", "year", "audit_type", "project", "unit", "state", "colour", "kind", "category", "disclosure"]
 
     def filter_text(self, queryset, name, value):
-        for word in value.split():
-            queryset = queryset.filter(
-                Q(ledger_number__icontains=word)
-                | Q(title__icontains=word)
-                | Q(description__icontains=word)
-                | Q(unit__name__icontains=word)
-            )
-        return queryset
+        # Each word in the ledger number, title, description or unit name; on PostgreSQL through the
+        # bigram index (rectify.findings.denormalized).
+        return search(queryset, value)
 
     def filter_department(self, queryset, name, value):
         from rectify.organizations.models import Organization

@@ -6,11 +6,29 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from rectify.core.models import RectifyModel, RestrictedQuerySet, VersionedModel
 from rectify.findings import warning
 from rectify.findings.choices import Disclosure, EventKind, FindingState, Kind
+
+ZERO = Decimal("0.00")
+# The report's money fields (rectification.choices.AMOUNT_METHODS), each summed into ``rectified_<method>``.
+RECTIFIED_FIELDS = (
+    "amount_to_treasury",
+    "amount_returned_to_source",
+    "amount_revitalized",
+    "amount_adjusted_in_accounts",
+    "amount_losses_recovered",
+    "amount_other",
+)
+
+
+def rectified_column(field: str) -> str:
+    """The finding's column that sums a report money field: ``amount_other`` → ``rectified_other``."""
+    return f"rectified_{field[len('amount_') :]}"
+
 
 MONEY = {"max_digits": 18, "decimal_places": 2, "validators": [MinValueValidator(Decimal("0"))]}
 
@@ -128,14 +146,60 @@ class Finding(VersionedModel, RectifyModel):
     issued_at = models.DateTimeField(_("下达时间"), null=True, blank=True)
     closed_at = models.DateTimeField(_("销号时间"), null=True, blank=True)
 
+    # Denormalized, so that the ledger's scope, order and figures need no join (rectify.findings.denormalized
+    # and rectify.rectification.denormalized keep them equal to what they derive from, in the writer's
+    # transaction; ``rectify rebuild-denormalized`` recomputes them all).
+    year = models.PositiveSmallIntegerField(_("审计年度"), null=True, editable=False)  # the project's year
+    jurisdiction = models.ForeignKey(
+        "organizations.Jurisdiction",
+        verbose_name=_("行政区域"),
+        null=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )  # the project's jurisdiction
+    # The money its counted report rounds rectified, by method (see counted_report_q), and the amount its
+    # latest verification recognised; the time of its latest report round.
+    rectified_to_treasury = models.DecimalField(default=Decimal("0.00"), editable=False, **MONEY)
+    rectified_returned_to_source = models.DecimalField(default=Decimal("0.00"), editable=False, **MONEY)
+    rectified_revitalized = models.DecimalField(default=Decimal("0.00"), editable=False, **MONEY)
+    rectified_adjusted_in_accounts = models.DecimalField(default=Decimal("0.00"), editable=False, **MONEY)
+    rectified_losses_recovered = models.DecimalField(default=Decimal("0.00"), editable=False, **MONEY)
+    rectified_other = models.DecimalField(default=Decimal("0.00"), editable=False, **MONEY)
+    amount_verified = models.DecimalField(_("认定整改金额（元）"), default=Decimal("0.00"), editable=False, **MONEY)
+    last_reported_at = models.DateTimeField(_("最近报送时间"), null=True, editable=False)
+
     objects = FindingManager()
+
+    # Copies of what the project and the report rounds hold: not shown as changes in the finding's history.
+    DERIVED_FIELDS = (
+        "year", "jurisdiction", *(rectified_column(field) for field in RECTIFIED_FIELDS), "amount_verified",
+        "last_reported_at",
+    )  # fmt: skip
 
     class Meta:
         verbose_name = _("审计查出问题")
         verbose_name_plural = _("审计查出问题")
-        ordering = ["-project__year", "ledger_number"]
+        ordering = ["-year", "ledger_number"]
         constraints = [models.UniqueConstraint(fields=["project", "sequence"], name="finding_sequence_unique")]
-        indexes = [models.Index(fields=["state", "deadline"])]
+        indexes = [
+            models.Index(fields=["state", "deadline"]),
+            # The default order, walked from the top (LIMIT 50) whatever the scope.
+            models.Index(F("year").desc(), "ledger_number", name="finding_year_number"),
+            # A jurisdiction's ledger, by state and deadline (the colour filter, the deadline sort); with the
+            # unit and the project, the scope's count reads the index alone (an index-only scan).
+            models.Index(
+                fields=["jurisdiction", "state", "deadline"],
+                include=["unit", "project"],
+                condition=Q(deleted_at__isnull=True),
+                name="finding_live_jur_state_dl",
+            ),
+            # The running findings by deadline: red, yellow and green are ranges of it (warning.colour_q).
+            models.Index(
+                fields=["deadline"], condition=Q(state__in=warning.RUNNING_STATES), name="finding_running_deadline"
+            ),
+            models.Index(fields=["amount_involved"], name="finding_amount_involved"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.ledger_number} {self.title}"
@@ -145,9 +209,17 @@ class Finding(VersionedModel, RectifyModel):
 
         return reverse("ledger:finding", args=[self.pk])
 
+    def save(self, *args, **kwargs):
+        if self.project_id and (self.year is None or self.jurisdiction_id is None):
+            self.year, self.jurisdiction_id = self.project.year, self.project.jurisdiction_id
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "year", "jurisdiction"}
+        super().save(*args, **kwargs)
+
     @property
-    def year(self) -> int:
-        return self.project.year
+    def amount_rectified(self) -> Decimal:
+        """The money its counted report rounds rectified, all methods together (denormalized)."""
+        return sum((getattr(self, rectified_column(field)) for field in RECTIFIED_FIELDS), ZERO)
 
     @property
     def colour(self) -> str | None:

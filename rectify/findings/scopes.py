@@ -7,9 +7,10 @@ acts only in its own jurisdiction. Roles add up: a user with two roles sees the 
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 
 from rectify.accounts.choices import AUDIT_ROLES, AUDITING_ROLES, UNIT_ROLES, RoleCode
 from rectify.accounts.scopes import is_audit_office_auditor, jurisdiction_ids, subordinate_unit_ids
@@ -33,6 +34,25 @@ ACTING_ROLES = AUDITING_ROLES | UNIT_ROLES
 INTERNAL = Q(project__type=AuditType.INTERNAL_AUDIT, project__audit_office_id=F("unit_id"))
 
 
+@functools.cache
+def internal_project() -> Exists:
+    """Whether a finding's project is its unit's own internal audit (``INTERNAL``), as a subquery on the
+    project alone. One object, so that the summary tables (rectify.tallies) recognise it in a scope."""
+    from rectify.audits.models import AuditProject
+
+    return Exists(
+        AuditProject.all_objects.filter(
+            pk=OuterRef("project_id"), type=AuditType.INTERNAL_AUDIT, audit_office_id=OuterRef("unit_id")
+        )
+    )
+
+
+def internal_draft_q() -> Q:
+    """A unit's internal audit draft, without joining every finding to its project: the state is checked
+    first, and only a draft looks its project up (the audit office's ledger of a million findings)."""
+    return Q(state=FindingState.DRAFT) & Q(internal_project())
+
+
 def finding_q_for_role(user: User, role: str, action: str = "view") -> Q:
     """The findings one role of this user reaches. Drafts are the audit office's working papers."""
     if user.organization_id is None:
@@ -44,16 +64,16 @@ def finding_q_for_role(user: User, role: str, action: str = "view") -> Q:
         if not is_audit_office_auditor(user, {role}):
             return NOTHING
         if action == "act":
-            return Q(project__jurisdiction_id=user.organization.jurisdiction_id) & ~INTERNAL
+            return Q(jurisdiction_id=user.organization.jurisdiction_id) & ~INTERNAL
         # A unit's internal audit drafts are its own working papers: the audit office reads them once issued.
-        return Q(project__jurisdiction_id__in=jurisdiction_ids(user)) & ~(INTERNAL & Q(state=FindingState.DRAFT))
+        return Q(jurisdiction_id__in=jurisdiction_ids(user)) & ~internal_draft_q()
     if role == RoleCode.INTERNAL_AUDITOR:
         return INTERNAL & Q(project__audit_office_id=user.organization_id)
     if role in UNIT_ROLES:
         return Q(unit_id=user.organization_id) & published
     if role == RoleCode.DEPT_SUPERVISOR:
         return Q(unit_id__in=subordinate_unit_ids(user)) & published
-    in_jurisdiction = Q(project__jurisdiction_id__in=jurisdiction_ids(user))
+    in_jurisdiction = Q(jurisdiction_id__in=jurisdiction_ids(user))
     if role == RoleCode.ORG_OFFICER:
         return in_jurisdiction & published & Q(project__type__in=CADRE_AUDIT_TYPES)
     if role == RoleCode.FINANCE_OFFICER:
@@ -122,7 +142,7 @@ def summary_q(user: User) -> Q:
 
     rows = scope_q(Finding, user, "view")
     if is_active_user(user) and user.role_codes & SUMMARY_ROLES:
-        published = Q(project__jurisdiction_id__in=jurisdiction_ids(user)) & ~Q(state=FindingState.DRAFT)
+        published = Q(jurisdiction_id__in=jurisdiction_ids(user)) & ~Q(state=FindingState.DRAFT)
         return published if rows is NOTHING else published | rows
     return rows
 

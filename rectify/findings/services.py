@@ -255,9 +255,9 @@ class NewFinding:
     event: FindingEvent
 
 
-# Checked on the built row; the references are objects the caller read and the ledger number is
-# allocated under the project's lock, so neither needs a query here.
-_UNCHECKED_ON_BUILD = ["project", "unit", "category", "created_by", "ledger_number", "sequence"]
+# Checked on the built row; the references are objects the caller read (the jurisdiction: the project's) and
+# the ledger number is allocated under the project's lock, so neither needs a query here.
+_UNCHECKED_ON_BUILD = ["project", "unit", "category", "created_by", "ledger_number", "sequence", "jurisdiction"]
 
 
 def build_finding(
@@ -309,6 +309,8 @@ def build_finding(
         raise ActionRefused(_("问题摘要和问题描述不能为空。"))
     finding = Finding(
         project=project,
+        year=project.year,
+        jurisdiction_id=project.jurisdiction_id,
         unit=unit,
         title=title.strip(),
         description=description.strip(),

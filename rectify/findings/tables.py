@@ -29,7 +29,7 @@ def colour_badge(colour: str | None) -> str:
 
 class FindingTable(tables.Table):
     ledger_number = tables.Column(linkify=True, verbose_name=_("问题编号"))
-    year = tables.Column(accessor="project__year", verbose_name=_("年度"))
+    year = tables.Column(verbose_name=_("年度"))
     project = tables.Column(accessor="project__name", verbose_name=_("审计项目"))
     report_number = tables.Column(accessor="project__report_number", verbose_name=_("文号"))
     unit = tables.Column(accessor="unit__name", verbose_name=_("责任单位"))
@@ -94,7 +94,7 @@ class FindingTable(tables.Table):
     # Header, ordering and pagination stay with django-tables2.
     CELLS = {
         "ledger_number": lambda f: format_html('<a href="{}">{}</a>', f.get_absolute_url(), f.ledger_number),
-        "year": lambda f: f.project.year,
+        "year": lambda f: f.year,
         "project": lambda f: f.project.name,
         "report_number": lambda f: f.project.report_number or "—",
         "unit": lambda f: f.unit.name,

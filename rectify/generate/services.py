@@ -45,6 +45,7 @@ from rectify.generate.builder import (
 from rectify.generate.province import PROVINCE, Place, default_districts, places
 from rectify.organizations.choices import JurisdictionLevel
 from rectify.organizations.models import Jurisdiction, Organization, Sector
+from rectify.rectification.denormalized import rebuild_denormalized
 
 DEFAULT_SEED = 2026
 DEFAULT_REPEAT_RATE = 0.10
@@ -138,6 +139,11 @@ def generate(
         finally:
             if stage:
                 clone.drop_staging(list(range(templates)))
+        # The findings' denormalized columns (year, jurisdiction, money, last report), recounted set-based
+        # while the secondary indexes are still dropped.
+        with transaction.atomic():
+            rebuild_denormalized()
+        report("recounted the findings' denormalized columns")
     # The workbench's and the dashboard's summary rows (bulk inserts send the tallies no signal).
     from rectify.tallies.services import rebuild as rebuild_tallies
 

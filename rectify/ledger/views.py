@@ -8,6 +8,7 @@ view of the app that owns the action.
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -16,6 +17,7 @@ from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 
+from rectify.accounts.scopes import jurisdiction_ids
 from rectify.audits.models import AuditProject
 from rectify.audits.scopes import can_work_on_project
 from rectify.core.history import history_with_changes
@@ -83,6 +85,30 @@ class CountedPaginator(Paginator):
         return self.known_count
 
 
+# The ledger counts its rows up to this many: beyond, it says "more than" (an exact count of a province's
+# million findings is a scan of them all; the figures, loaded beside the table, give the exact number).
+COUNT_CAP = 10000
+
+
+class BoundedPaginator(Paginator):
+    """Counts at most COUNT_CAP + 1 rows (``capped`` tells whether there are more than COUNT_CAP): the cost
+    of the count does not grow with the ledger. Pages beyond the cap are not offered."""
+
+    @cached_property
+    def counted(self) -> int:
+        rows = self.object_list  # the table's rows, over its data, over the queryset
+        queryset = getattr(getattr(rows, "data", None), "data", rows)
+        return queryset.order_by().values("pk")[: COUNT_CAP + 1].count()
+
+    @cached_property
+    def count(self) -> int:
+        return min(self.counted, COUNT_CAP)
+
+    @property
+    def capped(self) -> bool:
+        return self.counted > COUNT_CAP
+
+
 class LedgerView(LoginRequiredMixin, SingleTableMixin, FilterView):
     """The ledger (整改台账): every finding the user may see, with its warning colour.
 
@@ -122,22 +148,26 @@ class LedgerView(LoginRequiredMixin, SingleTableMixin, FilterView):
         chosen = set(self.chosen_columns())
         return {"exclude": [name for name in FindingTable.base_columns if name not in chosen]}
 
+    # The figures of the whole filtered set cost a pass over it (a million findings for a province): the
+    # page leaves them out and its figures panel loads them beside the rows (LedgerFiguresView).
+    figures_inline = False
+
     @cached_property
-    def figures(self) -> dict:
-        return ledger_figures(self.object_list)
+    def figures(self) -> dict | None:
+        return ledger_figures(self.object_list) if self.figures_inline else None
 
     def get_table_pagination(self, table):
         per_page = self.request.GET.get("per_page", "")
-        return {
-            "per_page": int(per_page) if per_page in {"20", "50", "100", "200"} else self.per_page,
-            "paginator_class": CountedPaginator,
-            "count": self.figures["total"],
-        }
+        per_page = int(per_page) if per_page in {"20", "50", "100", "200"} else self.per_page
+        if self.figures_inline:
+            return {"per_page": per_page, "paginator_class": CountedPaginator, "count": self.figures["total"]}
+        return {"per_page": per_page, "paginator_class": BoundedPaginator}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         context.update(filter_options(user))
+        context.update(picked(user, self.request.GET))
         context.update(
             columns=[(name, column.verbose_name) for name, column in FindingTable.base_columns.items()],
             chosen_columns=self.chosen_columns(),
@@ -149,17 +179,110 @@ class LedgerView(LoginRequiredMixin, SingleTableMixin, FilterView):
 
 
 def filter_options(user) -> dict:
-    """The choices the ledger's filter form offers: only what the user may see."""
-    visible = Finding.objects.restrict(user)
+    """The choices the filter forms offer as lists: the years, the competent departments, the categories.
+
+    Projects and units (thousands in a province) are not listed: the ledger offers them through pickers
+    that search as one types (``FilterChoicesView``), so the page's size does not grow with the data.
+    """
     organizations = Organization.objects.restrict(user)
     return {
-        # Without the model's ordering, which DISTINCT would otherwise take in (one row per finding).
-        "years": list(visible.order_by("-project__year").values_list("project__year", flat=True).distinct()),
-        "projects": AuditProject.objects.restrict(user).order_by("-year", "sequence").only("pk", "name", "year"),
-        "units": organizations.filter(pk__in=visible.values("unit_id")).only("pk", "name"),
+        # The years of the audits of the user's jurisdictions: read from the projects, not from every finding.
+        "years": list(
+            AuditProject.objects.filter(jurisdiction_id__in=jurisdiction_ids(user))
+            .order_by("-year")
+            .values_list("year", flat=True)
+            .distinct()
+        ),
         "departments": organizations.filter(kind=OrganizationKind.COMPETENT_DEPARTMENT).only("pk", "name"),
         "categories": Category.objects.select_related("parent").order_by("code"),
     }
+
+
+# How many matches a picker offers at once; the user types more to narrow them.
+PICKER_LIMIT = 20
+
+
+def _picker_rows(user, kind: str):
+    """The rows a picker chooses among, through the ledger's scopes, and how each is labelled."""
+    if kind == "project":
+        rows = AuditProject.objects.restrict(user).order_by("-year", "sequence").only("pk", "name", "year")
+        return rows, lambda p: f"{p.year} {p.name}"
+    rows = Organization.objects.restrict(user).order_by("code", "pk").only("pk", "name")
+    if kind == "unit":
+        rows = rows.filter(pk__in=Finding.objects.restrict(user).order_by().values("unit_id"))
+    else:
+        rows = rows.filter(kind=OrganizationKind.COMPETENT_DEPARTMENT)
+    return rows, lambda o: o.name
+
+
+def picker_choices(user, kind: str, text: str = "", chosen: str | None = None) -> list[tuple[int, str]]:
+    """Up to PICKER_LIMIT (id, label) of the projects, units or competent departments the user may filter
+    the ledger by whose name contains ``text``, the ``chosen`` one first (through the same scopes as the
+    ledger: what the user may not see is never offered)."""
+    rows, label = _picker_rows(user, kind)
+    text = (text or "").strip()[:50]
+    matching = rows
+    if text and kind == "project":
+        matching = rows.filter(Q(name__icontains=text) | Q(report_number__icontains=text))
+    elif text:
+        matching = rows.filter(name__icontains=text)
+    found = [(row.pk, label(row)) for row in matching[:PICKER_LIMIT]]
+    if chosen and chosen.isdigit() and all(str(pk) != chosen for pk, _label in found):
+        found = [(row.pk, label(row)) for row in rows.filter(pk=int(chosen))[:1]] + found
+    return found
+
+
+def picked(user, params) -> dict:
+    """The project, unit and department the ledger is filtered by, with their labels (for the pickers)."""
+    chosen = {}
+    for kind in FilterChoicesView.KINDS:
+        value = params.get(kind)
+        if value and value.isdigit():
+            rows, label = _picker_rows(user, kind)
+            row = rows.filter(pk=int(value)).first()
+            chosen[f"picked_{kind}"] = (row.pk, label(row)) if row else None
+    return chosen
+
+
+class FilterChoicesView(LoginRequiredMixin, TemplateView):
+    """The options of a ledger picker (project, unit, competent department) matching what was typed."""
+
+    template_name = "ledger/picker_options.html"
+    KINDS = ("project", "unit", "department")
+
+    def get_context_data(self, **kwargs):
+        from django.http import Http404
+
+        kind = self.kwargs["kind"]
+        if kind not in self.KINDS:
+            raise Http404
+        chosen = self.request.GET.get(kind)
+        context = super().get_context_data(**kwargs)
+        context.update(
+            options=picker_choices(self.request.user, kind, self.request.GET.get("q", ""), chosen),
+            chosen=chosen or "",
+            limit=PICKER_LIMIT,
+        )
+        return context
+
+
+class LedgerFiguresView(LedgerView):
+    """The figures panel of the ledger as filtered (the same query string), loaded beside its rows."""
+
+    template_name = "ledger/ledger_figures.html"
+    figures_inline = True
+
+    def get_template_names(self):
+        return [self.template_name]
+
+    def get_context_data(self, **kwargs):
+        return {"figures": self.figures, "filter": kwargs.get("filter") or self.filterset}
+
+    def get(self, request, *args, **kwargs):
+        self.filterset = self.get_filterset(self.get_filterset_class())
+        valid = not self.filterset.is_bound or self.filterset.is_valid() or not self.get_strict()
+        self.object_list = self.filterset.qs if valid else self.filterset.queryset.none()
+        return self.render_to_response(self.get_context_data(filter=self.filterset))
 
 
 class LedgerPrintView(LedgerView):
@@ -167,6 +290,7 @@ class LedgerPrintView(LedgerView):
 
     template_name = "ledger/ledger_print.html"
     PRINT_LIMIT = 2000
+    figures_inline = True  # on paper, the figures and the count are printed with the rows
 
     def get_template_names(self):
         return [self.template_name]

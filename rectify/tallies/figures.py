@@ -19,6 +19,7 @@ from django.db.models.expressions import Combinable
 from rectify.audits.choices import AuditType
 from rectify.core.visibility import NOTHING
 from rectify.findings.choices import Colour, FindingState
+from rectify.findings.scopes import internal_project
 from rectify.rectification.choices import AMOUNT_METHODS
 from rectify.tallies.models import FindingTally, Grain
 from rectify.tallies.services import GRAIN_KEYS
@@ -37,7 +38,18 @@ RENAMED = {
     "category__parent_id": "category_group_id",
     "category__parent": "category_group",
 }
-KEPT = ("unit", "unit_id", "category", "category_id", "state", "involves_fiscal_funds")
+# The finding's own year and jurisdiction (denormalized from its project) are the tally's keys of the same names.
+KEPT = (
+    "unit",
+    "unit_id",
+    "category",
+    "category_id",
+    "state",
+    "involves_fiscal_funds",
+    "jurisdiction",
+    "jurisdiction_id",
+    "year",
+)
 # The grains from the coarsest up: the first that keeps every key wanted is read.
 ORDER = (Grain.BASE, Grain.YEAR, Grain.GROUP, Grain.UNIT, Grain.UNIT_CATEGORY)
 INTERNAL_PARTS = {("project__type", AuditType.INTERNAL_AUDIT), ("project__audit_office_id", F("unit_id"))}
@@ -105,6 +117,10 @@ def _turn(q: Q, keys: set[str]) -> Q:
                 turned.children.append(("pk__in", []))  # NOTHING
             else:
                 turned.children.append((_rename(lookup, keys), _value(value, keys)))
+        elif child is internal_project():
+            # findings.scopes.internal_project(): the same condition as INTERNAL, kept as ``internal``.
+            turned.children.append(("internal", True))
+            keys.add("internal")
         else:
             raise NotTallied(repr(child))
     return turned

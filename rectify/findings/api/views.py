@@ -58,7 +58,7 @@ class FindingViewSet(RestrictedViewSet):
         "created",
         "last_updated",
     ]
-    ordering_aliases = {"year": "project__year", "colour": "colour_code"}
+    ordering_aliases = {"colour": "colour_code"}
 
     def get_queryset(self):
         visible = Finding.objects.restrict(self.request.user)

@@ -53,6 +53,10 @@ WORKBENCH_ROLES = (
 # findings in one more); the dashboard reads every unit's counts once for the top units and the
 # departments (two before). A scope with a branch of cited findings (a referral's, a matter's) asks once
 # whether that branch adds any finding to the rest.
+# The figures are sums of the findings' denormalized columns (rectify.ledger.figures): one query where
+# there were three (the counts, the report rounds' money, the latest verifications), on every page that
+# shows them. The ledger lists no projects, units or departments (searchable pickers) and reads its years
+# from the projects: two queries for its filter choices where there were five.
 BUDGETS = {
     "/workbench/ auditor": 28,  # task counts, task items, figures (3), roles, escalation proposals, summary reports (2)
     "/workbench/ auditlead": 28,  # no task of the auditor's falls to the audit leader
@@ -60,23 +64,23 @@ BUDGETS = {
     "/workbench/ unithead": 26,
     "/workbench/ dept": 26,  # the department's units, task counts, task items, figures (3), roles, routed reports
     "/workbench/ gov": 23,  # figures only, and the overview of overdue and repeat findings (by unit, by category)
-    "/workbench/ committee": 26,  # whether its matters and circulars cite findings (their scope asks once)
+    "/workbench/ committee": 24,  # whether its matters and circulars cite findings (their scope asks once)
     "/workbench/ congress": 22,
     "/workbench/ orgdept": 28,  # the overview too, routed reports
     "/workbench/ finance": 22,
-    "/workbench/ discipline": 24,  # no figures, no tasks: the roles' names, reports sent to it
+    "/workbench/ discipline": 22,  # no figures, no tasks: the roles' names, reports sent to it
     "/workbench/ sysadmin": 11,
     "/workbench/ inspector": 21,  # figures of what it subscribed to, its subscriptions
     "/workbench/ internal": 23,  # its tasks on its own internal audits, figures, their reporting (on-time
     # figures, reports overdue, escalation proposals to decide: three)
-    "/ledger/ auditor": 20,  # figures (3, the row count among them), filter choices (5), saved views, rows
-    "/ledger/ unit": 19,
-    "/ledger/ dept": 20,
+    "/ledger/ auditor": 15,  # figures (1, the row count among them), filter choices (2), saved views, rows
+    "/ledger/ unit": 16,
+    "/ledger/ dept": 17,
     "/findings/<id>/ auditor": 34,  # the finding, reports (+3), plan (+1), steps (3), history, requirements,
     # obligations, its escalation proposals, the interviews and the referrals citing it, …
     "/findings/<id>/ unit": 28,
     "/dashboard/ auditor": 20,
-    "/dashboard/ gov": 18,
+    "/dashboard/ gov": 19,
     "/api/findings/ auditor": 13,
     "/summaries/ auditor": 12,  # the reports (count, rows), the filter's choices need none
     "/summaries/ congress": 12,
@@ -110,7 +114,7 @@ BUDGETS = {
     "/sharing/ inspector": 13,  # and the subscribing body's own place
     "/sharing/<id>/ auditor": 13,  # the subscription, whether the user decides it, its digests
     "/sharing/<id>/ inspector": 13,
-    "/ledger/ inspector": 20,  # the ledger as a subscribing body reads it (its approved subscriptions: one)
+    "/ledger/ inspector": 16,  # the ledger as a subscribing body reads it (its approved subscriptions: one)
     "/api/subscriptions/ auditor": 11,
 }
 
