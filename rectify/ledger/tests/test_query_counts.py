@@ -58,11 +58,11 @@ WORKBENCH_ROLES = (
 # shows them. The ledger lists no projects, units or departments (searchable pickers) and reads its years
 # from the projects: two queries for its filter choices where there were five.
 BUDGETS = {
-    "/workbench/ auditor": 28,  # task counts, task items, figures (2: the tallies changed?, their sums), roles, escalation proposals, summary reports (2)
+    "/workbench/ auditor": 28,  # task counts, task items, figures (2), roles, escalation proposals, summary reports (2)
     "/workbench/ auditlead": 28,  # no task of the auditor's falls to the audit leader
-    "/workbench/ unit": 26,  # task counts, task items, figures (2: the tallies changed?, their sums), roles, obligations owed, summary reports (2)
+    "/workbench/ unit": 26,  # task counts, task items, figures (2), roles, obligations owed, summary reports (2)
     "/workbench/ unithead": 26,
-    "/workbench/ dept": 26,  # the department's units, task counts, task items, figures (2: the tallies changed?, their sums), roles, routed reports
+    "/workbench/ dept": 26,  # the department's units, task counts, task items, figures (2), roles, routed reports
     "/workbench/ gov": 23,  # figures only, and the overview of overdue and repeat findings (by unit, by category)
     "/workbench/ committee": 24,  # whether its matters and circulars cite findings (their scope asks once)
     "/workbench/ congress": 22,
