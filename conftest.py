@@ -17,9 +17,20 @@ def _jobs_run_at_once():
     settings.Q_CLUSTER["sync"] = Conf.SYNC = True
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _analysis_dir_of_this_process(tmp_path_factory):
+    """The similarity index is files under RECTIFY_ANALYSIS_DIR (var/ by default), which every test process
+    would share: one worker's demo would rebuild the index another worker's pages search (findings of another
+    database, a query more or less on a finding's page). Each process gets its own, each test its own below."""
+    from django.conf import settings
+
+    settings.RECTIFY_ANALYSIS_DIR = str(tmp_path_factory.mktemp("analysis"))
+
+
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.RECTIFY_ANALYSIS_DIR = str(tmp_path / "analysis")
     # The test client's login() passes no request, which the lockout backend needs; the lockout
     # has its own tests that switch it on.
     settings.AXES_ENABLED = False
