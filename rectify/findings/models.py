@@ -89,7 +89,7 @@ class FindingQuerySet(RestrictedQuerySet):
         """Findings of earlier audits of the project's units still not closed: a new audit checks
         how they were rectified (source 二(三))."""
         return (
-            self.filter(unit__in=project.units.all(), project__year__lte=project.year)
+            self.filter(unit__in=project.units.all(), year__lte=project.year)
             .exclude(project=project)
             .exclude(state__in=[FindingState.CLOSED, FindingState.DRAFT])
         )

@@ -324,7 +324,7 @@ def budget_unit(user: User, unit: Organization, *, year: int | None = None) -> d
     total = Figures()
     for _year, figures in history:
         total.add(figures)
-    lines = finding_lines(findings.filter(project__year__in=years))
+    lines = finding_lines(findings.filter(year__in=years))
     by_year: dict[int, list[FindingLine]] = {audit_year: [] for audit_year in years}
     for line in lines:
         by_year[line.finding.project.year].append(line)
@@ -343,4 +343,4 @@ def reads_budget_unit(user: User, unit_id: int) -> bool:
 
 
 def years_of(findings: QuerySet) -> list[int]:
-    return sorted(set(findings.order_by().values_list("project__year", flat=True).distinct()), reverse=True)
+    return sorted(set(findings.order_by().values_list("year", flat=True).distinct()), reverse=True)

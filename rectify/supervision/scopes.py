@@ -94,7 +94,7 @@ def cited_findings_scope(user: User, action: str, roles: frozenset[str]) -> Q:
     by_matters = SupervisedMatter.findings.through.objects.filter(supervisedmatter__issuer_id=org.pk)
     by_circulars = Circular.findings.through.objects.filter(circular__issuer_id=org.pk)
     cited = Q(pk__in=by_matters.values("finding_id")) | Q(pk__in=by_circulars.values("finding_id"))
-    scope = cited & Q(project__jurisdiction_id=org.jurisdiction_id)
+    scope = cited & Q(jurisdiction_id=org.jurisdiction_id)
     # Until something is cited the committee office sees no ledger rows at all (and is not offered the ledger).
     if not user_cache(user, "supervision:cited", Finding.objects.filter(scope).exists):
         return NOTHING
