@@ -12,6 +12,30 @@ from rectify.findings.models import Category, Finding
 from rectify.findings.warning import colour_q, local_today
 
 
+def department_q(department_id: int) -> Q:
+    """The findings of the units under a competent department (its subtree); none if there is no such one."""
+    from rectify.organizations.models import Organization
+
+    department = Organization.objects.filter(pk=department_id).first()
+    return Q(unit_id__in=department.subtree_ids()) if department is not None else Q(pk__in=[])
+
+
+def category_q(category: Category) -> Q:
+    """A category and the categories under it."""
+    return Q(category=category) | Q(category__parent=category)
+
+
+# The filters that are a plain condition on a finding's own columns, as that condition (``plain_q``).
+PLAIN_FILTERS = {
+    "year": lambda value: Q(year=value),
+    "audit_type": lambda value: Q(project__type=value),
+    "unit": lambda value: Q(unit_id=value),
+    "department": department_q,
+    "state": lambda value: Q(state__in=value),
+    "category": category_q,
+}
+
+
 class FindingFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("关键词"), method="filter_text")
     year = django_filters.NumberFilter(label=_("审计年度"), field_name="year")
@@ -47,12 +71,7 @@ class FindingFilterSet(django_filters.FilterSet):
         return search(queryset, value)
 
     def filter_department(self, queryset, name, value):
-        from rectify.organizations.models import Organization
-
-        department = Organization.objects.filter(pk=value).first()
-        if department is None:
-            return queryset.none()
-        return queryset.filter(unit_id__in=department.subtree_ids())
+        return queryset.filter(department_q(value))
 
     def filter_colour(self, queryset, name, value):
         if not value:
@@ -64,10 +83,25 @@ class FindingFilterSet(django_filters.FilterSet):
         return queryset.filter(combined)
 
     def filter_category(self, queryset, name, value):
-        return queryset.filter(Q(category=value) | Q(category__parent=value))
+        return queryset.filter(category_q(value))
 
     def filter_repeat(self, queryset, name, value):
         if value is None:
             return queryset
         repeated = Finding.repeats.through.objects.values("from_finding_id")
         return queryset.filter(pk__in=repeated) if value else queryset.exclude(pk__in=repeated)
+
+    def plain_q(self) -> Q | None:
+        """The active filters as one condition on the finding's year, project type, unit, state and
+        category, which the summary tables keep; None when another filter is active (the text, the colour
+        as of today, the amounts, the project, a repeat …) or the filters are not valid."""
+        if self.is_bound and not self.is_valid():
+            return None
+        condition = Q()
+        for name, value in (self.form.cleaned_data if self.is_bound else {}).items():
+            if value in (None, "", [], ()):
+                continue
+            if name not in PLAIN_FILTERS:
+                return None
+            condition &= PLAIN_FILTERS[name](value)
+        return condition

@@ -32,7 +32,7 @@ from rectify.ledger.dashboard import dashboard_data
 from rectify.ledger.figures import ledger_figures
 from rectify.ledger.landing import OVERVIEW_ROLES, admin_links_for, guides_for, overview
 from rectify.ledger.small_groups import min_group_size, note, suppress_small_groups, suppress_small_overview
-from rectify.ledger.workbench import figures_scope, summary_figures, tasks_for
+from rectify.ledger.workbench import figures_scope, filtered_figures, summary_figures, tasks_for
 from rectify.organizations.choices import OrganizationKind
 from rectify.organizations.models import Organization
 from rectify.rectification.evidence import PREVIEWABLE
@@ -154,7 +154,9 @@ class LedgerView(LoginRequiredMixin, SingleTableMixin, FilterView):
 
     @cached_property
     def figures(self) -> dict | None:
-        return ledger_figures(self.object_list) if self.figures_inline else None
+        if not self.figures_inline:
+            return None
+        return filtered_figures(self.request.user, self.filterset.plain_q(), self.object_list)
 
     def get_table_pagination(self, table):
         per_page = self.request.GET.get("per_page", "")

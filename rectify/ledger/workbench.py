@@ -245,6 +245,17 @@ def summary_figures(user: User) -> dict:
     return tally_figures(scope)
 
 
+def filtered_figures(user: User, filters: Q | None, findings: QuerySet) -> dict:
+    """``ledger_figures`` of ``findings``, the user's ledger filtered by ``filters`` (``FindingFilterSet.plain_q``):
+    from the tallies when they express both the user's view and the filters, else counted from the findings."""
+    if filters is not None:
+        view, chosen = tally_scope(_view(user)), tally_scope(filters)
+        if view is not None and chosen is not None:
+            _fresh(user)
+            return tally_figures(both(view, chosen))
+    return ledger_figures(findings)
+
+
 def _tallied(task: Task, view: TallyScope | None) -> tuple[TallyScope, str] | None:
     """The task's condition on the tally rows and what to sum there, or None (count the findings)."""
     condition, measure = task.colour if task.colour else (task.condition, "findings")

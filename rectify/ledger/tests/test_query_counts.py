@@ -76,6 +76,9 @@ BUDGETS = {
     "/ledger/ auditor": 15,  # figures (1, the row count among them), filter choices (2), saved views, rows
     "/ledger/ unit": 16,
     "/ledger/ dept": 17,
+    "/ledger/figures/ auditor": 11,  # the ledger's figures panel: from the tallies (whether fresh, the sums)
+    "/ledger/figures/ unit": 9,
+    "/ledger/figures/?q= auditor": 11,  # a keyword the tallies do not keep: one sum over the matching findings
     "/findings/<id>/ auditor": 34,  # the finding, reports (+3), plan (+1), steps (3), history, requirements,
     # obligations, its escalation proposals, the interviews and the referrals citing it, …
     "/findings/<id>/ unit": 28,
@@ -140,6 +143,8 @@ def pages() -> list[tuple[str, str, str]]:
 
     found = [(f"/workbench/ {role}", role, "/workbench/") for role in WORKBENCH_ROLES]
     found += [(f"/ledger/ {role}", role, "/ledger/") for role in ("auditor", "unit", "dept")]
+    found += [(f"/ledger/figures/ {role}", role, "/ledger/figures/") for role in ("auditor", "unit")]
+    found.append(("/ledger/figures/?q= auditor", "auditor", "/ledger/figures/?q=%E8%B5%84%E9%87%91"))
     for role in ("auditor", "unit"):
         finding = full_finding(User.objects.get(username=role))
         assert finding is not None, f"the demo gives {role} no finding with a full record"

@@ -94,3 +94,58 @@ def test_the_task_counts_equal_the_recount(demo, username):
     assert {task.key: task.count for task in workbench.tasks_for(user)} == _live_task_counts(
         User.objects.get(username=username)
     )
+
+
+def _filter_cases() -> list[dict]:
+    """Ledger filters the tallies express, with values the demo holds (and one it does not)."""
+    from rectify.findings.choices import FindingState
+    from rectify.findings.models import Category, Finding
+    from rectify.organizations.choices import OrganizationKind
+    from rectify.organizations.models import Organization
+
+    some = Finding.objects.order_by("pk").select_related("category").first()
+    department = Organization.objects.filter(kind=OrganizationKind.COMPETENT_DEPARTMENT).order_by("pk").first()
+    group = Category.objects.filter(parent__isnull=True).order_by("pk").first()
+    return [
+        {},
+        {"year": str(some.year)},
+        {"year": "1999"},
+        {"state": [FindingState.RECTIFYING, FindingState.CLOSED]},
+        {"unit": str(some.unit_id), "audit_type": some.project.type},
+        {"department": str(department.pk)},
+        {"category": str(group.pk)},
+        {"category": str(some.category_id), "year": str(some.year)},
+    ]
+
+
+ROW_ROLES = [name for name in ROLES if name not in ("gov", "committee", "congress", "discipline")]  # see the ledger
+
+
+@pytest.mark.parametrize("username", ROW_ROLES)
+def test_the_ledger_figures_from_the_tallies_equal_the_recount_of_the_filtered_ledger(demo, username):
+    from rectify.findings.filters import FindingFilterSet
+    from rectify.findings.models import Finding
+    from rectify.tallies.figures import tally_scope
+
+    ensure_fresh()
+    user = User.objects.get(username=username)
+    for data in _filter_cases():
+        filters = FindingFilterSet(data, queryset=Finding.objects.restrict(user))
+        plain = filters.plain_q()
+        assert plain is not None, data
+        # The condition is the filters' own: the same findings.
+        assert set(Finding.objects.restrict(user).filter(plain).values_list("pk", flat=True)) == set(
+            filters.qs.values_list("pk", flat=True)
+        ), data
+        if username in ("auditor", "unit", "dept"):
+            assert tally_scope(plain) is not None and tally_scope(workbench._view(user)) is not None
+        assert workbench.filtered_figures(user, plain, filters.qs) == ledger_figures(filters.qs), data
+
+
+def test_filters_the_tallies_do_not_keep_are_counted_from_the_findings(demo):
+    from rectify.findings.filters import FindingFilterSet
+    from rectify.findings.models import Finding
+
+    user = User.objects.get(username="auditor")
+    for data in ({"q": "资金"}, {"colour": ["red"]}, {"amount_min": "1000"}, {"repeat": "true"}, {"year": "x"}):
+        assert FindingFilterSet(data, queryset=Finding.objects.restrict(user)).plain_q() is None, data
