@@ -199,6 +199,10 @@ class Finding(VersionedModel, RectifyModel):
                 fields=["deadline"], condition=Q(state__in=warning.RUNNING_STATES), name="finding_running_deadline"
             ),
             models.Index(fields=["amount_involved"], name="finding_amount_involved"),
+            # The findings reported last (the latest reports a department or the organization department reads).
+            models.Index(
+                fields=["last_reported_at"], condition=Q(last_reported_at__isnull=False), name="finding_last_reported"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -23,6 +23,7 @@ from rectify.accounts.choices import AUDIT_ROLES, BUSINESS_ROLES, RoleCode
 from rectify.accounts.scopes import is_audit_office_auditor, jurisdiction_ids
 from rectify.audits.choices import CADRE_AUDIT_TYPES
 from rectify.core.visibility import NOTHING, user_cache
+from rectify.findings.scopes import cited_q
 from rectify.organizations.choices import OrganizationKind
 from rectify.referrals.choices import ReferralState
 
@@ -85,8 +86,12 @@ def cited_findings_scope(user: User, action: str, roles: frozenset[str]) -> Q:
     if user.organization.kind not in RECIPIENT_KINDS:
         return NOTHING
     sent = Referral.objects.filter(recipient_id=user.organization_id, state__in=DELIVERED)
+    cited_ids = Referral.findings.through.objects.filter(referral_id__in=sent.values("pk")).values_list(
+        "finding_id", flat=True
+    )
+    cited = user_cache(user, "referrals:cited", lambda: cited_q(cited_ids))
     # The discipline commission sees no other ledger rows: until a referral reaches it, it sees none at
     # all (and is not offered the ledger). The other bodies see rows of their own anyway.
-    if not roles & ROW_ROLES and not user_cache(user, "referrals:received", sent.exists):
+    if not roles & ROW_ROLES and cited == Q(pk__in=[]):
         return NOTHING
-    return Q(pk__in=Referral.findings.through.objects.filter(referral_id__in=sent.values("pk")).values("finding_id"))
+    return cited

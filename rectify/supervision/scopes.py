@@ -24,6 +24,7 @@ from django.db.models import Q
 from rectify.accounts.choices import BUSINESS_ROLES, RoleCode
 from rectify.accounts.scopes import is_audit_office_auditor, jurisdiction_ids
 from rectify.core.visibility import NOTHING, any_of, user_cache
+from rectify.findings.scopes import cited_q
 from rectify.organizations.choices import OrganizationKind
 from rectify.supervision.choices import CircularState
 
@@ -95,7 +96,10 @@ def cited_findings_scope(user: User, action: str, roles: frozenset[str]) -> Q:
     by_circulars = Circular.findings.through.objects.filter(circular__issuer_id=org.pk)
     cited = Q(pk__in=by_matters.values("finding_id")) | Q(pk__in=by_circulars.values("finding_id"))
     scope = cited & Q(jurisdiction_id=org.jurisdiction_id)
+    found = user_cache(
+        user, "supervision:cited", lambda: cited_q(Finding.objects.filter(scope).values_list("pk", flat=True))
+    )
     # Until something is cited the committee office sees no ledger rows at all (and is not offered the ledger).
-    if not user_cache(user, "supervision:cited", Finding.objects.filter(scope).exists):
+    if found == Q(pk__in=[]):
         return NOTHING
-    return scope
+    return found

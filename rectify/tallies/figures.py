@@ -127,17 +127,19 @@ def _turn(q: Q, keys: set[str]) -> Q:
 
 
 def _is_finding_subquery(child) -> bool:
+    """A branch that picks findings by their ids: a subquery (of findings' ids, whatever the model it reads
+    them from) or the ids themselves (``findings.scopes.cited_q``)."""
     return (
         isinstance(child, tuple)
         and child[0] in ("pk__in", "id__in")
-        and isinstance(child[1], QuerySet)  # of findings' ids, whatever the model it reads them from
+        and (isinstance(child[1], QuerySet) or (isinstance(child[1], list | tuple) and bool(child[1])))
     )
 
 
 def without_subsumed(q: Q) -> Q:
-    """``q`` less the branches of a top-level OR that pick findings by a subquery (those a referral or a
-    matter cites, say) when every finding they pick meets another branch already: the union is the same
-    findings (one query each, on the few findings such a subquery picks)."""
+    """``q`` less the branches of a top-level OR that pick findings by a subquery or a list of ids (those a
+    referral or a matter cites, say) when every finding they pick meets another branch already: the union
+    is the same findings (one query each, on the few findings such a branch picks)."""
     from rectify.findings.models import Finding
 
     if q is NOTHING or q.connector != Q.OR or q.negated or not any(_is_finding_subquery(child) for child in q.children):

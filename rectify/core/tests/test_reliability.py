@@ -160,7 +160,7 @@ def _locked(*args, **kwargs):
 def test_a_locked_database_answers_503_with_retry_on_the_web(client, world):
     assert client.login(username="auditor", password=PASSWORD)
     # The ledger's figures (loaded beside its rows, /ledger/figures/) meet the locked database.
-    with mock.patch("rectify.ledger.views.ledger_figures", side_effect=_locked):
+    with mock.patch("rectify.ledger.views.filtered_figures", side_effect=_locked):
         response = client.get("/ledger/figures/")
     assert response.status_code == 503
     assert response["Retry-After"] == "5"

@@ -65,3 +65,19 @@ def test_the_figures_agree_with_the_findings_one_by_one(demo_district, username)
 def test_no_findings_give_zero_money(demo_district):
     figures = ledger_figures(Finding.objects.none())
     assert figures["total"] == 0 and figures["amount_rectified"] == ZERO and figures["amount_verified"] == ZERO
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("username", ["dept", "orgdept"])
+def test_the_latest_reports_panel_lists_the_latest_reports_of_the_scope(demo_district, username):
+    """The panel picks the findings reported last first (``last_reported_at``); the reports it lists are the
+    latest of all the reports the user sees."""
+    from rectify.accounts.choices import RoleCode
+    from rectify.core.visibility import restrict
+    from rectify.reporting.panels import LIST_LIMIT, routed_reports
+
+    user = User.objects.get(username=username)
+    roles = user.role_codes & {RoleCode.DEPT_SUPERVISOR, RoleCode.ORG_OFFICER}
+    every = restrict(ProgressReport.objects.all(), user, roles=roles).order_by("-submitted_at", "-pk")
+    assert every.count() > LIST_LIMIT  # more than the panel shows, so that it chooses
+    assert [report.pk for report in routed_reports(user)["rows"]] == [report.pk for report in every[:LIST_LIMIT]]
