@@ -19,6 +19,7 @@ from rectify.documents.api.summaries import SummaryReportDocumentAPIView
 from rectify.exchange.api.summaries import SummaryAnnexAPIView
 from rectify.findings.api.views import CategoryViewSet, FindingEventViewSet, RequirementViewSet
 from rectify.interviews.api.views import FollowUpItemViewSet, InterviewViewSet
+from rectify.ledger.api.views import FindingViewSet
 from rectify.lookback.api.views import LookbackSampleViewSet
 from rectify.notifications.api.views import NotificationViewSet
 from rectify.organizations.api.views import OrganizationViewSet
@@ -26,7 +27,6 @@ from rectify.portal.api.views import AnnouncementViewSet
 from rectify.rectification.api.views import (
     DelayExplanationViewSet,
     EvidenceViewSet,
-    FindingViewSet,
     PlanViewSet,
     ProgressReportViewSet,
     VerificationViewSet,

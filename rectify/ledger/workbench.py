@@ -51,7 +51,7 @@ from rectify.findings.warning import RUNNING_STATES, colour_q, local_today
 from rectify.ledger.figures import ledger_figures
 from rectify.rectification.choices import Verdict
 from rectify.rectification.models import DelayExplanation, ProgressReport, Verification
-from rectify.tallies.figures import TallyScope, both, grain_for, tally_figures, tally_scope, without_subsumed
+from rectify.tallies.figures import TallyScope, both, grain_for, rows, tally_figures, tally_scope, without_subsumed
 from rectify.tallies.models import FindingTally
 from rectify.tallies.services import ensure_fresh
 
@@ -254,6 +254,17 @@ def filtered_figures(user: User, filters: Q | None, findings: QuerySet) -> dict:
             _fresh(user)
             return tally_figures(both(view, chosen))
     return ledger_figures(findings)
+
+
+def tallied_count(user: User, filters: Q | None) -> int | None:
+    """How many findings the user sees that meet ``filters``, from the tallies; None when they cannot tell."""
+    if filters is None:
+        return None
+    view, chosen = tally_scope(_view(user)), tally_scope(filters)
+    if view is None or chosen is None:
+        return None
+    _fresh(user)
+    return rows(both(view, chosen)).aggregate(count=Sum("findings", default=0))["count"]
 
 
 def _tallied(task: Task, view: TallyScope | None) -> tuple[TallyScope, str] | None:

@@ -238,3 +238,23 @@ def test_the_change_log_shows_labels_display_names_and_the_reason(client, world)
     assert "原因：复核后调整涉及金额" in log
     for raw in ("state：", "amount_involved", "draft →", "issue:"):
         assert raw not in log, raw
+
+
+def test_the_ledger_counts_its_rows_up_to_a_cap_and_a_keyword_search_up_to_a_lower_one(client, world, monkeypatch):
+    from rectify.ledger import views
+
+    for n in range(6):
+        make_finding(world, title=f"专项资金问题{n}")
+    seen = views.Finding.objects.restrict(world["auditor"]).count()
+    login(client, world["auditor"])
+
+    def count_text(url: str) -> str:
+        html = client.get(url, headers={"HX-Request": "true", "HX-Target": "ledger-table"}).content.decode()
+        return html.split('data-testid="ledger-count">')[1].split("</span>")[0]
+
+    assert count_text("/ledger/") == f"共 {seen} 个问题"
+    monkeypatch.setattr(views, "COUNT_CAP", seen - 1)
+    monkeypatch.setattr(views, "SEARCH_COUNT_CAP", 3)
+    assert count_text("/ledger/") == f"超过 {seen - 1} 个问题"
+    assert count_text("/ledger/?q=专项资金") == "超过 3 个问题"
+    assert count_text("/ledger/?q=专项资金问题5") == "共 1 个问题"
