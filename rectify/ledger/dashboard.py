@@ -19,6 +19,8 @@ from rectify.organizations.models import Organization
 from rectify.tallies.figures import TallyScope, rows, tally_figures
 
 TOP_UNITS = 15
+# A district has a few dozen competent departments; a province's chart shows the departments with the most.
+TOP_DEPARTMENTS = 40
 
 
 def _rate(closed: int, published: int) -> float | None:
@@ -93,7 +95,7 @@ def dashboard_data(findings: QuerySet, *, with_rows: bool = True, tally_scope: T
     # Every unit's counts, once: the top units and the departments' sums are both read from them.
     units = list(by_unit_rows.values("unit_id", "unit__name").annotate(**counted).order_by("-n", "unit__name"))
     by_unit = units[:TOP_UNITS]
-    by_department = _by_department(units)
+    by_department = _by_department(units)[:TOP_DEPARTMENTS]
     figures = tally_figures(tally_scope) if tallied else ledger_figures(findings)
     colour_counts = figures["colours"]
     today = local_today()

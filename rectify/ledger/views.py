@@ -32,7 +32,7 @@ from rectify.ledger.dashboard import dashboard_data
 from rectify.ledger.figures import ledger_figures
 from rectify.ledger.landing import OVERVIEW_ROLES, admin_links_for, guides_for, overview
 from rectify.ledger.small_groups import min_group_size, note, suppress_small_groups, suppress_small_overview
-from rectify.ledger.workbench import figures_scope, filtered_figures, summary_figures, tasks_for
+from rectify.ledger.workbench import figures_scope, filtered_figures, narrowed, summary_figures, tasks_for
 from rectify.organizations.choices import OrganizationKind
 from rectify.organizations.models import Organization
 from rectify.rectification.evidence import PREVIEWABLE
@@ -151,12 +151,12 @@ class LedgerView(LoginRequiredMixin, SingleTableMixin, FilterView):
 
 
 def filter_options(user) -> dict:
-    """The choices the filter forms offer as lists: the years, the competent departments, the categories.
+    """The choices the filter forms offer as lists: the years and the categories.
 
-    Projects and units (thousands in a province) are not listed: the ledger offers them through pickers
+    Projects, units and competent departments (thousands in a province) are not listed: the ledger and the
+    dashboard offer them through pickers
     that search as one types (``FilterChoicesView``), so the page's size does not grow with the data.
     """
-    organizations = Organization.objects.restrict(user)
     return {
         # The years of the audits of the user's jurisdictions: read from the projects, not from every finding.
         "years": list(
@@ -165,7 +165,6 @@ def filter_options(user) -> dict:
             .values_list("year", flat=True)
             .distinct()
         ),
-        "departments": organizations.filter(kind=OrganizationKind.COMPETENT_DEPARTMENT).only("pk", "name"),
         "categories": Category.objects.select_related("parent").order_by("code"),
     }
 
@@ -365,13 +364,16 @@ class DashboardView(LoginRequiredMixin, TemplateView):
                 if key not in SUMMARY_FILTERS:
                     del params[key]
         filterset = FindingFilterSet(params or None, queryset=summary_findings(user))
-        findings = filterset.qs if filterset.is_bound and filterset.is_valid() else summary_findings(user)
-        unfiltered = not (filterset.is_bound and filterset.is_valid())
-        data = dashboard_data(findings, with_rows=rows, tally_scope=figures_scope(user) if unfiltered else None)
+        filtered = filterset.is_bound and filterset.is_valid()
+        findings = filterset.qs if filtered else summary_findings(user)
+        # From the tallies when they keep the filters too (year, type, department, category); else counted.
+        tallied = narrowed(figures_scope(user), filterset.plain_q() if filtered else Q())
+        data = dashboard_data(findings, with_rows=rows, tally_scope=tallied)
         if not rows:  # figures only: no group smaller than RECTIFY_MIN_GROUP_SIZE (one finding's unit and amount)
             data = suppress_small_groups(data)
         context = super().get_context_data(**kwargs)
         context.update(filter_options(user))
+        context.update(picked(user, params))
         context.update(
             filter=filterset,
             data=data,

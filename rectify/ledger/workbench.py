@@ -248,23 +248,28 @@ def summary_figures(user: User) -> dict:
 def filtered_figures(user: User, filters: Q | None, findings: QuerySet) -> dict:
     """``ledger_figures`` of ``findings``, the user's ledger filtered by ``filters`` (``FindingFilterSet.plain_q``):
     from the tallies when they express both the user's view and the filters, else counted from the findings."""
-    if filters is not None:
-        view, chosen = tally_scope(_view(user)), tally_scope(filters)
-        if view is not None and chosen is not None:
-            _fresh(user)
-            return tally_figures(both(view, chosen))
-    return ledger_figures(findings)
+    scope = narrowed(tally_scope(_view(user)), filters)
+    if scope is None:
+        return ledger_figures(findings)
+    _fresh(user)
+    return tally_figures(scope)
+
+
+def narrowed(scope: TallyScope | None, filters: Q | None) -> TallyScope | None:
+    """``scope`` (a tally condition) and the findings ``filters`` picks, or None if the tallies cannot tell."""
+    if scope is None or filters is None:
+        return None
+    chosen = tally_scope(filters)
+    return both(scope, chosen) if chosen is not None else None
 
 
 def tallied_count(user: User, filters: Q | None) -> int | None:
     """How many findings the user sees that meet ``filters``, from the tallies; None when they cannot tell."""
-    if filters is None:
-        return None
-    view, chosen = tally_scope(_view(user)), tally_scope(filters)
-    if view is None or chosen is None:
+    scope = narrowed(tally_scope(_view(user)), filters)
+    if scope is None:
         return None
     _fresh(user)
-    return rows(both(view, chosen)).aggregate(count=Sum("findings", default=0))["count"]
+    return rows(scope).aggregate(count=Sum("findings", default=0))["count"]
 
 
 def _tallied(task: Task, view: TallyScope | None) -> tuple[TallyScope, str] | None:

@@ -85,3 +85,20 @@ def test_figures_only_roles_get_no_rows_and_no_text_filter(client, world, settin
         assert data["top_overdue"] == [] and response.context["clickable"] is False
         html = response.content.decode()
         assert finding.ledger_number not in html and finding.title not in html
+
+
+def test_the_dashboard_lists_no_department_and_keeps_the_one_chosen(client, world):
+    """A province holds thousands of competent departments: the filter is a picker that searches as one
+    types, its select holding the chosen department only (the page's size does not grow with the data)."""
+    from rectify.organizations.choices import OrganizationKind
+    from rectify.testing import OrganizationFactory
+
+    other = OrganizationFactory(
+        name="甲区另一主管部门", kind=OrganizationKind.COMPETENT_DEPARTMENT, jurisdiction=world.district_a
+    )
+    client.login(username="auditor", password=PASSWORD)
+    html = client.get("/dashboard/").content.decode()
+    assert 'data-testid="picker-department"' in html and other.name not in html
+    chosen = client.get(f"/dashboard/?department={world.dept.pk}").content.decode()
+    assert f'<option value="{world.dept.pk}" selected>{world.dept.name}</option>' in chosen
+    assert other.name not in chosen

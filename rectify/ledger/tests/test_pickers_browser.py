@@ -43,3 +43,25 @@ def test_typing_in_the_unit_picker_and_choosing_filters_the_ledger(page: Page, l
 
     page.reload()  # the chosen unit is kept, named, in the picker
     expect(page.get_by_test_id("picker-unit").locator("select option:checked")).to_have_text(world.sibling_unit.name)
+
+
+def test_the_dashboard_department_picker_searches_and_filters_the_charts(page: Page, live_server, screenshots):
+    world = build_world()
+    make_finding(world, "issued", title="部门下属单位的问题")
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("用户名").fill("auditor")
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    expect(page).to_have_url(re.compile(r"/workbench/$"))
+    page.goto(f"{live_server.url}/dashboard/")
+
+    picker = page.get_by_test_id("picker-department")
+    picker.get_by_role("searchbox").fill(world.dept.name[-4:])
+    select = picker.locator("select")
+    expect(select.locator("option", has_text=world.dept.name)).to_have_count(1)
+    select.select_option(str(world.dept.pk))
+    page.get_by_test_id("dashboard-filters").get_by_role("button", name="统计").click()
+    expect(page).to_have_url(re.compile(rf"department={world.dept.pk}"))
+    expect(page.locator('[data-testid="dashboard-figures"] [data-figure="total"]')).to_have_text("1")
+    expect(page.get_by_test_id("picker-department").locator("select option:checked")).to_have_text(world.dept.name)
+    page.screenshot(path=str(screenshots / "dashboard-department-picker.png"), full_page=True)

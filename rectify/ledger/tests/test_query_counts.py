@@ -78,7 +78,7 @@ BUDGETS = {
     "/workbench/ internal": 23,  # its tasks on its own internal audits, figures, their reporting (on-time
     # figures, reports overdue, escalation proposals to decide: three)
     "/ledger/ auditor": 15,  # figures (1, the row count among them), filter choices (2), saved views, rows
-    "/ledger/ unit": 16,
+    "/ledger/ unit": 15,
     "/ledger/ dept": 18,
     "/ledger/figures/ auditor": 11,  # the ledger's figures panel: from the tallies (whether fresh, the sums)
     "/ledger/figures/ unit": 9,
@@ -86,8 +86,8 @@ BUDGETS = {
     "/findings/<id>/ auditor": 34,  # the finding, reports (+3), plan (+1), steps (3), history, requirements,
     # obligations, its escalation proposals, the interviews and the referrals citing it, …
     "/findings/<id>/ unit": 28,
-    "/dashboard/ auditor": 20,
-    "/dashboard/ gov": 19,
+    "/dashboard/ auditor": 19,  # no list of departments (a picker)
+    "/dashboard/ gov": 18,
     "/api/findings/ auditor": 14,  # the count from the tallies (whether fresh, the sum): no pass over the scope
     "/summaries/ auditor": 12,  # the reports (count, rows), the filter's choices need none
     "/summaries/ congress": 12,
