@@ -40,6 +40,24 @@ def _scaled() -> bool:
     return bool(os.environ.get("SCALE") or os.environ.get("RECTIFY_BENCH_SCALE"))
 
 
+# Parts of addresses to measure alone (RECTIFY_BENCH_PAGES="/ledger/,/api/"); every page when empty.
+ONLY_URLS = [part for part in os.environ.get("RECTIFY_BENCH_PAGES", "").split(",") if part]
+
+
+class _SqlClock:
+    """The time a request spends in the database: every query's execution, summed (an execute wrapper)."""
+
+    def __init__(self) -> None:
+        self.ms = 0.0
+
+    def __call__(self, execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.ms += (time.perf_counter() - started) * 1000
+
+
 def _timed(call) -> tuple[list[float], object]:
     """Milliseconds of RUNS calls (after one warm-up), bounded by BUDGET seconds; the last result."""
     result = call()
@@ -187,6 +205,8 @@ def _usernames() -> list[str]:
     city = district[: len(top) + 2]
     wanted = [f"{top}_auditor", f"{city}_auditor", f"{district}_auditor", f"{district}_unit", f"{district}_dept"]
     wanted += [f"{top}_gov", f"{district}_gov"]
+    if os.environ.get("RECTIFY_BENCH_USERS"):  # a comma-separated subset, e.g. "sy_auditor,sy0101_dept"
+        wanted = os.environ["RECTIFY_BENCH_USERS"].split(",")
     return [name for name in wanted if User.objects.filter(username=name).exists()]
 
 
@@ -221,14 +241,21 @@ def run() -> None:
         client.force_login(user)  # the sign-in lockout (django-axes) needs a request that login() does not pass
         print(f"-- {username} ({', '.join(sorted(user.role_codes))}; {user.organization})", flush=True)
         for case in _cases(user):
+            if ONLY_URLS and not any(part in case.url for part in ONLY_URLS):
+                continue
+            sql_times: list[float] = []
 
-            def get(case=case, client=client):
-                response = client.get(case.url)
+            def get(case=case, client=client, sql_times=sql_times):
+                clock = _SqlClock()
+                with connection.execute_wrapper(clock):
+                    response = client.get(case.url)
+                sql_times.append(clock.ms)
                 assert response.status_code == 200, (case.url, response.status_code)
                 return response
 
             timings, response = _timed(get)
             p50, p95 = statistics.median(timings), summary.percentile(timings, 0.95)
+            sql_p95 = summary.percentile(sql_times[1:], 0.95)  # the warm-up's left out, as for the timings
             floor_p95 = ratio = None
             check = ""
             if case.floor is not None and postgres:
@@ -238,11 +265,14 @@ def run() -> None:
                 check = _check(_shown_ids(case, response), floor_ids)
             target, status = summary.verdict(case.kind, p95, floor_p95)
             floor_text = f"floor p95 {floor_p95:7.1f} ms  ×{ratio:5.1f}" if floor_p95 is not None else " " * 27
+            sql_ratio = sql_p95 / floor_p95 if floor_p95 else None
+            sql_text = f"sql p95 {sql_p95:6.1f} ms" + (f" ×{sql_ratio:5.1f}" if sql_ratio is not None else "")
             print(
-                f"{case.url[:55]:55s} p50 {p50:7.1f}  p95 {p95:7.1f} ms  {floor_text}  {target:22s} {status} {check}",
+                f"{case.url[:55]:55s} p50 {p50:7.1f}  p95 {p95:7.1f} ms  {floor_text}  {sql_text}  "
+                f"{target:22s} {status} {check}",
                 flush=True,
             )
             summary.record(
                 page=case.label, who=username, p50=p50, p95=p95, floor_p95=floor_p95, ratio=ratio,
-                target=target, status=status, check=check, runs=len(timings),
+                sql_p95=sql_p95, sql_ratio=sql_ratio, target=target, status=status, check=check, runs=len(timings),
             )  # fmt: skip

@@ -64,7 +64,7 @@ def print_table(path: str | Path) -> None:
     if not rows:
         print("(no figures recorded)")
         return
-    headers = ["page", "who", "p50", "p95", "floor p95", "ratio", "target", "", "rows"]
+    headers = ["page", "who", "p50", "p95", "floor p95", "ratio", "sql p95", "sql ratio", "target", "", "rows"]
     table = []
     for row in rows:
         unit = row.get("unit", "ms")
@@ -77,6 +77,8 @@ def print_table(path: str | Path) -> None:
                 _number(row.get("p95"), unit),
                 _number(row.get("floor_p95"), unit),
                 f"{ratio:.1f}×" if ratio is not None else "—",
+                _number(row.get("sql_p95"), unit),
+                f"{row['sql_ratio']:.1f}×" if row.get("sql_ratio") is not None else "—",
                 row.get("target", "—"),
                 row.get("status", "—"),
                 row.get("check", ""),
@@ -93,11 +95,14 @@ def print_table(path: str | Path) -> None:
         for i, cell in enumerate(cells):
             cell = str(cell)
             pad = " " * (widths[i] - width(cell))
-            out.append(pad + cell if i in (2, 3, 4, 5) else cell + pad)
+            out.append(pad + cell if i in (2, 3, 4, 5, 6, 7) else cell + pad)
         return "  ".join(out).rstrip()
 
     print()
-    print("== summary (ms unless marked; ratio = p95 / floor p95; floor: the bare SQL of bench/floors.py) ==")
+    print(
+        "== summary (ms unless marked; ratio = p95 / floor p95; floor: the bare SQL of bench/floors.py; "
+        "sql p95: the page's own time in the database, its ratio to the floor) =="
+    )
     print(line(headers))
     print(line(["-" * w for w in widths]))
     for cells in table:

@@ -51,6 +51,18 @@ def _by_department(units: list[dict]) -> list[dict]:
     ]
 
 
+def _top_units(units: list[dict]) -> list[dict]:
+    """The TOP_UNITS units with the most findings, by name where they tie, each with its name."""
+    units = sorted(units, key=lambda row: -row["n"])
+    bound = units[TOP_UNITS - 1]["n"] if len(units) > TOP_UNITS else 0
+    candidates = [row for row in units if row["n"] >= bound]  # those tied with the last place too
+    names = dict(
+        Organization.all_objects.filter(pk__in=[row["unit_id"] for row in candidates]).values_list("pk", "name")
+    )
+    named = [{**row, "unit__name": names.get(row["unit_id"], "")} for row in candidates]
+    return sorted(named, key=lambda row: (-row["n"], row["unit__name"]))[:TOP_UNITS]
+
+
 def _counted(tallied: bool) -> dict:
     def count(condition: Q | None = None):
         return Sum("findings", filter=condition, default=0) if tallied else Count("pk", filter=condition)
@@ -92,9 +104,10 @@ def dashboard_data(findings: QuerySet, *, with_rows: bool = True, tally_scope: T
             .order_by("-n")
         )
         by_unit_rows = base
-    # Every unit's counts, once: the top units and the departments' sums are both read from them.
-    units = list(by_unit_rows.values("unit_id", "unit__name").annotate(**counted).order_by("-n", "unit__name"))
-    by_unit = units[:TOP_UNITS]
+    # Every unit's counts, once: the top units and the departments' sums are both read from them. Grouped by
+    # the unit's id alone (a province's thousands of units hash in memory); the names of the top ones after.
+    units = list(by_unit_rows.values("unit_id").annotate(**counted).order_by())
+    by_unit = _top_units(units)
     by_department = _by_department(units)[:TOP_DEPARTMENTS]
     figures = tally_figures(tally_scope) if tallied else ledger_figures(findings)
     colour_counts = figures["colours"]
