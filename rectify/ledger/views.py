@@ -32,11 +32,19 @@ from rectify.ledger.dashboard import dashboard_data
 from rectify.ledger.figures import ledger_figures
 from rectify.ledger.landing import OVERVIEW_ROLES, admin_links_for, guides_for, overview
 from rectify.ledger.small_groups import min_group_size, note, suppress_small_groups, suppress_small_overview
-from rectify.ledger.workbench import figures_scope, filtered_figures, narrowed, summary_figures, tasks_for
+from rectify.ledger.workbench import (
+    figures_scope,
+    filtered_figures,
+    fresh_tallies,
+    narrowed,
+    summary_figures,
+    tasks_for,
+)
 from rectify.organizations.choices import OrganizationKind
 from rectify.organizations.models import Organization
 from rectify.rectification.evidence import PREVIEWABLE
 from rectify.rectification.models import Plan
+from rectify.tallies.models import FindingTally, Grain
 
 # How the finding page shows each step the services open to the user.
 STEP_BUTTONS = {
@@ -157,10 +165,12 @@ def filter_options(user) -> dict:
     dashboard offer them through pickers
     that search as one types (``FilterChoicesView``), so the page's size does not grow with the data.
     """
+    fresh_tallies(user)
     return {
-        # The years of the audits of the user's jurisdictions: read from the projects, not from every finding.
+        # The years in which the user's jurisdictions have findings: read from the summary rows by year (a few
+        # thousand in a province), not from its tens of thousands of projects or its million findings.
         "years": list(
-            AuditProject.objects.filter(jurisdiction_id__in=jurisdiction_ids(user))
+            FindingTally.objects.filter(grain=Grain.YEAR, jurisdiction_id__in=jurisdiction_ids(user), findings__gt=0)
             .order_by("-year")
             .values_list("year", flat=True)
             .distinct()

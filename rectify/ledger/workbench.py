@@ -226,13 +226,13 @@ def figures_scope(user: User) -> TallyScope | None:
         # Those who see rows see figures of their rows: the view scope, already simplified (``_view``).
         scope = tally_scope(summary_q(user) if user.role_codes & SUMMARY_ROLES else _view(user))
         if scope is not None:
-            _fresh(user)
+            fresh_tallies(user)
         return scope
 
     return user_cache(user, "tallies:figures", compute)
 
 
-def _fresh(user: User) -> None:
+def fresh_tallies(user: User) -> None:
     """The tallies brought up to date, once per request."""
     user_cache(user, "tallies:fresh", ensure_fresh)
 
@@ -251,7 +251,7 @@ def filtered_figures(user: User, filters: Q | None, findings: QuerySet) -> dict:
     scope = narrowed(tally_scope(_view(user)), filters)
     if scope is None:
         return ledger_figures(findings)
-    _fresh(user)
+    fresh_tallies(user)
     return tally_figures(scope)
 
 
@@ -268,7 +268,7 @@ def tallied_count(user: User, filters: Q | None) -> int | None:
     scope = narrowed(tally_scope(_view(user)), filters)
     if scope is None:
         return None
-    _fresh(user)
+    fresh_tallies(user)
     return rows(scope).aggregate(count=Sum("findings", default=0))["count"]
 
 
@@ -288,7 +288,7 @@ def _count(tasks: list[Task], base: QuerySet, user: User) -> None:
     tallied = {task.key: found for task in live if (found := _tallied(task, view))}
     counted = {}
     if tallied:
-        _fresh(user)
+        fresh_tallies(user)
         grain = grain_for(frozenset().union(*(scope.keys for scope, _measure in tallied.values())))
         counted = FindingTally.objects.filter(grain=grain).aggregate(
             **{key: Sum(measure, filter=scope.q, default=0) for key, (scope, measure) in tallied.items()}

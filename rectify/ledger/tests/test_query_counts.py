@@ -77,9 +77,10 @@ BUDGETS = {
     "/workbench/ inspector": 21,  # figures of what it subscribed to, its subscriptions
     "/workbench/ internal": 23,  # its tasks on its own internal audits, figures, their reporting (on-time
     # figures, reports overdue, escalation proposals to decide: three)
-    "/ledger/ auditor": 15,  # figures (1, the row count among them), filter choices (2), saved views, rows
-    "/ledger/ unit": 15,
-    "/ledger/ dept": 18,
+    "/ledger/ auditor": 16,  # the row count (bounded), filter choices (2: the years from the tallies, brought up to
+    # date first: one more), saved views, rows
+    "/ledger/ unit": 16,
+    "/ledger/ dept": 19,
     "/ledger/figures/ auditor": 11,  # the ledger's figures panel: from the tallies (whether fresh, the sums)
     "/ledger/figures/ unit": 9,
     "/ledger/figures/?q= auditor": 11,  # a keyword the tallies do not keep: one sum over the matching findings
@@ -121,7 +122,7 @@ BUDGETS = {
     "/sharing/ inspector": 13,  # and the subscribing body's own place
     "/sharing/<id>/ auditor": 13,  # the subscription, whether the user decides it, its digests
     "/sharing/<id>/ inspector": 13,
-    "/ledger/ inspector": 16,  # the ledger as a subscribing body reads it (its approved subscriptions: one)
+    "/ledger/ inspector": 17,  # the ledger as a subscribing body reads it (its approved subscriptions: one)
     "/api/subscriptions/ auditor": 11,
 }
 

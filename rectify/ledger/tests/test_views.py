@@ -258,3 +258,18 @@ def test_the_ledger_counts_its_rows_up_to_a_cap_and_a_keyword_search_up_to_a_low
     assert count_text("/ledger/") == f"超过 {seen - 1} 个问题"
     assert count_text("/ledger/?q=专项资金") == "超过 3 个问题"
     assert count_text("/ledger/?q=专项资金问题5") == "共 1 个问题"
+
+
+def test_the_ledger_offers_the_years_that_have_findings_at_once(client, world):
+    """The year list is read from the summary rows by year, brought up to date before it is read."""
+    from rectify.audits.models import AuditProject
+
+    login(client, world["auditor"])
+    assert 'value="2019"' not in client.get("/ledger/").content.decode()
+    older = AuditProject.objects.create(
+        jurisdiction=world.project.jurisdiction, audit_office=world.project.audit_office, year=2019,
+        sequence=99, type=world.project.type, name="2019年度审计项目",
+    )  # fmt: skip
+    older.units.add(world.unit)
+    make_finding(world, state="issued", project=older)
+    assert 'value="2019"' in client.get("/ledger/").content.decode()
