@@ -30,12 +30,14 @@ class BoundedPaginator(Paginator):
     """Counts at most ``cap`` + 1 rows (``capped`` tells whether there are more than ``cap``): the cost of
     the count does not grow with the list. Pages beyond the cap are not offered."""
 
-    def __init__(self, object_list, per_page, *, cap: int = COUNT_CAP, **kwargs):
+    def __init__(self, object_list, per_page, *, cap: int = COUNT_CAP, known: int | None = None, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
-        self.cap = cap
+        self.cap, self.known = cap, known  # ``known``: the exact count, when the summary tables tell it
 
     @cached_property
     def counted(self) -> int:
+        if self.known is not None:
+            return self.known
         rows = self.object_list  # a table's rows, over its data, over the queryset
         queryset = getattr(getattr(rows, "data", None), "data", rows)
         return queryset.order_by().values("pk")[: self.cap + 1].count()

@@ -95,13 +95,21 @@ class FindingFilterSet(django_filters.FilterSet):
         """The active filters as one condition on the finding's year, project type, unit, state and
         category, which the summary tables keep; None when another filter is active (the text, the colour
         as of today, the amounts, the project, a repeat …) or the filters are not valid."""
+        plain = self.plain_parts()
+        return plain[0] if plain is not None and not plain[1] else None
+
+    def plain_parts(self) -> tuple[Q, tuple[str, ...]] | None:
+        """``plain_q`` and the colours chosen (the summary tables count each colour as of today), or None."""
         if self.is_bound and not self.is_valid():
             return None
-        condition = Q()
+        condition, colours = Q(), ()
         for name, value in (self.form.cleaned_data if self.is_bound else {}).items():
             if value in (None, "", [], ()):
                 continue
-            if name not in PLAIN_FILTERS:
+            if name == "colour":
+                colours = tuple(sorted(set(value)))
+            elif name in PLAIN_FILTERS:
+                condition &= PLAIN_FILTERS[name](value)
+            else:
                 return None
-            condition &= PLAIN_FILTERS[name](value)
-        return condition
+        return condition, colours

@@ -38,6 +38,7 @@ from rectify.ledger.workbench import (
     fresh_tallies,
     narrowed,
     summary_figures,
+    tallied_count,
     tasks_for,
 )
 from rectify.organizations.choices import OrganizationKind
@@ -141,7 +142,9 @@ class LedgerView(LoginRequiredMixin, SingleTableMixin, FilterView):
         if self.figures_inline:
             return {"per_page": per_page, "paginator_class": CountedPaginator, "count": self.figures["total"]}
         cap = SEARCH_COUNT_CAP if self.request.GET.get("q", "").strip() else COUNT_CAP
-        return {"per_page": per_page, "paginator_class": BoundedPaginator, "cap": cap}
+        plain = self.filterset.plain_parts()
+        known = tallied_count(self.request.user, *plain) if plain is not None else None
+        return {"per_page": per_page, "paginator_class": BoundedPaginator, "cap": cap, "known": known}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -263,13 +263,18 @@ def narrowed(scope: TallyScope | None, filters: Q | None) -> TallyScope | None:
     return both(scope, chosen) if chosen is not None else None
 
 
-def tallied_count(user: User, filters: Q | None) -> int | None:
-    """How many findings the user sees that meet ``filters``, from the tallies; None when they cannot tell."""
+def tallied_count(user: User, filters: Q | None, colours: tuple[str, ...] = ()) -> int | None:
+    """How many findings the user sees that meet ``filters`` (and have one of ``colours``, when given), from
+    the tallies; None when they cannot tell."""
     scope = narrowed(tally_scope(_view(user)), filters)
     if scope is None:
         return None
     fresh_tallies(user)
-    return rows(scope).aggregate(count=Sum("findings", default=0))["count"]
+    measures = [Sum(colour, default=0) for colour in colours] or [Sum("findings", default=0)]
+    total = measures[0]
+    for measure in measures[1:]:
+        total = total + measure
+    return rows(scope).aggregate(count=total)["count"]
 
 
 def _tallied(task: Task, view: TallyScope | None) -> tuple[TallyScope, str] | None:

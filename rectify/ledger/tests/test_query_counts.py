@@ -80,7 +80,7 @@ BUDGETS = {
     "/ledger/ auditor": 16,  # the row count (bounded), filter choices (2: the years from the tallies, brought up to
     # date first: one more), saved views, rows
     "/ledger/ unit": 16,
-    "/ledger/ dept": 19,
+    "/ledger/ dept": 20,  # whether the findings its referrals cite are its own anyway (the count from the tallies)
     "/ledger/figures/ auditor": 11,  # the ledger's figures panel: from the tallies (whether fresh, the sums)
     "/ledger/figures/ unit": 9,
     "/ledger/figures/?q= auditor": 11,  # a keyword the tallies do not keep: one sum over the matching findings

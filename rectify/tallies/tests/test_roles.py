@@ -211,3 +211,31 @@ def test_the_filtered_dashboard_from_the_tallies_equals_the_recount(demo, userna
             assert _amounts(shown[key]) == _amounts(counted[key]), (data, key)
     if username in ("auditor", "dept", "gov"):
         assert tallied_any
+
+
+@pytest.mark.parametrize("username", ["auditor", "unit", "dept"])
+def test_the_ledger_row_count_is_read_from_the_tallies_and_equals_the_recount(demo, username):
+    from urllib.parse import urlencode
+
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from rectify.findings.filters import FindingFilterSet
+    from rectify.findings.models import Finding
+
+    ensure_fresh()
+    user = User.objects.get(username=username)
+    client = Client()
+    client.force_login(user)
+    colours = [{"colour": ["red"]}, {"colour": ["yellow", "green"]}, {"colour": ["red"], "state": ["rectifying"]}]
+    for data in [*_filter_cases(), *colours]:
+        expected = FindingFilterSet(data, queryset=Finding.objects.restrict(user)).qs.count()
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(
+                f"/ledger/?{urlencode(data, doseq=True)}", headers={"HX-Request": "true", "HX-Target": "ledger-table"}
+            )
+        shown = response.content.decode().split('data-testid="ledger-count">')[1].split("</span>")[0]
+        assert shown == f"共 {expected} 个问题", data
+        counted = [q["sql"] for q in queries if "COUNT(" in q["sql"] and 'FROM "findings_finding"' in q["sql"]]
+        assert counted == [], data  # read from the tallies
