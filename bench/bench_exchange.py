@@ -112,6 +112,10 @@ def _bulk_findings(auditor, projects, count: int) -> None:
             batch.append(
                 Finding(
                     project=project,
+                    # Bulk inserts bypass save(): the copies of the project's year and jurisdiction (which the
+                    # scope reads) are set here, as build_finding sets them.
+                    year=project.year,
+                    jurisdiction_id=project.jurisdiction_id,
                     unit=units[sequence % len(units)],
                     ledger_number=f"BN-{project.year}-{p + 1:05d}-{sequence:05d}",
                     sequence=sequence,

@@ -906,22 +906,19 @@ class _Writer:
         return self.errors
 
     def _write(self, built: list[tuple[RowPlan, findings.NewFinding]]) -> None:
-        """One batch of new findings with their requirements, events and the history rows of both: a few
-        INSERT statements per table (as many as the database's limit on parameters requires)."""
-        from simple_history.utils import bulk_create_with_history
-
+        """One batch of new findings with their requirements, events and the history rows of both: an INSERT
+        per table (as many as the database's limit on parameters requires), the history rows copied by the
+        database from the rows just inserted."""
         from rectify.core.request_context import get_request_id
         from rectify.findings.models import FindingEvent
         from rectify.tallies.services import mark_units
 
         if not built:
             return
-        history = {
-            "default_user": self.user,
-            "default_change_reason": self.reason,
-            "custom_historical_attrs": {"request_id": get_request_id()},
-        }
-        created = bulk_create_with_history([new.finding for _plan, new in built], Finding, **history)
+        history = {"user": self.user, "reason": self.reason, "request_id": get_request_id(), "at": timezone.now()}
+        created = Finding.objects.bulk_create([new.finding for _plan, new in built])
+        ids = [finding.pk for finding in created]
+        _copy_history(Finding, "id", ids, **history)
         requirements, events = [], []
         for (plan, new), finding in zip(built, created, strict=True):
             plan.finding_id, plan.ledger_number = finding.pk, finding.ledger_number
@@ -930,9 +927,38 @@ class _Writer:
                 requirements.append(requirement)
             new.event.finding = finding
             events.append(new.event)
-        bulk_create_with_history(requirements, Requirement, **history)
+        Requirement.objects.bulk_create(requirements)
+        _copy_history(Requirement, "finding_id", ids, **history)  # the findings are new: so are all their requirements
         FindingEvent.objects.bulk_create(events)
         mark_units(finding.unit_id for finding in created)  # bulk inserts send no signal to the tallies
+
+
+def _copy_history(model, column: str, ids: list[int], *, user: User, reason: str, request_id: str, at) -> None:
+    """The creation history rows ("+") of the rows of ``model`` whose ``column`` is in ``ids``, written by the
+    database from the rows themselves (INSERT … SELECT): what ``bulk_create_with_history`` writes, with the
+    actor, the reason and the request id, without building every row again in Python. One time for the batch."""
+    from django.db import connection
+
+    history = model.history.model
+    quote = connection.ops.quote_name
+    fields = list(history.tracked_fields)
+    target = [quote(history._meta.get_field(f.name).column) for f in fields]
+    source = [quote(model._meta.get_field(f.name).column) for f in fields]
+    extra = ["request_id", "history_date", "history_change_reason", "history_type", "history_user"]
+    target += [quote(history._meta.get_field(name).column) for name in extra]
+    values = [request_id, connection.ops.adapt_datetimefield_value(at), reason, "+", user.pk]
+    head = (
+        f"INSERT INTO {quote(history._meta.db_table)} ({', '.join(target)}) "
+        f"SELECT {', '.join(source)}, {', '.join(['%s'] * len(values))} FROM {quote(model._meta.db_table)} "
+    )
+    order = f" ORDER BY {quote(model._meta.pk.column)}"
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"{head}WHERE {quote(column)} = ANY(%s){order}", [*values, list(ids)])
+            return
+        for chunk in _batched(ids, 500):  # SQLite's limit on parameters
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(f"{head}WHERE {quote(column)} IN ({marks}){order}", [*values, *chunk])
 
 
 def can_import(user: User) -> bool:
