@@ -32,7 +32,8 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import transaction
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -110,7 +111,8 @@ class _AuditedUnits:
             self._names[project_id] = {name for _unit_id, name in units}
 
     def mapping(self, project_id: int) -> dict[int, str]:
-        self.load([project_id])
+        if project_id not in self._by_project:
+            self.load([project_id])
         return self._by_project[project_id]
 
     def names(self, project_id: int) -> set[str]:
@@ -165,10 +167,27 @@ def ledger_rows(queryset: QuerySet, *, batch_size: int = BATCH, audited: _Audite
     requirements) and the ids the import compares. A batch of findings at a time, a handful of
     queries per batch, so a hundred thousand rows need no more memory than a thousand.
     """
+    from rectify.rectification.choices import REJECTED_VERDICTS
     from rectify.rectification.models import AccountabilityRecord, AdoptedRule, Plan, ProgressReport, Verification
 
     audited = audited or _AuditedUnits()
     today = local_today()
+    # Of each report round, in the one query that reads the rounds: whether its money is void (``counted``), and
+    # how many rules and people it reports.
+    rejected_round = Exists(Verification._base_manager.filter(report=OuterRef("pk"), verdict__in=REJECTED_VERDICTS))
+    rules_of_round, people_of_round = (
+        Coalesce(
+            Subquery(
+                model.objects.filter(report=OuterRef("pk"))
+                .order_by()
+                .values("report")
+                .annotate(n=Count("pk"))
+                .values("n")
+            ),
+            0,
+        )
+        for model in (AdoptedRule, AccountabilityRecord)
+    )
     rows = queryset.values_list(*_FINDING_FIELDS).iterator(chunk_size=batch_size)
     for batch in _batched(rows, batch_size):
         ids = [row[0] for row in batch]
@@ -185,28 +204,21 @@ def ledger_rows(queryset: QuerySet, *, batch_size: int = BATCH, audited: _Audite
         }
         amounts: dict[int, dict[str, Decimal]] = {}
         progress: dict[int, tuple[int, str]] = {}
-        counted = set(ProgressReport.objects.filter(finding_id__in=ids).counted().values_list("pk", flat=True))
-        for report_id, finding_id, round_, text, *values in ProgressReport.objects.filter(
-            finding_id__in=ids
-        ).values_list("pk", "finding_id", "round", "progress", *AMOUNT_KEYS):
+        rules: dict[int, int] = defaultdict(int)
+        people: dict[int, int] = defaultdict(int)
+        for finding_id, round_, text, rejected, n_rules, n_people, *values in (
+            ProgressReport.objects.filter(finding_id__in=ids)
+            .annotate(rejected=rejected_round, n_rules=rules_of_round, n_people=people_of_round)
+            .values_list("finding_id", "round", "progress", "rejected", "n_rules", "n_people", *AMOUNT_KEYS)
+        ):
             sums = amounts.setdefault(finding_id, dict.fromkeys(AMOUNT_KEYS, ZERO))
-            if report_id in counted:  # a rejected round's money is void, as in the ledger's figures
+            if not rejected:  # a rejected round's money is void, as in the ledger's figures
                 for key, value in zip(AMOUNT_KEYS, values, strict=True):
                     sums[key] += value
             if round_ >= progress.get(finding_id, (0, ""))[0]:
                 progress[finding_id] = (round_, text)
-        rules = dict(
-            AdoptedRule.objects.filter(report__finding_id__in=ids, report__deleted_at__isnull=True)
-            .values("report__finding_id")
-            .annotate(n=Count("pk"))
-            .values_list("report__finding_id", "n")
-        )
-        people = dict(
-            AccountabilityRecord.objects.filter(report__finding_id__in=ids, report__deleted_at__isnull=True)
-            .values("report__finding_id")
-            .annotate(n=Count("pk"))
-            .values_list("report__finding_id", "n")
-        )
+            rules[finding_id] += n_rules
+            people[finding_id] += n_people
         verdicts = dict(
             Verification.objects.filter(finding_id__in=ids)
             .order_by("finding_id", "verified_at", "pk")
