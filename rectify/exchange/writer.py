@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import datetime
 import io
+import queue
 import re
+import threading
 import zipfile
 from collections.abc import Iterable
 from decimal import Decimal
@@ -305,21 +307,59 @@ def write_ledger(rows: Iterable[dict], target, *, user: User | None = None, note
                 if info.filename != sheet_part:
                     package.writestr(info, source.read(info))
                     continue
-                with package.open(sheet_part, "w", force_zip64=True) as part:
-                    part.write(head.encode("utf-8"))
+                with package.open(sheet_part, "w", force_zip64=True) as part, _Beside(part) as out:
+                    out.write(head.encode("utf-8"))
                     chunk: list[str] = []
                     for number, values in enumerate(rows, start=HEADER_ROW + 1):
                         chunk.append(rows_xml.xml(number, values))
                         count += 1
                         if len(chunk) >= _FLUSH_ROWS:
-                            part.write("".join(chunk).encode("utf-8"))
+                            out.write("".join(chunk).encode("utf-8"))
                             chunk.clear()
-                    part.write("".join(chunk).encode("utf-8"))
+                    out.write("".join(chunk).encode("utf-8"))
                     last = _column_letter(len(COLUMNS))
                     tail = re.sub(r'<autoFilter ref="[^"]*"/>', "", tail)
                     tail = tail.replace("</sheetData>", f'</sheetData><autoFilter ref="A1:{last}{count + 1}"/>', 1)
-                    part.write(tail.encode("utf-8"))
+                    out.write(tail.encode("utf-8"))
     return count
+
+
+class _Beside:
+    """Writes the sheet's chunks into its part from a thread of its own, while the next rows are read and
+    made: compressing and writing release the GIL, so they run beside the rows' Python instead of after it.
+    A few chunks wait at most (memory stays bounded); a failure on either side stops both and is raised.
+    Only the writing is beside: the rows, and so every query, stay in the calling thread."""
+
+    WAITING = 4
+
+    def __init__(self, part) -> None:
+        self.part = part
+        self.chunks: queue.Queue = queue.Queue(maxsize=self.WAITING)
+        self.failure: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="ledger-writer", daemon=True)
+
+    def _run(self) -> None:
+        while (data := self.chunks.get()) is not None:
+            if self.failure is None:
+                try:
+                    self.part.write(data)
+                except BaseException as failure:  # raised in the calling thread at its next write or at the end
+                    self.failure = failure
+
+    def write(self, data: bytes) -> None:
+        if self.failure is not None:
+            raise self.failure
+        self.chunks.put(data)
+
+    def __enter__(self) -> _Beside:
+        self.thread.start()
+        return self
+
+    def __exit__(self, kind, value, traceback) -> None:
+        self.chunks.put(None)
+        self.thread.join()
+        if kind is None and self.failure is not None:
+            raise self.failure
 
 
 def _column_letter(index: int) -> str:
