@@ -27,11 +27,12 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from enum import Enum
 from itertools import islice
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.db.models import Count, Exists, F, Lookup, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -941,13 +942,12 @@ class _Writer:
         per table (as many as the database's limit on parameters requires), the history rows copied by the
         database from the rows just inserted."""
         from rectify.core.request_context import get_request_id
-        from rectify.findings.models import FindingEvent
         from rectify.tallies.services import mark_units
 
         if not built:
             return
         history = {"user": self.user, "reason": self.reason, "request_id": get_request_id(), "at": timezone.now()}
-        created = Finding.objects.bulk_create([new.finding for _plan, new in built])
+        created = _insert([new.finding for _plan, new in built], with_ids=True)
         ids = [finding.pk for finding in created]
         _copy_history(Finding, "id", ids, **history)
         requirements, events = [], []
@@ -958,10 +958,62 @@ class _Writer:
                 requirements.append(requirement)
             new.event.finding = finding
             events.append(new.event)
-        Requirement.objects.bulk_create(requirements)
+        _insert(requirements)
         _copy_history(Requirement, "finding_id", ids, **history)  # the findings are new: so are all their requirements
-        FindingEvent.objects.bulk_create(events)
+        _insert(events)
         mark_units(finding.unit_id for finding in created)  # bulk inserts send no signal to the tallies
+
+
+# What COPY writes as it is: what each of these fields' get_db_prep_save gives on PostgreSQL.
+_PLAIN = frozenset({str, int, bool, type(None), datetime.date, Decimal})
+
+
+def _insert(objs: list, *, with_ids: bool = False) -> list:
+    """``bulk_create(objs)`` (objects of one model, built and checked by the caller), faster on PostgreSQL.
+
+    There the rows go by COPY (their ids, when asked for, drawn from the table's sequence first, in one query):
+    Django's bulk insert prepares every value of every row through its field and the driver dumps them again
+    as arrays, which was most of the import's writing time. Each value is the one the insert would write: the
+    fields that stamp themselves when saved (created, last_updated) through ``pre_save``, the others as they
+    are, and any value not plainly of a type PostgreSQL takes as it is through its field's
+    ``get_db_prep_save``. Elsewhere ``bulk_create``."""
+    if not objs:
+        return objs
+    model = type(objs[0])
+    if connection.vendor != "postgresql":
+        return model.objects.bulk_create(objs)
+    quote = connection.ops.quote_name
+    pk = model._meta.pk
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    saving = [type(f).pre_save is not models.Field.pre_save for f in fields]
+    columns = ([pk] if with_ids else []) + fields
+    statement = f"COPY {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in columns)}) FROM STDIN"
+
+    def value(field, saves: bool, obj):
+        got = field.pre_save(obj, True) if saves else getattr(obj, field.attname)
+        kind = got.__class__
+        if kind in _PLAIN or (kind is datetime.datetime and got.tzinfo is not None):
+            return got
+        if isinstance(got, Enum):  # a choice (the driver would write its name): its value
+            got = got.value
+        return field.get_db_prep_save(got, connection)
+
+    with connection.cursor() as cursor:
+        if with_ids:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [quote(model._meta.db_table), pk.column, len(objs)],
+            )
+            for obj, (pk_value,) in zip(objs, cursor.fetchall(), strict=True):
+                setattr(obj, pk.attname, pk_value)
+        with cursor.cursor.copy(statement) as copy:
+            for obj in objs:
+                obj._prepare_related_fields_for_save(operation_name="bulk_create")
+                row = [value(f, saves, obj) for f, saves in zip(fields, saving, strict=True)]
+                copy.write_row([obj.pk, *row] if with_ids else row)
+                obj._state.adding = False
+                obj._state.db = connection.alias
+    return objs
 
 
 def _copy_history(model, column: str, ids: list[int], *, user: User, reason: str, request_id: str, at) -> None:
