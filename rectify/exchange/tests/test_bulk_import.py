@@ -200,6 +200,21 @@ def test_the_queries_of_a_thousand_rows_are_bounded(world):
     assert Requirement.objects.filter(finding__title__startswith="问题").count() == 2000
 
 
+def test_an_import_asks_as_many_queries_for_twelve_rows_as_for_three(world):
+    """Reading, checking and writing a batch cost the same queries however many rows it holds: the history
+    rows are copied by the database, the tallies' marks written at once."""
+
+    def queries_importing(count: int, title: str) -> int:
+        buffer = workbook([new_row(world, 问题摘要=f"{title}{n}") for n in range(count)])
+        with CaptureQueriesContext(connection) as queries:
+            result = run(world, buffer, batch_size=100)
+        assert result.ok and len(result.created) == count
+        return len(queries)
+
+    queries_importing(1, "预热")  # the first import reads the deadline rules and the like once
+    assert queries_importing(12, "十二行") == queries_importing(3, "三行")
+
+
 def test_corrections_still_go_through_the_services(world):
     finding = make_finding(world, state="issued")
     edited = edit(export_file(world["auditor"]), {(2, "涉及金额（元）"): 1})
