@@ -533,6 +533,7 @@ class _Planner:
             for row in new_rows
             for project in self.lookups.projects.get((row.values.get("project") or "").strip(), [])
         }
+        audited.load(projects)  # the units that may answer for their findings, for all of them at once
         same_content: dict[tuple, dict] = {}
         if titles and projects:
             found_rows = visible.filter(project_id__in=projects, title__in=titles).order_by("pk")
@@ -856,6 +857,7 @@ class _Writer:
         total, done = len(creating) + len(correcting), 0
         self._load_units(plans)
         projects = self._projects(creating, lock=False)
+        self.rules.load_units(projects)
         last = findings.last_sequences(projects)
         for plan in creating:
             new = self._build(plan, projects)
@@ -899,6 +901,7 @@ class _Writer:
         with transaction.atomic():
             self._load_units(plans)
             projects = self._projects(creating, lock=True)
+            self.rules.load_units(projects)
             last = findings.last_sequences(projects)
             for batch in _batched(creating, self.batch_size):
                 built = []

@@ -215,6 +215,22 @@ def test_an_import_asks_as_many_queries_for_twelve_rows_as_for_three(world):
     assert queries_importing(12, "十二行") == queries_importing(3, "三行")
 
 
+def test_an_import_asks_as_many_queries_for_rows_of_two_projects_as_of_one(world):
+    """The units that may answer for each project's findings are read for all the file's projects at once."""
+
+    def queries_importing(projects, title: str) -> int:
+        rows = [new_row(world, 问题摘要=f"{title}{n}", 审计项目=projects[n % len(projects)].name) for n in range(4)]
+        with CaptureQueriesContext(connection) as queries:
+            result = run(world, workbook(rows), batch_size=100)
+        assert result.ok and len(result.created) == 4, result.errors
+        return len(queries)
+
+    queries_importing([world.project], "预热")
+    assert queries_importing([world.project, world.cadre_project], "两个项目") == queries_importing(
+        [world.project], "一个项目"
+    )
+
+
 def test_corrections_still_go_through_the_services(world):
     finding = make_finding(world, state="issued")
     edited = edit(export_file(world["auditor"]), {(2, "涉及金额（元）"): 1})
