@@ -334,7 +334,7 @@ def run() -> None:
         category = Category.objects.get(code="0301")
         floor = floors.import_rows(
             IMPORT_ROWS, project_id=project.pk, unit_ids=[u.pk for u in units], category_id=category.pk,
-            user_id=importer.pk,
+            user_id=importer.pk, year=project.year, jurisdiction_id=project.jurisdiction_id,
         )  # fmt: skip
         floor_started = time.perf_counter()
         floors.run_floor(floor)
