@@ -776,9 +776,11 @@ class _Writer:
 
     New findings are built by ``findings.build_finding`` (the rules ``create_finding`` applies, once
     per row, with what they read loaded once for the file) and written in bulk, ``batch_size`` at a
-    time: the findings, their requirements, their creation events and the history rows of both,
-    carrying the actor, the request id and the import's reason. Corrections of existing findings
-    are rarer and go one by one through ``correct_finding`` (``check_correction`` when rehearsing).
+    time: the findings, their requirements and their creation events (``_insert``: COPY on PostgreSQL),
+    and the history rows of the findings and the requirements, copied by the database from the rows just
+    written (``_copy_history``), carrying the actor, the request id and the import's reason. Corrections
+    of existing findings are rarer and go one by one through ``correct_finding`` (``check_correction``
+    when rehearsing).
     """
 
     def __init__(self, user: User, reason: str, sheet: LedgerSheet, progress, batch_size: int) -> None:
