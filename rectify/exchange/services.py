@@ -32,7 +32,7 @@ from itertools import islice
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.db import connection, models, transaction
+from django.db import connection, connections, models, transaction
 from django.db.models import Count, Exists, F, Lookup, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -177,7 +177,7 @@ def _among(queryset: QuerySet, field: str, ids: list[int]) -> QuerySet:
     On PostgreSQL the ids go as one array parameter: an ``IN`` list of a thousand placeholders is prepared
     id by id by Django and parsed again by the driver for every query (it caches short queries only), which
     cost an export of a hundred thousand rows more than the queries themselves. ``IN`` elsewhere."""
-    if connection.vendor == "postgresql":
+    if connections[queryset.db].vendor == "postgresql":  # the database it reads (a replica, for an export)
         return queryset.filter(_AnyOf(F(field), ids))
     return queryset.filter(**{f"{field}__in": ids})
 
