@@ -361,26 +361,33 @@ def export_rows(scope: Scope, schema: Schema) -> Floor:
     return Floor([(sql, [list(REJECTED), *scope.params])], stream=True)
 
 
-def import_rows(count: int, *, project_id: int, unit_ids: list[int], category_id: int, user_id: int) -> Floor:
+def import_rows(
+    count: int, *, project_id: int, unit_ids: list[int], category_id: int, user_id: int, year: int, jurisdiction_id: int
+) -> Floor:
     """``count`` new findings of one project with two requirements each, written by multi-row INSERTs
     (1,000 rows a statement) and rolled back: the rows the import of a file of ``count`` rows writes,
     without its checks, events and history."""
+    # The finding's copies of its project's year and jurisdiction and its money columns (no default in the
+    # database) are written too: the import writes them.
+    money = ", ".join(f"rectified_{method.removeprefix('amount_')}" for method in AMOUNT_METHODS)
     columns = (
         "created, last_updated, ledger_number, sequence, title, description, legal_basis, amount_involved, kind, "
         "deadline, disclosure, rectified_during_audit, involves_fiscal_funds, state, category_id, created_by_id, "
-        "project_id, unit_id, version"
+        f"project_id, unit_id, version, year, jurisdiction_id, {money}, amount_verified"
     )
+    zeros = ", ".join(["0"] * (len(AMOUNT_METHODS) + 1))
     queries = []
     for first in range(0, count, 1000):
         size = min(1000, count - first)
         values = ", ".join(["(now(), now(), %s, %s, %s, %s, '', %s, 'immediate', %s, 'public', false, false, "
-                            "'draft', %s, %s, %s, %s, 1)"] * size)  # fmt: skip
+                            f"'draft', %s, %s, %s, %s, 1, %s, %s, {zeros})"] * size)  # fmt: skip
         params: list = []
         for n in range(first, first + size):
             params += [
                 f"FLOOR-{project_id}-{n:06d}", 900000 + n, f"导入问题{n}：结余资金未上缴",
                 f"第{n}号导入问题：项目结余资金{n % 97 + 1}万元未按规定上缴财政。", f"{n * 7 % 100000}.50",
                 datetime.date(2026, 12, 31), category_id, user_id, project_id, unit_ids[n % len(unit_ids)],
+                year, jurisdiction_id,
             ]  # fmt: skip
         queries.append((f"WITH made AS (INSERT INTO {FINDING} ({columns}) VALUES {values} RETURNING id) "
                         "INSERT INTO findings_requirement (created, last_updated, finding_id, number, text) "

@@ -129,9 +129,16 @@ def clean_text(value: str | None) -> str:
 _NUMBERING = re.compile(r"^\s*(?:[（(]\d{1,3}[)）]|\d{1,3}[、.．](?!\d))\s*")
 
 
-def requirement_lines(texts) -> list[str]:
+class RequirementLines(list):
+    """Requirements in their canonical form, as ``requirement_lines`` gives them: a cell is written from them
+    without working them out again (the export of a hundred thousand rows did it twice a row)."""
+
+
+def requirement_lines(texts) -> RequirementLines:
     """The requirements in their canonical form: one per line, without numbering or blank lines."""
-    lines = []
+    if isinstance(texts, RequirementLines):
+        return texts  # canonical already: the form of a canonical form is itself
+    lines = RequirementLines()
     for text in texts:
         for line in clean_text(text).split("\n"):
             while True:

@@ -416,12 +416,69 @@ def _dimensions_up_to_the_data(parser):
     return None
 
 
+def _inline_text(element) -> str:
+    """The text of an inline string (``<is>``) as openpyxl's ``Text.from_tree(element).content`` gives it: the
+    last ``<t>`` child, then the last ``<t>`` of each ``<r>`` run (phonetic runs left out), elements matched by
+    their local name; without building the rich-text objects it builds for every cell."""
+
+    def last_text(node):
+        found = None
+        for child in node:
+            if child.tag.rpartition("}")[2] == "t":
+                found = child.text
+        return found
+
+    parts = []
+    plain = last_text(element)
+    if plain is not None:
+        parts.append(plain)
+    for child in element:
+        if child.tag.rpartition("}")[2] == "r":
+            run = last_text(child)
+            if run is not None:
+                parts.append(run)
+    return "".join(parts)
+
+
+def _cell_with_inline_text(parser, element):
+    """openpyxl's ``WorkSheetParser.parse_cell``, with the inline strings of a workbook read for its values
+    (``data_only``, no rich text) taken by ``_inline_text``: every cell of this system's exports is one, and
+    openpyxl (3.1.5) builds three objects to read each. Any other cell goes to openpyxl's own code."""
+    from openpyxl.utils import coordinate_to_tuple
+    from openpyxl.worksheet._reader import INLINE_STRING
+
+    if element.get("t") != "inlineStr" or not parser.data_only or parser.rich_text:
+        return _openpyxl_parse_cell(parser, element)
+    coordinate = element.get("r")
+    style_id = element.get("s", 0)
+    if style_id:
+        style_id = int(style_id)
+    if coordinate:
+        row, column = coordinate_to_tuple(coordinate)
+        parser.col_counter = column
+    else:
+        parser.col_counter += 1
+        row, column = parser.row_counter, parser.col_counter
+    value, data_type = None, "inlineStr"
+    child = element.find(INLINE_STRING)
+    if child is not None:
+        value, data_type = _inline_text(child), "s"
+    return {"row": row, "column": column, "value": value, "data_type": data_type, "style_id": style_id}
+
+
+_openpyxl_parse_cell = None
+
+
 def _read_only_workbook(upload):
+    global _openpyxl_parse_cell
     import openpyxl
     from openpyxl.worksheet._reader import WorkSheetParser
 
     if WorkSheetParser.parse_dimensions is not _dimensions_up_to_the_data:
         WorkSheetParser.parse_dimensions = _dimensions_up_to_the_data
+    if WorkSheetParser.parse_cell is not _cell_with_inline_text:
+        _openpyxl_parse_cell = WorkSheetParser.parse_cell
+        WorkSheetParser.parse_cell = _cell_with_inline_text
     return openpyxl.load_workbook(upload, read_only=True, data_only=True)
 
 

@@ -27,12 +27,14 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from enum import Enum
 from itertools import islice
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.db import transaction
-from django.db.models import Count, QuerySet
+from django.db import connection, connections, models, transaction
+from django.db.models import Count, Exists, F, Lookup, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -91,9 +93,8 @@ class _AuditedUnits:
             self._tree = OrganizationTree()  # read once per run, not once per unit and level
         audited: dict[int, list[tuple[int, str]]] = {project_id: [] for project_id in missing}
         links = (
-            AuditProject.units.through.objects.filter(
-                auditproject_id__in=missing, organization__deleted_at__isnull=True
-            )
+            _among(AuditProject.units.through.objects, "auditproject_id", missing)
+            .filter(organization__deleted_at__isnull=True)
             .order_by("auditproject_id", "organization_id")
             .values_list("auditproject_id", "organization_id", "organization__name")
         )
@@ -110,7 +111,8 @@ class _AuditedUnits:
             self._names[project_id] = {name for _unit_id, name in units}
 
     def mapping(self, project_id: int) -> dict[int, str]:
-        self.load([project_id])
+        if project_id not in self._by_project:
+            self.load([project_id])
         return self._by_project[project_id]
 
     def names(self, project_id: int) -> set[str]:
@@ -158,6 +160,28 @@ def _batched(iterable, size: int):
         yield batch
 
 
+class _AnyOf(Lookup):
+    """``field = ANY(%s)``: the ids as one array parameter (PostgreSQL)."""
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        return f"{lhs} = ANY(%s)", (*lhs_params, list(self.rhs))
+
+
+def _among(queryset: QuerySet, field: str, ids: list[int]) -> QuerySet:
+    """``queryset`` narrowed to the rows whose ``field`` is one of ``ids`` (a batch of a thousand or so).
+
+    On PostgreSQL the ids go as one array parameter: an ``IN`` list of a thousand placeholders is prepared
+    id by id by Django and parsed again by the driver for every query (it caches short queries only), which
+    cost an export of a hundred thousand rows more than the queries themselves. ``IN`` elsewhere."""
+    if connections[queryset.db].vendor == "postgresql":  # the database it reads (a replica, for an export)
+        return queryset.filter(_AnyOf(F(field), ids))
+    return queryset.filter(**{f"{field}__in": ids})
+
+
 def ledger_rows(queryset: QuerySet, *, batch_size: int = BATCH, audited: _AuditedUnits | None = None) -> Iterator[dict]:
     """One dict per finding of ``queryset`` (already restricted and filtered), in its order.
 
@@ -165,50 +189,60 @@ def ledger_rows(queryset: QuerySet, *, batch_size: int = BATCH, audited: _Audite
     requirements) and the ids the import compares. A batch of findings at a time, a handful of
     queries per batch, so a hundred thousand rows need no more memory than a thousand.
     """
+    from rectify.rectification.choices import REJECTED_VERDICTS
     from rectify.rectification.models import AccountabilityRecord, AdoptedRule, Plan, ProgressReport, Verification
 
     audited = audited or _AuditedUnits()
     today = local_today()
+    # Of each report round, in the one query that reads the rounds: whether its money is void (``counted``), and
+    # how many rules and people it reports.
+    rejected_round = Exists(Verification._base_manager.filter(report=OuterRef("pk"), verdict__in=REJECTED_VERDICTS))
+    rules_of_round, people_of_round = (
+        Coalesce(
+            Subquery(
+                model.objects.filter(report=OuterRef("pk"))
+                .order_by()
+                .values("report")
+                .annotate(n=Count("pk"))
+                .values("n")
+            ),
+            0,
+        )
+        for model in (AdoptedRule, AccountabilityRecord)
+    )
     rows = queryset.values_list(*_FINDING_FIELDS).iterator(chunk_size=batch_size)
     for batch in _batched(rows, batch_size):
         ids = [row[0] for row in batch]
         audited.load(row[2] for row in batch)
         requirements: dict[int, list[str]] = defaultdict(list)
-        wanted = Requirement.objects.filter(finding_id__in=ids).order_by("finding_id", "number")
+        wanted = _among(Requirement.objects, "finding_id", ids).order_by("finding_id", "number")
         for finding_id, text in wanted.values_list("finding_id", "text"):
             requirements[finding_id].append(text)
         plans = {
             finding_id: (person, measures)
-            for finding_id, person, measures in Plan.objects.filter(finding_id__in=ids).values_list(
+            for finding_id, person, measures in _among(Plan.objects, "finding_id", ids).values_list(
                 "finding_id", "responsible_person", "measures"
             )
         }
         amounts: dict[int, dict[str, Decimal]] = {}
         progress: dict[int, tuple[int, str]] = {}
-        counted = set(ProgressReport.objects.filter(finding_id__in=ids).counted().values_list("pk", flat=True))
-        for report_id, finding_id, round_, text, *values in ProgressReport.objects.filter(
-            finding_id__in=ids
-        ).values_list("pk", "finding_id", "round", "progress", *AMOUNT_KEYS):
+        rules: dict[int, int] = defaultdict(int)
+        people: dict[int, int] = defaultdict(int)
+        for finding_id, round_, text, rejected, n_rules, n_people, *values in (
+            _among(ProgressReport.objects, "finding_id", ids)
+            .annotate(rejected=rejected_round, n_rules=rules_of_round, n_people=people_of_round)
+            .values_list("finding_id", "round", "progress", "rejected", "n_rules", "n_people", *AMOUNT_KEYS)
+        ):
             sums = amounts.setdefault(finding_id, dict.fromkeys(AMOUNT_KEYS, ZERO))
-            if report_id in counted:  # a rejected round's money is void, as in the ledger's figures
+            if not rejected:  # a rejected round's money is void, as in the ledger's figures
                 for key, value in zip(AMOUNT_KEYS, values, strict=True):
                     sums[key] += value
             if round_ >= progress.get(finding_id, (0, ""))[0]:
                 progress[finding_id] = (round_, text)
-        rules = dict(
-            AdoptedRule.objects.filter(report__finding_id__in=ids, report__deleted_at__isnull=True)
-            .values("report__finding_id")
-            .annotate(n=Count("pk"))
-            .values_list("report__finding_id", "n")
-        )
-        people = dict(
-            AccountabilityRecord.objects.filter(report__finding_id__in=ids, report__deleted_at__isnull=True)
-            .values("report__finding_id")
-            .annotate(n=Count("pk"))
-            .values_list("report__finding_id", "n")
-        )
+            rules[finding_id] += n_rules
+            people[finding_id] += n_people
         verdicts = dict(
-            Verification.objects.filter(finding_id__in=ids)
+            _among(Verification.objects, "finding_id", ids)
             .order_by("finding_id", "verified_at", "pk")
             .values_list("finding_id", "verdict")
         )
@@ -499,6 +533,7 @@ class _Planner:
             for row in new_rows
             for project in self.lookups.projects.get((row.values.get("project") or "").strip(), [])
         }
+        audited.load(projects)  # the units that may answer for their findings, for all of them at once
         same_content: dict[tuple, dict] = {}
         if titles and projects:
             found_rows = visible.filter(project_id__in=projects, title__in=titles).order_by("pk")
@@ -741,9 +776,11 @@ class _Writer:
 
     New findings are built by ``findings.build_finding`` (the rules ``create_finding`` applies, once
     per row, with what they read loaded once for the file) and written in bulk, ``batch_size`` at a
-    time: the findings, their requirements, their creation events and the history rows of both,
-    carrying the actor, the request id and the import's reason. Corrections of existing findings
-    are rarer and go one by one through ``correct_finding`` (``check_correction`` when rehearsing).
+    time: the findings, their requirements and their creation events (``_insert``: COPY on PostgreSQL),
+    and the history rows of the findings and the requirements, copied by the database from the rows just
+    written (``_copy_history``), carrying the actor, the request id and the import's reason. Corrections
+    of existing findings are rarer and go one by one through ``correct_finding`` (``check_correction``
+    when rehearsing).
     """
 
     def __init__(self, user: User, reason: str, sheet: LedgerSheet, progress, batch_size: int) -> None:
@@ -768,8 +805,6 @@ class _Writer:
 
     def _projects(self, plans: list[RowPlan], *, lock: bool) -> dict:
         """The projects new rows go to; with ``lock``, locked (in id order) until the transaction ends."""
-        from django.db import connection
-
         from rectify.audits.models import AuditProject
 
         ids = sorted({plan.create["project_id"] for plan in plans if plan.action == "create"})
@@ -824,6 +859,7 @@ class _Writer:
         total, done = len(creating) + len(correcting), 0
         self._load_units(plans)
         projects = self._projects(creating, lock=False)
+        self.rules.load_units(projects)
         last = findings.last_sequences(projects)
         for plan in creating:
             new = self._build(plan, projects)
@@ -867,6 +903,7 @@ class _Writer:
         with transaction.atomic():
             self._load_units(plans)
             projects = self._projects(creating, lock=True)
+            self.rules.load_units(projects)
             last = findings.last_sequences(projects)
             for batch in _batched(creating, self.batch_size):
                 built = []
@@ -906,22 +943,18 @@ class _Writer:
         return self.errors
 
     def _write(self, built: list[tuple[RowPlan, findings.NewFinding]]) -> None:
-        """One batch of new findings with their requirements, events and the history rows of both: a few
-        INSERT statements per table (as many as the database's limit on parameters requires)."""
-        from simple_history.utils import bulk_create_with_history
-
+        """One batch of new findings with their requirements, events and the history rows of both: an INSERT
+        per table (as many as the database's limit on parameters requires), the history rows copied by the
+        database from the rows just inserted."""
         from rectify.core.request_context import get_request_id
-        from rectify.findings.models import FindingEvent
         from rectify.tallies.services import mark_units
 
         if not built:
             return
-        history = {
-            "default_user": self.user,
-            "default_change_reason": self.reason,
-            "custom_historical_attrs": {"request_id": get_request_id()},
-        }
-        created = bulk_create_with_history([new.finding for _plan, new in built], Finding, **history)
+        history = {"user": self.user, "reason": self.reason, "request_id": get_request_id(), "at": timezone.now()}
+        created = _insert([new.finding for _plan, new in built], with_ids=True)
+        ids = [finding.pk for finding in created]
+        _copy_history(Finding, "id", ids, **history)
         requirements, events = [], []
         for (plan, new), finding in zip(built, created, strict=True):
             plan.finding_id, plan.ledger_number = finding.pk, finding.ledger_number
@@ -930,9 +963,88 @@ class _Writer:
                 requirements.append(requirement)
             new.event.finding = finding
             events.append(new.event)
-        bulk_create_with_history(requirements, Requirement, **history)
-        FindingEvent.objects.bulk_create(events)
+        _insert(requirements)
+        _copy_history(Requirement, "finding_id", ids, **history)  # the findings are new: so are all their requirements
+        _insert(events)
         mark_units(finding.unit_id for finding in created)  # bulk inserts send no signal to the tallies
+
+
+# What COPY writes as it is: what each of these fields' get_db_prep_save gives on PostgreSQL.
+_PLAIN = frozenset({str, int, bool, type(None), datetime.date, Decimal})
+
+
+def _insert(objs: list, *, with_ids: bool = False) -> list:
+    """``bulk_create(objs)`` (objects of one model, built and checked by the caller), faster on PostgreSQL.
+
+    There the rows go by COPY (their ids, when asked for, drawn from the table's sequence first, in one query):
+    Django's bulk insert prepares every value of every row through its field and the driver dumps them again
+    as arrays, which was most of the import's writing time. Each value is the one the insert would write: the
+    fields that stamp themselves when saved (created, last_updated) through ``pre_save``, the others as they
+    are, and any value not plainly of a type PostgreSQL takes as it is through its field's
+    ``get_db_prep_save``. Elsewhere ``bulk_create``."""
+    if not objs:
+        return objs
+    model = type(objs[0])
+    if connection.vendor != "postgresql":
+        return model.objects.bulk_create(objs)
+    quote = connection.ops.quote_name
+    pk = model._meta.pk
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    saving = [type(f).pre_save is not models.Field.pre_save for f in fields]
+    columns = ([pk] if with_ids else []) + fields
+    statement = f"COPY {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in columns)}) FROM STDIN"
+
+    def value(field, saves: bool, obj):
+        got = field.pre_save(obj, True) if saves else getattr(obj, field.attname)
+        kind = got.__class__
+        if kind in _PLAIN or (kind is datetime.datetime and got.tzinfo is not None):
+            return got
+        if isinstance(got, Enum):  # a choice (the driver would write its name): its value
+            got = got.value
+        return field.get_db_prep_save(got, connection)
+
+    with connection.cursor() as cursor:
+        if with_ids:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [quote(model._meta.db_table), pk.column, len(objs)],
+            )
+            for obj, (pk_value,) in zip(objs, cursor.fetchall(), strict=True):
+                setattr(obj, pk.attname, pk_value)
+        with cursor.cursor.copy(statement) as copy:
+            for obj in objs:
+                obj._prepare_related_fields_for_save(operation_name="bulk_create")
+                row = [value(f, saves, obj) for f, saves in zip(fields, saving, strict=True)]
+                copy.write_row([obj.pk, *row] if with_ids else row)
+                obj._state.adding = False
+                obj._state.db = connection.alias
+    return objs
+
+
+def _copy_history(model, column: str, ids: list[int], *, user: User, reason: str, request_id: str, at) -> None:
+    """The creation history rows ("+") of the rows of ``model`` whose ``column`` is in ``ids``, written by the
+    database from the rows themselves (INSERT … SELECT): what ``bulk_create_with_history`` writes, with the
+    actor, the reason and the request id, without building every row again in Python. One time for the batch."""
+    history = model.history.model
+    quote = connection.ops.quote_name
+    fields = list(history.tracked_fields)
+    target = [quote(history._meta.get_field(f.name).column) for f in fields]
+    source = [quote(model._meta.get_field(f.name).column) for f in fields]
+    extra = ["request_id", "history_date", "history_change_reason", "history_type", "history_user"]
+    target += [quote(history._meta.get_field(name).column) for name in extra]
+    values = [request_id, connection.ops.adapt_datetimefield_value(at), reason, "+", user.pk]
+    head = (
+        f"INSERT INTO {quote(history._meta.db_table)} ({', '.join(target)}) "
+        f"SELECT {', '.join(source)}, {', '.join(['%s'] * len(values))} FROM {quote(model._meta.db_table)} "
+    )
+    order = f" ORDER BY {quote(model._meta.pk.column)}"
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"{head}WHERE {quote(column)} = ANY(%s){order}", [*values, list(ids)])
+            return
+        for chunk in _batched(ids, 500):  # SQLite's limit on parameters
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(f"{head}WHERE {quote(column)} IN ({marks}){order}", [*values, *chunk])
 
 
 def can_import(user: User) -> bool:

@@ -61,6 +61,44 @@ class FindingRules:
             self._units[project.pk] = subtree_ids_of(set(project.units.values_list("pk", flat=True)))
         return self._units[project.pk]
 
+    def load_units(self, project_ids: Iterable[int]) -> None:
+        """``units_of`` of many projects read at once (a bulk import's): their audited units in one query, the
+        units under them one query per level of the tree, however many projects."""
+        from collections import defaultdict
+
+        from rectify.audits.models import AuditProject
+        from rectify.organizations.models import Organization
+
+        missing = set(project_ids) - self._units.keys()
+        if not missing:
+            return
+        roots: dict[int, set[int]] = {project_id: set() for project_id in missing}
+        audited = AuditProject.units.through.objects.filter(
+            auditproject_id__in=missing, organization__deleted_at__isnull=True
+        ).values_list("auditproject_id", "organization_id")
+        for project_id, unit_id in audited:
+            roots[project_id].add(unit_id)
+        children: dict[int, set[int]] = defaultdict(set)
+        frontier = set().union(*roots.values())
+        seen = set(frontier)
+        while frontier:  # the tree below every project's audited units together, a level a query
+            below = Organization.objects.filter(competent_department__in=frontier)
+            frontier = set()
+            for unit_id, parent_id in below.values_list("pk", "competent_department_id"):
+                children[parent_id].add(unit_id)
+                if unit_id not in seen:
+                    seen.add(unit_id)
+                    frontier.add(unit_id)
+        for project_id, found in roots.items():
+            found = set(found)
+            stack = list(found)
+            while stack:
+                for child in children.get(stack.pop(), ()):
+                    if child not in found:
+                        found.add(child)
+                        stack.append(child)
+            self._units[project_id] = found
+
 
 # Read once per row by bulk writers: kept out of the per-row path.
 AMOUNT_LABEL = gettext_lazy("涉及金额")

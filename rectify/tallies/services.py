@@ -226,10 +226,9 @@ def rebuild(report=None) -> int:
 
 def mark_units(unit_ids: Iterable[int]) -> None:
     """For writes that send no signal (bulk inserts: the ledger import): these units are to be recounted."""
-    from rectify.tallies.signals import mark
+    from rectify.tallies.signals import mark_many
 
-    for unit_id in sorted(set(unit_ids)):
-        mark(unit_id=unit_id)
+    mark_many([{"unit_id": unit_id} for unit_id in sorted(set(unit_ids))])
 
 
 def _marked_units(marks: list[dict]) -> set[int]:

@@ -23,6 +23,17 @@ def _after_commit() -> None:
 
 def mark(**key) -> None:
     TallyMark.objects.create(**key)
+    _recount_on_commit()
+
+
+def mark_many(keys: list[dict]) -> None:
+    """``mark`` for many at once: one INSERT."""
+    if keys:
+        TallyMark.objects.bulk_create([TallyMark(**key) for key in keys])
+        _recount_on_commit()
+
+
+def _recount_on_commit() -> None:
     # One recount per transaction: registered once per savepoint however many changes it holds (a
     # rolled-back savepoint takes its callbacks with it, so each savepoint registers its own).
     here = set(connection.savepoint_ids)

@@ -200,6 +200,37 @@ def test_the_queries_of_a_thousand_rows_are_bounded(world):
     assert Requirement.objects.filter(finding__title__startswith="问题").count() == 2000
 
 
+def test_an_import_asks_as_many_queries_for_twelve_rows_as_for_three(world):
+    """Reading, checking and writing a batch cost the same queries however many rows it holds: the history
+    rows are copied by the database, the tallies' marks written at once."""
+
+    def queries_importing(count: int, title: str) -> int:
+        buffer = workbook([new_row(world, 问题摘要=f"{title}{n}") for n in range(count)])
+        with CaptureQueriesContext(connection) as queries:
+            result = run(world, buffer, batch_size=100)
+        assert result.ok and len(result.created) == count
+        return len(queries)
+
+    queries_importing(1, "预热")  # the first import reads the deadline rules and the like once
+    assert queries_importing(12, "十二行") == queries_importing(3, "三行")
+
+
+def test_an_import_asks_as_many_queries_for_rows_of_two_projects_as_of_one(world):
+    """The units that may answer for each project's findings are read for all the file's projects at once."""
+
+    def queries_importing(projects, title: str) -> int:
+        rows = [new_row(world, 问题摘要=f"{title}{n}", 审计项目=projects[n % len(projects)].name) for n in range(4)]
+        with CaptureQueriesContext(connection) as queries:
+            result = run(world, workbook(rows), batch_size=100)
+        assert result.ok and len(result.created) == 4, result.errors
+        return len(queries)
+
+    queries_importing([world.project], "预热")
+    assert queries_importing([world.project, world.cadre_project], "两个项目") == queries_importing(
+        [world.project], "一个项目"
+    )
+
+
 def test_corrections_still_go_through_the_services(world):
     finding = make_finding(world, state="issued")
     edited = edit(export_file(world["auditor"]), {(2, "涉及金额（元）"): 1})

@@ -164,3 +164,30 @@ def test_the_export_asks_as_many_queries_however_many_projects_its_findings_span
         )
     )
     assert row["被审计单位"] == world.unit.name
+
+
+def test_the_export_asks_as_many_queries_however_many_rows_a_batch_holds(world):
+    """The rows of a batch, their requirements, plans, report rounds (with what their money counts and the rules
+    and people they report) and verifications are read a batch at a time: as many queries for twelve findings
+    with everything a finding can carry as for two, and no more than four queries a batch besides the
+    findings' own (the requirements, the plans, the report rounds, the verifications)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries_reading(ids, batch_size=services.BATCH) -> int:
+        findings = Finding.objects.restrict(world["auditor"]).filter(pk__in=ids).order_by("pk")
+        audited = services._AuditedUnits()
+        audited.load(Finding.objects.filter(pk__in=ids).values_list("project_id", flat=True))
+        with CaptureQueriesContext(connection) as queries:
+            rows = list(services.ledger_rows(findings, batch_size=batch_size, audited=audited))
+        assert [row["pk"] for row in rows] == sorted(ids)
+        return len(queries)
+
+    closed = [make_finding(world, state="closed", title=f"已销号{n}").pk for n in range(6)]
+    drafts = [make_finding(world, state="draft", title=f"草稿{n}").pk for n in range(6)]
+    ids = closed + drafts
+    assert queries_reading(ids) == queries_reading(ids[:2]) == queries_reading(closed[:1])
+    # Batches of two: six batches where one held them all, four queries each (there were seven: the rounds
+    # that count, the rounds, the rules and the people each asked apart).
+    one_batch, six = queries_reading(ids), queries_reading(ids, batch_size=2)
+    assert six - one_batch == 5 * 4, (one_batch, six)

@@ -154,3 +154,31 @@ def test_fuzz_random_cells_give_located_errors_or_success(world, cells):
         assert "损坏" not in error.message, str(error)  # a cell's problem is never the whole sheet's
         if error.row is not None:
             assert error.sheet == LEDGER_SHEET and error.row == 2
+
+
+@pytest.mark.parametrize(
+    "inner",
+    [
+        "<t>纯文本</t>",
+        '<t xml:space="preserve">  前后空格  </t>',
+        "<t/>",
+        "<t>先</t><t>后</t>",  # the last one, as openpyxl takes it
+        "<r><t>甲</t></r><r><rPr><b/></rPr><t>乙</t></r>",
+        "<t>开头</t><r><t>接着</t></r><rPh sb='0' eb='1'><t>读音</t></rPh>",
+        "<r><t/></r>",
+        "",
+        '<x:t xmlns:x="urn:other">别的命名空间</x:t>',
+    ],
+)
+def test_inline_strings_read_as_openpyxl_reads_them(inner):
+    """The reader takes the text of an inline string itself (openpyxl builds three objects per cell for it):
+    the same text as openpyxl's rich-text parsing gives, whatever the string holds."""
+    from xml.etree.ElementTree import fromstring
+
+    from openpyxl.cell.text import Text
+
+    from rectify.exchange.reader import _inline_text
+
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    element = fromstring(f'<is xmlns="{main}">{inner}</is>')
+    assert _inline_text(element) == Text.from_tree(element).content
