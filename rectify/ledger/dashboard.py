@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from rectify.findings.choices import Colour, FindingState
 from rectify.findings.warning import colour_q, local_today
-from rectify.ledger.figures import ledger_figures
+from rectify.ledger.figures import ledger_figures, top_named
 from rectify.organizations.choices import OrganizationKind
 from rectify.organizations.models import Organization
 from rectify.tallies.figures import TallyScope, rows, tally_figures
@@ -49,18 +49,6 @@ def _by_department(units: list[dict]) -> list[dict]:
         {"unit__competent_department_id": pk, "unit__competent_department__name": departments[pk], **t}
         for pk, t in ordered
     ]
-
-
-def _top_units(units: list[dict]) -> list[dict]:
-    """The TOP_UNITS units with the most findings, by name where they tie, each with its name."""
-    units = sorted(units, key=lambda row: -row["n"])
-    bound = units[TOP_UNITS - 1]["n"] if len(units) > TOP_UNITS else 0
-    candidates = [row for row in units if row["n"] >= bound]  # those tied with the last place too
-    names = dict(
-        Organization.all_objects.filter(pk__in=[row["unit_id"] for row in candidates]).values_list("pk", "name")
-    )
-    named = [{**row, "unit__name": names.get(row["unit_id"], "")} for row in candidates]
-    return sorted(named, key=lambda row: (-row["n"], row["unit__name"]))[:TOP_UNITS]
 
 
 def _counted(tallied: bool) -> dict:
@@ -107,7 +95,7 @@ def dashboard_data(findings: QuerySet, *, with_rows: bool = True, tally_scope: T
     # Every unit's counts, once: the top units and the departments' sums are both read from them. Grouped by
     # the unit's id alone (a province's thousands of units hash in memory); the names of the top ones after.
     units = list(by_unit_rows.values("unit_id").annotate(**counted).order_by())
-    by_unit = _top_units(units)
+    by_unit = top_named(units, "n", TOP_UNITS)
     by_department = _by_department(units)[:TOP_DEPARTMENTS]
     figures = tally_figures(tally_scope) if tallied else ledger_figures(findings)
     colour_counts = figures["colours"]

@@ -83,3 +83,19 @@ def ledger_figures(findings: QuerySet) -> dict:
         "amount_by_method": by_method,
         "amount_verified": counts["amount_verified"] or ZERO,
     }
+
+
+def top_named(rows: list[dict], measure: str, limit: int) -> list[dict]:
+    """The ``limit`` rows (each a unit's counts, keyed ``unit_id``) with the highest ``measure``, by the unit's
+    name where they tie, each given its ``unit__name``. The counts are grouped by the unit's id alone (a
+    province's thousands of units hash in memory); only the units that may place are named (one query)."""
+    from rectify.organizations.models import Organization
+
+    ranked = sorted(rows, key=lambda row: -row[measure])
+    bound = ranked[limit - 1][measure] if len(ranked) > limit else None
+    candidates = ranked if bound is None else [row for row in ranked if row[measure] >= bound]
+    names = dict(
+        Organization.all_objects.filter(pk__in=[row["unit_id"] for row in candidates]).values_list("pk", "name")
+    )
+    named = [{**row, "unit__name": names.get(row["unit_id"], "")} for row in candidates]
+    return sorted(named, key=lambda row: (-row[measure], row["unit__name"]))[:limit]

@@ -21,6 +21,7 @@ from rectify.findings.choices import Colour
 from rectify.findings.models import Finding
 from rectify.findings.scopes import SUMMARY_ROLES
 from rectify.findings.warning import colour_q
+from rectify.ledger.figures import top_named
 from rectify.tallies.figures import TallyScope
 from rectify.tallies.figures import rows as tally_rows
 
@@ -112,6 +113,9 @@ def _ledger_url(**filters) -> str:
     return reverse("ledger:ledger") + "?" + urlencode(filters)
 
 
+OVERVIEW_UNITS = 20
+
+
 def overview(findings: QuerySet, *, with_links: bool, tally_scope: TallyScope | None = None) -> dict:
     """Overdue and repeat findings counted by unit and by top-level category: two queries, whatever
     the number of findings. Only groups with at least one of either are listed. Read from the tally rows
@@ -127,9 +131,9 @@ def overview(findings: QuerySet, *, with_links: bool, tally_scope: TallyScope | 
         counted = {"overdue": Count("pk", filter=colour_q(Colour.RED)), "repeat": Count("pk", filter=Q(repeated))}
         by_unit = by_group = findings.order_by()
         group_id, group_name = "category__parent_id", "category__parent__name"
-    units = (
-        by_unit.values("unit_id", "unit__name").annotate(**counted).filter(wanted).order_by("-overdue", "unit__name")
-    )
+    # The units with the most overdue findings (a province has thousands with some): OVERVIEW_UNITS of them.
+    every_unit = list(by_unit.values("unit_id").annotate(**counted).filter(wanted).order_by())
+    units = top_named(every_unit, "overdue", OVERVIEW_UNITS)
     categories = (
         by_group.values(group_id, group_name).annotate(**counted).filter(wanted).order_by("-overdue", group_name)
     )
@@ -146,6 +150,7 @@ def overview(findings: QuerySet, *, with_links: bool, tally_scope: TallyScope | 
 
     return {
         "by_unit": rows(units, "unit", "unit_id", "unit__name"),
+        "more_units": len(every_unit) - len(units),
         "by_category": rows(categories, "category", group_id, group_name),
         "with_links": with_links,
     }

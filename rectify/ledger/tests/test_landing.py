@@ -107,3 +107,21 @@ def test_a_role_that_sees_rows_keeps_its_ledger(client, world):
     for username in ("auditor", "unit", "dept", "orgdept", "finance"):
         assert client.login(username=username, password=PASSWORD)
         assert client.get("/ledger/").status_code == 200, username
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_overview_lists_the_units_with_most_overdue_findings_and_says_how_many_more(
+    client, world, settings, monkeypatch
+):
+    """A province has thousands of units with an overdue finding: the overview lists the first few."""
+    from rectify.ledger import landing as landing_module
+
+    settings.RECTIFY_MIN_GROUP_SIZE = 1
+    monkeypatch.setattr(landing_module, "OVERVIEW_UNITS", 1)
+    for _ in range(2):
+        make_finding(world, state="rectifying", deadline=datetime.date(2025, 10, 1))
+    make_finding(world, state="rectifying", deadline=datetime.date(2025, 10, 1), unit=world.sibling_unit)
+    response, html = landing(client, "gov")
+    assert response.context["overview"]["by_unit"] == [{"label": world.unit.name, "overdue": 2, "repeat": 0}]
+    assert response.context["overview"]["more_units"] == 1
+    assert "另有 1 个单位有逾期或屡审屡犯问题，未列出" in html

@@ -67,10 +67,11 @@ BUDGETS = {
     "/workbench/ unit": 26,  # task counts, task items, figures (2), roles, obligations owed, summary reports (2)
     "/workbench/ unithead": 26,
     "/workbench/ dept": 27,  # the department's units, task counts, task items, figures (2), roles, routed reports
-    "/workbench/ gov": 23,  # figures only, and the overview of overdue and repeat findings (by unit, by category)
-    "/workbench/ committee": 26,  # whether its matters and circulars cite findings (their scope asks once)
-    "/workbench/ congress": 22,
-    "/workbench/ orgdept": 29,  # the overview too, routed reports
+    "/workbench/ gov": 24,  # figures only, and the overview of overdue and repeat findings (by unit, by category;
+    # the units counted by id, the top ones named after)
+    "/workbench/ committee": 27,  # whether its matters and circulars cite findings (their scope asks once)
+    "/workbench/ congress": 23,
+    "/workbench/ orgdept": 30,  # the overview too, routed reports
     "/workbench/ finance": 22,
     "/workbench/ discipline": 22,  # no figures, no tasks: the roles' names, reports sent to it
     "/workbench/ sysadmin": 11,
