@@ -19,6 +19,7 @@ from django.db import connection, transaction
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, OuterRef, Q, Sum
 
 from rectify.audits.choices import AuditType
+from rectify.audits.models import AuditProject
 from rectify.findings.choices import Colour
 from rectify.findings.models import Finding
 from rectify.findings.warning import RUNNING_STATES, colour_q, local_today
@@ -28,6 +29,8 @@ from rectify.tallies.models import FindingTally, Grain, TallyDay, TallyMark
 
 ZERO = Decimal("0.00")
 BATCH = 2000
+# Jurisdictions recounted together by ``rebuild``.
+REBUILD_JURISDICTIONS = 10
 LOCK = 8023  # PostgreSQL advisory lock: shared by recounts, exclusive for the day's roll and the rebuild
 
 # The keys every grain keeps, and each grain's own.
@@ -211,17 +214,24 @@ def rebuild(report=None) -> int:
         _lock(exclusive=True)
         TallyMark.objects.all().delete()
         FindingTally.objects.all().delete()
-        rows = recount(Q(), day)
-        FindingTally.objects.bulk_create(rows, batch_size=BATCH)
-        derived = _derive(None)
+        # A few jurisdictions at a time, so that memory stays bounded whatever the province's size (all at once,
+        # a million findings' rows took 2.6 GB).
+        jurisdictions = sorted(set(AuditProject.all_objects.order_by().values_list("jurisdiction_id", flat=True)))
+        counted = derived = 0
+        for start in range(0, len(jurisdictions), REBUILD_JURISDICTIONS):
+            batch = jurisdictions[start : start + REBUILD_JURISDICTIONS]
+            rows = recount(Q(project__jurisdiction_id__in=batch), day)
+            FindingTally.objects.bulk_create(rows, batch_size=BATCH)
+            counted += len(rows)
+            derived += _derive(set(batch))
         TallyDay.objects.all().delete()
         TallyDay.objects.create(as_of=day)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {FindingTally._meta.db_table}")
     if report:
-        report(f"tallies: {len(rows)} rows, {derived} sums, in {time.monotonic() - started:.1f} s")
-    return len(rows) + derived
+        report(f"tallies: {counted} rows, {derived} sums, in {time.monotonic() - started:.1f} s")
+    return counted + derived
 
 
 def mark_units(unit_ids: Iterable[int]) -> None:

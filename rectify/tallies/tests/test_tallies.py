@@ -175,3 +175,16 @@ def test_what_the_tallies_do_not_keep_is_not_turned():
     assert tally_scope(Q(Exists(links))) is None
     assert tally_scope(Q(pk__in=Finding.objects.values("pk"))) is None
     assert without_subsumed(Q(unit_id=1)) == Q(unit_id=1)
+
+
+def test_a_rebuild_a_jurisdiction_at_a_time_stores_what_a_rebuild_of_all_at_once_does(world, monkeypatch):
+    """``rebuild`` recounts a few jurisdictions at a time (memory stays bounded): the rows are the same."""
+    make_finding(world, state="issued")
+    make_finding(world, state="rectifying")
+    make_finding(world, state="issued", project=world.project_b, unit=world.unit_b, actor=world["auditor_b"])
+    services.rebuild()
+    all_at_once = stored()
+    assert {row[FIELDS.index("jurisdiction_id")] for row in all_at_once} >= {world.district_a.pk, world.district_b.pk}
+    monkeypatch.setattr(services, "REBUILD_JURISDICTIONS", 1)
+    services.rebuild()
+    assert stored() == all_at_once
