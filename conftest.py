@@ -81,6 +81,30 @@ def _static_files_listed_once_per_process():
         WhiteNoiseMiddleware.add_files_from_finders = original
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _reference_rows_again_after_a_flush():
+    """A transactional test (the browser's, the concurrency tests) ends by flushing the database, the rows the
+    migrations seed (roles, categories, deadline rules) included; Django then sends post_migrate, on which they
+    are seeded again here, so that every test meets the database as the migrations leave it, whichever test
+    ran before it on its process."""
+    from django.db.models.signals import post_migrate
+
+    def seed_again(sender, **kwargs):
+        if sender.label != "findings":  # post_migrate is sent once per application: seed once
+            return
+        from rectify.accounts.reference import ensure_roles
+        from rectify.findings.reference import ensure_reference_data
+
+        ensure_roles()
+        ensure_reference_data()
+
+    post_migrate.connect(seed_again, dispatch_uid="rectify-tests-reference-rows")
+    try:
+        yield
+    finally:
+        post_migrate.disconnect(dispatch_uid="rectify-tests-reference-rows")
+
+
 @pytest.fixture(autouse=True)
 def _rate_counts_from_nothing():
     from django.core.cache import caches
