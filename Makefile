@@ -32,9 +32,11 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# Two test processes, each given whole test files (--dist loadfile): a file's module fixtures (the test world,
+# the demo district, the permission matrix) are built on one process, not on both.
 test: install system-deps lint
 	$(BIN)/rectify makemigrations --check --dry-run
-	$(BIN)/pytest -n 2
+	$(BIN)/pytest -n 2 --dist loadfile
 
 # `make bench` runs every bench/bench_*.py; `make bench ONLY=load` (or ONLY="pages exchange") runs those alone.
 ONLY ?=

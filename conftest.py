@@ -49,6 +49,62 @@ def _sign_in_defaults():
     settings.RECTIFY_THROTTLE_CACHE = "default"
 
 
+_STATIC_SETTINGS = ("DEBUG", "FORCE_SCRIPT_NAME", "INSTALLED_APPS", "STATIC_ROOT", "STATIC_URL", "STATICFILES_DIRS",
+                    "STATICFILES_FINDERS", "STORAGES")  # fmt: skip
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _static_files_listed_once_per_process():
+    """Django's test client builds the middleware anew for every client it makes, and WhiteNoise's lists
+    and reads the metadata of every static file the finders give, each time: 80 ms a client, minutes over
+    the suite. The files do not change during a run, so the list is made once per test process (and per
+    static-file settings: a test that changes them gets its own); every client serves the same files."""
+    from django.conf import settings
+    from whitenoise.middleware import WhiteNoiseMiddleware
+
+    original = WhiteNoiseMiddleware.add_files_from_finders
+    listed: dict[tuple, dict] = {}
+
+    def add_files_from_finders(self):
+        names = sorted(name for name in dir(settings) if name.startswith("WHITENOISE_") or name in _STATIC_SETTINGS)
+        key = (type(self), *((name, repr(getattr(settings, name))) for name in names))
+        if key not in listed:
+            before = dict(self.files)
+            original(self)
+            listed[key] = {url: found for url, found in self.files.items() if before.get(url) is not found}
+        self.files.update(listed[key])
+
+    WhiteNoiseMiddleware.add_files_from_finders = add_files_from_finders
+    try:
+        yield
+    finally:
+        WhiteNoiseMiddleware.add_files_from_finders = original
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _reference_rows_again_after_a_flush():
+    """A transactional test (the browser's, the concurrency tests) ends by flushing the database, the rows the
+    migrations seed (roles, categories, deadline rules) included; Django then sends post_migrate, on which they
+    are seeded again here, so that every test meets the database as the migrations leave it, whichever test
+    ran before it on its process."""
+    from django.db.models.signals import post_migrate
+
+    def seed_again(sender, **kwargs):
+        if sender.label != "findings":  # post_migrate is sent once per application: seed once
+            return
+        from rectify.accounts.reference import ensure_roles
+        from rectify.findings.reference import ensure_reference_data
+
+        ensure_roles()
+        ensure_reference_data()
+
+    post_migrate.connect(seed_again, dispatch_uid="rectify-tests-reference-rows")
+    try:
+        yield
+    finally:
+        post_migrate.disconnect(dispatch_uid="rectify-tests-reference-rows")
+
+
 @pytest.fixture(autouse=True)
 def _rate_counts_from_nothing():
     from django.core.cache import caches

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import os
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -25,6 +26,18 @@ from rectify.organizations.choices import JurisdictionLevel, OrganizationKind
 from rectify.organizations.models import Jurisdiction, Organization, Sector
 
 PASSWORD = "Test-pass-2026"
+
+
+def fuzz_examples(full: int) -> int:
+    """How many examples a fuzz test of the database's paths (Hypothesis, Schemathesis) draws: ``full``, or
+    the share of it that RECTIFY_FUZZ_SHARE asks for (0 < share <= 1, at least one example). CI runs the
+    suite twice: the first run (SQLite) draws the full number, the second (PostgreSQL) half (.ci/run)."""
+    share = float(os.environ.get("RECTIFY_FUZZ_SHARE") or 1)
+    if not 0 < share <= 1:
+        raise ValueError(f"RECTIFY_FUZZ_SHARE must be in (0, 1], not {share}")
+    return max(1, round(full * share))
+
+
 # The three administrators of the test world (三员): they open no business page or endpoint.
 ADMINISTRATORS = frozenset({"sysadmin", "secadmin", "logaudit"})
 PNG_BYTES = (

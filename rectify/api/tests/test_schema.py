@@ -13,7 +13,7 @@ from hypothesis.errors import Unsatisfiable
 from rest_framework.test import APIClient
 from schemathesis.checks import not_a_server_error
 
-from rectify.testing import api_token
+from rectify.testing import api_token, fuzz_examples
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +60,8 @@ def test_the_docs_load_nothing_from_the_internet_and_keep_the_csp(client, world)
     assert "/api/schema/" in start_up.content.decode()
 
 
-EXAMPLES = 8  # per operation, mode and id: enough to shake out 5xx, small enough to run in well under a minute
+# Per operation, mode and id: enough to shake out 5xx, small enough to run in well under a minute.
+EXAMPLES = fuzz_examples(8)
 
 
 # A real object of each collection, so generated requests reach past the 404 of a random id.

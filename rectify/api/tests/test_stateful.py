@@ -12,12 +12,12 @@ from hypothesis import HealthCheck, Phase, settings
 from hypothesis.stateful import run_state_machine_as_test
 from schemathesis.checks import not_a_server_error
 
-from rectify.testing import api_token
+from rectify.testing import api_token, fuzz_examples
 
 pytestmark = pytest.mark.django_db
 
 # Bounded: each run takes well under a minute on the test world.
-SCENARIOS = 20
+SCENARIOS = fuzz_examples(20)
 STEPS = 10
 
 

@@ -21,7 +21,7 @@ from rectify.exchange import services
 from rectify.exchange.columns import HEADERS, LEDGER_SHEET
 from rectify.exchange.tests.helpers import new_row, snapshot, workbook
 from rectify.exchange.tests.test_bulk_import import writes_in
-from rectify.testing import PASSWORD
+from rectify.testing import PASSWORD, fuzz_examples
 
 pytestmark = pytest.mark.django_db
 
@@ -138,7 +138,7 @@ def fuzz_workbook(world, cells: dict[str, object]) -> io.BytesIO:
     return buffer
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=fuzz_examples(80), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(cells=st.dictionaries(st.sampled_from(HEADERS), CELL, max_size=6))
 def test_fuzz_random_cells_give_located_errors_or_success(world, cells):
     try:

@@ -17,7 +17,7 @@ from rectify.core.exceptions import ActionRefused
 from rectify.rectification import evidence
 from rectify.rectification.models import Evidence, ProgressReport
 from rectify.rectification.tests.test_evidence import report_with, stored_files
-from rectify.testing import PASSWORD, PDF_BYTES, PNG_BYTES, make_finding, upload
+from rectify.testing import PASSWORD, PDF_BYTES, PNG_BYTES, fuzz_examples, make_finding, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -150,7 +150,7 @@ HEADS = st.sampled_from(
 )
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=fuzz_examples(150), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(name=NAMES, head=HEADS, body=st.binary(max_size=4096))
 def test_fuzz_the_upload_check_never_crashes(name, head, body):
     file = io.BytesIO(head + body)
@@ -164,7 +164,7 @@ def test_fuzz_the_upload_check_never_crashes(name, head, body):
     assert facts.name.rpartition(".")[2] in evidence.EXTENSIONS[facts.content_type]
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=fuzz_examples(100), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     members=st.lists(
         st.tuples(st.text(min_size=1, max_size=30), st.binary(max_size=2048)),
