@@ -18,15 +18,19 @@ def _settle(page: Page):
     page.wait_for_timeout(300)
 
 
-def test_typing_in_the_unit_picker_and_choosing_filters_the_ledger(page: Page, live_server, screenshots):
-    world = build_world()
-    make_finding(world, "issued", title="本单位的问题")
-    make_finding(world, "issued", unit=world.sibling_unit, title="二中的问题")
+def sign_in(page: Page, live_server) -> None:
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_label("用户名").fill("auditor")
     page.get_by_label("密码").fill(PASSWORD)
     page.get_by_role("button", name="登录").click()
     expect(page).to_have_url(re.compile(r"/workbench/$"))
+
+
+def test_typing_in_the_unit_picker_and_choosing_filters_the_ledger(page: Page, live_server, screenshots):
+    world = build_world()
+    make_finding(world, "issued", title="本单位的问题")
+    make_finding(world, "issued", unit=world.sibling_unit, title="二中的问题")
+    sign_in(page, live_server)
     page.goto(f"{live_server.url}/ledger/")
     expect(page.locator("tr.ledger-row")).to_have_count(2)
 
@@ -48,11 +52,7 @@ def test_typing_in_the_unit_picker_and_choosing_filters_the_ledger(page: Page, l
 def test_the_dashboard_department_picker_searches_and_filters_the_charts(page: Page, live_server, screenshots):
     world = build_world()
     make_finding(world, "issued", title="部门下属单位的问题")
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("用户名").fill("auditor")
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    expect(page).to_have_url(re.compile(r"/workbench/$"))
+    sign_in(page, live_server)
     page.goto(f"{live_server.url}/dashboard/")
 
     picker = page.get_by_test_id("picker-department")
