@@ -25,12 +25,12 @@ def category_q(category: Category) -> Q:
     return Q(category=category) | Q(category__parent=category)
 
 
-# The filters that are a plain condition on a finding's own columns, as that condition (``plain_q``).
+# The filters that are a plain condition on a finding's own columns, as that condition (``plain_q``; the
+# department, looked up once by the filterset, is one too).
 PLAIN_FILTERS = {
     "year": lambda value: Q(year=value),
     "audit_type": lambda value: Q(project__type=value),
     "unit": lambda value: Q(unit_id=value),
-    "department": department_q,
     "state": lambda value: Q(state__in=value),
     "category": category_q,
 }
@@ -71,7 +71,12 @@ class FindingFilterSet(django_filters.FilterSet):
         return search(queryset, value)
 
     def filter_department(self, queryset, name, value):
-        return queryset.filter(department_q(value))
+        return queryset.filter(self._department(value))
+
+    def _department(self, value) -> Q:
+        if getattr(self, "_department_condition", None) is None or self._department_condition[0] != value:
+            self._department_condition = (value, department_q(value))
+        return self._department_condition[1]
 
     def filter_colour(self, queryset, name, value):
         if not value:
@@ -108,6 +113,8 @@ class FindingFilterSet(django_filters.FilterSet):
                 continue
             if name == "colour":
                 colours = tuple(sorted(set(value)))
+            elif name == "department":
+                condition &= self._department(value)
             elif name in PLAIN_FILTERS:
                 condition &= PLAIN_FILTERS[name](value)
             else:

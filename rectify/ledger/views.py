@@ -35,17 +35,16 @@ from rectify.ledger.small_groups import min_group_size, note, suppress_small_gro
 from rectify.ledger.workbench import (
     figures_scope,
     filtered_figures,
-    fresh_tallies,
     narrowed,
     summary_figures,
     tallied_count,
+    tallied_years,
     tasks_for,
 )
 from rectify.organizations.choices import OrganizationKind
 from rectify.organizations.models import Organization
 from rectify.rectification.evidence import PREVIEWABLE
 from rectify.rectification.models import Plan
-from rectify.tallies.models import FindingTally, Grain
 
 # How the finding page shows each step the services open to the user.
 STEP_BUTTONS = {
@@ -168,16 +167,8 @@ def filter_options(user) -> dict:
     dashboard offer them through pickers
     that search as one types (``FilterChoicesView``), so the page's size does not grow with the data.
     """
-    fresh_tallies(user)
     return {
-        # The years in which the user's jurisdictions have findings: read from the summary rows by year (a few
-        # thousand in a province), not from its tens of thousands of projects or its million findings.
-        "years": list(
-            FindingTally.objects.filter(grain=Grain.YEAR, jurisdiction_id__in=jurisdiction_ids(user), findings__gt=0)
-            .order_by("-year")
-            .values_list("year", flat=True)
-            .distinct()
-        ),
+        "years": tallied_years(user, jurisdiction_ids(user)),
         "categories": Category.objects.select_related("parent").order_by("code"),
     }
 

@@ -15,7 +15,9 @@ them all, whatever the number of tasks and findings:
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass, field
+from functools import reduce
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
@@ -52,7 +54,7 @@ from rectify.ledger.figures import ledger_figures
 from rectify.rectification.choices import Verdict
 from rectify.rectification.models import DelayExplanation, ProgressReport, Verification
 from rectify.tallies.figures import TallyScope, both, grain_for, rows, tally_figures, tally_scope, without_subsumed
-from rectify.tallies.models import FindingTally
+from rectify.tallies.models import FindingTally, Grain
 from rectify.tallies.services import ensure_fresh
 
 if TYPE_CHECKING:
@@ -245,14 +247,21 @@ def summary_figures(user: User) -> dict:
     return tally_figures(scope)
 
 
+def _ledger_scope(user: User, filters: Q | None) -> TallyScope | None:
+    """The tally condition of the user's ledger filtered by ``filters``, the tallies brought up to date; None
+    when the tallies cannot tell (count the findings)."""
+    view = user_cache(user, "tallies:view-scope", lambda: tally_scope(_view(user)))
+    scope = narrowed(view, filters)
+    if scope is not None:
+        fresh_tallies(user)
+    return scope
+
+
 def filtered_figures(user: User, filters: Q | None, findings: QuerySet) -> dict:
     """``ledger_figures`` of ``findings``, the user's ledger filtered by ``filters`` (``FindingFilterSet.plain_q``):
     from the tallies when they express both the user's view and the filters, else counted from the findings."""
-    scope = narrowed(tally_scope(_view(user)), filters)
-    if scope is None:
-        return ledger_figures(findings)
-    fresh_tallies(user)
-    return tally_figures(scope)
+    scope = _ledger_scope(user, filters)
+    return ledger_figures(findings) if scope is None else tally_figures(scope)
 
 
 def narrowed(scope: TallyScope | None, filters: Q | None) -> TallyScope | None:
@@ -266,15 +275,23 @@ def narrowed(scope: TallyScope | None, filters: Q | None) -> TallyScope | None:
 def tallied_count(user: User, filters: Q | None, colours: tuple[str, ...] = ()) -> int | None:
     """How many findings the user sees that meet ``filters`` (and have one of ``colours``, when given), from
     the tallies; None when they cannot tell."""
-    scope = narrowed(tally_scope(_view(user)), filters)
+    scope = _ledger_scope(user, filters)
     if scope is None:
         return None
-    fresh_tallies(user)
-    measures = [Sum(colour, default=0) for colour in colours] or [Sum("findings", default=0)]
-    total = measures[0]
-    for measure in measures[1:]:
-        total = total + measure
+    total = reduce(operator.add, [Sum(colour, default=0) for colour in colours] or [Sum("findings", default=0)])
     return rows(scope).aggregate(count=total)["count"]
+
+
+def tallied_years(user: User, jurisdictions) -> list[int]:
+    """The years in which ``jurisdictions`` have findings, newest first: from the rows by year (a few thousand
+    in a province), not from its projects or its findings; the tallies brought up to date first."""
+    fresh_tallies(user)
+    return list(
+        FindingTally.objects.filter(grain=Grain.YEAR, jurisdiction_id__in=jurisdictions, findings__gt=0)
+        .order_by("-year")
+        .values_list("year", flat=True)
+        .distinct()
+    )
 
 
 def _tallied(task: Task, view: TallyScope | None) -> tuple[TallyScope, str] | None:

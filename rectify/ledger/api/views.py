@@ -9,11 +9,11 @@ the database as before.
 
 from __future__ import annotations
 
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 
-from rectify.api.base import Pagination
+from rectify.api.base import OrderingFilter, Pagination
 from rectify.core.pagination import CountedPaginator
-from rectify.findings.filters import FindingFilterSet
 from rectify.ledger.workbench import tallied_count
 from rectify.rectification.api.views import FindingViewSet as FindingResourceViewSet
 
@@ -29,6 +29,14 @@ class KnownCountPagination(Pagination):
         return CountedPaginator(object_list, per_page, count=self.known_count, **kwargs)
 
 
+class KeptFilterBackend(DjangoFilterBackend):
+    """The filter backend, keeping the filterset it built on the view (its ``plain_q`` tells the count)."""
+
+    def get_filterset(self, request, queryset, view):
+        view.filterset = super().get_filterset(request, queryset, view)
+        return view.filterset
+
+
 @extend_schema_view(
     list=extend_schema(summary="整改台账 (the ledger): findings the caller may see"),
     retrieve=extend_schema(summary="一个问题 (one finding)"),
@@ -36,8 +44,10 @@ class KnownCountPagination(Pagination):
 class FindingViewSet(FindingResourceViewSet):
     __doc__ = FindingResourceViewSet.__doc__
     pagination_class = KnownCountPagination
+    filter_backends = [KeptFilterBackend, OrderingFilter]
+    filterset = None
 
     def paginate_queryset(self, queryset):
-        filters = FindingFilterSet(self.request.query_params, queryset=queryset.none(), request=self.request)
-        self.paginator.known_count = tallied_count(self.request.user, filters.plain_q())
+        plain = self.filterset.plain_q() if self.filterset is not None else None
+        self.paginator.known_count = tallied_count(self.request.user, plain)
         return super().paginate_queryset(queryset)
