@@ -1,5 +1,7 @@
 """One filterset for the ledger: the web list, the API and the export all use it, so they agree."""
 
+from collections.abc import Callable
+
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -7,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from rectify.audits.choices import AuditType
 from rectify.core.filters import IdFilter
 from rectify.findings.choices import Colour, Disclosure, FindingState, Kind
-from rectify.findings.denormalized import search
+from rectify.findings.denormalized import Search, search, search_plan
 from rectify.findings.models import Category, Finding
 from rectify.findings.warning import colour_q, local_today
 
@@ -65,10 +67,25 @@ class FindingFilterSet(django_filters.FilterSet):
         model = Finding
         fields = ["q", "year", "audit_type", "project", "unit", "state", "colour", "kind", "category", "disclosure"]
 
+    # How many findings the caller's scope holds under the other filters (given the filterset), when a view
+    # can tell cheaply (the summary tables): a keyword search then reads the findings the cheaper way
+    # (``search_plan``), and ``searched`` keeps how it did, with the matches it counted to choose.
+    scope_size: Callable[["FindingFilterSet"], int | None] | None = None
+    searched: Search | None = None
+
+    def filter_queryset(self, queryset):
+        # The keyword last, so that its plan and its count read what the other filters leave.
+        for name, value in self.form.cleaned_data.items():
+            if name != "q":
+                queryset = self.filters[name].filter(queryset, value)
+        return self.filters["q"].filter(queryset, self.form.cleaned_data.get("q"))
+
     def filter_text(self, queryset, name, value):
-        # Each word in the ledger number, title, description or unit name; on PostgreSQL through the
-        # bigram index (rectify.findings.denormalized).
-        return search(queryset, value)
+        # Each word in the ledger number, title, description or unit name (rectify.findings.denormalized).
+        if self.scope_size is None:
+            return search(queryset, value)
+        self.searched = search_plan(queryset, value, self.scope_size(self))
+        return self.searched.queryset
 
     def filter_department(self, queryset, name, value):
         return queryset.filter(self._department(value))
@@ -103,13 +120,14 @@ class FindingFilterSet(django_filters.FilterSet):
         plain = self.plain_parts()
         return plain[0] if plain is not None and not plain[1] else None
 
-    def plain_parts(self) -> tuple[Q, tuple[str, ...]] | None:
-        """``plain_q`` and the colours chosen (the summary tables count each colour as of today), or None."""
+    def plain_parts(self, *, besides_text: bool = False) -> tuple[Q, tuple[str, ...]] | None:
+        """``plain_q`` and the colours chosen (the summary tables count each colour as of today), or None;
+        ``besides_text``: of the filters other than the keyword."""
         if self.is_bound and not self.is_valid():
             return None
         condition, colours = Q(), ()
         for name, value in (self.form.cleaned_data if self.is_bound else {}).items():
-            if value in (None, "", [], ()):
+            if value in (None, "", [], ()) or (besides_text and name == "q"):
                 continue
             if name == "colour":
                 colours = tuple(sorted(set(value)))

@@ -186,6 +186,15 @@ class Finding(VersionedModel, RectifyModel):
             models.Index(fields=["state", "deadline"]),
             # The default order, walked from the top (LIMIT 50) whatever the scope.
             models.Index(F("year").desc(), "ledger_number", name="finding_year_number"),
+            # A jurisdiction's ledger in the default order: walking the one above for a district's rows passed
+            # 213,000 other findings when its ledger numbers sort last (190 ms at 1,000,000).
+            models.Index(
+                "jurisdiction",
+                F("year").desc(),
+                "ledger_number",
+                condition=Q(deleted_at__isnull=True),
+                name="finding_live_jur_year_number",
+            ),
             # A jurisdiction's ledger, by state and deadline (the colour filter, the deadline sort); with the
             # unit and the project, the scope's count reads the index alone (an index-only scan).
             models.Index(

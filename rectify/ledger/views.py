@@ -36,6 +36,7 @@ from rectify.ledger.workbench import (
     figures_scope,
     filtered_figures,
     narrowed,
+    search_scope_size,
     summary_figures,
     tallied_count,
     tallied_years,
@@ -111,6 +112,11 @@ class LedgerView(LoginRequiredMixin, SingleTableMixin, FilterView):
 
     def get_queryset(self):
         return Finding.objects.restrict(self.request.user).with_colour().select_related("project", "unit", "category")
+
+    def get_filterset(self, filterset_class):
+        filterset = super().get_filterset(filterset_class)
+        filterset.scope_size = lambda filterset: search_scope_size(self.request.user, filterset)
+        return filterset
 
     def get_template_names(self):
         if self.request.htmx and self.request.htmx.target == "ledger-table":

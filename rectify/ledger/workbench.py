@@ -282,6 +282,13 @@ def tallied_count(user: User, filters: Q | None, colours: tuple[str, ...] = ()) 
     return rows(scope).aggregate(count=total)["count"]
 
 
+def search_scope_size(user: User, filterset) -> int | None:
+    """How many findings a keyword search of ``filterset`` (a ``FindingFilterSet``) reads at most: the user's
+    findings under the other filters where the tallies keep them, else all the user's findings."""
+    plain = filterset.plain_parts(besides_text=True)
+    return tallied_count(user, *plain) if plain is not None else tallied_count(user, Q())
+
+
 def tallied_years(user: User, jurisdictions) -> list[int]:
     """The years in which ``jurisdictions`` have findings, newest first: from the rows by year (a few thousand
     in a province), not from its projects or its findings; the tallies brought up to date first."""

@@ -3,8 +3,8 @@
 A list's ``count`` is exact. Counting a province's million findings takes the database most of a second,
 so where the summary tables express the caller's scope and the filters (``FindingFilterSet.plain_q``: the
 year, project type, unit, department, state, category, or none) the count is read from them, in one small
-query; other filters (a keyword, the colour as of today, amounts …) narrow the rows and are counted by
-the database as before.
+query; other filters (the colour as of today, amounts …) narrow the rows and are counted by the database
+as before (a keyword search the way it chose to read them, ``rectify.findings.denormalized.search_plan``).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 
 from rectify.api.base import OrderingFilter, Pagination
 from rectify.core.pagination import CountedPaginator
-from rectify.ledger.workbench import tallied_count
+from rectify.ledger.workbench import search_scope_size, tallied_count
 from rectify.rectification.api.views import FindingViewSet as FindingResourceViewSet
 
 
@@ -34,6 +34,8 @@ class KeptFilterBackend(DjangoFilterBackend):
 
     def get_filterset(self, request, queryset, view):
         view.filterset = super().get_filterset(request, queryset, view)
+        if view.filterset is not None:
+            view.filterset.scope_size = lambda filterset: search_scope_size(request.user, filterset)
         return view.filterset
 
 
