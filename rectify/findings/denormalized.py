@@ -14,6 +14,7 @@ locale); the ILIKE beside it checks the candidates. Elsewhere (SQLite) the ILIKE
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import connection
@@ -124,13 +125,14 @@ def _dense(queryset: QuerySet, words: list[str]) -> bool:
     return sampled > 0 and matched >= DENSE_SHARE * sampled
 
 
-def search_plan(queryset: QuerySet, value: str, scope_size: int | None = None) -> Search:
+def search_plan(queryset: QuerySet, value: str, scope_size: Callable[[], int | None]) -> Search:
     """The findings of ``queryset`` that contain every word of ``value``, read the cheaper way for a scope of
-    ``scope_size`` findings (None: unknown, taken as large)."""
+    ``scope_size()`` findings (None: unknown, taken as large; asked on PostgreSQL only)."""
     words = value.split()
     if connection.vendor != "postgresql" or not words:
         return Search(_filtered(queryset, words, indexed=False), SCAN)
-    if (scope_size is not None and scope_size <= SCAN_SCOPE) or _dense(queryset, words):
+    size = scope_size()
+    if (size is not None and size <= SCAN_SCOPE) or _dense(queryset, words):
         return Search(_filtered(queryset, words, indexed=False), SCAN)
     return Search(_filtered(queryset, words, indexed=True), INDEX)
 

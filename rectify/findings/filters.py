@@ -84,7 +84,7 @@ class FindingFilterSet(django_filters.FilterSet):
         # Each word in the ledger number, title, description or unit name (rectify.findings.denormalized).
         if self.scope_size is None:
             return search(queryset, value)
-        self.searched = search_plan(queryset, value, self.scope_size(self))
+        self.searched = search_plan(queryset, value, lambda: self.scope_size(self))
         return self.searched.queryset
 
     def filter_department(self, queryset, name, value):
