@@ -216,6 +216,7 @@ def run() -> None:
     from django.test import Client
 
     from rectify.accounts.models import User
+    from rectify.core.collector import settle
     from rectify.findings.models import Finding
 
     started = time.perf_counter()
@@ -235,6 +236,7 @@ def run() -> None:
         settings_note = f"; {version.split(' on ')[0]}, jit {jit}, work_mem {work_mem} (the pages' and the floors')"
     print(f"floor schema: {floors.Schema.detect()}{settings_note}")
     print(f"{RUNS} runs per page (or {BUDGET:.0f} s, at least {MIN_RUNS}) after one warm-up; the floor likewise")
+    settle()  # as rectify.wsgi does in a serving process
     for username in _usernames():
         user = User.objects.get(username=username)
         client = Client()
