@@ -69,7 +69,7 @@ class FindingFilterSet(django_filters.FilterSet):
 
     # How many findings the caller's scope holds under the other filters (given the filterset), when a view
     # can tell cheaply (the summary tables): a keyword search then reads the findings the cheaper way
-    # (``search_plan``), and ``searched`` keeps how it did, with the matches it counted to choose.
+    # (``search_plan``), and ``searched`` keeps which way it chose.
     scope_size: Callable[["FindingFilterSet"], int | None] | None = None
     searched: Search | None = None
 
