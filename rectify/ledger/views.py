@@ -36,9 +36,10 @@ from rectify.ledger.workbench import (
     figures_scope,
     filtered_figures,
     narrowed,
+    page_fetcher,
     search_scope_size,
     summary_figures,
-    tallied_count,
+    tallied_spread,
     tallied_years,
     tasks_for,
 )
@@ -148,8 +149,10 @@ class LedgerView(LoginRequiredMixin, SingleTableMixin, FilterView):
             return {"per_page": per_page, "paginator_class": CountedPaginator, "count": self.figures["total"]}
         cap = SEARCH_COUNT_CAP if self.request.GET.get("q", "").strip() else COUNT_CAP
         plain = self.filterset.plain_parts()
-        known = tallied_count(self.request.user, *plain) if plain is not None else None
-        return {"per_page": per_page, "paginator_class": BoundedPaginator, "cap": cap, "known": known}
+        spread = tallied_spread(self.request.user, *plain) if plain is not None else None
+        known = sum(spread.values()) if spread is not None else None
+        fetch = page_fetcher(self.request.user, lambda: table.data.data, self.filterset, spread)
+        return {"per_page": per_page, "paginator_class": BoundedPaginator, "cap": cap, "known": known, "fetch": fetch}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

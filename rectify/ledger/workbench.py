@@ -16,11 +16,13 @@ them all, whatever the number of tasks and findings:
 from __future__ import annotations
 
 import operator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import reduce
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
+from django.db import connection
 from django.db.models import (
     BooleanField,
     Case,
@@ -47,7 +49,9 @@ from django.utils.translation import gettext_lazy as _
 from rectify.accounts.choices import AUDIT_ROLES, UNIT_ROLES, RoleCode
 from rectify.core.visibility import NOTHING, scope_q, user_cache
 from rectify.findings.choices import Colour, EventKind, FindingState
+from rectify.findings.denormalized import SCAN
 from rectify.findings.models import Finding, FindingEvent
+from rectify.findings.paging import in_default_order, mergeable, merged_page
 from rectify.findings.scopes import SUMMARY_ROLES, summary_findings, summary_q
 from rectify.findings.warning import RUNNING_STATES, colour_q, local_today
 from rectify.ledger.figures import ledger_figures
@@ -272,14 +276,22 @@ def narrowed(scope: TallyScope | None, filters: Q | None) -> TallyScope | None:
     return both(scope, chosen) if chosen is not None else None
 
 
-def tallied_count(user: User, filters: Q | None, colours: tuple[str, ...] = ()) -> int | None:
-    """How many findings the user sees that meet ``filters`` (and have one of ``colours``, when given), from
-    the tallies; None when they cannot tell."""
+def tallied_spread(user: User, filters: Q | None, colours: tuple[str, ...] = ()) -> dict[int, int] | None:
+    """How many findings the user sees that meet ``filters`` (and have one of ``colours``, when given) in each
+    jurisdiction that holds any, from the tallies (one query); None when they cannot tell."""
     scope = _ledger_scope(user, filters)
     if scope is None:
         return None
     total = reduce(operator.add, [Sum(colour, default=0) for colour in colours] or [Sum("findings", default=0)])
-    return rows(scope).aggregate(count=total)["count"]
+    counted = rows(scope).values("jurisdiction_id").annotate(count=total).order_by()
+    return {row["jurisdiction_id"]: row["count"] for row in counted if row["count"]}
+
+
+def tallied_count(user: User, filters: Q | None, colours: tuple[str, ...] = ()) -> int | None:
+    """How many findings the user sees that meet ``filters`` (and have one of ``colours``), from the tallies;
+    None when they cannot tell."""
+    spread = tallied_spread(user, filters, colours)
+    return None if spread is None else sum(spread.values())
 
 
 def search_scope_size(user: User, filterset) -> int | None:
@@ -287,6 +299,45 @@ def search_scope_size(user: User, filterset) -> int | None:
     findings under the other filters where the tallies keep them, else all the user's findings."""
     plain = filterset.plain_parts(besides_text=True)
     return tallied_count(user, *plain) if plain is not None else tallied_count(user, Q())
+
+
+def ledger_jurisdictions(user: User) -> list[int] | None:
+    """The jurisdictions that hold the findings the user sees, from the tallies of the view (a few rows); None
+    when the tallies cannot express the view."""
+
+    def compute() -> list[int] | None:
+        scope = user_cache(user, "tallies:view-scope", lambda: tally_scope(_view(user)))
+        if scope is None:
+            return None
+        fresh_tallies(user)
+        held = rows(scope).filter(findings__gt=0).values_list("jurisdiction_id", flat=True).distinct()
+        return sorted(set(held))
+
+    return user_cache(user, "tallies:jurisdictions", compute)
+
+
+def page_fetcher(
+    user: User, queryset: Callable[[], QuerySet], filterset=None, spread: dict[int, int] | None = None
+) -> Callable[[int, int], list | None]:
+    """A paginator's ``fetch``: the page merged from each jurisdiction's walk (``findings.paging``) when the
+    list spans a few jurisdictions, is in the default order and is not a keyword search through the index;
+    else None (the paginator slices). ``queryset`` gives the list as it is when the page is read (the table
+    orders it after this is made); ``spread`` (``tallied_spread``), where known, tells the list's jurisdictions,
+    else those of the user's view are read."""
+
+    def fetch(start: int, stop: int) -> list | None:
+        findings = queryset()
+        searched = getattr(filterset, "searched", None)
+        if connection.vendor != "postgresql" or not in_default_order(findings):
+            return None
+        if searched is not None and searched.plan != SCAN:
+            return None
+        jurisdictions = sorted(spread) if spread is not None else ledger_jurisdictions(user)
+        if not jurisdictions:
+            return []  # the tallies hold none of these findings
+        return merged_page(findings, jurisdictions, start, stop) if mergeable(findings, jurisdictions) else None
+
+    return fetch
 
 
 def tallied_years(user: User, jurisdictions) -> list[int]:

@@ -13,8 +13,8 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 
 from rectify.api.base import OrderingFilter, Pagination
-from rectify.core.pagination import CountedPaginator
-from rectify.ledger.workbench import search_scope_size, tallied_count
+from rectify.core.pagination import CountedPaginator, FetchingPaginator
+from rectify.ledger.workbench import page_fetcher, search_scope_size, tallied_spread
 from rectify.rectification.api.views import FindingViewSet as FindingResourceViewSet
 
 
@@ -22,11 +22,12 @@ class KnownCountPagination(Pagination):
     """The API's pagination, told the count when the view knows it."""
 
     known_count: int | None = None
+    fetch = None  # the page's rows read another way (``ledger.workbench.page_fetcher``)
 
     def django_paginator_class(self, object_list, per_page, **kwargs):
         if self.known_count is None:
-            return super().django_paginator_class(object_list, per_page, **kwargs)
-        return CountedPaginator(object_list, per_page, count=self.known_count, **kwargs)
+            return FetchingPaginator(object_list, per_page, fetch=self.fetch, **kwargs)
+        return CountedPaginator(object_list, per_page, count=self.known_count, fetch=self.fetch, **kwargs)
 
 
 class KeptFilterBackend(DjangoFilterBackend):
@@ -51,5 +52,7 @@ class FindingViewSet(FindingResourceViewSet):
 
     def paginate_queryset(self, queryset):
         plain = self.filterset.plain_q() if self.filterset is not None else None
-        self.paginator.known_count = tallied_count(self.request.user, plain)
+        spread = tallied_spread(self.request.user, plain)
+        self.paginator.known_count = sum(spread.values()) if spread is not None else None
+        self.paginator.fetch = page_fetcher(self.request.user, lambda: queryset, self.filterset, spread)
         return super().paginate_queryset(queryset)
