@@ -27,6 +27,33 @@ def _analysis_dir_of_this_process(tmp_path_factory):
     settings.RECTIFY_ANALYSIS_DIR = str(tmp_path_factory.mktemp("analysis"))
 
 
+@pytest.fixture(scope="session")
+def django_db_use_migrations(request) -> bool:
+    """The test database's tables: by the migrations on PostgreSQL (their SQL functions and indexes are
+    PostgreSQL's, and the run there checks the schema the migrations build), from the models on SQLite, where
+    the migrations' Python took 50 to 100 s per test process (``makemigrations --check`` in ``make test``
+    holds the two equal; ``core/tests/test_backup.py`` migrates a fresh SQLite database with the console
+    script). ``RECTIFY_TEST_MIGRATIONS=1`` migrates on SQLite too."""
+    from django.db import connection
+
+    if request.config.getvalue("nomigrations"):
+        return False
+    return connection.vendor != "sqlite" or os.environ.get("RECTIFY_TEST_MIGRATIONS") == "1"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker, django_db_use_migrations):
+    """Without the migrations, their reference rows (the roles, the categories and deadline rules) are
+    written as the migrations write them."""
+    if not django_db_use_migrations:
+        from rectify.accounts.reference import ensure_roles
+        from rectify.findings.reference import ensure_reference_data
+
+        with django_db_blocker.unblock():
+            ensure_roles()
+            ensure_reference_data()
+
+
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
