@@ -169,7 +169,7 @@ def similar(
         return []
     threshold = repeat_threshold()
     wanted = max(limit * 5, 50)
-    visible: set[int] = set()
+    visible: dict[int, Any] = {}
     while True:
         hits = found.search(
             text,
@@ -180,24 +180,18 @@ def similar(
             before_year=before_year,
             exclude_project=exclude_project,
         )
-        # Which hits the user may see (their ids only): the few shown are read whole below.
-        visible = set(
-            Finding.objects.restrict(user).filter(pk__in=[hit.pk for hit in hits]).values_list("pk", flat=True)
-        )
+        pks = [hit.pk for hit in hits]
+        visible = Finding.objects.restrict(user).select_related("unit", "project").in_bulk(pks)
         if len(visible) >= limit or len(hits) < wanted or wanted >= 5000:
             break
         wanted *= 10
-
-    def rank(hit) -> tuple:
-        return (not (unit is not None and hit.unit == unit and hit.score >= threshold), -hit.score, hit.pk)
-
-    shown = sorted((hit for hit in hits if hit.pk in visible), key=rank)[:limit]
-    findings = Finding.objects.restrict(user).select_related("unit", "project").in_bulk([hit.pk for hit in shown])
-    return [
-        Similar(findings[hit.pk], round(hit.score, 4), hit.score >= threshold, unit is not None and hit.unit == unit)
-        for hit in shown
-        if hit.pk in findings
+    results = [
+        Similar(visible[hit.pk], round(hit.score, 4), hit.score >= threshold, unit is not None and hit.unit == unit)
+        for hit in hits
+        if hit.pk in visible
     ]
+    results.sort(key=lambda r: (not (r.same_unit and r.repeat), -r.score, r.finding.pk))
+    return results[:limit]
 
 
 def similar_to_finding(user: User, finding: Finding, *, limit: int = 5) -> list[Similar]:
