@@ -52,20 +52,21 @@ GRAIN_KEYS: dict[int, tuple[str, ...]] = {
     Grain.UNIT: (*COMMON, "unit_id"),
     Grain.UNIT_CATEGORY: (*COMMON, "audit_office_id", "unit_id", "category_id", "category_group_id", "year"),
 }
-# The grains by their expected number of rows, the fewest first (a province's: a few hundred jurisdictions,
-# thousands of units, some dozen categories, a few years, types and states): a read takes the first that keeps
-# the keys it wants (``figures.grain_for``). A grain whose keys are a part of another's comes before it.
+# The grains by their number of rows, the fewest first (measured on a generated province of 1,000,000 findings,
+# 100 districts: from 600 rows for LEAN to 305,550 for LEAN_CATEGORY_UNIT and 694,600 for the finest): a read takes
+# the first that keeps the keys it wants (``figures.grain_for``). A grain whose keys are a part of another's comes
+# before it.
 ORDER: tuple[int, ...] = (
     Grain.LEAN,
     Grain.LEAN_YEAR,
     Grain.LEAN_GROUP,
     Grain.BASE,
-    Grain.LEAN_YEAR_GROUP,
     Grain.LEAN_CATEGORY,
-    Grain.YEAR,
     Grain.GROUP,
-    Grain.LEAN_CATEGORY_YEAR,
     Grain.LEAN_UNIT,
+    Grain.LEAN_YEAR_GROUP,
+    Grain.YEAR,
+    Grain.LEAN_CATEGORY_YEAR,
     Grain.LEAN_UNIT_YEAR,
     Grain.UNIT,
     Grain.LEAN_CATEGORY_UNIT,
