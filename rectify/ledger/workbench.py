@@ -58,7 +58,7 @@ from rectify.ledger.figures import ledger_figures
 from rectify.rectification.choices import Verdict
 from rectify.rectification.models import DelayExplanation, ProgressReport, Verification
 from rectify.tallies.figures import TallyScope, both, grain_for, rows, tally_figures, tally_scope, without_subsumed
-from rectify.tallies.models import FindingTally, Grain
+from rectify.tallies.models import FindingTally
 from rectify.tallies.services import ensure_fresh
 
 if TYPE_CHECKING:
@@ -345,7 +345,9 @@ def tallied_years(user: User, jurisdictions) -> list[int]:
     in a province), not from its projects or its findings; the tallies brought up to date first."""
     fresh_tallies(user)
     return list(
-        FindingTally.objects.filter(grain=Grain.YEAR, jurisdiction_id__in=jurisdictions, findings__gt=0)
+        FindingTally.objects.filter(
+            grain=grain_for({"jurisdiction_id", "year"}), jurisdiction_id__in=jurisdictions, findings__gt=0
+        )
         .order_by("-year")
         .values_list("year", flat=True)
         .distinct()

@@ -4,8 +4,8 @@
 the same condition on the tally rows, or gives None when the condition looks at something the tallies do
 not keep (a subquery, a report, the text, the deadline): the caller then counts the findings themselves.
 What it turns is a renaming of lookups, so a figure read here is the figure of the same findings, never of
-more. ``rows(scope, *breakdown)`` then picks the coarsest grain that keeps the scope's keys and the
-breakdown's.
+more. ``rows(scope, *breakdown)`` then picks the grain of the fewest rows that keeps the scope's keys and the
+breakdown's (``grain_for``).
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from rectify.core.visibility import NOTHING
 from rectify.findings.choices import Colour, FindingState
 from rectify.findings.scopes import internal_project
 from rectify.rectification.choices import AMOUNT_METHODS
-from rectify.tallies.models import FindingTally, Grain
-from rectify.tallies.services import GRAIN_KEYS
+from rectify.tallies.models import FindingTally
+from rectify.tallies.services import GRAIN_KEYS, ORDER
 
 ZERO = Decimal("0.00")
 
@@ -50,8 +50,6 @@ KEPT = (
     "jurisdiction_id",
     "year",
 )
-# The grains from the coarsest up: the first that keeps every key wanted is read.
-ORDER = (Grain.BASE, Grain.YEAR, Grain.GROUP, Grain.UNIT, Grain.UNIT_CATEGORY)
 INTERNAL_PARTS = {("project__type", AuditType.INTERNAL_AUDIT), ("project__audit_office_id", F("unit_id"))}
 
 
@@ -173,12 +171,12 @@ def both(scope: TallyScope, other: TallyScope) -> TallyScope:
 
 
 def grain_for(keys: set[str] | frozenset[str]) -> int:
-    """The coarsest grain that keeps ``keys``."""
+    """The grain of the fewest rows that keeps ``keys`` (``services.ORDER``)."""
     return next(grain for grain in ORDER if keys <= set(GRAIN_KEYS[grain]))
 
 
 def rows(scope: TallyScope, *breakdown: str) -> QuerySet:
-    """The tally rows of ``scope`` at the coarsest grain that keeps its keys and ``breakdown``'s."""
+    """The tally rows of ``scope`` at the grain of the fewest rows that keeps its keys and ``breakdown``'s."""
     return FindingTally.objects.filter(scope.q, grain=grain_for(scope.keys | set(breakdown))).order_by()
 
 

@@ -5,8 +5,10 @@ A ``FindingTally`` row counts the findings of one group at one grain. The finest
 tells apart everything a scope, a figure or a chart looks at: the project's jurisdiction, audit office,
 year and type, whether it is a unit's own internal audit, the unit, the category, the fiscal-funds flag
 and the state. The coarser grains keep the keys every broad scope filters on (jurisdiction, internal,
-type, fiscal flag, state) and one breakdown each (unit, year, category group, or none), so that the
-province's figures sum a few thousand rows, not one per finding. They are sums of the finest rows.
+type, fiscal flag, state) and one breakdown each (unit, year, category group, or none); the lean grains
+keep only jurisdiction, internal and state (what the audit office's, the government's and the units'
+scopes read) and one or two breakdowns, so that the province's dashboard sums a few thousand rows, not
+one per finding, nor one per project type and fiscal flag. They are all sums of the finest rows.
 
 The warning colour depends on the day: each row counts its findings by colour as of ``TallyDay.as_of``;
 the first read of a new day (or the daily job) recounts the colours of the running findings.
@@ -30,6 +32,17 @@ class Grain(models.IntegerChoices):
     UNIT = 2, "… and unit"
     YEAR = 3, "… and year"
     GROUP = 4, "… and category group"
+    # The lean grains: jurisdiction, internal and state only (no project type, no fiscal flag), for the
+    # scopes and filters that do not read those, with at most two breakdowns.
+    LEAN = 5, "jurisdiction, internal, state"
+    LEAN_YEAR = 6, "lean … and year"
+    LEAN_GROUP = 7, "lean … and category group"
+    LEAN_UNIT = 8, "lean … and unit"
+    LEAN_YEAR_GROUP = 9, "lean … and year, category group"
+    LEAN_UNIT_YEAR = 10, "lean … and unit, year"
+    LEAN_CATEGORY = 11, "lean … and category"
+    LEAN_CATEGORY_YEAR = 12, "lean … and category, year"
+    LEAN_CATEGORY_UNIT = 13, "lean … and category, unit"
 
 
 class FindingTally(models.Model):
@@ -40,8 +53,8 @@ class FindingTally(models.Model):
         "organizations.Jurisdiction", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
     )
     internal = models.BooleanField()  # a unit's own internal audit (findings.scopes.INTERNAL)
-    project_type = models.CharField(max_length=32)
-    involves_fiscal_funds = models.BooleanField()
+    project_type = models.CharField(max_length=32, null=True)
+    involves_fiscal_funds = models.BooleanField(null=True)
     state = models.CharField(max_length=20)
     audit_office = models.ForeignKey(
         "organizations.Organization", on_delete=models.DO_NOTHING, db_constraint=False, null=True, related_name="+"
@@ -77,6 +90,11 @@ class FindingTally(models.Model):
         indexes = [
             models.Index(fields=["grain", "jurisdiction"], name="tally_grain_jurisdiction"),
             models.Index(fields=["grain", "unit"], name="tally_grain_unit"),
+            # The dashboard's filters: a year, an audit type, a category (its own or its group).
+            models.Index(fields=["grain", "year"], name="tally_grain_year"),
+            models.Index(fields=["grain", "project_type"], name="tally_grain_project_type"),
+            models.Index(fields=["grain", "category"], name="tally_grain_category"),
+            models.Index(fields=["grain", "category_group"], name="tally_grain_category_group"),
         ]
 
     def __str__(self) -> str:

@@ -2,10 +2,10 @@
 
 ``recount(q, day)`` counts the findings that meet ``q`` at the finest grain (three grouped queries: the
 findings, their counted report rounds, their latest verifications); the coarser grains are sums of the
-finest rows of the same jurisdictions (``_derive``). ``refresh_units`` replaces the rows of some units
-(and the coarser rows of their jurisdictions), ``roll`` recounts the colours for a new day, ``rebuild``
-replaces everything, and ``ensure_fresh`` (before every read) recounts what changes marked and rolls
-the day over when it has turned.
+finest rows of the same jurisdictions, summed in the database (``_derive``). ``refresh_units`` replaces
+the rows of some units (and the coarser rows of their jurisdictions), ``roll`` recounts the colours for a
+new day, ``rebuild`` replaces everything, and ``ensure_fresh`` (before every read) recounts what changes
+marked and rolls the day over when it has turned.
 """
 
 from __future__ import annotations
@@ -33,14 +33,50 @@ BATCH = 2000
 REBUILD_JURISDICTIONS = 10
 LOCK = 8023  # PostgreSQL advisory lock: shared by recounts, exclusive for the day's roll and the rebuild
 
-# The keys every grain keeps, and each grain's own.
+# The keys each grain keeps: the broad ones (COMMON) and the lean ones (LEAN_COMMON) with their breakdowns.
 COMMON = ("jurisdiction_id", "internal", "project_type", "involves_fiscal_funds", "state")
+LEAN_COMMON = ("jurisdiction_id", "internal", "state")
 GRAIN_KEYS: dict[int, tuple[str, ...]] = {
+    Grain.LEAN: LEAN_COMMON,
+    Grain.LEAN_YEAR: (*LEAN_COMMON, "year"),
+    Grain.LEAN_GROUP: (*LEAN_COMMON, "category_group_id"),
+    Grain.LEAN_UNIT: (*LEAN_COMMON, "unit_id"),
+    Grain.LEAN_YEAR_GROUP: (*LEAN_COMMON, "year", "category_group_id"),
+    Grain.LEAN_UNIT_YEAR: (*LEAN_COMMON, "unit_id", "year"),
+    Grain.LEAN_CATEGORY: (*LEAN_COMMON, "category_id", "category_group_id"),
+    Grain.LEAN_CATEGORY_YEAR: (*LEAN_COMMON, "category_id", "category_group_id", "year"),
+    Grain.LEAN_CATEGORY_UNIT: (*LEAN_COMMON, "category_id", "category_group_id", "unit_id"),
     Grain.BASE: COMMON,
     Grain.YEAR: (*COMMON, "year"),
     Grain.GROUP: (*COMMON, "category_group_id"),
     Grain.UNIT: (*COMMON, "unit_id"),
     Grain.UNIT_CATEGORY: (*COMMON, "audit_office_id", "unit_id", "category_id", "category_group_id", "year"),
+}
+# The grains by their number of rows, the fewest first (measured on a generated province of 1,000,000 findings,
+# 100 districts: from 600 rows for LEAN to 305,550 for LEAN_CATEGORY_UNIT and 694,600 for the finest): a read takes
+# the first that keeps the keys it wants (``figures.grain_for``). A grain whose keys are a part of another's comes
+# before it.
+ORDER: tuple[int, ...] = (
+    Grain.LEAN,
+    Grain.LEAN_YEAR,
+    Grain.LEAN_GROUP,
+    Grain.BASE,
+    Grain.LEAN_CATEGORY,
+    Grain.GROUP,
+    Grain.LEAN_UNIT,
+    Grain.LEAN_YEAR_GROUP,
+    Grain.YEAR,
+    Grain.LEAN_CATEGORY_YEAR,
+    Grain.LEAN_UNIT_YEAR,
+    Grain.UNIT,
+    Grain.LEAN_CATEGORY_UNIT,
+    Grain.UNIT_CATEGORY,
+)
+COARSE = ORDER[:-1]
+# Each coarser grain is summed from the smallest grain after it in ORDER that keeps its keys (derived first).
+SOURCE_OF: dict[int, int] = {
+    grain: next(source for source in ORDER[i + 1 :] if set(GRAIN_KEYS[grain]) <= set(GRAIN_KEYS[source]))
+    for i, grain in enumerate(COARSE)
 }
 MONEY = ("amount_involved", *(field for field, _label in AMOUNT_METHODS), "amount_verified")
 COUNTS = ("findings", "repeats", "red", "yellow", "green")
@@ -131,23 +167,35 @@ def recount(q: Q, day: datetime.date) -> list[FindingTally]:
 
 
 def _derive(jurisdictions: set[int] | None) -> int:
-    """Replaces the coarser rows of these jurisdictions (all: None) by sums of their finest rows."""
-    coarse = FindingTally.objects.exclude(grain=Grain.UNIT_CATEGORY)
-    finest = FindingTally.objects.filter(grain=Grain.UNIT_CATEGORY).order_by()
+    """Replaces the coarser rows of these jurisdictions (all: None) by sums of their finest rows: one
+    ``INSERT … SELECT … GROUP BY`` per grain, each summing the smallest grain already derived that keeps its
+    keys (``SOURCE_OF``), in the database. Returns the number of rows written."""
+    coarse = FindingTally.objects.filter(grain__in=COARSE)
     if jurisdictions is not None:
+        if not jurisdictions:
+            return 0
         coarse = coarse.filter(jurisdiction_id__in=jurisdictions)
-        finest = finest.filter(jurisdiction_id__in=jurisdictions)
     coarse.delete()
-    rows = []
-    for grain, keys in GRAIN_KEYS.items():
-        if grain == Grain.UNIT_CATEGORY:
-            continue
-        for row in finest.values(*keys).annotate(**{f"s_{f}": Sum(f) for f in (*COUNTS, *MONEY)}):
-            rows.append(
-                FindingTally(grain=grain, **{k: row[k] for k in keys}, **{f: row[f"s_{f}"] for f in (*COUNTS, *MONEY)})
+    quote = connection.ops.quote_name
+    sums = (*COUNTS, *MONEY)
+    within, params = "", []
+    if jurisdictions is not None:
+        ordered = sorted(jurisdictions)
+        within = f" AND {quote('jurisdiction_id')} IN ({', '.join(['%s'] * len(ordered))})"
+        params = ordered
+    written = 0
+    with connection.cursor() as cursor:
+        for grain in reversed(COARSE):  # the finer first: each is the source of coarser ones
+            keys = ", ".join(quote(key) for key in GRAIN_KEYS[grain])
+            cursor.execute(
+                f"INSERT INTO {quote(FindingTally._meta.db_table)} "
+                f"({quote('grain')}, {keys}, {', '.join(quote(field) for field in sums)}) "
+                f"SELECT %s, {keys}, {', '.join(f'SUM({quote(field)})' for field in sums)} "
+                f"FROM {quote(FindingTally._meta.db_table)} WHERE {quote('grain')} = %s{within} GROUP BY {keys}",
+                [int(grain), int(SOURCE_OF[grain]), *params],
             )
-    FindingTally.objects.bulk_create(rows, batch_size=BATCH)
-    return len(rows)
+            written += cursor.rowcount
+    return written
 
 
 def _lock(exclusive: bool) -> None:

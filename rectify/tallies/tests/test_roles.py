@@ -239,3 +239,44 @@ def test_the_ledger_row_count_is_read_from_the_tallies_and_equals_the_recount(de
         assert shown == f"共 {expected} 个问题", data
         counted = [q["sql"] for q in queries if "COUNT(" in q["sql"] and 'FROM "findings_finding"' in q["sql"]]
         assert counted == [], data  # read from the tallies
+
+
+@pytest.mark.parametrize("username", ["auditor", "gov"])
+def test_the_audit_offices_and_the_governments_dashboards_read_no_finest_row(demo, username):
+    """Their scope (jurisdiction, internal, state) and each of the dashboard's filters are kept by the lean grains
+    (the audit type by the broad ones): a province's dashboard sums a few thousand rows, not one per group."""
+    import re
+    from urllib.parse import urlencode
+
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from rectify.tallies.models import Grain
+
+    ensure_fresh()
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    filters = _filter_cases()
+    some, department, group = filters[1], filters[5], filters[6]
+    unit, audit_type = {"unit": filters[4]["unit"]}, {"audit_type": filters[4]["audit_type"]}
+    cases = {
+        "": {Grain.LEAN, Grain.LEAN_YEAR, Grain.LEAN_GROUP, Grain.LEAN_UNIT},
+        urlencode(some): {Grain.LEAN_YEAR, Grain.LEAN_YEAR_GROUP, Grain.LEAN_UNIT_YEAR},
+        urlencode(group): {Grain.LEAN_CATEGORY, Grain.LEAN_CATEGORY_YEAR, Grain.LEAN_CATEGORY_UNIT},
+        urlencode(department): {Grain.LEAN_UNIT, Grain.LEAN_UNIT_YEAR, Grain.LEAN_CATEGORY_UNIT},
+        urlencode(audit_type): {Grain.BASE, Grain.YEAR, Grain.GROUP, Grain.UNIT},
+    }
+    if username == "auditor":  # who sees rows may filter by a unit or a state too
+        cases[urlencode(unit)] = cases[urlencode(department)]
+        cases[urlencode({"state": "closed"})] = cases[""]
+    for query, grains in cases.items():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(f"/dashboard/?{query}").status_code == 200
+        read = {
+            int(grain)
+            for sql in (q["sql"] for q in queries)
+            for grain in re.findall(r'"tallies_findingtally"\."grain" = (\d+)', sql)
+        }
+        # The years the filter offers are read from the rows by year of the jurisdictions.
+        assert read - {Grain.LEAN_YEAR} == grains - {Grain.LEAN_YEAR} and Grain.UNIT_CATEGORY not in read, query

@@ -4,11 +4,15 @@ figures counted from the findings for every role (or the page counts the finding
 from __future__ import annotations
 
 import datetime
-from collections import Counter
+import importlib
+from collections import Counter, defaultdict
 from decimal import Decimal
+from itertools import combinations
+from types import SimpleNamespace
 
 import pytest
-from django.db import transaction
+from django.apps import apps
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -17,7 +21,7 @@ from rectify.findings.models import Finding
 from rectify.rectification import services as rectification
 from rectify.rectification.choices import Verdict
 from rectify.tallies import services
-from rectify.tallies.figures import tally_scope, without_subsumed
+from rectify.tallies.figures import grain_for, tally_scope, without_subsumed
 from rectify.tallies.models import FindingTally, Grain, TallyDay, TallyMark
 from rectify.testing import make_finding, make_project, upload
 
@@ -33,12 +37,34 @@ def stored() -> Counter:
     )
 
 
+SUMMED = (*services.COUNTS, *services.MONEY)
+
+
+def assert_every_grain_sums_the_finest() -> None:
+    """Each coarser grain's rows are the sums of the finest rows by its keys, and NULL in the keys it does not keep."""
+    finest = list(FindingTally.objects.filter(grain=Grain.UNIT_CATEGORY).values(*services.FINEST, *SUMMED))
+    for grain in services.COARSE:
+        keys = services.GRAIN_KEYS[grain]
+        expected: dict[tuple, dict] = defaultdict(lambda: dict.fromkeys(SUMMED, 0))
+        for row in finest:
+            sums = expected[tuple(row[key] for key in keys)]
+            for field in SUMMED:
+                sums[field] += row[field]
+        rows = list(FindingTally.objects.filter(grain=grain).values(*services.FINEST, *SUMMED))
+        assert {tuple(row[key] for key in keys): {f: row[f] for f in SUMMED} for row in rows} == expected, grain
+        assert len(rows) == len(expected), grain
+        dropped = [key for key in services.FINEST if key not in keys]
+        assert all(row[key] is None for row in rows for key in dropped), grain
+
+
 def assert_equal_to_a_recount() -> None:
-    """What is stored now equals what a rebuild from the findings stores."""
+    """What is stored now equals what a rebuild from the findings stores, at every grain."""
     assert not TallyMark.objects.exists(), "a change was left uncounted"
+    assert_every_grain_sums_the_finest()
     kept = stored()
     services.rebuild()
     assert kept == stored()
+    assert {row[0] for row in kept} == set(Grain.values) or not Finding.objects.exists(), "a grain was not derived"
     assert sum(FindingTally.objects.filter(grain=Grain.BASE).values_list("findings", flat=True)) == (
         Finding.objects.count()
     )
@@ -188,3 +214,73 @@ def test_a_rebuild_a_jurisdiction_at_a_time_stores_what_a_rebuild_of_all_at_once
     monkeypatch.setattr(services, "REBUILD_JURISDICTIONS", 1)
     services.rebuild()
     assert stored() == all_at_once
+
+
+# The keys the readers filter or break down on: the scopes, the ledger's and the dashboard's filters, the charts.
+READ_KEYS = (
+    "jurisdiction_id", "internal", "state", "project_type", "involves_fiscal_funds", "audit_office_id", "unit_id",
+    "category_id", "category_group_id", "year",
+)  # fmt: skip
+
+
+def test_the_grains_are_listed_by_size_and_each_is_summed_from_a_grain_that_keeps_its_keys():
+    keys = {grain: set(kept) for grain, kept in services.GRAIN_KEYS.items()}
+    assert set(services.ORDER) == set(Grain.values) == set(services.GRAIN_KEYS)
+    assert services.ORDER[-1] == Grain.UNIT_CATEGORY and set(READ_KEYS) == keys[Grain.UNIT_CATEGORY]
+    for smaller, larger in combinations(services.ORDER, 2):
+        # A grain whose keys are a part of another's has no more rows: it comes first.
+        assert not keys[larger] < keys[smaller], (Grain(smaller).name, Grain(larger).name)
+    for grain, source in services.SOURCE_OF.items():
+        assert keys[grain] <= keys[source] and services.ORDER.index(source) > services.ORDER.index(grain)
+    # Any two grains' common keys are a grain's: whatever the keys a read wants, one grain keeping them is
+    # part of every other that does, so the smallest is the same whatever the province's numbers.
+    for one, other in combinations(services.ORDER, 2):
+        assert keys[one] & keys[other] in keys.values(), (Grain(one).name, Grain(other).name)
+
+
+def test_grain_for_gives_the_smallest_grain_that_keeps_the_keys():
+    keys = {grain: set(kept) for grain, kept in services.GRAIN_KEYS.items()}
+    for size in range(len(READ_KEYS) + 1):
+        for wanted in combinations(READ_KEYS, size):
+            chosen = grain_for(frozenset(wanted))
+            keeping = [grain for grain in services.ORDER if set(wanted) <= keys[grain]]
+            assert set(wanted) <= keys[chosen], wanted
+            assert all(keys[chosen] <= keys[grain] for grain in keeping), (wanted, Grain(chosen).name)
+    # The audit office's and the government's dashboards (scope: jurisdiction, internal, state), by filter.
+    scope = {"jurisdiction_id", "internal", "state"}
+    expected = {
+        (): Grain.LEAN,
+        ("year",): Grain.LEAN_YEAR,
+        ("category_group_id",): Grain.LEAN_GROUP,
+        ("unit_id",): Grain.LEAN_UNIT,
+        ("year", "category_group_id"): Grain.LEAN_YEAR_GROUP,
+        ("year", "unit_id"): Grain.LEAN_UNIT_YEAR,
+        ("category_id", "category_group_id"): Grain.LEAN_CATEGORY,
+        ("category_id", "category_group_id", "year"): Grain.LEAN_CATEGORY_YEAR,
+        ("category_id", "category_group_id", "unit_id"): Grain.LEAN_CATEGORY_UNIT,
+        ("category_group_id", "unit_id"): Grain.LEAN_CATEGORY_UNIT,
+        ("project_type",): Grain.BASE,
+        ("project_type", "unit_id"): Grain.UNIT,
+        ("involves_fiscal_funds", "year"): Grain.YEAR,
+    }
+    for extra, grain in expected.items():
+        assert grain_for(scope | set(extra)) == grain, extra
+
+
+def test_the_migrations_fill_of_the_lean_grains_equals_a_rebuild(world):
+    """An upgraded database reads right without a rebuild: the migration sums the new grains from the finest rows
+    already stored (and its reverse drops them)."""
+    migration = importlib.import_module("rectify.tallies.migrations.0002_lean_grains")
+    for state in ("issued", "rectifying", "closed", "draft"):
+        make_finding(world, state=state, amount_involved=Decimal("201234.56"))
+    make_finding(world, state="issued", project=world.project_b, unit=world.unit_b, actor=world["auditor_b"])
+    services.rebuild()
+    rebuilt = stored()
+    lean = [grain for grain, _keys, _source in migration.FILLED]
+    assert {grain for grain in Grain.values if grain >= Grain.LEAN} == set(lean)
+    editor = SimpleNamespace(connection=connection)
+    migration.drop_lean_grains(apps, editor)
+    assert not FindingTally.objects.filter(grain__in=lean).exists()
+    assert FindingTally.objects.filter(grain=Grain.UNIT_CATEGORY).exists()
+    migration.fill_lean_grains(apps, editor)
+    assert stored() == rebuilt
