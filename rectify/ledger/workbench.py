@@ -333,8 +333,6 @@ def page_fetcher(
         if searched is not None and searched.plan != SCAN:
             return None
         jurisdictions = sorted(spread) if spread is not None else ledger_jurisdictions(user)
-        if not jurisdictions:
-            return []  # the tallies hold none of these findings
         return merged_page(findings, jurisdictions, start, stop) if mergeable(findings, jurisdictions) else None
 
     return fetch

@@ -89,3 +89,17 @@ def test_the_api_pages_are_the_slices(client, world, two_districts):
         body = client.get(f"/api/findings/?page_size=10&page={page}", headers=headers).json()
         assert [row["id"] for row in body["results"]] == _sliced(two_districts, (page - 1) * 10, page * 10)
         assert body["count"] == 25
+
+
+def test_a_scope_the_tallies_cannot_express_is_sliced(client, world, two_districts):
+    """The discipline commission sees the findings a referral cites (a list of ids): no jurisdictions from the
+    tallies, so the page is the plain slice, not an empty one."""
+    from rectify.referrals.tests.helpers import drafted, falsified, sent
+
+    cited = falsified(world)
+    sent(world, drafted(world, cited))
+    assert ledger_jurisdictions(world["discipline"]) is None
+    ids, _sql = _ledger_ids(client, world["discipline"], "/ledger/")
+    assert ids == [cited.pk]
+    headers = {"Authorization": f"Token {api_token(world['discipline'])}"}
+    assert [row["id"] for row in client.get("/api/findings/", headers=headers).json()["results"]] == [cited.pk]
