@@ -4,17 +4,19 @@ page with its charts. Business rules are in ``services`` and ``figures``."""
 from __future__ import annotations
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import Http404
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import ListView, TemplateView
+from django.views.generic import ListView, TemplateView, View
 
 from rectify.accounts.choices import AUDIT_ROLES
 from rectify.analysis import figures, services
 from rectify.analysis.forms import ConfirmForm, RejectForm
 from rectify.analysis.models import RepeatProposal
+from rectify.analysis.panels import finding_similar
 from rectify.core.actions import ObjectActionView
+from rectify.findings.models import Finding
 
 SHOWN = 200
 
@@ -86,3 +88,19 @@ class AnalysisView(LoginRequiredMixin, TemplateView):
         if data is None:
             raise Http404
         return super().get_context_data(data=data, **kwargs)
+
+
+class FindingSimilarView(LoginRequiredMixin, View):
+    """The finding page's panel of similar earlier findings and repeat proposals, loaded beside the page (htmx);
+    opened directly, a page of its own. Nothing to show: an empty answer (the panel's place is removed)."""
+
+    def get(self, request, pk: int):
+        if not services.may_search(request.user):
+            raise Http404
+        finding = get_object_or_404(Finding.objects.restrict(request.user).select_related("project", "unit"), pk=pk)
+        panel = finding_similar(request.user, finding)
+        if request.htmx:
+            if panel is None:
+                return HttpResponse("")
+            return render(request, "analysis/panel_finding.html", {"panel": panel})
+        return render(request, "analysis/finding_similar.html", {"panel": panel, "finding": finding})

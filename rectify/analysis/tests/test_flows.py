@@ -111,9 +111,38 @@ def test_the_finding_page_shows_the_panel(
     with django_assert_max_num_queries(30):
         page = client.get(later.get_absolute_url())
     assert page.status_code == 200
-    body = page.content.decode()
+    # The page holds the panel's place; the panel is loaded beside it.
+    url = reverse("analysis:finding-similar", args=[later.pk])
+    assert f'hx-get="{url}"' in page.content.decode()
+    with django_assert_max_num_queries(16):
+        panel = client.get(url, headers={"HX-Request": "true"})
+    body = panel.content.decode()
     assert 'data-testid="finding-similar"' in body and world.earlier.ledger_number in body
+    assert "<html" not in body  # the panel alone, swapped into the page
     assert f'data-testid="confirm-{RepeatProposal.objects.filter(finding=later).first().pk}"' in body
+    opened = client.get(url).content.decode()  # opened directly: a page of its own
+    assert "<html" in opened and world.earlier.ledger_number in opened and later.ledger_number in opened
+
+
+def test_the_similar_panel_answers_only_within_the_finding_scope(world, client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        later = make_finding(world, "draft", **LATER)
+    url = reverse("analysis:finding-similar", args=[later.pk])
+    for username in ("auditor_b", "sysadmin", "unit"):  # another district; an administrator; a draft's unit
+        client.force_login(world[username])
+        assert client.get(url, headers={"HX-Request": "true"}).status_code == 404, username
+    client.logout()
+    assert client.get(url).status_code == 302  # to the sign-in page
+
+
+def test_nothing_similar_removes_the_panels_place(world, client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        alone = make_finding(world, "draft", title="鹦鹉螺号", description="鹦鹉螺号", requirements=["鹦鹉螺号"])
+    client.force_login(world["auditor"])
+    url = reverse("analysis:finding-similar", args=[alone.pk])
+    answer = client.get(url, headers={"HX-Request": "true"})
+    assert answer.status_code == 200 and answer.content == b"", answer.content.decode()
+    assert 'data-testid="finding-similar-none"' in client.get(url).content.decode()
 
 
 def test_clusters_span_units_and_a_department_sees_its_own(world, client, django_assert_max_num_queries):

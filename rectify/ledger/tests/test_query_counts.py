@@ -87,9 +87,10 @@ BUDGETS = {
     # a keyword the tallies do not keep: one sum over the matching findings; on PostgreSQL the search asks the
     # tallies how many findings it would read (whether fresh, the sum) to choose its plan (findings.denormalized)
     "/ledger/figures/?q= auditor": 11 + (2 if connection.vendor == "postgresql" else 0),
-    "/findings/<id>/ auditor": 34,  # the finding, reports (+3), plan (+1), steps (3), history, requirements,
-    # obligations, its escalation proposals, the interviews and the referrals citing it, …
-    "/findings/<id>/ unit": 28,
+    "/findings/<id>/ auditor": 31,  # the finding, reports (+3), plan (+1), steps (3), history, requirements,
+    # obligations, its escalation proposals, the interviews and the referrals citing it, …; the similar findings
+    # and repeat proposals are loaded beside the page (analysis.views.FindingSimilarView)
+    "/findings/<id>/ unit": 26,
     "/dashboard/ auditor": 20,  # no list of departments (a picker); the top units' names after their counts
     "/dashboard/ gov": 19,
     "/api/findings/ auditor": 14,  # the count from the tallies (whether fresh, the sum): no pass over the scope
