@@ -67,3 +67,28 @@ def test_the_charts_draw_what_the_tables_list(page: Page, live_server, screensho
     # The district's cluster once: the competent department's restatement of it is not listed beside it.
     assert page.locator('[data-testid="top-clusters"] li').count() == 1
     assert not errors
+
+
+def test_the_finding_page_loads_its_similar_findings_beside_it(page: Page, live_server):
+    """The finding page holds the panel's place; the similar earlier findings arrive after it, by htmx, and
+    their links open them."""
+    world = build_world()
+    old = make_project(world, world.office_a, [world.unit], "budget_execution", year=2024)
+    earlier = make_finding(world, "closed", project=old, title="挪用专项资金用于日常开支")
+    later = make_finding(world, "rectifying", title="专项资金未按规定用途使用")
+    services.rebuild()
+
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("用户名").fill("auditor")
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    expect(page).to_have_url(re.compile(r"/workbench/$"))
+    page.goto(f"{live_server.url}{later.get_absolute_url()}")
+    panel = page.locator('[data-testid="finding-similar"]')
+    expect(panel).to_contain_text(earlier.ledger_number)
+    expect(page.locator('[data-testid="finding-similar-pending"]')).to_have_count(0)
+    panel.get_by_role("link", name=earlier.ledger_number).click()
+    expect(page).to_have_url(re.compile(rf"{earlier.get_absolute_url()}$"))
+    assert errors == []
