@@ -21,6 +21,14 @@ OPTIONS = """id => {
 }"""
 
 
+def sign_in(page: Page, base: str, username: str) -> None:
+    page.goto(f"{base}/accounts/login/")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    expect(page).to_have_url(re.compile(r"/workbench/$"))
+
+
 @pytest.fixture(autouse=True)
 def _settle(page: Page):
     yield
@@ -44,11 +52,7 @@ def test_the_charts_draw_what_the_tables_list(page: Page, live_server, screensho
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.set_viewport_size({"width": 1366, "height": 900})
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("用户名").fill("auditor")
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    expect(page).to_have_url(re.compile(r"/workbench/$"))
+    sign_in(page, live_server.url, "auditor")
     page.goto(f"{live_server.url}/analysis/")
     for chart in ("chart-year", "chart-unit", "chart-heat"):
         expect(page.locator(f"#{chart} canvas").first).to_be_visible()
@@ -80,11 +84,7 @@ def test_the_finding_page_loads_its_similar_findings_beside_it(page: Page, live_
 
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("用户名").fill("auditor")
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    expect(page).to_have_url(re.compile(r"/workbench/$"))
+    sign_in(page, live_server.url, "auditor")
     page.goto(f"{live_server.url}{later.get_absolute_url()}")
     panel = page.locator('[data-testid="finding-similar"]')
     expect(panel).to_contain_text(earlier.ledger_number)
