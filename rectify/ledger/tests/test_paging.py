@@ -103,3 +103,12 @@ def test_a_scope_the_tallies_cannot_express_is_sliced(client, world, two_distric
     assert ids == [cited.pk]
     headers = {"Authorization": f"Token {api_token(world['discipline'])}"}
     assert [row["id"] for row in client.get("/api/findings/", headers=headers).json()["results"]] == [cited.pk]
+
+
+def test_a_keyword_search_over_the_city_is_merged_and_lists_the_slice(client, world, two_districts):
+    """A city's scope is small enough to be read row by row (the scan plan): its pages are merged too, each
+    branch testing the words, and list what the plain search lists."""
+    ids, sql = _ledger_ids(client, world["city_auditor"], "/ledger/?q=问题1&per_page=20")
+    expected = _sliced(two_districts.filter(title__contains="问题1"), 0, 20)
+    assert ids == expected and len(expected) == 11  # 问题1 and 问题10 to 问题19
+    assert any("UNION ALL" in statement for statement in sql) == (connection.vendor == "postgresql")
